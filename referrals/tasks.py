@@ -1,0 +1,26 @@
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import reverse
+
+from .models import Referral
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_spoc_of_referral(referral_id: int) -> None:
+    """Tell the SPOC inbox a referral arrived. Only the reference and a link: the e-mail
+    never carries personal data. Safe to run twice (at worst a second e-mail)."""
+    referral = Referral.objects.only("reference", "priority").get(pk=referral_id)
+    send_mail(
+        subject=f"New referral {referral.reference} ({referral.get_priority_display()})",
+        message=(
+            f"A new referral has arrived: {referral.reference}.\n"
+            f"Open the SPOC queue to triage it: {reverse('referrals:queue')}\n"
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[settings.SPOC_NOTIFICATION_EMAIL],
+    )

@@ -1,0 +1,2 @@
+import { initAll } from '/static/dist/govuk-frontend.min.js'
+initAll()
