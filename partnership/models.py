@@ -1,6 +1,7 @@
 """Organisations, hubs, staff membership and the append-only access log (PAR-1, SEC-2)."""
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -70,6 +71,13 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()}, {self.organisation})"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Roles are also Django groups, so model-level permissions and the admin follow the
+        # role: a user is in exactly the group of their current role.
+        group, _created = Group.objects.get_or_create(name=self.role)
+        self.user.groups.set([group])
 
 
 class AccessLog(models.Model):

@@ -1,7 +1,16 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
 
-from .access import can_work_front_door, role_of, sees_allocated_caseload
+from .access import can_work_front_door, membership_of, role_of, sees_allocated_caseload
+from .auth_forms import NewPasswordForm, PasswordResetRequestForm, SignInForm
+from .models import Role
+
+SIGNED_OUT = _("You have signed out.")
 
 
 @login_required
@@ -11,4 +20,41 @@ def home(request):
         return redirect("referrals:queue")
     if sees_allocated_caseload(request.user):
         return redirect("referrals:caseload")
-    return render(request, "partnership/home.html", {"role": role_of(request.user)})
+    membership = membership_of(request.user)
+    return render(
+        request,
+        "partnership/home.html",
+        {"role": role_of(request.user), "membership": membership, "Role": Role},
+    )
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+
+class SignOutView(auth_views.LogoutView):
+    """POST only (Django's LogoutView refuses GET), then back to the sign-in page."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        # The session is gone by now; the message travels in the messages cookie.
+        messages.success(request, SIGNED_OUT)
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetRequestForm
+    success_url = reverse_lazy("password_reset_done")
+    subject_template_name = "registration/password_reset_subject.txt"
+    email_template_name = "registration/password_reset_email.html"
+
+    def form_valid(self, form):
+        # The e-mail names the service, not the host name.
+        self.extra_email_context = {"service_name": settings.SERVICE_NAME}
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = NewPasswordForm
+    success_url = reverse_lazy("password_reset_complete")

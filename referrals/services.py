@@ -15,8 +15,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from partnership.access import can_work_front_door
+from partnership.access import ALLOCATABLE_ROLES, can_work_front_door, membership_of
 
 from . import rules
 from .matching import normalise_name, normalise_postcode
@@ -291,14 +292,14 @@ def triage_save_screening(*, referral: Referral, by, **fields) -> Triage:
     return triage
 
 
-OUTCOME_NEEDS_TREATMENT = _(
+OUTCOME_NEEDS_TREATMENT = gettext_lazy(
     "This person is pregnant or open to Children's Services, so they must be referred to the "
     "Treatment Service (§3.2.11). Choose “Refer to the Treatment Service” or “ERS support and refer "
     "to the Treatment Service”."
 )
-OUTCOME_NOT_ELIGIBLE_MISMATCH = _("The screening shows this person is not eligible: %(reasons)s")
-OUTCOME_REASON_REQUIRED = _("Give the reason for this outcome.")
-OUTCOME_SIGNPOST_REQUIRED = _("Say where the person was signposted to.")
+OUTCOME_NOT_ELIGIBLE_MISMATCH = gettext_lazy("The screening shows this person is not eligible: %(reasons)s")
+OUTCOME_REASON_REQUIRED = gettext_lazy("Give the reason for this outcome.")
+OUTCOME_SIGNPOST_REQUIRED = gettext_lazy("Say where the person was signposted to.")
 
 
 @transaction.atomic
@@ -363,14 +364,20 @@ def triage_complete(
     return triage
 
 
+ALLOCATE_NOT_A_WORKER = gettext_lazy("Choose a recovery worker, peer support worker or team manager.")
+
+
 @transaction.atomic
 def referral_allocate(*, referral: Referral, hub, worker, by) -> Referral:
     """Allocate to a hub and a worker (REF-7 accepted outcomes only)."""
     _require_front_door(by)
     if referral.status != Referral.Status.TRIAGED:
         raise ValidationError(_("Only a referral accepted for ERS support at triage can be allocated."))
-    membership = getattr(worker, "membership", None)
-    if membership is None or membership.hub_id != hub.pk:
+    # Only an active hub worker, peer worker or manager of the chosen hub can hold a caseload.
+    membership = membership_of(worker)
+    if membership is None or membership.role not in ALLOCATABLE_ROLES:
+        raise ValidationError({"worker": [ALLOCATE_NOT_A_WORKER]})
+    if membership.hub_id != hub.pk:
         raise ValidationError({"worker": [_("Choose a worker from the %(hub)s hub.") % {"hub": hub.name}]})
     referral.hub = hub
     referral.allocated_worker = worker

@@ -1,5 +1,13 @@
 """The public self-referral form (REF-3): no login."""
 
+from django.urls import path
+
+from .views import public
+
 app_name = "public"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", public.start, name="start"),
+    path("form/", public.referral_form, name="form"),
+    path("done/", public.done, name="done"),
+]

@@ -1,1 +1,298 @@
-urlpatterns: list = []
+"""Recording referrals taken by SPOC staff (REF-1, REF-2), the duplicate check that links a
+referral to someone already known or confirms someone new (REF-4, §3.2.7), and the person
+page where a returning person's earlier referrals are one click away (§3.4.6).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, OuterRef, Subquery
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, re_path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from partnership.access import can_work_front_door
+from partnership.models import AccessLog
+from partnership.services import access_log_record
+
+from .. import selectors, services
+from ..forms_intake import StaffReferralForm
+from ..matching import Match, find_likely_matches
+from ..models import Person, Referral, Triage
+
+# The part of a URL that is a referral reference (see models.new_reference): a pattern, so
+# "new/" and "people/…" are never taken for one.
+REFERENCE = r"(?P<reference>R-[0-9A-Z]{8})"
+
+MATCH_ACTION_LINK = "link"
+MATCH_ACTION_NEW = "new"
+CHOOSE_A_PERSON = gettext_lazy("Choose the person this referral is about, or create a new person")
+PERSON_NOT_FOUND = gettext_lazy("That person could not be found. Choose someone from the list")
+
+# How a match's score reads to the practitioner (words, never colour alone).
+STRONG_MATCH, POSSIBLE_MATCH = 60, 40
+
+
+def _require_front_door(user) -> None:
+    if not can_work_front_door(user):
+        raise PermissionDenied
+
+
+def _add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's ValidationError onto the form: by field where the form has that field."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- Recording a referral (REF-1, REF-2) --------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_new(request):
+    _require_front_door(request.user)
+    if request.method == "POST":
+        form = StaffReferralForm(request.POST)
+        if form.is_valid():
+            try:
+                referral, created = services.referral_create(
+                    data=form.referral_data(),
+                    channel=form.cleaned_data["channel"],
+                    by=request.user,
+                    submission_token=form.cleaned_data["submission_token"],
+                    received_at=form.cleaned_data["received_at"],
+                )
+            except ValidationError as error:
+                _add_service_errors(form, error)
+            else:
+                # The reference only: names never go in messages.
+                if created:
+                    messages.success(request, _("Referral %(reference)s saved.") % {"reference": referral.reference})
+                else:
+                    messages.info(
+                        request,
+                        _("This referral was already saved as %(reference)s.") % {"reference": referral.reference},
+                    )
+                return redirect("referrals:detail", reference=referral.reference)
+    else:
+        form = StaffReferralForm()
+    return render(request, "referrals/intake/new.html", {"form": form})
+
+
+# --- The duplicate check (REF-4) ----------------------------------------------------------
+
+
+class MatchDecisionForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[(MATCH_ACTION_LINK, MATCH_ACTION_LINK), (MATCH_ACTION_NEW, MATCH_ACTION_NEW)],
+        error_messages={"required": CHOOSE_A_PERSON, "invalid_choice": CHOOSE_A_PERSON},
+    )
+    person = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        error_messages={"invalid": PERSON_NOT_FOUND, "min_value": PERSON_NOT_FOUND, "max_value": PERSON_NOT_FOUND},
+    )
+
+    @property
+    def error_summary(self) -> list[tuple[str, str]]:
+        # The choices are buttons on the page, not inputs: every error links to the list.
+        return [("matches", error) for errors in self.errors.values() for error in errors]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == MATCH_ACTION_LINK and not data.get("person") and "person" not in self.errors:
+            self.add_error("person", CHOOSE_A_PERSON)
+        return data
+
+
+@dataclass
+class ReferralSummary:
+    count: int
+    latest_received_at: object
+    latest_status: str
+    latest_reference: str
+
+    @property
+    def latest_status_label(self) -> str:
+        return Referral.Status(self.latest_status).label if self.latest_status else ""
+
+
+def _referral_summaries(person_ids: list[int], *, exclude_referral: Referral) -> dict[int, ReferralSummary]:
+    """Each person's other referrals: how many, and the latest one's date and status. One
+    query, whatever the number of people."""
+    if not person_ids:
+        return {}
+    others = (
+        Referral.objects.filter(person=OuterRef("pk")).exclude(pk=exclude_referral.pk).order_by("-received_at", "-pk")
+    )
+    rows = (
+        Person.objects.filter(pk__in=person_ids)
+        .annotate(
+            other_referrals=Count("referrals", distinct=True),
+            latest_received_at=Subquery(others.values("received_at")[:1]),
+            latest_status=Subquery(others.values("status")[:1]),
+            latest_reference=Subquery(others.values("reference")[:1]),
+        )
+        .values("pk", "other_referrals", "latest_received_at", "latest_status", "latest_reference")
+    )
+    summaries = {}
+    for row in rows:
+        count = row["other_referrals"]
+        # Count() includes this referral when it is already linked to the person.
+        if exclude_referral.person_id == row["pk"]:
+            count -= 1
+        summaries[row["pk"]] = ReferralSummary(
+            count=max(count, 0),
+            latest_received_at=row["latest_received_at"],
+            latest_status=row["latest_status"] or "",
+            latest_reference=row["latest_reference"] or "",
+        )
+    return summaries
+
+
+@dataclass
+class ShownMatch:
+    match: Match
+    summary: ReferralSummary | None
+
+    @property
+    def person(self) -> Person:
+        return self.match.person
+
+    @property
+    def strength(self) -> str:
+        if self.match.score >= STRONG_MATCH:
+            return _("Strong match")
+        if self.match.score >= POSSIBLE_MATCH:
+            return _("Possible match")
+        return _("Weak match")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_match(request, reference):
+    """REF-4: is the person on this referral someone we already know?"""
+    _require_front_door(request.user)
+    referral = selectors.referral_get_for(user=request.user, reference=reference)
+    form = MatchDecisionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["action"] == MATCH_ACTION_NEW:
+                services.person_create_from_referral(referral=referral, by=request.user)
+                notice = _("Referral %(reference)s is now linked to a new person record.")
+            else:
+                try:
+                    person = selectors.person_get_for(user=request.user, pk=form.cleaned_data["person"])
+                except Http404:
+                    raise ValidationError({"person": [PERSON_NOT_FOUND]}) from None
+                services.referral_link_person(referral=referral, person=person, by=request.user)
+                notice = _("Referral %(reference)s is now linked to an existing person record.")
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, notice % {"reference": referral.reference})
+            return redirect("referrals:detail", reference=referral.reference)
+        # A failed save may have changed the referral in memory: show it as stored.
+        referral = selectors.referral_get_for(user=request.user, reference=reference)
+
+    reason = f"Duplicate check for {referral.reference}"
+    access_log_record(
+        user=request.user, action=AccessLog.Action.VIEW, obj=referral, person_id=referral.person_id, reason=reason
+    )
+    shown: list[ShownMatch] = []
+    linked_summary = None
+    if referral.person_id is not None:
+        linked_summary = _referral_summaries([referral.person_id], exclude_referral=referral).get(referral.person_id)
+        access_log_record(
+            user=request.user,
+            action=AccessLog.Action.VIEW,
+            obj=referral.person,
+            person_id=referral.person_id,
+            reason=reason,
+        )
+    else:
+        matches = find_likely_matches(
+            given_name=referral.subject_given_name,
+            family_name=referral.subject_family_name,
+            date_of_birth=referral.subject_date_of_birth,
+            nhs_number=referral.subject_nhs_number,
+            postcode=referral.subject_postcode,
+        )
+        summaries = _referral_summaries([m.person.pk for m in matches], exclude_referral=referral)
+        shown = [ShownMatch(match=m, summary=summaries.get(m.person.pk)) for m in matches]
+        # Each match shown is a view of that person's record (SEC-2).
+        for item in shown:
+            access_log_record(
+                user=request.user,
+                action=AccessLog.Action.VIEW,
+                obj=item.person,
+                person_id=item.person.pk,
+                reason=reason,
+            )
+    return render(
+        request,
+        "referrals/intake/match.html",
+        {
+            "referral": referral,
+            "matches": shown,
+            "linked_summary": linked_summary,
+            "form": form,
+            "action_link": MATCH_ACTION_LINK,
+            "action_new": MATCH_ACTION_NEW,
+        },
+    )
+
+
+# --- The person page (§3.4.6) -------------------------------------------------------------
+
+
+@dataclass
+class PersonReferralRow:
+    referral: Referral
+    outcome: str
+
+
+def _triage_outcome_label(referral: Referral) -> str:
+    try:
+        triage = referral.triage  # joined by the selector: no query
+    except Triage.DoesNotExist:
+        return ""
+    return triage.get_outcome_display() if triage.outcome else ""
+
+
+@login_required
+@require_GET
+def person_detail(request, pk):
+    """Who someone is and every referral they have had, newest first."""
+    person = selectors.person_get_for(user=request.user, pk=pk)
+    referrals = [
+        PersonReferralRow(referral=referral, outcome=_triage_outcome_label(referral))
+        for referral in selectors.person_referrals_for(user=request.user, person=person)
+    ]
+    access_log_record(
+        user=request.user, action=AccessLog.Action.VIEW, obj=person, person_id=person.pk, reason="Person page"
+    )
+    return render(
+        request,
+        "referrals/intake/person.html",
+        {"person": person, "referrals": referrals, "can_work_front_door": can_work_front_door(request.user)},
+    )
+
+
+urlpatterns = [
+    path("new/", referral_new, name="new"),
+    re_path(rf"^{REFERENCE}/person/$", referral_match, name="match"),
+    path("people/<int:pk>/", person_detail, name="person"),
+]

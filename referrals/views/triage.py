@@ -1,1 +1,386 @@
-urlpatterns: list = []
+"""Triage pages a SPOC (front-door) practitioner uses on a referral (REF-6 to REF-9, §3.1, §3.2).
+
+Every page: signed-in front-door staff only (others get 403), the referral loaded through
+the user-scoped selector (404 when they may not see it), writes through ``services`` whose
+ValidationErrors go back onto the form, and a success message on the referral page.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from partnership.access import can_work_front_door
+from partnership.models import AccessLog
+from partnership.services import access_log_record
+
+from .. import rules, services
+from ..forms_triage import (
+    CLOSE_REASON_REQUIRED,
+    REOPEN_REASON_REQUIRED,
+    AllocateForm,
+    ContactAttemptForm,
+    EscalationForm,
+    OutcomeForm,
+    ReasonForm,
+    ScreeningForm,
+    WarmIntroductionForm,
+)
+from ..models import ContactMethod, Referral, TreatmentReferral, Triage, YesNoUnknown
+from ..selectors import referral_get_for
+
+# Statuses in which a triage outcome may still be recorded (services.triage_complete).
+OUTCOME_OPEN_STATUSES = (Referral.Status.RECEIVED, Referral.Status.CONTACTING, Referral.Status.IN_TRIAGE)
+# Screening is finished once the person is allocated or the referral is closed.
+SCREENING_CLOSED_STATUSES = (Referral.Status.ALLOCATED, Referral.Status.CLOSED)
+
+
+def _referral_for(request: HttpRequest, reference: str) -> Referral:
+    """Front door only (403 for any other role); 404 for a referral the user may not see."""
+    if not can_work_front_door(request.user):
+        raise PermissionDenied
+    return referral_get_for(user=request.user, reference=reference)
+
+
+def _data(request: HttpRequest):
+    # A POST with nothing ticked is still a submission: bind it, so "required" errors show.
+    return request.POST if request.method == "POST" else None
+
+
+def detail_url(referral: Referral) -> str:
+    # The referral page is another module's; until it exists, its address is still this one.
+    try:
+        return reverse("referrals:detail", args=[referral.reference])
+    except NoReverseMatch:
+        return f"/referrals/{referral.reference}/"
+
+
+def _triage_of(referral: Referral) -> Triage | None:
+    return Triage.objects.filter(referral=referral).first()
+
+
+def _render(request: HttpRequest, template: str, referral: Referral, context: dict, status: int = 200) -> HttpResponse:
+    # SEC-2: every page showing a person's record is an access-log row.
+    access_log_record(user=request.user, action=AccessLog.Action.VIEW, obj=referral, person_id=referral.person_id)
+    context = {"referral": referral, "detail_url": detail_url(referral), **context}
+    return render(request, template, context, status=status)
+
+
+def _done(request: HttpRequest, referral: Referral, message: str, *, to: str | None = None) -> HttpResponse:
+    messages.success(request, message)
+    return redirect(to or detail_url(referral))
+
+
+def _date_of_birth(referral: Referral):
+    if referral.person_id and referral.person.date_of_birth:
+        return referral.person.date_of_birth
+    return referral.subject_date_of_birth
+
+
+# --- Contact attempt (REF-9) -------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact(request: HttpRequest, reference: str) -> HttpResponse:
+    referral = _referral_for(request, reference)
+    form = ContactAttemptForm(_data(request), referral=referral)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_attempt_record(
+                referral=referral,
+                by=request.user,
+                attempted_at=form.cleaned_data["when"],
+                method=form.cleaned_data["method"],
+                outcome=form.cleaned_data["outcome"],
+                notes=form.cleaned_data["notes"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error, field_map={"attempted_at": "when_date"}, default="when_date")
+        else:
+            return _done(request, referral, _("Contact attempt saved"))
+    method_labels = dict(ContactMethod.choices)
+    context = {
+        "form": form,
+        "attempts": referral.contact_attempts.select_related("by").order_by("-attempted_at", "-pk"),
+        "contact_methods": [method_labels.get(m, m) for m in referral.contact_methods],
+        "message_safe": referral.safe_to_leave_message == YesNoUnknown.YES,
+        "message_unsafe": referral.safe_to_leave_message == YesNoUnknown.NO,
+    }
+    return _render(request, "referrals/triage/contact.html", referral, context)
+
+
+# --- Screening and initial risk (REF-6) ----------------------------------------------------
+
+
+def _screening_initial(referral: Referral, triage: Triage | None) -> dict:
+    if triage is None:
+        # Pre-filled from what the referrer told us.
+        return {
+            "substances": list(referral.substances),
+            "pregnant": referral.pregnant,
+            "open_to_childrens_services": referral.open_to_childrens_services,
+            "lives_in_area": YesNoUnknown.UNKNOWN,
+            "mental_health_concern": YesNoUnknown.UNKNOWN,
+            "homeless": YesNoUnknown.UNKNOWN,
+        }
+    return {name: getattr(triage, name) for name in services.TRIAGE_SCREENING_FIELDS}
+
+
+def _automatic_treatment(referral: Referral) -> list[str]:
+    """Labels of the automatic referrals to Treatment already made (REF-7, §3.2.11)."""
+    reasons = referral.treatment_referrals.filter(automatic=True).order_by("pk").values_list("reason", flat=True)
+    return [TreatmentReferral.Reason(reason).label for reason in reasons]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def screening(request: HttpRequest, reference: str) -> HttpResponse:
+    referral = _referral_for(request, reference)
+    triage = _triage_of(referral)
+    date_of_birth = _date_of_birth(referral)
+    age = rules.age_on(date_of_birth, timezone.localdate())
+    under_18 = age is not None and age < rules.ADULT_AGE
+    finished = referral.status in SCREENING_CLOSED_STATUSES
+    form = None
+    if not finished:
+        form = ScreeningForm(
+            _data(request),
+            initial=_screening_initial(referral, triage),
+            under_18=under_18,
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.triage_save_screening(referral=referral, by=request.user, **form.service_fields())
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                if "save_and_return" in request.POST:
+                    return _done(request, referral, _("Screening saved"))
+                return _done(
+                    request, referral, _("Screening saved"), to=reverse("referrals:screening", args=[reference])
+                )
+    context = {
+        "form": form,
+        "finished": finished,
+        "triage": triage,
+        "date_of_birth": date_of_birth,
+        "age": age,
+        "under_18": under_18,
+        # Server-rendered from what is saved, so the result matches what the outcome will check.
+        "eligibility": services.triage_eligibility(referral=referral, triage=triage) if triage else None,
+        "automatic_treatment": _automatic_treatment(referral),
+        "outcome_open": referral.status in OUTCOME_OPEN_STATUSES,
+    }
+    return _render(request, "referrals/triage/screening.html", referral, context)
+
+
+# --- Outcome (REF-7) ------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outcome(request: HttpRequest, reference: str) -> HttpResponse:
+    referral = _referral_for(request, reference)
+    triage = _triage_of(referral)
+    is_open = referral.status in OUTCOME_OPEN_STATUSES
+    form = None
+    if is_open:
+        form = OutcomeForm(_data(request))
+        if request.method == "POST" and form.is_valid():
+            try:
+                triage = services.triage_complete(
+                    referral=referral,
+                    by=request.user,
+                    outcome=form.cleaned_data["outcome"],
+                    outcome_reason=form.cleaned_data["outcome_reason"],
+                    signposted_to=form.cleaned_data["signposted_to"],
+                )
+            except ValidationError as error:
+                form.add_service_errors(error, default="outcome")
+            else:
+                return _done(
+                    request,
+                    referral,
+                    _("Triage outcome saved: %(outcome)s") % {"outcome": triage.get_outcome_display()},
+                )
+    source = triage or referral
+    # REF-7, §3.2.11: say before the choice is made that Treatment is not optional here.
+    automatic = [
+        TreatmentReferral.Reason(reason).label
+        for reason in rules.automatic_treatment_reasons(
+            pregnant=source.pregnant,
+            open_to_childrens_services=source.open_to_childrens_services,
+            source=referral.source,
+        )
+    ]
+    context = {
+        "form": form,
+        "is_open": is_open,
+        "triage": triage,
+        "eligibility": services.triage_eligibility(referral=referral, triage=triage) if triage else None,
+        "automatic_treatment": automatic,
+    }
+    return _render(request, "referrals/triage/outcome.html", referral, context)
+
+
+# --- Escalation (§3.2.6) ----------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def escalation(request: HttpRequest, reference: str) -> HttpResponse:
+    referral = _referral_for(request, reference)
+    form = EscalationForm(_data(request), referral=referral, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.escalation_record(
+                referral=referral,
+                by=request.user,
+                action=form.cleaned_data["action"],
+                done_at=form.cleaned_data["when"],
+                done_by_name=form.cleaned_data["done_by_name"],
+                notes=form.cleaned_data["notes"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error, field_map={"done_at": "when_date"}, default="when_date")
+        else:
+            again = reverse("referrals:escalation", args=[reference]) if "save_and_add" in request.POST else None
+            return _done(request, referral, _("Escalation action recorded"), to=again)
+    context = {
+        "form": form,
+        "escalations": referral.escalations.select_related("recorded_by").order_by("done_at", "pk"),
+    }
+    return _render(request, "referrals/triage/escalation.html", referral, context)
+
+
+# --- Warm introduction (REF-8) ----------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def introduction(request: HttpRequest, reference: str) -> HttpResponse:
+    referral = _referral_for(request, reference)
+    form = WarmIntroductionForm(_data(request), referral=referral)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.warm_introduction_record(
+                referral=referral,
+                by=request.user,
+                introduced_to=form.cleaned_data["introduced_to"],
+                organisation=form.cleaned_data["organisation"],
+                introduced_at=form.cleaned_data["when"],
+                notes=form.cleaned_data["notes"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error, field_map={"introduced_at": "when_date"}, default="when_date")
+        else:
+            return _done(request, referral, _("Warm introduction saved"))
+    context = {
+        "form": form,
+        "introductions": referral.warm_introductions.select_related("introduced_by").order_by("introduced_at", "pk"),
+    }
+    return _render(request, "referrals/triage/introduction.html", referral, context)
+
+
+# --- Allocation ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def allocate(request: HttpRequest, reference: str) -> HttpResponse:
+    referral = _referral_for(request, reference)
+    can_allocate = referral.status == Referral.Status.TRIAGED
+    form = None
+    if can_allocate:
+        form = AllocateForm(_data(request))
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.referral_allocate(
+                    referral=referral,
+                    by=request.user,
+                    hub=form.cleaned_data["hub"],
+                    worker=form.cleaned_data["worker"],
+                )
+            except ValidationError as error:
+                form.add_service_errors(error, default="worker")
+            else:
+                return _done(request, referral, _("Referral allocated to %(hub)s") % {"hub": referral.hub.name})
+    return _render(
+        request,
+        "referrals/triage/allocate.html",
+        referral,
+        {
+            "form": form,
+            "can_allocate": can_allocate,
+            "outcome_open": referral.status in OUTCOME_OPEN_STATUSES,
+        },
+    )
+
+
+# --- Close and reopen ---------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def close(request: HttpRequest, reference: str) -> HttpResponse:
+    referral = _referral_for(request, reference)
+    can_close = referral.can_move_to(Referral.Status.CLOSED)
+    form = None
+    if can_close:
+        form = ReasonForm(
+            _data(request),
+            label=_("Why is this referral being closed?"),
+            required_message=CLOSE_REASON_REQUIRED,
+            submit=_("Close referral"),
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.referral_close(referral=referral, by=request.user, reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                form.add_service_errors(error, default="reason")
+            else:
+                return _done(request, referral, _("Referral closed"))
+    return _render(request, "referrals/triage/close.html", referral, {"form": form, "can_close": can_close})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reopen(request: HttpRequest, reference: str) -> HttpResponse:
+    referral = _referral_for(request, reference)
+    can_reopen = referral.can_move_to(Referral.Status.RECEIVED)
+    form = None
+    if can_reopen:
+        form = ReasonForm(
+            _data(request),
+            label=_("Why is this referral being reopened?"),
+            required_message=REOPEN_REASON_REQUIRED,
+            submit=_("Reopen referral"),
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.referral_reopen(referral=referral, by=request.user, reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                form.add_service_errors(error, default="reason")
+            else:
+                return _done(request, referral, _("Referral reopened"))
+    return _render(request, "referrals/triage/reopen.html", referral, {"form": form, "can_reopen": can_reopen})
+
+
+urlpatterns = [
+    path("<str:reference>/contact/", contact, name="contact"),
+    path("<str:reference>/triage/", screening, name="screening"),
+    path("<str:reference>/outcome/", outcome, name="outcome"),
+    path("<str:reference>/escalation/", escalation, name="escalation"),
+    path("<str:reference>/introduction/", introduction, name="introduction"),
+    path("<str:reference>/allocate/", allocate, name="allocate"),
+    path("<str:reference>/close/", close, name="close"),
+    path("<str:reference>/reopen/", reopen, name="reopen"),
+]

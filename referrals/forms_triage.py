@@ -1,0 +1,634 @@
+"""Forms for the SPOC triage pages (REF-6 to REF-9).
+
+Forms validate what was typed and give a specific message per field; the services re-check
+the rules that matter (times, eligibility, allocation) and the views put any error a service
+raises back on the field it is about.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import (
+    HTML,
+    Button,
+    ConditionalQuestion,
+    ConditionalRadios,
+    Field,
+    Fixed,
+    Fluid,
+    Layout,
+    Size,
+)
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from partnership.access import ALLOCATABLE_ROLES
+from partnership.models import Hub
+
+from .models import ContactAttempt, Escalation, Substance, Triage, YesNoUnknown
+
+# --- Messages (constants so tests can assert them) --------------------------------------
+
+DATE_REQUIRED = _("Enter the date")
+DATE_DAY_MISSING = _("The date must include a day")
+DATE_MONTH_MISSING = _("The date must include a month")
+DATE_YEAR_MISSING = _("The date must include a year")
+DATE_NOT_NUMBERS = _("The date must be in numbers, for example 27 3 2026")
+DATE_YEAR_FOUR_DIGITS = _("The year must include 4 numbers")
+DATE_NOT_REAL = _("The date must be a real date")
+TIME_REQUIRED = _("Enter the time")
+TIME_INVALID = _("Enter the time using the 24-hour clock, for example 14:30")
+WHEN_IN_FUTURE = _("The date and time must be now or in the past")
+CONTACT_BEFORE_RECEIVED = _("The contact attempt must be after the referral was received on %(received)s")
+ACTION_BEFORE_RECEIVED = _("The action must be after the referral was received on %(received)s")
+INTRODUCTION_BEFORE_RECEIVED = _("The introduction must be after the referral was received on %(received)s")
+
+METHOD_REQUIRED = _("Select how you tried to contact the person")
+CONTACT_OUTCOME_REQUIRED = _("Select what happened")
+NOTES_TOO_LONG_2000 = _("Notes must be 2,000 characters or fewer")
+NOTES_TOO_LONG_5000 = _("Notes must be 5,000 characters or fewer")
+
+LIVES_IN_AREA_REQUIRED = _("Select whether the person lives in the area the service covers")
+PREGNANT_REQUIRED = _("Select whether the person is pregnant, or not known")
+CHILDRENS_SERVICES_REQUIRED = _("Select whether the person is open to Children's Services, or not known")
+MENTAL_HEALTH_REQUIRED = _("Select whether there is a mental health concern, or not known")
+HOMELESS_REQUIRED = _("Select whether the person is homeless or at risk of homelessness, or not known")
+AGREEMENT_REFERENCE_REQUIRED = _("Enter the reference of the commissioners' agreement")
+AGREEMENT_REFERENCE_WITHOUT_AGREEMENT = _("Tick the box to confirm the commissioners agreed, or remove the reference")
+AGREEMENT_REFERENCE_TOO_LONG = _("The agreement reference must be 100 characters or fewer")
+RISK_REASONS_REQUIRED = _("Select at least one reason for a red or amber risk rating")
+RISK_REQUIRED_FOR_REASONS = _("Select a risk rating for the reasons you have chosen")
+
+OUTCOME_REQUIRED = _("Select the outcome of triage")
+OUTCOME_REASON_TOO_LONG = _("The reason must be 2,000 characters or fewer")
+SIGNPOSTED_TO_TOO_LONG = _("Where the person was signposted to must be 200 characters or fewer")
+
+ACTION_REQUIRED = _("Select the action taken")
+DONE_BY_REQUIRED = _("Enter who took the action")
+DONE_BY_TOO_LONG = _("Who took the action must be 200 characters or fewer")
+
+INTRODUCED_TO_REQUIRED = _("Enter the name of the person they were introduced to")
+INTRODUCED_TO_TOO_LONG = _("The name must be 200 characters or fewer")
+ORGANISATION_REQUIRED = _("Enter the organisation or team")
+ORGANISATION_TOO_LONG = _("The organisation must be 200 characters or fewer")
+
+HUB_REQUIRED = _("Select a hub")
+WORKER_REQUIRED = _("Select a worker")
+WORKER_INVALID = _("Select a worker from the list")
+
+CLOSE_REASON_REQUIRED = _("Enter the reason for closing the referral")
+REOPEN_REASON_REQUIRED = _("Enter the reason for reopening the referral")
+REASON_TOO_LONG = _("The reason must be 500 characters or fewer")
+
+# Grace for clocks a little apart (the services allow the same).
+FUTURE_GRACE = dt.timedelta(minutes=5)
+
+
+# --- Fields -------------------------------------------------------------------------------
+
+
+class GovukDateField(DateInputField):
+    """A GOV.UK date input with the Design System's specific error messages."""
+
+    def __init__(self, **kwargs):
+        super().__init__(require_all_fields=False, **kwargs)
+        self.error_messages["required"] = DATE_REQUIRED
+        self.error_messages["incomplete"] = DATE_REQUIRED
+        messages = (DATE_DAY_MISSING, DATE_MONTH_MISSING, DATE_YEAR_MISSING)
+        for subfield, missing in zip(self.fields, messages, strict=True):
+            subfield.required = True
+            subfield.error_messages["incomplete"] = missing
+            subfield.validators = [_digits_only]
+
+    def compress(self, data_list):
+        day, month, year = (list(data_list or []) + [None, None, None])[:3]
+        if not (day and month and year):
+            return None
+        if len(year.strip()) != 4:
+            raise ValidationError(DATE_YEAR_FOUR_DIGITS, code="year")
+        try:
+            return dt.date(int(year), int(month), int(day))
+        except (ValueError, OverflowError):
+            raise ValidationError(DATE_NOT_REAL, code="invalid_date") from None
+
+
+def _digits_only(value: str) -> None:
+    if not re.fullmatch(r"\s*\d+\s*", value or ""):
+        raise ValidationError(DATE_NOT_NUMBERS, code="not_numbers")
+
+
+_TIME_RE = re.compile(r"^\s*(\d{1,2})\s*[:.]\s*(\d{2})\s*$")
+
+
+class GovukTimeField(forms.CharField):
+    """A time as typed on the 24-hour clock (14:30, 9.05), returned as a ``datetime.time``."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("error_messages", {"required": TIME_REQUIRED})
+        kwargs.setdefault("help_text", _("Use the 24-hour clock, for example 14:30"))
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update({"class": "govuk-input govuk-input--width-5", "autocomplete": "off", "spellcheck": "false"})
+        return attrs
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        match = _TIME_RE.match(value)
+        if not match:
+            raise ValidationError(TIME_INVALID, code="invalid")
+        hour, minute = int(match.group(1)), int(match.group(2))
+        if hour > 23 or minute > 59:
+            raise ValidationError(TIME_INVALID, code="invalid")
+        return dt.time(hour, minute)
+
+
+# crispy-forms-gds 2.0.1 reads widget.attrs["aria-describedby"] for a character count without
+# checking it exists (KeyError when the field has no hint): every counted textarea starts with
+# an empty one, which the template tag then fills in.
+def _notes(max_length: int, label, message, *, help_text=None) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": 4, "aria-describedby": ""}),
+        error_messages={"max_length": message},
+        help_text=help_text,
+    )
+
+
+def _radios(choices, label, required_message, *, required=True, help_text=None) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect,
+        required=required,
+        error_messages={"required": required_message, "invalid_choice": required_message},
+        help_text=help_text,
+    )
+
+
+def _yes_no_unknown(label, required_message, *, help_text=None) -> forms.ChoiceField:
+    return _radios(YesNoUnknown.choices, label, required_message, help_text=help_text)
+
+
+# --- Shared behaviour -------------------------------------------------------------------
+
+
+class GovukFormMixin:
+    """Error-summary links that land on the first input of each field (GOV.UK pattern)."""
+
+    # Radios rendered by ConditionalRadios number their inputs from 0, plain radios from 1.
+    conditional_radio_fields: tuple[str, ...] = ()
+
+    def _anchor(self, name: str) -> str:
+        bound = self[name]
+        widget = bound.field.widget
+        if isinstance(widget, forms.MultiWidget):
+            return f"{bound.auto_id}_0"
+        if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+            start = 0 if name in self.conditional_radio_fields else 1
+            return f"id_{bound.html_name}_{start}"
+        return bound.auto_id
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        items: list[tuple[str, str]] = []
+        first_field = next(iter(self.fields), None)
+        for message in self.non_field_errors():
+            items.append((self._anchor(first_field) if first_field else "main-content", message))
+        for name in self.fields:
+            if name not in self.errors:
+                continue
+            bound = self[name]
+            sub_errors = {}
+            if isinstance(bound.field, forms.MultiValueField):
+                # Link each date part's error to that part (day, month or year).
+                for index, subfield in enumerate(bound.field.fields):
+                    for message in getattr(subfield.widget, "errors", []):
+                        sub_errors.setdefault(message, f"{bound.auto_id}_{index}")
+            for message in self.errors[name]:
+                items.append((sub_errors.get(message, self._anchor(name)), message))
+        return items
+
+    def add_service_errors(
+        self, error: ValidationError, *, field_map: dict[str, str] | None = None, default: str | None = None
+    ):
+        """Put a service's ValidationError on the fields it is about."""
+        field_map = field_map or {}
+        if hasattr(error, "error_dict"):
+            for key, messages in error.message_dict.items():
+                name = field_map.get(key, key)
+                if name not in self.fields:
+                    name = default
+                for message in messages:
+                    self.add_error(name, message)
+        else:
+            for message in error.messages:
+                self.add_error(default, message)
+
+
+class WhenMixin:
+    """A date and a time typed separately, combined into an aware ``cleaned_data["when"]``."""
+
+    when_label_date = _("Date")
+    when_label_time = _("Time")
+    before_received_message = CONTACT_BEFORE_RECEIVED
+
+    def _init_when(self, *, default_now: bool = True) -> None:
+        self.fields["when_date"] = GovukDateField(label=self.when_label_date, help_text=_("For example, 27 3 2026"))
+        self.fields["when_time"] = GovukTimeField(label=self.when_label_time)
+        if default_now and not self.is_bound:
+            now = timezone.localtime()
+            self.initial.setdefault("when_date", now.date())
+            self.initial.setdefault("when_time", now.strftime("%H:%M"))
+
+    def _clean_when(self, cleaned_data: dict) -> dt.datetime | None:
+        day, time = cleaned_data.get("when_date"), cleaned_data.get("when_time")
+        if day is None or time is None:
+            return None
+        when = timezone.make_aware(dt.datetime.combine(day, time))
+        if when > timezone.now() + FUTURE_GRACE:
+            field = "when_time" if day == timezone.localdate() else "when_date"
+            self.add_error(field, WHEN_IN_FUTURE)
+            return None
+        referral = getattr(self, "referral", None)
+        if referral is not None and when < referral.received_at - FUTURE_GRACE:
+            received = formats.date_format(timezone.localtime(referral.received_at), "j F Y \\a\\t H:i")
+            self.add_error("when_date", self.before_received_message % {"received": received})
+            return None
+        cleaned_data["when"] = when
+        return when
+
+
+def _when_fields() -> list:
+    return [Field("when_date"), Field.text("when_time", field_width=Fixed.FIVE)]
+
+
+def _helper(*layout, submit, secondary: tuple[str, str] | None = None) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = True
+    helper.form_method = "post"
+    helper.attrs = {"novalidate": ""}
+    items = list(layout)
+    buttons = [Button.primary("save", submit)]
+    if secondary:
+        buttons.append(Button.secondary(secondary[0], secondary[1]))
+    items.append(HTML('<div class="govuk-button-group">'))
+    items.extend(buttons)
+    items.append(HTML("</div>"))
+    helper.layout = Layout(*items)
+    return helper
+
+
+# --- Contact attempt (REF-9) -----------------------------------------------------------
+
+
+class ContactAttemptForm(GovukFormMixin, WhenMixin, forms.Form):
+    when_label_date = _("Date of the contact attempt")
+    when_label_time = _("Time of the contact attempt")
+
+    method = _radios(ContactAttempt.Method.choices, _("How did you try to contact them?"), METHOD_REQUIRED)
+    outcome = _radios(ContactAttempt.Outcome.choices, _("What happened?"), CONTACT_OUTCOME_REQUIRED)
+    notes = _notes(2000, _("Notes (optional)"), NOTES_TOO_LONG_2000)
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.referral = referral
+        self._init_when()
+        self.order_fields(["when_date", "when_time", "method", "outcome", "notes"])
+        self.helper = _helper(
+            *_when_fields(),
+            Field.radios("method", legend_size=Size.SMALL),
+            Field.radios("outcome", legend_size=Size.SMALL),
+            Field.textarea("notes", max_characters=2000),
+            submit=_("Save contact attempt"),
+        )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self._clean_when(cleaned_data)
+        return cleaned_data
+
+
+# --- Screening and initial risk (REF-6) ---------------------------------------------------
+
+
+class ScreeningForm(GovukFormMixin, forms.Form):
+    substances = forms.MultipleChoiceField(
+        label=_("Which substances is the person using, or in recovery from?"),
+        choices=Substance.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Select all that apply"),
+        error_messages={"invalid_choice": _("Select substances from the list")},
+    )
+    lives_in_area = _radios(
+        YesNoUnknown.choices, _("Does the person live in the area the service covers?"), LIVES_IN_AREA_REQUIRED
+    )
+    under_18_commissioner_agreement = forms.BooleanField(
+        label=_("The commissioners have agreed this young person may be supported (§3.1.3)"), required=False
+    )
+    commissioner_agreement_reference = forms.CharField(
+        label=_("Commissioners' agreement reference"),
+        max_length=100,
+        required=False,
+        error_messages={"max_length": AGREEMENT_REFERENCE_TOO_LONG},
+    )
+    pregnant = _yes_no_unknown(_("Is the person pregnant?"), PREGNANT_REQUIRED)
+    open_to_childrens_services = _yes_no_unknown(
+        _("Is the person open to Children's Services (including Early Help, Youth Justice or Child Protection)?"),
+        CHILDRENS_SERVICES_REQUIRED,
+    )
+    mental_health_concern = _yes_no_unknown(
+        _("Is there a mental health concern?"),
+        MENTAL_HEALTH_REQUIRED,
+        help_text=_("These never exclude anyone from support (§3.1.4)"),
+    )
+    homeless = _yes_no_unknown(
+        _("Is the person homeless or at risk of homelessness?"),
+        HOMELESS_REQUIRED,
+        help_text=_("These never exclude anyone from support (§3.1.4)"),
+    )
+    screening_notes = _notes(5000, _("Screening notes (optional)"), NOTES_TOO_LONG_5000)
+    risk = _radios(
+        Triage.Risk.choices,
+        _("Initial risk rating"),
+        _("Select red, amber or green"),
+        required=False,
+        help_text=_("Red or amber needs at least one reason"),
+    )
+    risk_reasons = forms.MultipleChoiceField(
+        label=_("Reasons for the risk rating"),
+        choices=Triage.RiskReason.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Select all that apply"),
+        error_messages={"invalid_choice": _("Select reasons from the list")},
+    )
+    risk_notes = _notes(5000, _("Risk notes (optional)"), NOTES_TOO_LONG_5000)
+
+    def __init__(self, *args, under_18: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.under_18 = under_18
+        if not under_18:
+            # The agreement only means something for a young person (§3.1.3).
+            del self.fields["under_18_commissioner_agreement"]
+            del self.fields["commissioner_agreement_reference"]
+        layout = [
+            HTML('<h2 class="govuk-heading-m">{}</h2>'.format(_("Screening"))),
+            Field.checkboxes("substances", legend_size=Size.SMALL, small=True),
+            Field.radios("lives_in_area", legend_size=Size.SMALL, inline=True),
+        ]
+        if under_18:
+            layout += [
+                Field.checkbox("under_18_commissioner_agreement"),
+                Field.text("commissioner_agreement_reference", field_width=Fluid.ONE_THIRD),
+            ]
+        layout += [
+            Field.radios("pregnant", legend_size=Size.SMALL, inline=True),
+            Field.radios("open_to_childrens_services", legend_size=Size.SMALL, inline=True),
+            Field.radios("mental_health_concern", legend_size=Size.SMALL, inline=True),
+            Field.radios("homeless", legend_size=Size.SMALL, inline=True),
+            Field.textarea("screening_notes", max_characters=5000),
+            HTML('<h2 class="govuk-heading-m">{}</h2>'.format(_("Initial risk"))),
+            Field.radios("risk", legend_size=Size.SMALL, inline=True),
+            Field.checkboxes("risk_reasons", legend_size=Size.SMALL, small=True),
+            Field.textarea("risk_notes", max_characters=5000),
+        ]
+        self.helper = _helper(
+            *layout, submit=_("Save screening"), secondary=("save_and_return", _("Save and return to the referral"))
+        )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        risk, reasons = cleaned_data.get("risk"), cleaned_data.get("risk_reasons")
+        if risk in (Triage.Risk.RED, Triage.Risk.AMBER) and not reasons and "risk_reasons" not in self.errors:
+            self.add_error("risk_reasons", RISK_REASONS_REQUIRED)
+        if reasons and not risk and "risk" not in self.errors:
+            self.add_error("risk", RISK_REQUIRED_FOR_REASONS)
+        if self.under_18:
+            agreed = cleaned_data.get("under_18_commissioner_agreement")
+            reference = (cleaned_data.get("commissioner_agreement_reference") or "").strip()
+            if agreed and not reference and "commissioner_agreement_reference" not in self.errors:
+                self.add_error("commissioner_agreement_reference", AGREEMENT_REFERENCE_REQUIRED)
+            elif reference and not agreed:
+                self.add_error("under_18_commissioner_agreement", AGREEMENT_REFERENCE_WITHOUT_AGREEMENT)
+        return cleaned_data
+
+    def service_fields(self) -> dict:
+        """The cleaned values in the shape ``services.triage_save_screening`` takes."""
+        data = {name: self.cleaned_data[name] for name in self.fields}
+        data["risk_reasons"] = list(data["risk_reasons"]) if data.get("risk") else []
+        return data
+
+
+# --- Outcome (REF-7) ---------------------------------------------------------------------
+
+
+class OutcomeForm(GovukFormMixin, forms.Form):
+    conditional_radio_fields = ("outcome",)
+
+    outcome = _radios(Triage.Outcome.choices, _("What is the outcome of triage?"), OUTCOME_REQUIRED)
+    outcome_reason = forms.CharField(
+        label=_("Why is the person not eligible?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "aria-describedby": ""}),
+        error_messages={"max_length": OUTCOME_REASON_TOO_LONG},
+    )
+    signposted_to = forms.CharField(
+        label=_("Where was the person signposted to?"),
+        required=False,
+        max_length=200,
+        error_messages={"max_length": SIGNPOSTED_TO_TOO_LONG},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # ConditionalQuestion matches choices by label: make them plain strings in the
+        # language of this request.
+        choices = [(value, str(label)) for value, label in Triage.Outcome.choices]
+        self.fields["outcome"].choices = choices
+        questions = []
+        for value, label in choices:
+            if value == Triage.Outcome.NOT_ELIGIBLE:
+                questions.append(
+                    TriageConditionalQuestion(label, Field.textarea("outcome_reason", max_characters=2000))
+                )
+            elif value == Triage.Outcome.SIGNPOST:
+                questions.append(TriageConditionalQuestion(label, Field.text("signposted_to")))
+            else:
+                questions.append(TriageConditionalQuestion(label))
+        self.helper = _helper(ConditionalRadios("outcome", *questions), submit=_("Save outcome"))
+        self.helper.legend_size = Size.MEDIUM
+
+
+class TriageConditionalQuestion(ConditionalQuestion):
+    # Our template links a radio only to a reveal that exists, without the aria-expanded
+    # GOV.UK Frontend would add (not allowed on a radio): see the template for the detail.
+    template = "referrals/triage/crispy/conditional_question.html"
+
+
+# --- Escalation (§3.2.6) -----------------------------------------------------------------
+
+
+class EscalationForm(GovukFormMixin, WhenMixin, forms.Form):
+    when_label_date = _("Date the action was taken")
+    when_label_time = _("Time the action was taken")
+    before_received_message = ACTION_BEFORE_RECEIVED
+
+    action = _radios(Escalation.Action.choices, _("What action was taken?"), ACTION_REQUIRED)
+    done_by_name = forms.CharField(
+        label=_("Who took the action?"),
+        max_length=200,
+        error_messages={"required": DONE_BY_REQUIRED, "max_length": DONE_BY_TOO_LONG},
+    )
+    notes = _notes(2000, _("Notes (optional)"), NOTES_TOO_LONG_2000)
+
+    def __init__(self, *args, referral, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.referral = referral
+        self._init_when()
+        if not self.is_bound:
+            self.initial.setdefault("done_by_name", user.get_full_name() or user.get_username())
+        self.order_fields(["action", "when_date", "when_time", "done_by_name", "notes"])
+        self.helper = _helper(
+            Field.radios("action", legend_size=Size.SMALL),
+            *_when_fields(),
+            Field.text("done_by_name", field_width=Fluid.TWO_THIRDS),
+            Field.textarea("notes", max_characters=2000),
+            submit=_("Record action"),
+            secondary=("save_and_add", _("Record and add another action")),
+        )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self._clean_when(cleaned_data)
+        return cleaned_data
+
+
+# --- Warm introduction (REF-8) -----------------------------------------------------------
+
+
+class WarmIntroductionForm(GovukFormMixin, WhenMixin, forms.Form):
+    when_label_date = _("Date of the introduction")
+    when_label_time = _("Time of the introduction")
+    before_received_message = INTRODUCTION_BEFORE_RECEIVED
+
+    introduced_to = forms.CharField(
+        label=_("Who was the person introduced to?"),
+        max_length=200,
+        error_messages={"required": INTRODUCED_TO_REQUIRED, "max_length": INTRODUCED_TO_TOO_LONG},
+    )
+    organisation = forms.CharField(
+        label=_("Organisation or team"),
+        max_length=200,
+        error_messages={"required": ORGANISATION_REQUIRED, "max_length": ORGANISATION_TOO_LONG},
+    )
+    notes = _notes(2000, _("Notes (optional)"), NOTES_TOO_LONG_2000)
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.referral = referral
+        self._init_when()
+        self.order_fields(["introduced_to", "organisation", "when_date", "when_time", "notes"])
+        self.helper = _helper(
+            Field.text("introduced_to", field_width=Fluid.TWO_THIRDS),
+            Field.text("organisation", field_width=Fluid.TWO_THIRDS),
+            *_when_fields(),
+            Field.textarea("notes", max_characters=2000),
+            submit=_("Save introduction"),
+        )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self._clean_when(cleaned_data)
+        return cleaned_data
+
+
+# --- Allocation -------------------------------------------------------------------------
+
+
+def allocatable_workers():
+    """Everyone a referral may be allocated to, with their hub, in one query."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, membership__role__in=ALLOCATABLE_ROLES, membership__hub__isnull=False)
+        .select_related("membership__hub")
+        .order_by("membership__hub__name", "first_name", "last_name", "username")
+    )
+
+
+class AllocateForm(GovukFormMixin, forms.Form):
+    hub = forms.ModelChoiceField(
+        label=_("Which hub will support the person?"),
+        queryset=Hub.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": HUB_REQUIRED, "invalid_choice": HUB_REQUIRED},
+    )
+    worker = forms.TypedChoiceField(
+        label=_("Worker"),
+        coerce=int,
+        help_text=_("Workers are grouped by hub. Choose someone from the hub selected above."),
+        error_messages={"required": WORKER_REQUIRED, "invalid_choice": WORKER_INVALID},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        hubs = list(Hub.objects.all())
+        self.fields["hub"].queryset = Hub.objects.all()
+        # Evaluated once here, not per option when the radios render.
+        self.fields["hub"].choices = [(hub.pk, hub.name) for hub in hubs]
+        self.workers = {user.pk: user for user in allocatable_workers()}
+        groups: dict[str, list] = {}
+        for user in self.workers.values():
+            membership = user.membership
+            label = f"{user.get_full_name() or user.get_username()} ({membership.get_role_display()})"
+            groups.setdefault(membership.hub.name, []).append((user.pk, label))
+        self.fields["worker"].choices = [("", _("Select a worker")), *groups.items()]
+        self.helper = _helper(
+            Field.radios("hub", legend_size=Size.SMALL),
+            Field.select("worker"),
+            submit=_("Allocate"),
+        )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        worker_id = cleaned_data.get("worker")
+        if worker_id is not None:
+            cleaned_data["worker"] = self.workers[worker_id]
+        return cleaned_data
+
+
+# --- Close and reopen -------------------------------------------------------------------
+
+
+class ReasonForm(GovukFormMixin, forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "aria-describedby": ""}),
+        error_messages={"max_length": REASON_TOO_LONG},
+    )
+
+    def __init__(self, *args, label, required_message, submit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = label
+        self.fields["reason"].error_messages["required"] = required_message
+        self.helper = _helper(Field.textarea("reason", max_characters=500, label_size=Size.SMALL), submit=submit)
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(self.fields["reason"].error_messages["required"], code="required")
+        return reason

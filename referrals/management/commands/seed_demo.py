@@ -1,0 +1,208 @@
+"""``manage.py seed_demo``: a working demo on a fresh database, in one command.
+
+Makes the demo organisations and the five recovery hubs (PAR-1), one sign-in per role, and
+about 80 fictional referrals taken through the real services (see ``demo_referrals``).
+Running it again changes nothing and prints the sign-ins again.
+
+Everything is fictional: names come from Faker (en_GB) with a fixed seed (or from fixed lists
+where Faker, a dev dependency, is not installed), phone numbers from Ofcom's drama ranges, NHS
+numbers from the 999 test range, e-mail addresses at example.com.
+The organisations' names end in "(demo)" so nobody mistakes the data for real records.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.db.models import Count
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from partnership.models import Hub, Membership, Organisation, Role
+from referrals.management.demo_referrals import HUB_TOWNS, DemoReferrals, demo_faker
+from referrals.models import Referral
+
+SEED = 2026
+DEFAULT_DEMO_PASSWORD = "demo-password-ERS-2026"  # noqa: S105 (demo only; printed to the user)
+DEMO_PASSWORD_MIN_LENGTH = 12
+DEMO_URL = "http://127.0.0.1:8000/"
+
+ERS = "Cumbria Engagement and Recovery Support (demo)"
+TREATMENT = "Cumbria Treatment Service (demo)"
+CUMBERLAND = "Cumberland Council (demo)"
+WESTMORLAND = "Westmorland and Furness Council (demo)"
+ORGANISATIONS = (
+    (ERS, Organisation.Kind.ERS),
+    (TREATMENT, Organisation.Kind.TREATMENT),
+    (CUMBERLAND, Organisation.Kind.COUNCIL),
+    (WESTMORLAND, Organisation.Kind.COUNCIL),
+)
+HUB_NAMES = tuple(HUB_TOWNS)  # PAR-1: Carlisle, West Cumbria, Barrow-in-Furness, Penrith, Kendal
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: str  # a partnership Role, or "" for the Django admin superuser
+    organisation: str = ""
+    hub: str = ""
+    job_title: str = ""
+
+
+DEMO_LOGINS = (
+    DemoLogin("spoc", Role.SPOC_PRACTITIONER, ERS, "", "SPOC practitioner"),
+    DemoLogin("hubworker", Role.HUB_WORKER, ERS, "Carlisle", "Recovery worker"),
+    DemoLogin("peer", Role.PEER_WORKER, ERS, "Carlisle", "Peer support worker"),
+    DemoLogin("manager", Role.MANAGER, ERS, "Carlisle", "Hub manager"),
+    DemoLogin("safeguarding", Role.SAFEGUARDING_LEAD, ERS, "", "Safeguarding lead"),
+    DemoLogin("treatment", Role.TREATMENT_PRACTITIONER, TREATMENT, "", "Treatment Service practitioner"),
+    DemoLogin("commissioner", Role.COMMISSIONER, CUMBERLAND, "", "Commissioning manager"),
+    DemoLogin("dpo", Role.DATA_PROTECTION_OFFICER, ERS, "", "Data protection officer"),
+    DemoLogin("hubworker2", Role.HUB_WORKER, ERS, "West Cumbria", "Recovery worker"),
+    DemoLogin("hubworker3", Role.HUB_WORKER, ERS, "Barrow-in-Furness", "Recovery worker"),
+    DemoLogin("hubworker4", Role.HUB_WORKER, ERS, "Penrith", "Recovery worker"),
+    DemoLogin("hubworker5", Role.HUB_WORKER, ERS, "Kendal", "Recovery worker"),
+    DemoLogin("hubworker6", Role.HUB_WORKER, ERS, "Carlisle", "Recovery worker"),
+    DemoLogin("admin", "", "", "", "Django admin (superuser)"),
+)
+
+PASSWORD_TOO_SHORT = "DJANGO_DEMO_PASSWORD must be at least %(min)d characters long."  # noqa: S105
+DEMO_REASON = "Demo data (seed_demo)"
+
+
+@contextmanager
+def _quiet_task_log():
+    """Eager Celery logs a line per task run; ~80 of them would bury the sign-in table."""
+    logger = logging.getLogger("celery.app.trace")
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def demo_password() -> str:
+    password = os.environ.get("DJANGO_DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
+    if len(password) < DEMO_PASSWORD_MIN_LENGTH:
+        raise CommandError(PASSWORD_TOO_SHORT % {"min": DEMO_PASSWORD_MIN_LENGTH})
+    return password
+
+
+def _get_or_create(model, *, lookup: dict, defaults: dict | None = None):
+    """get_or_create that records a history reason on the rows it makes."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **(defaults or {}))
+        obj._change_reason = DEMO_REASON
+        obj.save()
+    return obj
+
+
+class Command(BaseCommand):
+    help = "Load demo organisations, hubs, one sign-in per role and ~80 fictional referrals (safe to run twice)."
+
+    def handle(self, *args, **options):
+        password = demo_password()
+        fake = demo_faker(SEED)
+        rng = random.Random(SEED)
+
+        # Demo referrals are not news: don't send the SPOC inbox ~80 "new referral" e-mails
+        # (a Celery worker on a real broker still would; its mail settings are its own).
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+            _quiet_task_log(),
+            transaction.atomic(),
+        ):
+            organisations = {
+                name: _get_or_create(Organisation, lookup={"name": name}, defaults={"kind": kind})
+                for name, kind in ORGANISATIONS
+            }
+            hubs = {
+                name: _get_or_create(Hub, lookup={"name": name}, defaults={"organisation": organisations[ERS]})
+                for name in HUB_NAMES
+            }
+            users = {login.username: self._user(login, fake, password, organisations, hubs) for login in DEMO_LOGINS}
+            workers_by_hub = {
+                hub: [
+                    users[x.username]
+                    for x in DEMO_LOGINS
+                    if x.hub == hub and x.role in (Role.HUB_WORKER, Role.PEER_WORKER)
+                ]
+                for hub in HUB_NAMES
+            }
+            made = DemoReferrals(
+                fake=fake,
+                rng=rng,
+                now=timezone.now(),
+                spoc=users["spoc"],
+                manager=users["manager"],
+                hubs=hubs,
+                workers_by_hub=workers_by_hub,
+            ).run()
+
+        self._report(made, password)
+
+    def _user(self, login: DemoLogin, fake, password: str, organisations, hubs):
+        User = get_user_model()
+        # Names are drawn on every run so the referrals' random values never shift.
+        first_name, last_name = fake.first_name(), fake.last_name()
+        user = User.objects.filter(username=login.username).first()
+        if user is None:
+            user = User(
+                username=login.username,
+                first_name=first_name,
+                last_name=last_name,
+                email=f"{login.username}@ers.example.org",
+                is_staff=not login.role,
+                is_superuser=not login.role,
+            )
+            user.set_password(password)
+            user.save()
+        elif not user.check_password(password):
+            # DJANGO_DEMO_PASSWORD changed since the last run: the printed password must work.
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        if login.role and not Membership.objects.filter(user=user).exists():
+            membership = Membership(
+                user=user,
+                organisation=organisations[login.organisation],
+                hub=hubs.get(login.hub),
+                role=login.role,
+                job_title=login.job_title,
+            )
+            membership._change_reason = DEMO_REASON
+            membership.save()
+        return user
+
+    def _report(self, made: int, password: str) -> None:
+        out = self.stdout
+        by_status = dict(Referral.objects.values_list("status").annotate(n=Count("pk")).order_by())
+        out.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {made} referrals added now, {sum(by_status.values())} in the database."
+            )
+        )
+        out.write("  " + ", ".join(f"{Referral.Status(s).label}: {n}" for s, n in sorted(by_status.items())))
+        out.write("")
+        out.write(self.style.WARNING("DEMO ONLY: these sign-ins share one password. Never use them on a real service."))
+        rows = [("Username", "Role", "Organisation", "Hub")]
+        for login in DEMO_LOGINS:
+            role = Role(login.role).label if login.role else login.job_title
+            rows.append((login.username, str(role), login.organisation or "-", login.hub or "-"))
+        widths = [max(len(row[i]) for row in rows) for i in range(4)]
+        for index, row in enumerate(rows):
+            out.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+            if index == 0:
+                out.write("  ".join("-" * width for width in widths))
+        out.write("")
+        out.write(f"Password for every demo sign-in: {password}")
+        out.write("(set DJANGO_DEMO_PASSWORD before running seed_demo to choose another, 12 characters or more)")
+        out.write(f"Sign in at {DEMO_URL} (run: .venv/bin/python manage.py runserver)")

@@ -1,0 +1,144 @@
+"""``manage.py seed_demo``: a demo anyone can sign in to, safe to run twice."""
+
+import sys
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from partnership.models import Hub, Membership, Organisation, Role
+from referrals.management.commands.seed_demo import DEFAULT_DEMO_PASSWORD, DEMO_LOGINS, PASSWORD_TOO_SHORT
+from referrals.models import ContactAttempt, Person, Referral, StatusTransition, TreatmentReferral, Triage
+
+pytestmark = pytest.mark.django_db
+
+
+def _seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def _counts() -> dict[str, int]:
+    models = (
+        Organisation,
+        Hub,
+        Membership,
+        get_user_model(),
+        Person,
+        Referral,
+        StatusTransition,
+        ContactAttempt,
+        Triage,
+        TreatmentReferral,
+    )
+    counts = {model.__name__: model.objects.count() for model in models}
+    counts["referral history"] = Referral.history.count()
+    return counts
+
+
+@pytest.fixture
+def seeded(monkeypatch):
+    monkeypatch.delenv("DJANGO_DEMO_PASSWORD", raising=False)
+    return _seed()
+
+
+def test_running_seed_demo_twice_changes_nothing_and_still_prints_the_sign_ins(seeded):
+    before = _counts()
+    second = _seed()
+
+    assert _counts() == before
+    assert "0 referrals added now" in second
+    for login in DEMO_LOGINS:
+        assert login.username in second
+    assert DEFAULT_DEMO_PASSWORD in second
+    assert "http://127.0.0.1:8000/" in second
+    assert "DEMO ONLY" in second
+
+
+def test_every_role_has_a_demo_user_and_the_admin_is_a_superuser(seeded):
+    roles = set(Membership.objects.values_list("role", flat=True))
+    assert roles == set(Role.values)
+    admin = get_user_model().objects.get(username="admin")
+    assert admin.is_staff and admin.is_superuser
+    hub_workers = Membership.objects.filter(role=Role.HUB_WORKER)
+    assert hub_workers.values("hub").distinct().count() == 5
+    peer = Membership.objects.get(user__username="peer")
+    assert peer.hub == Membership.objects.get(user__username="hubworker").hub
+
+
+def test_organisations_and_the_five_hubs_are_labelled_demo(seeded):
+    assert set(Organisation.objects.values_list("name", "kind")) == {
+        ("Cumbria Engagement and Recovery Support (demo)", "ers"),
+        ("Cumbria Treatment Service (demo)", "treatment"),
+        ("Cumberland Council (demo)", "council"),
+        ("Westmorland and Furness Council (demo)", "council"),
+    }
+    assert set(Hub.objects.values_list("name", flat=True)) == {
+        "Carlisle",
+        "West Cumbria",
+        "Barrow-in-Furness",
+        "Penrith",
+        "Kendal",
+    }
+    assert {hub.organisation.kind for hub in Hub.objects.all()} == {"ers"}
+
+
+def test_each_demo_user_can_sign_in_with_the_demo_password(seeded, client):
+    for login in DEMO_LOGINS:
+        assert client.login(username=login.username, password=DEFAULT_DEMO_PASSWORD), login.username
+        client.logout()
+
+
+def test_demo_referrals_cover_the_front_door_in_every_state(seeded):
+    statuses = set(Referral.objects.values_list("status", flat=True))
+    assert statuses == set(Referral.Status.values)
+    assert 70 <= Referral.objects.count() <= 100
+    assert set(Triage.objects.exclude(outcome="").values_list("outcome", flat=True)) == set(Triage.Outcome.values)
+    assert Referral.objects.filter(priority=Referral.Priority.URGENT).exists()
+    assert Referral.objects.filter(priority=Referral.Priority.CHILDRENS_SERVICES).exists()
+    assert len(set(Referral.objects.values_list("channel", flat=True))) == len(Referral.Channel.values)
+    assert Referral.objects.filter(created_by__isnull=True, channel=Referral.Channel.ONLINE).exists()
+    # Reached through the services: every change of status has its transition row.
+    moved = Referral.objects.exclude(status=Referral.Status.RECEIVED)
+    assert all(r.transitions.exists() for r in moved)
+    assert TreatmentReferral.objects.filter(automatic=True).exists()
+    # Returning people: more than one referral linked to the same person (REF-4).
+    returning = [p for p in Person.objects.all() if p.referrals.count() > 1]
+    assert len(returning) >= 3
+    # The demo hub worker has a caseload to look at.
+    assert Referral.objects.filter(allocated_worker__username="hubworker", status=Referral.Status.ALLOCATED).exists()
+
+
+def test_steps_happen_after_the_referral_arrived_and_never_in_the_future(seeded):
+    from django.utils import timezone
+
+    now = timezone.now()
+    for transition in StatusTransition.objects.select_related("referral"):
+        assert transition.referral.received_at <= transition.at <= now
+    for attempt in ContactAttempt.objects.select_related("referral"):
+        assert attempt.referral.received_at <= attempt.attempted_at <= now
+
+
+def test_a_short_demo_password_is_refused(monkeypatch, db):
+    monkeypatch.setenv("DJANGO_DEMO_PASSWORD", "short")
+    with pytest.raises(CommandError) as error:
+        call_command("seed_demo", stdout=StringIO())
+    assert str(error.value) == PASSWORD_TOO_SHORT % {"min": 12}
+    assert not Referral.objects.exists()
+
+
+def test_the_demo_password_can_be_chosen_in_the_environment(monkeypatch, db, client):
+    monkeypatch.setenv("DJANGO_DEMO_PASSWORD", "another-demo-password-1")
+    output = _seed()
+    assert "another-demo-password-1" in output
+    assert client.login(username="spoc", password="another-demo-password-1")
+
+
+def test_seed_demo_works_without_faker_as_in_the_docker_image(monkeypatch, db, client):
+    monkeypatch.delenv("DJANGO_DEMO_PASSWORD", raising=False)
+    monkeypatch.setitem(sys.modules, "faker", None)  # "import faker" now raises ImportError
+    _seed()
+    assert set(Referral.objects.values_list("status", flat=True)) == set(Referral.Status.values)
+    assert client.login(username="spoc", password=DEFAULT_DEMO_PASSWORD)
