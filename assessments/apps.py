@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class AssessmentsConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'assessments'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "assessments"

@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class PartnershipConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'partnership'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "partnership"

@@ -58,3 +58,9 @@ class PasswordResetView(auth_views.PasswordResetView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = NewPasswordForm
     success_url = reverse_lazy("password_reset_complete")
+
+
+def csrf_failure(request, reason=""):
+    """Django's own CSRF page has no styling and says nothing useful to the public; this one
+    explains what happened and how to get the answers back (SEC-4). The reason is not shown."""
+    return render(request, "403_csrf.html", status=403)

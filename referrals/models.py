@@ -184,7 +184,9 @@ class Referral(models.Model):
 
     substances = models.JSONField(_("substances"), default=list, blank=True)  # list of Substance values
     reason = models.TextField(_("what help is wanted"), max_length=5000, blank=True)
-    open_to_childrens_services = models.CharField(max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN)
+    open_to_childrens_services = models.CharField(
+        max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
+    )
     pregnant = models.CharField(max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN)
 
     # Consent to be contacted, and how (as given at referral).
@@ -205,7 +207,11 @@ class Referral(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
 
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="assigned_referrals",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_referrals",
         help_text=_("The SPOC practitioner handling contact and triage."),
     )
     hub = models.ForeignKey(Hub, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals")
@@ -331,7 +337,9 @@ class Triage(models.Model):
     under_18_commissioner_agreement = models.BooleanField(default=False)
     commissioner_agreement_reference = models.CharField(max_length=100, blank=True)
     pregnant = models.CharField(max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN)
-    open_to_childrens_services = models.CharField(max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN)
+    open_to_childrens_services = models.CharField(
+        max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
+    )
     # Recorded, but never exclusion criteria (§3.1.4).
     mental_health_concern = models.CharField(max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN)
     homeless = models.CharField(max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN)
@@ -347,7 +355,9 @@ class Triage(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     completed_at = models.DateTimeField(null=True, blank=True)
-    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     history = HistoricalRecords()
 
 
@@ -356,8 +366,9 @@ class TreatmentReferral(models.Model):
 
     class Reason(models.TextChoices):
         PREGNANT = "pregnant", _("Pregnant: automatic referral to the Treatment Service (§3.2.11)")
-        CHILDRENS_SERVICES = "childrens_services", _(
-            "Open to Children's Services: automatic referral to the Treatment Service (§3.2.11)"
+        CHILDRENS_SERVICES = (
+            "childrens_services",
+            _("Open to Children's Services: automatic referral to the Treatment Service (§3.2.11)"),
         )
         TRIAGE_OUTCOME = "triage_outcome", _("Triage outcome")
 

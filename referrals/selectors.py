@@ -68,10 +68,7 @@ def person_referrals_for(*, user, person: Person) -> QuerySet[Referral]:
     """A person's referrals that the user may see, newest first, with the triage outcome
     joined so a list of them costs one query."""
     return (
-        referrals_visible_to(user=user)
-        .filter(person=person)
-        .select_related("triage")
-        .order_by("-received_at", "-pk")
+        referrals_visible_to(user=user).filter(person=person).select_related("triage").order_by("-received_at", "-pk")
     )
 
 

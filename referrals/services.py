@@ -74,10 +74,25 @@ REFERRAL_INTAKE_FIELDS = frozenset(
     if f.concrete
     and f.name
     not in {
-        "id", "reference", "person", "status", "priority", "received_at", "first_contact_attempt_at",
-        "first_contact_made_at", "triage_completed_at", "allocated_at", "first_appointment_offered_at",
-        "first_appointment_attended_at", "closed_at", "assigned_to", "hub", "allocated_worker",
-        "created_by", "submission_token", "channel",
+        "id",
+        "reference",
+        "person",
+        "status",
+        "priority",
+        "received_at",
+        "first_contact_attempt_at",
+        "first_contact_made_at",
+        "triage_completed_at",
+        "allocated_at",
+        "first_appointment_offered_at",
+        "first_appointment_attended_at",
+        "closed_at",
+        "assigned_to",
+        "hub",
+        "allocated_worker",
+        "created_by",
+        "submission_token",
+        "channel",
     }
 )
 
@@ -231,9 +246,18 @@ def contact_attempt_record(
 
 TRIAGE_SCREENING_FIELDS = frozenset(
     {
-        "substances", "lives_in_area", "under_18_commissioner_agreement", "commissioner_agreement_reference",
-        "pregnant", "open_to_childrens_services", "mental_health_concern", "homeless", "screening_notes",
-        "risk", "risk_reasons", "risk_notes",
+        "substances",
+        "lives_in_area",
+        "under_18_commissioner_agreement",
+        "commissioner_agreement_reference",
+        "pregnant",
+        "open_to_childrens_services",
+        "mental_health_concern",
+        "homeless",
+        "screening_notes",
+        "risk",
+        "risk_reasons",
+        "risk_notes",
     }
 )
 
@@ -242,8 +266,13 @@ def _triage_for(referral: Referral, by) -> Triage:
     try:
         return referral.triage
     except Triage.DoesNotExist:
-        return Triage(referral=referral, started_by=by, substances=list(referral.substances),
-                      pregnant=referral.pregnant, open_to_childrens_services=referral.open_to_childrens_services)
+        return Triage(
+            referral=referral,
+            started_by=by,
+            substances=list(referral.substances),
+            pregnant=referral.pregnant,
+            open_to_childrens_services=referral.open_to_childrens_services,
+        )
 
 
 def triage_eligibility(*, referral: Referral, triage: Triage) -> rules.Eligibility:
@@ -345,9 +374,10 @@ def triage_complete(
     triage.completed_at = now
     triage.completed_by = by
     _save(triage, by=by, reason="Triage completed")
-    if outcome in Triage.TREATMENT_OUTCOMES and not referral.treatment_referrals.filter(
-        reason=TreatmentReferral.Reason.TRIAGE_OUTCOME
-    ).exists():
+    if (
+        outcome in Triage.TREATMENT_OUTCOMES
+        and not referral.treatment_referrals.filter(reason=TreatmentReferral.Reason.TRIAGE_OUTCOME).exists()
+    ):
         tr = TreatmentReferral(referral=referral, reason=TreatmentReferral.Reason.TRIAGE_OUTCOME, created_by=by)
         _save(tr, by=by, reason="Referred to the Treatment Service at triage")
     if triage.pk:
@@ -357,9 +387,13 @@ def triage_complete(
     if referral.status != Referral.Status.IN_TRIAGE:
         referral_transition(referral=referral, to=Referral.Status.IN_TRIAGE, by=by, reason="Triage", at=now)
     if outcome in Triage.ALLOCATING_OUTCOMES:
-        referral_transition(referral=referral, to=Referral.Status.TRIAGED, by=by, reason=Triage.Outcome(outcome).label, at=now)
+        referral_transition(
+            referral=referral, to=Referral.Status.TRIAGED, by=by, reason=Triage.Outcome(outcome).label, at=now
+        )
     else:
-        referral_transition(referral=referral, to=Referral.Status.CLOSED, by=by, reason=Triage.Outcome(outcome).label, at=now)
+        referral_transition(
+            referral=referral, to=Referral.Status.CLOSED, by=by, reason=Triage.Outcome(outcome).label, at=now
+        )
     _save(referral, by=by, reason="Triage completed")
     return triage
 
@@ -399,17 +433,23 @@ def referral_close(*, referral: Referral, by, reason: str) -> Referral:
 def referral_reopen(*, referral: Referral, by, reason: str) -> Referral:
     _require_front_door(by)
     referral_transition(referral=referral, to=Referral.Status.RECEIVED, by=by, reason=reason)
+    # Back to the front door: triage and allocation are done again. Their earlier values stay
+    # in the history and the transition log, so nothing recorded is lost.
     referral.triage_completed_at = None
+    referral.hub = referral.allocated_worker = referral.allocated_at = None
     if hasattr(referral, "triage"):
         triage = referral.triage
-        triage.outcome, triage.completed_at, triage.completed_by = "", None, None
+        triage.outcome, triage.outcome_reason, triage.signposted_to = "", "", ""
+        triage.completed_at, triage.completed_by = None, None
         _save(triage, by=by, reason="Referral reopened")
     _save(referral, by=by, reason="Reopened")
     return referral
 
 
 @transaction.atomic
-def escalation_record(*, referral: Referral, by, action: str, done_at: dt.datetime, done_by_name: str, notes: str = "") -> Escalation:
+def escalation_record(
+    *, referral: Referral, by, action: str, done_at: dt.datetime, done_by_name: str, notes: str = ""
+) -> Escalation:
     _require_front_door(by)
     if done_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError({"done_at": [_("The time an action was taken cannot be in the future.")]})
@@ -428,8 +468,12 @@ def warm_introduction_record(
     if introduced_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError({"introduced_at": [_("The time of an introduction cannot be in the future.")]})
     intro = WarmIntroduction(
-        referral=referral, introduced_by=by, introduced_to=introduced_to, organisation=organisation,
-        introduced_at=introduced_at, notes=notes,
+        referral=referral,
+        introduced_by=by,
+        introduced_to=introduced_to,
+        organisation=organisation,
+        introduced_at=introduced_at,
+        notes=notes,
     )
     _save(intro, by=by, reason="Warm introduction recorded")
     return intro

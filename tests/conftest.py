@@ -38,24 +38,33 @@ def spoc_practitioner(ers):
 
 @pytest.fixture
 def manager(ers, hub):
-    return UserFactory(username="manager", membership__organisation=ers, membership__hub=hub, membership__role=Role.MANAGER)
+    return UserFactory(
+        username="manager", membership__organisation=ers, membership__hub=hub, membership__role=Role.MANAGER
+    )
 
 
 @pytest.fixture
 def hub_worker(ers, hub):
-    return UserFactory(username="hubworker", membership__organisation=ers, membership__hub=hub, membership__role=Role.HUB_WORKER)
+    return UserFactory(
+        username="hubworker", membership__organisation=ers, membership__hub=hub, membership__role=Role.HUB_WORKER
+    )
 
 
 @pytest.fixture
 def other_hub_worker(ers, other_hub):
     return UserFactory(
-        username="otherhubworker", membership__organisation=ers, membership__hub=other_hub, membership__role=Role.HUB_WORKER
+        username="otherhubworker",
+        membership__organisation=ers,
+        membership__hub=other_hub,
+        membership__role=Role.HUB_WORKER,
     )
 
 
 @pytest.fixture
 def peer_worker(ers, hub):
-    return UserFactory(username="peer", membership__organisation=ers, membership__hub=hub, membership__role=Role.PEER_WORKER)
+    return UserFactory(
+        username="peer", membership__organisation=ers, membership__hub=hub, membership__role=Role.PEER_WORKER
+    )
 
 
 @pytest.fixture

@@ -59,12 +59,11 @@ class PersonFactory(factory.django.DjangoModelFactory):
     given_name = factory.Faker("first_name", locale="en_GB")
     family_name = factory.Faker("last_name", locale="en_GB")
     date_of_birth = factory.Faker("date_of_birth", minimum_age=18, maximum_age=80)
-    postcode = factory.Faker("postcode", locale="en_GB")
+    postcode = factory.LazyAttribute(lambda p: normalise_postcode(p.raw_postcode))
     search_name = factory.LazyAttribute(lambda p: normalise_name(f"{p.given_name} {p.family_name}"))
 
-    @factory.post_generation
-    def normalise(obj, create, extracted, **kwargs):
-        obj.postcode = normalise_postcode(obj.postcode)
+    class Params:
+        raw_postcode = factory.Faker("postcode", locale="en_GB")
 
 
 class ReferralFactory(factory.django.DjangoModelFactory):

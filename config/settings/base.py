@@ -171,3 +171,4 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
+CSRF_FAILURE_VIEW = "partnership.views.csrf_failure"

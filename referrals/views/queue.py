@@ -143,9 +143,24 @@ def queue(request):
     pages = paginate(request, filterset.qs, QUEUE_PAGE_SIZE)
     targets = TargetBook.load()  # one query for the whole page
     now = timezone.now()
+    # get_FOO_display() translates every choice of the field on each call; a page of 50 rows
+    # spent most of its time there. Translate each list once per request instead.
+    labels = {
+        name: {value: str(label) for value, label in choices}
+        for name, choices in (
+            ("priority", Referral.Priority.choices),
+            ("status", Referral.Status.choices),
+            ("source", Referral.Source.choices),
+            ("channel", Referral.Channel.choices),
+        )
+    }
     rows = [
         {
             "referral": referral,
+            "priority_label": labels["priority"][referral.priority],
+            "status_label": labels["status"][referral.status],
+            "source_label": labels["source"][referral.source],
+            "channel_label": labels["channel"][referral.channel],
             "priority_badge": PRIORITY_BADGE[referral.priority],
             "waited": time_since_received(referral, now=now),
             "target": referral_next_result(referral, targets, now=now),

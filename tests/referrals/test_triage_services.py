@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from referrals import rules, services
+from referrals import rules, selectors, services
 from referrals.models import (
     ContactAttempt,
     Referral,
@@ -384,6 +384,20 @@ def test_reopening_a_closed_referral_clears_the_outcome_and_keeps_the_contact_hi
     assert referral.triage.outcome == ""
     last = referral.transitions.last()
     assert (last.to_status, last.reason, last.by) == (Referral.Status.RECEIVED, "They rang back", spoc_practitioner)
+
+
+def test_reopening_an_allocated_referral_takes_it_off_the_workers_caseload(spoc_practitioner, hub, hub_worker):
+    referral = triaged(ReferralFactory(), spoc_practitioner)
+    services.referral_allocate(referral=referral, hub=hub, worker=hub_worker, by=spoc_practitioner)
+    services.referral_close(referral=referral, by=spoc_practitioner, reason="Moved away")
+    services.referral_reopen(referral=referral, by=spoc_practitioner, reason="Moved back")
+
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.RECEIVED
+    assert (referral.hub, referral.allocated_worker, referral.allocated_at) == (None, None, None)
+    assert not selectors.referrals_visible_to(user=hub_worker).filter(pk=referral.pk).exists()
+    # The allocation is not forgotten: the history still has it.
+    assert referral.history.filter(allocated_worker=hub_worker).exists()
 
 
 def test_closing_records_the_reason_on_the_transition(spoc_practitioner):
