@@ -1,8 +1,9 @@
 """The one place that decides what a member of staff may do, by role.
 
 Deny by default: a user with no membership, or a role not named here, may do nothing.
-Object-level grants (django-guardian) build on these roles in the access-model issue; every
-screen asks these functions, never ``user.membership.role`` directly.
+Object-level grants (django-guardian) build on these roles: ``partnership.grants`` decides who
+holds which, and the selectors filter by them. Every screen asks these functions, never
+``user.membership.role`` directly.
 """
 
 from __future__ import annotations
@@ -36,3 +37,83 @@ def can_work_front_door(user) -> bool:
 def sees_allocated_caseload(user) -> bool:
     """Hub and peer workers see referrals allocated to them."""
     return role_of(user) in CASEWORK_ROLES
+
+
+def can_run_subject_access(user) -> bool:
+    """PAR-6: only the data protection officer runs subject access requests, restricts
+    processing and exports records for another provider (PAR-7)."""
+    return role_of(user) == Role.DATA_PROTECTION_OFFICER
+
+
+def can_rectify_person(user) -> bool:
+    """PAR-6: the data protection officer and the front door correct a person's details."""
+    return can_run_subject_access(user) or can_work_front_door(user)
+
+
+def works_for_treatment_service(user) -> bool:
+    """Treatment Service practitioners see only people shared with their organisation (SEC-1)."""
+    return role_of(user) == Role.TREATMENT_PRACTITIONER
+
+
+# --- The access model (SEC-1, SEC-2, PAR-1) -------------------------------------------------
+# Roles decide which pages someone may use; object grants (partnership.grants) decide which
+# records those pages show them. These predicates are the role half.
+
+# Hub workers and managers see every referral allocated to their hub (the "hub" group in
+# partnership.grants); peer workers only the people allocated to them.
+HUB_TEAM_ROLES = frozenset({Role.HUB_WORKER, Role.MANAGER})
+# Everyone who works on referral pages at all: the front door and caseworkers.
+REFERRAL_PAGE_ROLES = FRONT_DOOR_ROLES | CASEWORK_ROLES
+# Risk reasons and notes, screening notes and escalations: never for peer support workers or
+# volunteers (REQUIREMENTS roles table: "no safeguarding detail").
+SAFEGUARDING_DETAIL_ROLES = frozenset({Role.SPOC_PRACTITIONER, Role.HUB_WORKER, Role.MANAGER, Role.SAFEGUARDING_LEAD})
+RESTRICTING_ROLES = frozenset({Role.MANAGER, Role.SAFEGUARDING_LEAD})
+ACCESS_LOG_ROLES = frozenset({Role.MANAGER, Role.DATA_PROTECTION_OFFICER})
+# Who may give an organisation access to a person's record (PAR-2): ERS staff who work with
+# people, the safeguarding lead and the data protection officer. Withdrawing access is open to
+# any member of staff, so a withdrawal of consent is never held up (PAR-2: "honoured immediately").
+SHARING_ROLES = REFERRAL_PAGE_ROLES | {Role.SAFEGUARDING_LEAD, Role.DATA_PROTECTION_OFFICER}
+
+
+def sees_referral_pages(user) -> bool:
+    """The referral page and its history: the front door and caseworkers (which referrals is
+    the selectors' business). Treatment, commissioners, the safeguarding lead (until the
+    safeguarding pages) and anyone without a membership see none."""
+    return role_of(user) in REFERRAL_PAGE_ROLES
+
+
+def sees_hub_caseload(user) -> bool:
+    """Hub workers and managers see their hub's allocated referrals as well as their own."""
+    membership = membership_of(user)
+    return membership is not None and membership.role in HUB_TEAM_ROLES and membership.hub_id is not None
+
+
+def sees_safeguarding_detail(user) -> bool:
+    """Peer support workers and volunteers never see safeguarding detail (roles table)."""
+    return role_of(user) in SAFEGUARDING_DETAIL_ROLES
+
+
+def sees_every_restricted_record(user) -> bool:
+    """The safeguarding lead has routine access to restricted records (no break-glass)."""
+    return role_of(user) == Role.SAFEGUARDING_LEAD
+
+
+def can_restrict_referrals(user) -> bool:
+    """Managers and the safeguarding lead mark a referral restricted, or lift it."""
+    return role_of(user) in RESTRICTING_ROLES
+
+
+def can_break_glass(user) -> bool:
+    """Only the front door may open a restricted referral outside routine access, with a
+    reason that is logged; caseworkers see only what is allocated to them or their hub."""
+    return can_work_front_door(user)
+
+
+def can_search_access_log(user) -> bool:
+    """SEC-2: managers and the data protection officer answer "who looked at this person?"."""
+    return role_of(user) in ACCESS_LOG_ROLES
+
+
+def can_share_records(user) -> bool:
+    """May give another organisation access to a person's record (see SHARING_ROLES)."""
+    return role_of(user) in SHARING_ROLES

@@ -3,8 +3,11 @@
 Each message a person can see is a module constant so tests can assert it.
 """
 
+import re
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fixed, Layout, Submit
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +21,10 @@ EMAIL_FORMAT = _("Enter an e-mail address in the correct format, like name@examp
 ENTER_NEW_PASSWORD = _("Enter a new password")
 CONFIRM_NEW_PASSWORD = _("Enter the new password again")
 PASSWORDS_DO_NOT_MATCH = _("The passwords do not match. Enter the same password twice.")
+# The second factor (partnership/two_factor.py).
+ENTER_CODE = _("Enter the 6-digit code from your authenticator app")
+CODE_FORMAT = _("Enter the code as 6 numbers, like 123456")
+WRONG_CODE = _("The code is not right or has run out. Enter the code your authenticator app shows now.")
 
 
 def _helper(*fields, button: str) -> FormHelper:
@@ -28,6 +35,10 @@ def _helper(*fields, button: str) -> FormHelper:
 
 
 class SignInForm(AuthenticationForm):
+    """Step one of signing in. Django's ``AuthenticationForm.clean`` calls
+    ``authenticate(request, ...)`` with the request, which django-axes needs to count failures
+    and lock out (SEC-3); step two is the code page (partnership/two_factor.py)."""
+
     error_messages = {
         "invalid_login": WRONG_USERNAME_OR_PASSWORD,
         "inactive": ACCOUNT_SWITCHED_OFF,
@@ -84,3 +95,37 @@ class NewPasswordForm(SetPasswordForm):
             Field.text("new_password2", field_width=Fixed.TWENTY),
             button=_("Change password"),
         )
+
+
+class SecurityCodeForm(forms.Form):
+    """The 6-digit code from an authenticator app. Spaces and dashes are ignored, so a code
+    typed as it is shown ("123 456") works. Whether it is right is for the view to ask the
+    device, which also throttles repeated wrong codes."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        help_text=_("The code changes every 30 seconds. Enter the one the app shows now."),
+        max_length=20,
+        error_messages={"required": ENTER_CODE, "max_length": CODE_FORMAT},
+    )
+
+    def __init__(self, *args, button=None, label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        code = self.fields["code"]
+        if label is not None:
+            code.label = label
+        code.widget.attrs.update(
+            {
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "autocapitalize": "none",
+            }
+        )
+        self.helper = _helper(Field.text("code", field_width=Fixed.FIVE), button=button or _("Continue"))
+
+    def clean_code(self) -> str:
+        code = re.sub(r"[\s-]", "", self.cleaned_data["code"])
+        if not re.fullmatch(r"[0-9]{6}", code):
+            raise forms.ValidationError(CODE_FORMAT, code="format")
+        return code

@@ -2,7 +2,15 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .access import can_work_front_door, membership_of, sees_allocated_caseload
+from .access import (
+    can_run_subject_access,
+    can_search_access_log,
+    can_work_front_door,
+    membership_of,
+    sees_allocated_caseload,
+    sees_hub_caseload,
+    works_for_treatment_service,
+)
 
 
 def _navigation(request, user) -> list[dict]:
@@ -11,6 +19,15 @@ def _navigation(request, user) -> list[dict]:
         items += [(_("SPOC queue"), reverse("referrals:queue")), (_("Record a referral"), reverse("referrals:new"))]
     if sees_allocated_caseload(user):
         items.append((_("My caseload"), reverse("referrals:caseload")))
+    elif sees_hub_caseload(user):
+        # Managers: their hub's caseload (hub workers reach it from "My caseload").
+        items.append((_("Hub caseload"), reverse("referrals:hub_caseload")))
+    if works_for_treatment_service(user):
+        items.append((_("People shared with us"), reverse("referrals:shared_people")))
+    if can_search_access_log(user):
+        items.append((_("Access log"), reverse("access_log")))
+    if can_run_subject_access(user):
+        items.append((_("Data rights"), reverse("referrals:data_rights")))
     if user.is_staff:
         items.append((_("Administration"), reverse("admin:index")))
     path = request.path

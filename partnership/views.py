@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .access import can_work_front_door, membership_of, role_of, sees_allocated_caseload
+from .access import can_work_front_door, membership_of, role_of, sees_allocated_caseload, works_for_treatment_service
 from .auth_forms import NewPasswordForm, PasswordResetRequestForm, SignInForm
 from .models import Role
 
@@ -20,6 +20,8 @@ def home(request):
         return redirect("referrals:queue")
     if sees_allocated_caseload(request.user):
         return redirect("referrals:caseload")
+    if works_for_treatment_service(request.user):
+        return redirect("referrals:shared_people")  # PAR-3: people shared with their organisation
     membership = membership_of(request.user)
     return render(
         request,

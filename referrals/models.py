@@ -12,6 +12,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from partnership.models import Hub
@@ -62,6 +63,14 @@ class Person(models.Model):
     postcode = models.CharField(_("postcode"), max_length=8, blank=True, db_index=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
+    # PAR-6 (§3.16.4, UK GDPR Art. 18): while restricted the record is kept but services refuse
+    # to change it (referrals.data_rights.restriction); set and lifted by the DPO with a reason.
+    processing_restricted = models.BooleanField(_("processing restricted"), default=False)
+    processing_restricted_at = models.DateTimeField(_("processing restricted on"), null=True, blank=True)
+    processing_restricted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    processing_restriction_reason = models.CharField(_("why processing is restricted"), max_length=500, blank=True)
     # Lower-cased, accent-free "given family" for duplicate matching (REF-4).
     search_name = models.CharField(max_length=201, editable=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -72,6 +81,11 @@ class Person(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["family_name", "given_name"]), models.Index(fields=["date_of_birth"])]
+        permissions = [
+            # Granted per object, to an organisation's group, only while a lawful basis for
+            # sharing holds (PAR-2, SEC-1): see partnership.grants.
+            ("view_shared_record", "Can view the dataset shared with their organisation"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -222,6 +236,21 @@ class Referral(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # A restricted referral (for example about a member of staff or their family) opens only
+    # for the allocated worker, the allocated hub and the safeguarding lead; anyone else at the
+    # front door must give a reason first ("break glass"), which is logged (SEC-1, SEC-2).
+    # (Not PAR-6 "restriction of processing", which is on the person: this is about who opens it.)
+    access_restricted = models.BooleanField(_("access restricted"), default=False)
+    access_restricted_at = models.DateTimeField(_("access restricted on"), null=True, blank=True)
+    access_restricted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("access restricted by"),
+    )
+    access_restriction_reason = models.CharField(_("why access is restricted"), max_length=500, blank=True)
     # A form's one-time token: a double submit finds the referral it already made.
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     history = HistoricalRecords(excluded_fields=["submission_token"])
@@ -362,7 +391,12 @@ class Triage(models.Model):
 
 
 class TreatmentReferral(models.Model):
-    """A referral on to the Treatment Service (REF-7, §3.2.11); tracked fully under PAR-3."""
+    """A referral on to the Treatment Service (REF-7, §3.2.11, PAR-3).
+
+    Made at triage, then sent by ERS staff with the agreed minimum dataset (§3.2.10), which is
+    kept as sent in ``dataset`` so both services see exactly what went. The Treatment Service
+    records the outcome (§3.19.7, TH KPI 5); ERS support carries on throughout (§3.19.3).
+    """
 
     class Reason(models.TextChoices):
         PREGNANT = "pregnant", _("Pregnant: automatic referral to the Treatment Service (§3.2.11)")
@@ -378,16 +412,52 @@ class TreatmentReferral(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Not accepted")
 
+    # The pipeline, as for Referral. The Treatment Service may correct an outcome it recorded.
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        Status.PENDING: frozenset({Status.SENT}),
+        Status.SENT: frozenset({Status.ACCEPTED, Status.DECLINED}),
+        Status.ACCEPTED: frozenset({Status.DECLINED}),
+        Status.DECLINED: frozenset({Status.ACCEPTED}),
+    }
+    SENT_STATUSES = (Status.SENT, Status.ACCEPTED, Status.DECLINED)
+
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="treatment_referrals")
     reason = models.CharField(max_length=30, choices=Reason.choices)
     automatic = models.BooleanField(default=False)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    # Sending (PAR-3, §3.2.10): to whom, on what lawful basis, and the dataset exactly as sent.
+    organisation = models.ForeignKey(
+        "partnership.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sharing_basis = models.ForeignKey(
+        "partnership.Consent", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    dataset = models.JSONField(_("minimum dataset as sent"), default=dict, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True, db_index=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    warm_introduction = models.ForeignKey(
+        "WarmIntroduction", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Outcome, recorded by the Treatment Service (§3.19.7, TH KPI 5: conversions to treatment).
+    outcome_reason = models.TextField(_("why not accepted"), max_length=2000, blank=True)
+    first_appointment_on = models.DateField(_("first appointment"), null=True, blank=True)
+    treatment_started_on = models.DateField(_("treatment started"), null=True, blank=True)
+    outcome_recorded_at = models.DateTimeField(_("outcome recorded"), null=True, blank=True)
+    outcome_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     history = HistoricalRecords()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["referral", "reason"], name="one_treatment_referral_per_reason")]
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.status, frozenset())
 
 
 class Escalation(models.Model):
@@ -456,3 +526,121 @@ class ResponseTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_priority_display()}: {self.get_measure_display()} within {self.amount} {self.get_unit_display().lower()}"
+
+
+# --- Object permissions (SEC-1) --------------------------------------------------------------
+# Direct foreign-key tables for django-guardian on the two models every list page filters by,
+# so "what may this user see" is an indexed join, not a text match on a generic object id.
+# Who holds which row is decided in one place: partnership.grants.
+
+
+class ReferralUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Referral, on_delete=models.CASCADE)
+
+
+class ReferralGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Referral, on_delete=models.CASCADE)
+
+
+class PersonUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Person, on_delete=models.CASCADE)
+
+
+class PersonGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Person, on_delete=models.CASCADE)
+
+
+# --- Referral to Treatment transitions and onward referrals (PAR-3, PAR-4) --------------------
+
+
+class TreatmentReferralTransition(models.Model):
+    """One row per change of a Treatment referral's status: reporting reads these (TH KPI 5)."""
+
+    treatment_referral = models.ForeignKey(TreatmentReferral, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=TreatmentReferral.Status.choices)
+    to_status = models.CharField(max_length=20, choices=TreatmentReferral.Status.choices)
+    at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class OnwardReferral(models.Model):
+    """A referral to another service, with its outcome (PAR-4, §3.19.4, §3.19.7)."""
+
+    class ServiceType(models.TextChoices):
+        HOUSING = "housing", _("Housing")
+        MENTAL_HEALTH = "mental_health", _("Mental health")
+        ADULT_SOCIAL_CARE = "adult_social_care", _("Adult social care")
+        EMPLOYMENT = "employment", _("Employment support")
+        COUNSELLING = "counselling", _("Counselling")
+        GP = "gp", _("GP")
+        OTHER = "other", _("Other")
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined by the service")
+        NO_RESPONSE = "no_response", _("No response")
+        PERSON_DECLINED = "person_declined", _("The person decided not to go ahead")
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="onward_referrals")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="onward_referrals")
+    service_type = models.CharField(_("type of service"), max_length=30, choices=ServiceType.choices)
+    organisation_name = models.CharField(_("organisation"), max_length=200)
+    sent_at = models.DateTimeField(_("referred"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Whether the person's details went to the organisation, and the lawful basis (PAR-5).
+    shared_personal_data = models.BooleanField(default=False)
+    sharing_basis = models.ForeignKey(
+        "partnership.Consent", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    outcome_on = models.DateField(_("outcome date"), null=True, blank=True)
+    outcome_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    notes = models.TextField(_("notes"), max_length=2000, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+
+
+# --- Data subject rights (PAR-6) ------------------------------------------------------------
+
+
+class SubjectAccessRequest(models.Model):
+    """A subject access request (PAR-6, §3.16.4) and the export prepared for it.
+
+    The export (a PDF and a JSON file in one zip) is made in the background and kept with
+    the default storage under MEDIA_ROOT. It is never served publicly: only the
+    data-protection officer's permission-checked download view reads it.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be prepared")
+        RUNNING = "running", _("Being prepared")
+        READY = "ready", _("Ready to download")
+        FAILED = "failed", _("Could not be prepared")
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="subject_access_requests")
+    request_reference = models.CharField(_("request reference"), max_length=100)
+    reason = models.CharField(_("details of the request"), max_length=500)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file = models.FileField(upload_to="subject_access/", blank=True)
+    file_sha256 = models.CharField(max_length=64, blank=True)
+    # The kind of error only (an exception class name): never personal data.
+    error = models.CharField(max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"SAR-{self.pk}"

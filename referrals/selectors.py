@@ -3,11 +3,34 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import (
+    BooleanField,
+    Case,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.http import Http404
+from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
-from partnership.access import FRONT_DOOR_ROLES, can_work_front_door, sees_allocated_caseload
+from partnership.access import (
+    FRONT_DOOR_ROLES,
+    can_break_glass,
+    can_work_front_door,
+    membership_of,
+    sees_allocated_caseload,
+    sees_every_restricted_record,
+    sees_hub_caseload,
+)
+from partnership.grants import VIEW_PERSON, VIEW_REFERRAL
+from partnership.models import AccessLog
 
+from .break_glass import BreakGlassRequired, break_glass_references
 from .models import (
     ContactAttempt,
     Escalation,
@@ -20,27 +43,123 @@ from .models import (
 )
 
 
+def _granted(user, perm: str, model) -> QuerySet:
+    """Rows the user holds ``perm`` on through an object grant (their own or their groups'),
+    as SQL subqueries. Model-level permissions and superuser status never count: grants are
+    decided in partnership.grants, and a superuser is an administrator, not a caseworker.
+
+    The same rows as guardian's ``get_objects_for_user(user, perm, klass=model,
+    accept_global_perms=False, with_superuser=False)`` (a test holds the two together), built
+    straight on the direct foreign-key permission tables: guardian's shortcut first looks up
+    content types, which costs queries on a cold process and made page query counts depend
+    on which test ran first."""
+    if not getattr(user, "is_authenticated", False):
+        return model.objects.none()
+    codename = perm.split(".", 1)[1]
+    by_user = get_user_obj_perms_model(model).objects.filter(user=user, permission__codename=codename)
+    by_group = get_group_obj_perms_model(model).objects.filter(
+        group__in=user.groups.all(), permission__codename=codename
+    )
+    return model.objects.filter(
+        Q(pk__in=by_user.values("content_object_id")) | Q(pk__in=by_group.values("content_object_id"))
+    )
+
+
 def referrals_visible_to(*, user) -> QuerySet[Referral]:
-    """Deny by default: the front door sees every referral, caseworkers those allocated to
-    them, everyone else nothing."""
+    """Deny by default (SEC-1): the front door (SPOC practitioners, managers) sees every
+    referral; hub workers those allocated to them or to their hub, peer workers those allocated
+    to them (object grants, partnership.grants); everyone else nothing.
+
+    Restricted referrals are in here for the front door; ``referral_get_for`` decides whether
+    one opens routinely or needs a reason first."""
     if can_work_front_door(user):
         return Referral.objects.all()
     if sees_allocated_caseload(user):
-        return Referral.objects.filter(allocated_worker=user)
+        return _granted(user, VIEW_REFERRAL, Referral)
     return Referral.objects.none()
 
 
+def with_routine_access(queryset: QuerySet[Referral], *, user) -> QuerySet[Referral]:
+    """Annotate ``routine_access``: False only for a restricted referral the user holds no
+    grant on (not its allocated worker or hub team) and is not the safeguarding lead for. One
+    uncorrelated subquery, so a list page stays one query however long it is."""
+    if sees_every_restricted_record(user):
+        return queryset.annotate(routine_access=Value(True, output_field=BooleanField()))
+    granted = _granted(user, VIEW_REFERRAL, Referral).values("pk")
+    return queryset.annotate(
+        routine_access=Case(
+            When(Q(access_restricted=False) | Q(pk__in=granted), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def has_routine_access(*, user, referral: Referral) -> bool:
+    """Whether a referral the user can see opens without breaking the glass."""
+    if not referral.access_restricted or sees_every_restricted_record(user):
+        return True
+    return _granted(user, VIEW_REFERRAL, Referral).filter(pk=referral.pk).exists()
+
+
+def _check_restriction(user, referral: Referral) -> None:
+    if has_routine_access(user=user, referral=referral):
+        return
+    if referral.reference in break_glass_references(user):
+        return
+    if can_break_glass(user):
+        raise BreakGlassRequired(referral.reference)
+    raise Http404
+
+
 def referral_get_for(*, user, reference: str) -> Referral:
-    """The referral, or 404 exactly as if it did not exist when the user may not see it."""
+    """The referral, or 404 exactly as if it did not exist when the user may not see it.
+
+    A restricted referral the user has no routine access to raises ``BreakGlassRequired``
+    (the break-glass page asks for the reason) until this session has broken the glass."""
     referral = (
         referrals_visible_to(user=user)
-        .select_related("person", "hub", "assigned_to", "allocated_worker", "created_by")
+        .select_related("person", "hub", "assigned_to", "allocated_worker", "created_by", "access_restricted_by")
         .filter(reference=reference)
         .first()
     )
     if referral is None:
         raise Http404
+    _check_restriction(user, referral)
     return referral
+
+
+def referral_for_break_glass(*, user, reference: str) -> Referral:
+    """The referral behind a break-glass page: any referral for the front door (the page shows
+    its reference only), 404 for everyone else."""
+    referral = Referral.objects.filter(reference=reference).first() if can_break_glass(user) else None
+    if referral is None:
+        raise Http404
+    return referral
+
+
+def referral_for_restriction(*, user, reference: str) -> Referral:
+    """The referral behind the restriction page. The safeguarding lead reaches any referral by
+    its reference (the page shows no personal data); managers go through ``referral_get_for``,
+    so lifting a restriction outside their hub needs the glass broken first."""
+    if sees_every_restricted_record(user):
+        referral = Referral.objects.select_related("access_restricted_by").filter(reference=reference).first()
+        if referral is None:
+            raise Http404
+        return referral
+    return referral_get_for(user=user, reference=reference)
+
+
+def referral_break_glass_openings(*, referral: Referral) -> list[AccessLog]:
+    """Every time someone broke the glass on this referral: who, when and why, newest first
+    (one query)."""
+    return list(
+        AccessLog.objects.filter(
+            action=AccessLog.Action.BREAK_GLASS,
+            object_type=Referral._meta.label_lower,
+            object_id=referral.pk,
+        ).select_related("user")
+    )
 
 
 # --- People (REF-4, §3.4.6) --------------------------------------------------------------
@@ -48,19 +167,39 @@ def referral_get_for(*, user, reference: str) -> Referral:
 
 def people_visible_to(*, user) -> QuerySet[Person]:
     """Deny by default, like ``referrals_visible_to``: the front door sees everyone,
-    caseworkers the people with a referral allocated to them, everyone else nobody."""
+    caseworkers the people with a referral allocated to them or (hub workers) to their hub,
+    everyone else nobody. Treatment Service staff see shared records on their own pages, by
+    ``referrals.view_shared_record``, never here."""
     if can_work_front_door(user):
         return Person.objects.all()
     if sees_allocated_caseload(user):
-        return Person.objects.filter(pk__in=Referral.objects.filter(allocated_worker=user).values("person_id"))
+        return _granted(user, VIEW_PERSON, Person)
     return Person.objects.none()
 
 
 def person_get_for(*, user, pk: int) -> Person:
-    """The person, or 404 exactly as if they did not exist when the user may not see them."""
-    person = people_visible_to(user=user).filter(pk=pk).first()
+    """The person, or 404 exactly as if they did not exist when the user may not see them.
+
+    A person is as restricted as their referrals: at the front door, someone with a restricted
+    referral the user holds no grant on opens only after the glass is broken on it."""
+    people = people_visible_to(user=user).filter(pk=pk)
+    check_restriction = can_work_front_door(user) and not sees_every_restricted_record(user)
+    if check_restriction:
+        # In the same query: a restricted referral of theirs this user holds no grant on and
+        # has not broken the glass on.
+        blocking = (
+            Referral.objects.filter(person=OuterRef("pk"), access_restricted=True)
+            .exclude(pk__in=_granted(user, VIEW_REFERRAL, Referral).values("pk"))
+            .exclude(reference__in=break_glass_references(user))
+            .order_by("-received_at", "-pk")
+            .values("reference")[:1]
+        )
+        people = people.annotate(blocked_by_restriction=Subquery(blocking))
+    person = people.first()
     if person is None:
         raise Http404
+    if check_restriction and person.blocked_by_restriction:
+        raise BreakGlassRequired(person.blocked_by_restriction)
     return person
 
 
@@ -78,18 +217,38 @@ def person_referrals_for(*, user, person: Person) -> QuerySet[Referral]:
 def referral_queue_for(*, user) -> QuerySet[Referral]:
     """REF-5: referrals waiting for contact, triage or allocation; urgent first, then
     Children's Services, then routine, oldest first within each. The filter and the order
-    follow the (status, priority, received_at) index."""
-    return (
+    follow the (status, priority, received_at) index. Each row carries ``routine_access``, so
+    a restricted referral can be shown as "Restricted" without its name."""
+    queryset = (
         referrals_visible_to(user=user)
         .filter(status__in=Referral.QUEUE_STATUSES)
         .select_related("assigned_to", "hub")
         .order_by("priority", "received_at", "pk")
     )
+    return with_routine_access(queryset, user=user)
 
 
 def caseload_for(*, user) -> QuerySet[Referral]:
-    """A caseworker's allocated referrals, newest allocation first."""
-    return referrals_visible_to(user=user).select_related("person", "hub").order_by("-allocated_at", "-pk")
+    """A caseworker's own allocated referrals, newest allocation first. Closed referrals leave
+    the list (their worker can still open them: see partnership.grants)."""
+    return (
+        referrals_visible_to(user=user)
+        .filter(allocated_worker=user, status=Referral.Status.ALLOCATED)
+        .select_related("person", "hub")
+        .order_by("-allocated_at", "-pk")
+    )
+
+
+def hub_caseload_for(*, user) -> QuerySet[Referral]:
+    """Every allocated referral in the user's hub (hub workers and managers), newest first."""
+    if not sees_hub_caseload(user):
+        return Referral.objects.none()
+    return (
+        referrals_visible_to(user=user)
+        .filter(hub_id=membership_of(user).hub_id, status=Referral.Status.ALLOCATED)
+        .select_related("person", "hub", "allocated_worker")
+        .order_by("-allocated_at", "-pk")
+    )
 
 
 def front_door_staff() -> QuerySet:
@@ -113,24 +272,32 @@ def referral_detail_for(*, user, reference: str) -> tuple[Referral, Triage | Non
         Prefetch("warm_introductions", queryset=WarmIntroduction.objects.select_related("introduced_by")),
         Prefetch(
             "treatment_referrals",
-            queryset=TreatmentReferral.objects.select_related("created_by").order_by("created_at", "pk"),
+            queryset=TreatmentReferral.objects.select_related("created_by", "organisation").order_by(
+                "created_at", "pk"
+            ),
         ),
     )
     triage = Triage.objects.select_related("started_by", "completed_by").filter(referral=referral).first()
     return referral, triage
 
 
-def referral_history_records(*, referral: Referral) -> list:
+def referral_history_records(*, referral: Referral, safeguarding_detail: bool = True) -> list:
     """SEC-2: every historical row of the referral, its related records and the linked
-    person, one query per model (history users joined)."""
+    person, one query per model (history users joined). Without ``safeguarding_detail`` (peer
+    workers) the triage, escalation and Treatment referral rows are left out: they hold the
+    risk reasons and notes, screening notes, and the dataset sent to Treatment (which carries
+    the risk reasons)."""
     querysets = [
         Referral.history.filter(id=referral.pk),
-        Triage.history.filter(referral_id=referral.pk),
         ContactAttempt.history.filter(referral_id=referral.pk),
-        Escalation.history.filter(referral_id=referral.pk),
         WarmIntroduction.history.filter(referral_id=referral.pk),
-        TreatmentReferral.history.filter(referral_id=referral.pk),
     ]
+    if safeguarding_detail:
+        querysets[1:1] = [
+            Triage.history.filter(referral_id=referral.pk),
+            Escalation.history.filter(referral_id=referral.pk),
+        ]
+        querysets.append(TreatmentReferral.history.filter(referral_id=referral.pk))
     if referral.person_id is not None:
         querysets.append(Person.history.filter(id=referral.person_id))
     records = []

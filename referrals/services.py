@@ -13,13 +13,22 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from partnership.access import ALLOCATABLE_ROLES, can_work_front_door, membership_of
+from partnership.access import (
+    ALLOCATABLE_ROLES,
+    can_rectify_person,
+    can_run_subject_access,
+    can_work_front_door,
+    membership_of,
+    sees_allocated_caseload,
+)
+from partnership.grants import sync_referral_grants
 
 from . import rules
+from .data_rights.restriction import check_processing_allowed, check_referral_processing_allowed
 from .matching import normalise_name, normalise_postcode
 from .models import (
     ContactAttempt,
@@ -40,9 +49,27 @@ class InvalidTransition(ValidationError):
 
 
 def _save(obj, *, by, reason: str) -> None:
+    _check_processing_allowed(obj, by)
     obj._history_user = by
     obj._change_reason = reason[:100]
     obj.save()
+
+
+def _check_processing_allowed(obj, by) -> None:
+    """PAR-6 (UK GDPR Art. 18): nothing here changes a person whose processing is restricted,
+    or a referral (or a record on a referral) linked to them. Two exceptions: the data
+    protection officer may correct the person's details (rectification is what a restriction
+    for contested accuracy waits for), and urgent actions are always recorded (Art. 18(2),
+    vital interests; the escalation protocol, §3.2.6)."""
+    if isinstance(obj, Escalation):
+        return
+    if isinstance(obj, Person):
+        if obj.pk is not None and not can_run_subject_access(by):
+            check_processing_allowed(obj)
+        return
+    referral = obj if isinstance(obj, Referral) else getattr(obj, "referral", None)
+    if isinstance(referral, Referral):
+        check_referral_processing_allowed(referral)
 
 
 def _require_front_door(by) -> None:
@@ -93,6 +120,11 @@ REFERRAL_INTAKE_FIELDS = frozenset(
         "created_by",
         "submission_token",
         "channel",
+        # Restriction is set by referral_restrict (services_access), never at intake.
+        "access_restricted",
+        "access_restricted_at",
+        "access_restricted_by",
+        "access_restriction_reason",
     }
 )
 
@@ -189,6 +221,7 @@ def person_create_from_referral(*, referral: Referral, by) -> Person:
     _save(person, by=by, reason="Created from referral")
     referral.person = person
     _save(referral, by=by, reason="Confirmed as a new person")
+    sync_referral_grants(referral=referral)  # SEC-1: whoever holds the referral sees the person
     return person
 
 
@@ -200,12 +233,29 @@ def referral_link_person(*, referral: Referral, person: Person, by) -> Referral:
         raise ValidationError(_("This referral is already linked to someone else."))
     referral.person = person
     _save(referral, by=by, reason="Linked to an existing person")
+    sync_referral_grants(referral=referral)  # SEC-1: whoever holds the referral sees the person
     return referral
+
+
+# The details a person may have corrected (PAR-6 rectification); never the restriction flag.
+PERSON_DETAIL_FIELDS = frozenset(
+    {"given_name", "family_name", "preferred_name", "date_of_birth", "nhs_number"}
+    | {"address", "postcode", "phone", "email"}
+)
+PERSON_UPDATE_REASON_REQUIRED = gettext_lazy("Enter the reason for the correction")
 
 
 @transaction.atomic
 def person_update(*, person: Person, by, reason: str, **fields) -> Person:
-    _require_front_door(by)
+    """Correct a person's details (PAR-6). The history keeps the old values, who changed them
+    and the reason. The front door and the data protection officer may do this."""
+    if not can_rectify_person(by):
+        raise PermissionDenied
+    unknown = set(fields) - PERSON_DETAIL_FIELDS
+    if unknown:
+        raise ValueError(f"Not person detail fields: {sorted(unknown)}")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [PERSON_UPDATE_REASON_REQUIRED]})
     for name, value in fields.items():
         setattr(person, name, value)
     _person_fill_search(person)
@@ -407,17 +457,43 @@ def referral_allocate(*, referral: Referral, hub, worker, by) -> Referral:
     _require_front_door(by)
     if referral.status != Referral.Status.TRIAGED:
         raise ValidationError(_("Only a referral accepted for ERS support at triage can be allocated."))
+    _check_allocatable(hub=hub, worker=worker)
+    referral.hub = hub
+    referral.allocated_worker = worker
+    referral.allocated_at = timezone.now()
+    referral_transition(referral=referral, to=Referral.Status.ALLOCATED, by=by, reason=f"Allocated to {hub.name}")
+    _save(referral, by=by, reason="Allocated")
+    sync_referral_grants(referral=referral)  # SEC-1: the worker and their hub team see it now
+    return referral
+
+
+def _check_allocatable(*, hub, worker) -> None:
     # Only an active hub worker, peer worker or manager of the chosen hub can hold a caseload.
     membership = membership_of(worker)
     if membership is None or membership.role not in ALLOCATABLE_ROLES:
         raise ValidationError({"worker": [ALLOCATE_NOT_A_WORKER]})
     if membership.hub_id != hub.pk:
         raise ValidationError({"worker": [_("Choose a worker from the %(hub)s hub.") % {"hub": hub.name}]})
+
+
+REALLOCATE_REASON_REQUIRED = gettext_lazy("Enter the reason for reallocating the referral")
+
+
+@transaction.atomic
+def referral_reallocate(*, referral: Referral, hub, worker, by, reason: str) -> Referral:
+    """Move an allocated referral to another worker or hub (a manager balancing caseloads, a
+    worker leaving). The status stays "allocated" and ``allocated_at`` keeps the first
+    allocation's time (the KPI); the old worker and hub lose access in the same transaction."""
+    _require_front_door(by)
+    if referral.status != Referral.Status.ALLOCATED:
+        raise ValidationError(_("Only an allocated referral can be reallocated."))
+    if not reason.strip():
+        raise ValidationError({"reason": [REALLOCATE_REASON_REQUIRED]})
+    _check_allocatable(hub=hub, worker=worker)
     referral.hub = hub
     referral.allocated_worker = worker
-    referral.allocated_at = timezone.now()
-    referral_transition(referral=referral, to=Referral.Status.ALLOCATED, by=by, reason=f"Allocated to {hub.name}")
-    _save(referral, by=by, reason="Allocated")
+    _save(referral, by=by, reason=f"Reallocated: {reason.strip()}")
+    sync_referral_grants(referral=referral)
     return referral
 
 
@@ -426,6 +502,9 @@ def referral_close(*, referral: Referral, by, reason: str) -> Referral:
     _require_front_door(by)
     referral_transition(referral=referral, to=Referral.Status.CLOSED, by=by, reason=reason)
     _save(referral, by=by, reason="Closed")
+    # Closing keeps the allocation, so the worker and hub keep read access to the history;
+    # the referral leaves caseload lists (allocated only). See partnership.grants.
+    sync_referral_grants(referral=referral)
     return referral
 
 
@@ -443,6 +522,7 @@ def referral_reopen(*, referral: Referral, by, reason: str) -> Referral:
         triage.completed_at, triage.completed_by = None, None
         _save(triage, by=by, reason="Referral reopened")
     _save(referral, by=by, reason="Reopened")
+    sync_referral_grants(referral=referral)  # allocation cleared: back to the front door only
     return referral
 
 
@@ -477,3 +557,86 @@ def warm_introduction_record(
     )
     _save(intro, by=by, reason="Warm introduction recorded")
     return intro
+
+
+# --- First appointment (REF-9) -----------------------------------------------------------
+
+# A first appointment follows acceptance for ERS support at triage, before or after allocation.
+FIRST_APPOINTMENT_STATUSES = (Referral.Status.TRIAGED, Referral.Status.ALLOCATED)
+FIRST_APPOINTMENT_NOT_OPEN = gettext_lazy(
+    "You can only record a first appointment for a referral accepted for ERS support at triage and not closed."
+)
+OFFERED_IN_FUTURE = gettext_lazy("The date the first appointment was offered must be now or in the past")
+OFFERED_BEFORE_RECEIVED = gettext_lazy(
+    "The date the first appointment was offered must be after the referral was received on %(received)s"
+)
+ATTENDED_IN_FUTURE = gettext_lazy("The date the person attended must be now or in the past")
+ATTENDED_BEFORE_OFFERED = gettext_lazy(
+    "The date the person attended must be after the appointment was offered on %(offered)s"
+)
+ATTENDED_AND_DID_NOT_ATTEND = gettext_lazy("Say either when the person attended or that they did not attend")
+# Clocks a little apart (the same grace the other recorded times allow).
+_CLOCK_GRACE = dt.timedelta(minutes=5)
+
+
+def local_date_time(value: dt.datetime) -> str:
+    """A moment as it reads in messages: "10 March 2026 at 12:00", local time."""
+    return formats.date_format(timezone.localtime(value), "j F Y \\a\\t H:i")
+
+
+def first_appointment_may_record(*, referral: Referral, by) -> bool:
+    """The front door, or the caseworker the referral is allocated to."""
+    if can_work_front_door(by):
+        return True
+    return (
+        sees_allocated_caseload(by)
+        and referral.allocated_worker_id is not None
+        and referral.allocated_worker_id == by.pk
+    )
+
+
+@transaction.atomic
+def referral_first_appointment_record(
+    *,
+    referral: Referral,
+    by,
+    offered_at: dt.datetime,
+    attended_at: dt.datetime | None = None,
+    did_not_attend: bool = False,
+) -> Referral:
+    """REF-9: when the first appointment was offered and when the person attended it.
+
+    ``offered_at`` is when the offer was made (the KPI measures referral to offer), not the
+    date of the appointment. Recording again replaces both times; the history keeps the old
+    ones. ``did_not_attend`` leaves nothing attended and says so in the history reason.
+    """
+    if not first_appointment_may_record(referral=referral, by=by):
+        raise PermissionDenied
+    if referral.status not in FIRST_APPOINTMENT_STATUSES:
+        raise ValidationError(FIRST_APPOINTMENT_NOT_OPEN, code="not_open")
+    latest = timezone.now() + _CLOCK_GRACE
+    errors: dict[str, list] = {}
+    if offered_at > latest:
+        errors["offered_at"] = [OFFERED_IN_FUTURE]
+    elif offered_at < referral.received_at - _CLOCK_GRACE:
+        errors["offered_at"] = [OFFERED_BEFORE_RECEIVED % {"received": local_date_time(referral.received_at)}]
+    if attended_at is not None:
+        if did_not_attend:
+            errors["attended_at"] = [ATTENDED_AND_DID_NOT_ATTEND]
+        elif attended_at > latest:
+            errors["attended_at"] = [ATTENDED_IN_FUTURE]
+        elif attended_at < offered_at:
+            errors["attended_at"] = [ATTENDED_BEFORE_OFFERED % {"offered": local_date_time(offered_at)}]
+    if errors:
+        raise ValidationError(errors)
+
+    referral.first_appointment_offered_at = offered_at
+    referral.first_appointment_attended_at = attended_at
+    if attended_at is not None:
+        reason = "First appointment attended"
+    elif did_not_attend:
+        reason = "First appointment offered: did not attend"
+    else:
+        reason = "First appointment offered"
+    _save(referral, by=by, reason=reason)
+    return referral

@@ -1,7 +1,15 @@
 """Staff pages for referrals. Each views module owns its own ``urlpatterns``."""
 
-from .views import intake, queue, triage
+from .views import appointments, data_rights, intake, queue, restricted, sharing, triage
 
 app_name = "referrals"
 
-urlpatterns = [*queue.urlpatterns, *intake.urlpatterns, *triage.urlpatterns]
+urlpatterns = [
+    *queue.urlpatterns,
+    *intake.urlpatterns,
+    *triage.urlpatterns,
+    *restricted.urlpatterns,
+    *appointments.urlpatterns,
+    *sharing.urlpatterns,
+    *data_rights.urlpatterns,
+]

@@ -1,6 +1,11 @@
 """Role personas (CONVENTIONS: tests) and shared fixtures."""
 
 import pytest
+from django.http import HttpRequest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partnership.models import Role
 from tests.factories import HubFactory, OrganisationFactory, UserFactory
@@ -85,6 +90,61 @@ def commissioner(council):
 
 
 @pytest.fixture
+def data_protection_officer(ers):
+    return UserFactory(
+        username="dpo",
+        first_name="Dana",
+        last_name="Protection",
+        membership__organisation=ers,
+        membership__role=Role.DATA_PROTECTION_OFFICER,
+    )
+
+
+@pytest.fixture
 def outsider(db):
     """Signed in, but with no membership of any organisation: may do nothing."""
     return UserFactory(username="outsider", membership=None)
+
+
+def current_code(device: TOTPDevice) -> str:
+    """The 6-digit code the member of staff's authenticator app shows now."""
+    token = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift)
+    return f"{token:0{device.digits}d}"
+
+
+class SecondFactorClient(Client):
+    """Django's test client, whose ``force_login`` (and ``login``) signs in as staff are after
+    both steps: the session is verified with a confirmed authenticator-app device (SEC-3,
+    partnership/two_factor.py), so tests reach staff pages as before. Tests of the second
+    factor itself sign in through the pages, or use a plain ``django.test.Client``."""
+
+    def _login(self, user, backend=None):
+        super()._login(user, backend)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Test authenticator app", confirmed=True)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    def login(self, **credentials):
+        # django-axes' backend needs the request to count failures by username and address.
+        if "request" not in credentials:
+            request = HttpRequest()
+            request.META["REMOTE_ADDR"] = "127.0.0.1"
+            credentials["request"] = request
+        return super().login(**credentials)
+
+
+@pytest.fixture
+def client():
+    """pytest-django's ``client``, signed in with the second factor by ``force_login``."""
+    return SecondFactorClient()
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's ``admin_client`` (a signed-in superuser), with the second factor."""
+    client = SecondFactorClient()
+    client.force_login(admin_user)
+    return client

@@ -5,9 +5,11 @@ so a fresh checkout works with one command. ``DATABASE_URL`` and ``REDIS_URL`` s
 PostgreSQL and a Redis broker, which is what production and CI use.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -37,6 +39,10 @@ INSTALLED_APPS = [
     "guardian",
     "django_celery_beat",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
     "partnership",
     "referrals",
     "assessments",
@@ -48,15 +54,25 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Restricted referrals: tells the selectors what this session has opened, and turns
+    # BreakGlassRequired into the page that asks for a reason (SEC-1).
+    "referrals.break_glass.BreakGlassMiddleware",
+    # After OTPMiddleware: a signed-in member of staff without a verified code goes to the
+    # code page (or to set up an authenticator app) before any staff page.
+    "partnership.two_factor.OTPRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -94,6 +110,9 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every sign-in from a locked-out username and address before a password
+    # is checked (django-axes).
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -116,6 +135,11 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Generated files that hold personal data (subject access exports, PAR-6). Never served by
+# URL: no media route exists, and downloads go through permission-checked views only. In
+# production this is a private volume, not a public bucket.
+MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
+MEDIA_URL = "/media/"
 # static/ holds our own files; static/dist is built from the npm packages at set-up
 # (scripts/build-assets) and is never committed.
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -137,6 +161,41 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content Security Policy (django-csp 4): only our own scripts, styles and images, inline
+# scripts only with the per-request nonce (``nonce="{{ request.csp_nonce }}"``), no inline
+# style attributes, no plugins, never framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Second factor (SEC-3): every member of staff signs in with a password and then a 6-digit
+# code from an authenticator app (TOTP, django-otp). partnership.two_factor enforces it.
+# Production refuses to start with it off; local settings switch it off for the demo.
+ERS_OTP_REQUIRED = env.bool("DJANGO_OTP_REQUIRED", default=True)
+OTP_TOTP_ISSUER = SERVICE_NAME
+# Each wrong code doubles the wait before the next try (1, 2, 4, 8... seconds).
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+# Lockout after repeated failed sign-ins (django-axes): five wrong passwords for one username
+# from one address lock that pair out for 30 minutes; a right password resets the count.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The GOV.UK-styled lockout page (HTTP 429) saying when to try again and who to ask.
+AXES_LOCKOUT_CALLABLE = "partnership.two_factor.lockout_response"
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="no-reply@ers.example.org")
@@ -169,6 +228,8 @@ LOGGING = {
     "loggers": {
         # Request bodies and querystrings can carry personal data: never log them.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # WeasyPrint logs every layout step of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
     },
 }
 CSRF_FAILURE_VIEW = "partnership.views.csrf_failure"

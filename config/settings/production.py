@@ -12,6 +12,11 @@ if len(SECRET_KEY) < 50:
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must name the hosts this service answers on.")
+# The second factor cannot be switched off in production (SEC-3).
+if not ERS_OTP_REQUIRED:
+    raise ImproperlyConfigured(
+        "DJANGO_OTP_REQUIRED cannot be false in production: every member of staff needs a second factor."
+    )
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[f"https://{host}" for host in ALLOWED_HOSTS])
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -12,3 +12,6 @@ STORAGES = {
 }
 # Tests serve static files from the finders; there is no collected staticfiles/ directory.
 WHITENOISE_AUTOREFRESH = True
+# Tests run as production does, with the second factor required whatever a local .env says
+# (tests/conftest.py's client verifies the session on force_login).
+ERS_OTP_REQUIRED = True

@@ -27,7 +27,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from partnership.access import can_work_front_door, sees_allocated_caseload
+from partnership.access import (
+    can_restrict_referrals,
+    can_work_front_door,
+    sees_allocated_caseload,
+    sees_hub_caseload,
+    sees_safeguarding_detail,
+)
 from partnership.models import AccessLog
 from partnership.services import access_log_record
 
@@ -164,6 +170,8 @@ def queue(request):
             "priority_badge": PRIORITY_BADGE[referral.priority],
             "waited": time_since_received(referral, now=now),
             "target": referral_next_result(referral, targets, now=now),
+            # SEC-1: a restricted referral the user has no routine access to shows no name.
+            "restricted": referral.access_restricted and not referral.routine_access,
         }
         for referral in pages.page.object_list
     ]
@@ -192,7 +200,15 @@ def caseload(request):
     if not sees_allocated_caseload(request.user):
         raise PermissionDenied
     pages = paginate(request, selectors.caseload_for(user=request.user), CASELOAD_PAGE_SIZE)
-    rows = [
+    return render(
+        request,
+        "referrals/queue/caseload.html",
+        {"rows": _caseload_rows(pages), "pages": pages, "hub_view": False, **_caseload_tabs(request.user)},
+    )
+
+
+def _caseload_rows(pages: PageLinks) -> list[dict]:
+    return [
         {
             "referral": referral,
             "status_badge": STATUS_BADGE[referral.status],
@@ -200,7 +216,31 @@ def caseload(request):
         }
         for referral in pages.page.object_list
     ]
-    return render(request, "referrals/queue/caseload.html", {"rows": rows, "pages": pages})
+
+
+def _caseload_tabs(user) -> dict:
+    """The "Allocated to me" and "Everyone in my hub" tabs, for those who have both."""
+    return {"show_tabs": sees_hub_caseload(user) and sees_allocated_caseload(user)}
+
+
+@login_required
+@require_GET
+def hub_caseload(request):
+    """Everyone allocated to the user's hub (hub workers and managers), so a colleague's
+    person can be picked up when they are away."""
+    if not sees_hub_caseload(request.user):
+        raise PermissionDenied
+    pages = paginate(request, selectors.hub_caseload_for(user=request.user), CASELOAD_PAGE_SIZE)
+    return render(
+        request,
+        "referrals/queue/caseload.html",
+        {
+            "rows": _caseload_rows(pages),
+            "pages": pages,
+            "hub_view": True,
+            **_caseload_tabs(request.user),
+        },
+    )
 
 
 # --- The referral page ---------------------------------------------------------------------
@@ -254,6 +294,12 @@ def _referral_header(referral: Referral) -> dict:
 def _render_detail(request, referral: Referral, triage: Triage | None, *, form: AssignForm | None = None):
     access_log_record(user=request.user, action=AccessLog.Action.VIEW, obj=referral, person_id=referral.person_id)
     front_door = can_work_front_door(request.user)
+    can_restrict = can_restrict_referrals(request.user)
+    restriction_href = reverse("referrals:access_restriction", args=[referral.reference]) if can_restrict else None
+    # SEC-1: the allocated worker is told whenever someone broke the glass on their referral;
+    # those who restrict referrals see it on a restricted one too (oversight).
+    sees_openings = referral.allocated_worker_id == request.user.pk or (can_restrict and referral.access_restricted)
+    openings = selectors.referral_break_glass_openings(referral=referral) if sees_openings else []
     targets = TargetBook.load()
     urgent = referral.priority == Referral.Priority.URGENT or referral.is_urgent
     context = {
@@ -273,6 +319,11 @@ def _render_detail(request, referral: Referral, triage: Triage | None, *, form: 
         "transitions": list(reversed(referral.transitions.all())),
         "form": form if form is not None else (AssignForm() if front_door else None),
         "assigned_to_me": referral.assigned_to_id == request.user.pk,
+        # Peer support workers never see risk reasons and notes, screening notes or
+        # escalations (roles table); the template only follows this flag.
+        "safeguarding_detail": sees_safeguarding_detail(request.user),
+        "restriction_href": restriction_href,
+        "break_glass_openings": openings,
     }
     if triage is not None:
         context.update(
@@ -489,7 +540,10 @@ def history(request, reference: str):
     access_log_record(
         user=request.user, action=AccessLog.Action.VIEW, obj=referral, person_id=referral.person_id, reason="History"
     )
-    entries = history_entries(selectors.referral_history_records(referral=referral))
+    records = selectors.referral_history_records(
+        referral=referral, safeguarding_detail=sees_safeguarding_detail(request.user)
+    )
+    entries = history_entries(records)
     return render(
         request,
         "referrals/detail/history.html",
@@ -500,6 +554,7 @@ def history(request, reference: str):
 urlpatterns = [
     path("", queue, name="queue"),
     path("caseload/", caseload, name="caseload"),
+    path("caseload/hub/", hub_caseload, name="hub_caseload"),
     re_path(rf"^{REFERENCE}/$", detail, name="detail"),
     re_path(rf"^{REFERENCE}/history/$", history, name="history"),
     re_path(rf"^{REFERENCE}/assign/$", assign, name="assign"),

@@ -66,7 +66,7 @@ def test_member_of_staff_without_an_organisation_is_told_to_ask_their_administra
 @pytest.mark.parametrize(
     ("persona", "says"),
     [
-        ("treatment_practitioner", "People referred or shared with your organisation will be listed here."),
+        # Treatment practitioners go straight to "People shared with us" (tests/referrals/test_treatment_referral.py).
         ("safeguarding_lead", "Safeguarding concerns, notifications to councils and chronologies"),
     ],
 )

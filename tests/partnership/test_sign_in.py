@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partnership.auth_forms import (
     ENTER_PASSWORD,
@@ -13,6 +14,7 @@ from partnership.auth_forms import (
     WRONG_USERNAME_OR_PASSWORD,
 )
 from partnership.views import SIGNED_OUT
+from tests.conftest import current_code
 
 PASSWORD = "correct horse battery staple"  # tests/factories.py UserFactory
 
@@ -31,10 +33,14 @@ def test_sign_in_page_is_a_gov_uk_form_with_a_reset_link(client, db):
 
 
 def test_spoc_practitioner_signs_in_and_lands_on_the_queue(client, spoc_practitioner):
+    device = TOTPDevice.objects.create(user=spoc_practitioner, name="Phone", confirmed=True)
     response = client.post(reverse("login"), {"username": "spoc", "password": PASSWORD}, follow=True)
 
     assert response.status_code == 200
     assert response.redirect_chain[0] == (reverse("home"), 302)
+    # The second step (SEC-3): the code from their authenticator app.
+    assert response.redirect_chain[-1][0] == reverse("otp_verify") + "?next=/"
+    response = client.post(reverse("otp_verify"), {"code": current_code(device), "next": "/"}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("referrals:queue")
     assert response.wsgi_request.user == spoc_practitioner
 

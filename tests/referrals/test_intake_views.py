@@ -654,7 +654,9 @@ def test_the_person_page_costs_the_same_queries_however_many_referrals(
         ReferralFactory(person=known_person, received_at=timezone.now() - dt.timedelta(days=days + 1))
     # Session, user, membership, organisation, person, referrals (triage joined), access-log
     # row, the session save and the request's savepoints: the same at 2 or 20 referrals.
-    with django_assert_max_num_queries(12):
+    # +1: the person's consent decisions, for the review reminder (PAR-2).
+    # +1: the session's second-factor device (SEC-3).
+    with django_assert_max_num_queries(14):
         response = spoc_client.get(person_url(known_person))
     assert response.status_code == 200
     assert response.content.decode().count('class="govuk-table__row"') == referral_count + 1

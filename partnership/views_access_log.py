@@ -1,0 +1,208 @@
+"""Searching the access log (SEC-2): "who looked at this person?" and "what did this user
+open this month?", for managers and the data protection officer.
+
+A plain GET form (django-filter), so a search can be bookmarked and works without
+JavaScript. Nothing personal goes in the query string: a person's numeric id, a referral
+reference, a username and dates. Newest first, 50 a page, the same number of queries at any
+size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import django_filters
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import HTML, Button, Field, Fixed, Fluid, Layout
+from django import forms
+from django.apps import apps
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from .access import can_search_access_log
+from .models import AccessLog
+
+PAGE_SIZE = 50
+DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d %m %Y", "%d-%m-%Y", "%Y-%m-%d"]
+REFERENCE_PATTERN = re.compile(r"^R-[0-9A-Z]{8}$")
+REFERRAL_LABEL = "referrals.referral"
+PERSON_LABEL = "referrals.person"
+
+PERSON_INVALID = _("Enter the person's record number using digits only, for example 1234")
+REFERENCE_INVALID = _("Enter a referral reference in the form R-7K3M9QAB")
+USERNAME_TOO_LONG = _("The username must be 150 characters or fewer")
+DATE_INVALID = _("Enter a real date, for example 27/3/2026")
+DATE_RANGE_BACKWARDS = _("The “to” date must be the same as or after the “from” date")
+ACTION_INVALID = _("Choose an action from the list")
+
+
+class AccessLogSearchForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = True
+        self.helper.form_method = "get"
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            Field.text("person", field_width=Fixed.TEN),
+            Field.text("reference", field_width=Fixed.TEN),
+            Field.text("username", field_width=Fluid.ONE_HALF),
+            Field.text("date_from", field_width=Fixed.TEN),
+            Field.text("date_to", field_width=Fixed.TEN),
+            Field.select("action"),
+            HTML('<div class="govuk-button-group">'),
+            Button.primary("search", _("Search")),
+            HTML('<a class="govuk-link" href="?">{}</a></div>'.format(_("Clear the search"))),
+        )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", DATE_RANGE_BACKWARDS)
+        return data
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        return [(self[name].auto_id, message) for name in self.fields for message in self.errors.get(name, [])]
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+class WholeNumberFilter(django_filters.NumberFilter):
+    """A record number: digits only (NumberFilter would take "1e9" or "1.5")."""
+
+    field_class = forms.IntegerField
+
+    def get_max_validator(self):
+        return None
+
+
+class AccessLogFilter(django_filters.FilterSet):
+    person = WholeNumberFilter(
+        field_name="person_id",
+        label=_("Person record number"),
+        help_text=_("Shown on the person's page. Finds every view of that person's record."),
+        min_value=1,
+        max_value=2**63 - 1,
+        # GOV.UK: a text input with a numeric keypad, not type="number".
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+        error_messages={"invalid": PERSON_INVALID, "min_value": PERSON_INVALID, "max_value": PERSON_INVALID},
+    )
+    reference = django_filters.CharFilter(
+        label=_("Referral reference"),
+        method="filter_reference",
+        max_length=12,
+        error_messages={"max_length": REFERENCE_INVALID},
+    )
+    username = django_filters.CharFilter(
+        field_name="user__username",
+        lookup_expr="iexact",
+        label=_("Username of the member of staff"),
+        max_length=150,
+        error_messages={"max_length": USERNAME_TOO_LONG},
+    )
+    date_from = django_filters.DateFilter(
+        label=_("From"),
+        help_text=_("For example, 1/3/2026"),
+        method="filter_from",
+        input_formats=DATE_FORMATS,
+        widget=forms.TextInput,
+        error_messages={"invalid": DATE_INVALID},
+    )
+    date_to = django_filters.DateFilter(
+        label=_("To"),
+        help_text=_("For example, 31/3/2026"),
+        method="filter_to",
+        input_formats=DATE_FORMATS,
+        widget=forms.TextInput,
+        error_messages={"invalid": DATE_INVALID},
+    )
+    action = django_filters.ChoiceFilter(
+        label=_("Action"),
+        choices=AccessLog.Action.choices,
+        empty_label=_("Any action"),
+        error_messages={"invalid_choice": ACTION_INVALID},
+    )
+
+    class Meta:
+        model = AccessLog
+        fields = ["person", "reference", "username", "date_from", "date_to", "action"]
+        form = AccessLogSearchForm
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["reference"].validators.append(self._validate_reference)
+
+    @staticmethod
+    def _validate_reference(value: str) -> None:
+        if value and not REFERENCE_PATTERN.match(value.strip().upper()):
+            raise ValidationError(REFERENCE_INVALID)
+
+    def filter_reference(self, queryset, name, value):
+        # partnership does not import referrals (dependencies point the other way): the
+        # referral is found by its model label, as one subquery.
+        referral_model = apps.get_model("referrals", "Referral")
+        ids = referral_model.objects.filter(reference=value.strip().upper()).values("pk")
+        return queryset.filter(object_type=REFERRAL_LABEL, object_id__in=ids)
+
+    def filter_from(self, queryset, name, value):
+        # A range on the indexed timestamp, not a date extracted from every row.
+        return queryset.filter(at__gte=_day_start(value))
+
+    def filter_to(self, queryset, name, value):
+        return queryset.filter(at__lt=_day_start(value + dt.timedelta(days=1)))
+
+
+def _describe_rows(rows: list[AccessLog]) -> list[dict]:
+    """What each row was about, in words: referrals by their reference (one query for the
+    page), people by their record number."""
+    referral_ids = {row.object_id for row in rows if row.object_type == REFERRAL_LABEL}
+    references = {}
+    if referral_ids:
+        referral_model = apps.get_model("referrals", "Referral")
+        references = dict(referral_model.objects.filter(pk__in=referral_ids).values_list("pk", "reference"))
+    described = []
+    for row in rows:
+        if row.object_type == REFERRAL_LABEL:
+            what = _("Referral %(reference)s") % {"reference": references.get(row.object_id, row.object_id)}
+        elif row.object_type == PERSON_LABEL:
+            what = _("Person record %(id)s") % {"id": row.object_id}
+        else:
+            what = f"{row.object_type} {row.object_id}"
+        described.append({"row": row, "what": what})
+    return described
+
+
+@login_required
+@require_GET
+def access_log(request):
+    if not can_search_access_log(request.user):
+        raise PermissionDenied
+    queryset = AccessLog.objects.select_related("user").order_by("-at", "-pk")
+    filterset = AccessLogFilter(request.GET or None, queryset=queryset)
+    searched = filterset.is_bound
+    valid = not searched or filterset.is_valid()
+    results = filterset.qs if valid else AccessLog.objects.none()
+    paginator = Paginator(results, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "partnership/access_log.html",
+        {
+            "form": filterset.form,
+            "valid": valid,
+            "page": page,
+            "rows": _describe_rows(list(page.object_list)),
+            "query": query.urlencode(),
+        },
+    )

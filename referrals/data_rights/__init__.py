@@ -1,0 +1,10 @@
+"""Data subject rights and the secure records export (PAR-6, PAR-7, §3.16.4, §3.23.4, §4.5.1).
+
+- ``sections``: the registry of what is held on a person, one declaration per model. The
+  subject access export and the records export both read it, so a new person-related model
+  is included by declaring one ``Section`` (or, failing that, found by ``discover``).
+- ``subject_access``: the subject access export (a PDF and a JSON file in one zip).
+- ``restriction``: the check every service that changes a person's records calls.
+- ``services``: subject access requests, restriction of processing (writes).
+- ``records_export``: the versioned, checksummed ``ers-export`` file (docs/export-format.md).
+"""

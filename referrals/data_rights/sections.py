@@ -1,0 +1,601 @@
+"""What is held on a person: one declaration ("section") per model (PAR-6, PAR-7).
+
+A ``Section`` says which model, how its rows lead to a person (``person_path``, a lookup
+such as ``"referral__person"``), which fields to show and in what order. The subject access
+export shows every registered section; the records export (PAR-7) copies the rows of those
+marked ``export=True``. To include a new person-related model, add one ``Section`` to
+``SECTIONS`` (or call ``register``). A model not registered but with a foreign key to a
+Person or a Referral is still found by ``discover()`` and shown with all its fields, so
+nothing held on a person is left out of a subject access export by accident.
+
+Values are read raw (foreign keys by id) and named afterwards with one query per related
+model, so a section costs a fixed number of queries however many rows it has.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+# Fields never shown or exported: internal ids, derived search keys and one-time tokens.
+ALWAYS_HIDDEN = frozenset({"id", "search_name", "submission_token"})
+
+# Apps whose models can hold a person's data (discover() looks only here).
+PROJECT_APPS = ("partnership", "referrals", "assessments", "recovery_plans", "safeguarding", "reporting")
+
+# Models that are about the person but are not "data held on them" in an export's sense.
+NOT_SECTIONS = frozenset({"referrals.subjectaccessrequest"})
+
+
+@dataclass(frozen=True)
+class Section:
+    """One kind of record held on a person."""
+
+    key: str
+    title: Any  # a lazy translation
+    model: str  # "app_label.modelname"
+    # Lookup from the model to the person's pk: "pk" for Person itself, "person" for a direct
+    # foreign key, "referral__person" through the referral, "person_id" for a plain id column.
+    person_path: str
+    description: Any = ""
+    # None: every concrete field in model order, less ``exclude``.
+    fields: tuple[str, ...] | None = None
+    exclude: tuple[str, ...] = ()
+    order_by: tuple[str, ...] = ("pk",)
+    # How each record is headed in the PDF ("Referral R-ABCD2345"); default: "<model> <n>".
+    heading: Callable[[models.Model, int], str] | None = None
+    # Extra rows beyond ``person_path`` (e.g. access-log rows about a referral before it was
+    # linked to the person): a function (model, person) -> Q.
+    also: Callable[[type[models.Model], Any], models.Q] | None = None
+    # Part of the PAR-7 records export (audit logs of this system are not).
+    export: bool = True
+
+    @property
+    def model_class(self) -> type[models.Model] | None:
+        try:
+            return apps.get_model(self.model)
+        except LookupError:
+            return None  # declared for a model another change has not added yet
+
+    @property
+    def has_history(self) -> bool:
+        model = self.model_class
+        return model is not None and getattr(model._meta, "simple_history_manager_attribute", None) is not None
+
+    def field_list(self) -> list[models.Field]:
+        model = self.model_class
+        hidden = ALWAYS_HIDDEN | set(self.exclude)
+        if self.fields is not None:
+            return [model._meta.get_field(name) for name in self.fields if name not in hidden]
+        return [f for f in model._meta.concrete_fields if f.name not in hidden]
+
+    def filter_q(self, person_pk: int) -> models.Q:
+        path = "pk" if self.person_path == "pk" else self.person_path
+        return models.Q(**{path: person_pk})
+
+    def rows(self, person) -> models.QuerySet:
+        model = self.model_class
+        q = self.filter_q(person.pk)
+        if self.also is not None:
+            q |= self.also(model, person)
+        return model._default_manager.filter(q).order_by(*self.order_by)
+
+    def history_rows(self, person) -> models.QuerySet:
+        """Every historical row of the section's records, oldest first, with the user who
+        made each change. History keeps the same foreign keys, so the same lookup works; for
+        Person itself the history is filtered by ``id``."""
+        model = self.model_class
+        manager = getattr(model, model._meta.simple_history_manager_attribute)
+        path = "id" if self.person_path == "pk" else self.person_path
+        return manager.filter(**{path: person.pk}).select_related("history_user").order_by("history_date", "history_id")
+
+
+def _referral_heading(obj, index: int) -> str:
+    return _("Referral %(reference)s") % {"reference": obj.reference}
+
+
+def _on(prefix: Any, attribute: str) -> Callable[[models.Model, int], str]:
+    """A heading such as "Contact attempt, 3 May 2026, 14:05"."""
+
+    def heading(obj, index: int) -> str:
+        when = getattr(obj, attribute, None)
+        if isinstance(when, dt.datetime):
+            return f"{prefix}, {date_format(timezone.localtime(when), 'j F Y, H:i')}"
+        if isinstance(when, dt.date):
+            return f"{prefix}, {date_format(when, 'j F Y')}"
+        return f"{prefix} {index}"
+
+    return heading
+
+
+def _of_referral(prefix: Any) -> Callable[[models.Model, int], str]:
+    def heading(obj, index: int) -> str:
+        return f"{prefix}: {_('referral')} {obj.referral}"
+
+    return heading
+
+
+def _access_log_extra(model, person) -> models.Q:
+    # Views of a referral before it was linked to the person were logged without a person id.
+    referral_ids = list(person.referrals.values_list("pk", flat=True))
+    return models.Q(person_id__isnull=True, object_type="referrals.referral", object_id__in=referral_ids)
+
+
+SECTIONS: list[Section] = [
+    Section(
+        key="person",
+        title=gettext_lazy("Your details"),
+        model="referrals.person",
+        person_path="pk",
+        description=gettext_lazy("The details we hold about you on your person record."),
+        heading=lambda obj, index: obj.full_name,
+    ),
+    Section(
+        key="referrals",
+        title=gettext_lazy("Referrals"),
+        model="referrals.referral",
+        person_path="person",
+        description=gettext_lazy(
+            "Each referral to the service, with your details as the referrer gave them and the "
+            "details of who referred you."
+        ),
+        order_by=("received_at", "pk"),
+        heading=_referral_heading,
+    ),
+    Section(
+        key="status_changes",
+        title=gettext_lazy("Referral progress"),
+        model="referrals.statustransition",
+        person_path="referral__person",
+        description=gettext_lazy("Each change of a referral's status, when and by whom."),
+        order_by=("at", "pk"),
+        heading=_on(gettext_lazy("Status change"), "at"),
+    ),
+    Section(
+        key="contact_attempts",
+        title=gettext_lazy("Contact attempts"),
+        model="referrals.contactattempt",
+        person_path="referral__person",
+        description=gettext_lazy("Each time we tried to contact you, how, and what happened."),
+        order_by=("attempted_at", "pk"),
+        heading=_on(gettext_lazy("Contact attempt"), "attempted_at"),
+    ),
+    Section(
+        key="triage",
+        title=gettext_lazy("Triage"),
+        model="referrals.triage",
+        person_path="referral__person",
+        description=gettext_lazy("Screening, the initial assessment of risk, and the outcome of triage."),
+        order_by=("started_at", "pk"),
+        heading=_of_referral(gettext_lazy("Triage")),
+    ),
+    Section(
+        key="escalations",
+        title=gettext_lazy("Urgent actions"),
+        model="referrals.escalation",
+        person_path="referral__person",
+        description=gettext_lazy("Actions taken under the escalation protocol when there was an urgent risk."),
+        order_by=("done_at", "pk"),
+        heading=_on(gettext_lazy("Urgent action"), "done_at"),
+    ),
+    Section(
+        key="warm_introductions",
+        title=gettext_lazy("Introductions to other services"),
+        model="referrals.warmintroduction",
+        person_path="referral__person",
+        description=gettext_lazy("Who introduced you to whom, and when."),
+        order_by=("introduced_at", "pk"),
+        heading=_on(gettext_lazy("Introduction"), "introduced_at"),
+    ),
+    Section(
+        key="treatment_referrals",
+        title=gettext_lazy("Referrals to the Treatment Service"),
+        model="referrals.treatmentreferral",
+        person_path="referral__person",
+        description=gettext_lazy(
+            "Referrals to the Treatment Service, the information sent with them and their outcome."
+        ),
+        order_by=("created_at", "pk"),
+        heading=_on(gettext_lazy("Referral to the Treatment Service"), "created_at"),
+    ),
+    Section(
+        key="treatment_referral_changes",
+        title=gettext_lazy("Treatment Service referral progress"),
+        model="referrals.treatmentreferraltransition",
+        person_path="treatment_referral__referral__person",
+        order_by=("at", "pk"),
+        heading=_on(gettext_lazy("Status change"), "at"),
+    ),
+    Section(
+        key="onward_referrals",
+        title=gettext_lazy("Referrals to other services"),
+        model="referrals.onwardreferral",
+        person_path="referral__person",
+        description=gettext_lazy("Referrals to other services such as housing or mental health, and their outcome."),
+        order_by=("sent_at", "pk"),
+        heading=_on(gettext_lazy("Referral to another service"), "sent_at"),
+    ),
+    Section(
+        key="consents",
+        title=gettext_lazy("Consent and sharing decisions"),
+        model="partnership.consent",
+        person_path="person",
+        description=gettext_lazy(
+            "Who you agreed (or did not agree) we may share your information with, and any other "
+            "lawful basis for sharing."
+        ),
+        order_by=("recorded_at", "pk"),
+        heading=_on(gettext_lazy("Sharing decision"), "recorded_at"),
+    ),
+    Section(
+        key="disclosures",
+        title=gettext_lazy("Information shared with other organisations"),
+        model="partnership.disclosure",
+        person_path="person",
+        description=gettext_lazy("Each time your information was sent to another organisation, and why."),
+        order_by=("at", "pk"),
+        heading=_on(gettext_lazy("Shared"), "at"),
+    ),
+    Section(
+        key="access_log",
+        title=gettext_lazy("Who has looked at your record"),
+        model="partnership.accesslog",
+        person_path="person_id",
+        description=gettext_lazy(
+            "Each time a member of staff viewed, exported or shared your record, with their name."
+        ),
+        fields=("at", "user", "action", "object_type", "reason"),
+        order_by=("at", "pk"),
+        heading=_on(gettext_lazy("Access"), "at"),
+        also=_access_log_extra,
+        export=False,
+    ),
+]
+
+
+def register(section: Section) -> None:
+    """Add a section (for a model in another app), replacing any with the same key."""
+    SECTIONS[:] = [s for s in SECTIONS if s.key != section.key] + [section]
+
+
+def _is_historical(model) -> bool:
+    return any(f.name == "history_id" for f in model._meta.concrete_fields)
+
+
+def _is_object_permission(model) -> bool:
+    # django-guardian's grant rows: who may see the record, not data about the person.
+    from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+    return issubclass(model, UserObjectPermissionBase | GroupObjectPermissionBase)
+
+
+def discover() -> list[Section]:
+    """Sections for models with a foreign key to Person or Referral that no declaration
+    covers, so a model added later is never silently missing from a subject access export."""
+    from ..models import Person, Referral
+
+    declared = {s.model for s in SECTIONS} | NOT_SECTIONS
+    found = []
+    for app_label in PROJECT_APPS:
+        try:
+            config = apps.get_app_config(app_label)
+        except LookupError:
+            continue
+        for model in config.get_models():
+            label = model._meta.label_lower
+            if label in declared or _is_historical(model) or _is_object_permission(model):
+                continue
+            path = None
+            for f in model._meta.concrete_fields:
+                if isinstance(f, models.ForeignKey) and f.related_model is Person:
+                    path = f.name
+                    break
+                if isinstance(f, models.ForeignKey) and f.related_model is Referral:
+                    path = path or f"{f.name}__person"
+            if path:
+                found.append(
+                    Section(
+                        key=label.replace(".", "_"),
+                        title=capfirst(model._meta.verbose_name_plural),
+                        model=label,
+                        person_path=path,
+                    )
+                )
+    return found
+
+
+def active_sections() -> list[Section]:
+    """Every declared section whose model exists, then any discovered ones."""
+    return [s for s in SECTIONS if s.model_class is not None] + discover()
+
+
+# --- Showing values ------------------------------------------------------------------------
+
+# Clearer labels than the fields' verbose names, where those are terse.
+FIELD_LABELS = {
+    "given_name": gettext_lazy("First name"),
+    "family_name": gettext_lazy("Last name"),
+    "subject_given_name": gettext_lazy("First name (as referred)"),
+    "subject_family_name": gettext_lazy("Last name (as referred)"),
+    "subject_date_of_birth": gettext_lazy("Date of birth (as referred)"),
+    "subject_nhs_number": gettext_lazy("NHS number (as referred)"),
+    "subject_address": gettext_lazy("Address (as referred)"),
+    "subject_postcode": gettext_lazy("Postcode (as referred)"),
+    "subject_phone": gettext_lazy("Phone (as referred)"),
+    "subject_email": gettext_lazy("Email (as referred)"),
+    "person": gettext_lazy("Person record"),
+    "referral": gettext_lazy("Referral"),
+    "referrer_type": gettext_lazy("Who referred"),
+    "source": gettext_lazy("Where the referral came from"),
+    "channel": gettext_lazy("How the referral was received"),
+    "is_urgent": gettext_lazy("Urgent"),
+    "open_to_childrens_services": gettext_lazy("Open to Children's Services"),
+    "consent_to_contact": gettext_lazy("Agreed to be contacted"),
+    "contact_methods": gettext_lazy("Ways to contact"),
+    "safe_to_leave_message": gettext_lazy("Safe to leave a message"),
+    "preferred_language": gettext_lazy("Preferred language"),
+    "received_at": gettext_lazy("Received"),
+    "first_contact_attempt_at": gettext_lazy("First contact attempt"),
+    "first_contact_made_at": gettext_lazy("First contact made"),
+    "triage_completed_at": gettext_lazy("Triage completed"),
+    "allocated_at": gettext_lazy("Allocated"),
+    "first_appointment_offered_at": gettext_lazy("First appointment offered"),
+    "first_appointment_attended_at": gettext_lazy("First appointment attended"),
+    "closed_at": gettext_lazy("Closed"),
+    "assigned_to": gettext_lazy("Assigned to"),
+    "allocated_worker": gettext_lazy("Allocated worker"),
+    "created_at": gettext_lazy("Recorded"),
+    "created_by": gettext_lazy("Recorded by"),
+    "lives_in_area": gettext_lazy("Lives in the area"),
+    "under_18_commissioner_agreement": gettext_lazy("Under 18: commissioner agreement"),
+    "commissioner_agreement_reference": gettext_lazy("Commissioner agreement reference"),
+    "mental_health_concern": gettext_lazy("Mental health concern"),
+    "homeless": gettext_lazy("Homeless or at risk of homelessness"),
+    "risk": gettext_lazy("Initial risk"),
+    "risk_reasons": gettext_lazy("Risk reasons"),
+    "started_at": gettext_lazy("Started"),
+    "started_by": gettext_lazy("Started by"),
+    "completed_at": gettext_lazy("Completed"),
+    "completed_by": gettext_lazy("Completed by"),
+    "attempted_at": gettext_lazy("When"),
+    "by": gettext_lazy("By"),
+    "at": gettext_lazy("When"),
+    "from_status": gettext_lazy("From"),
+    "to_status": gettext_lazy("To"),
+    "done_at": gettext_lazy("When"),
+    "done_by_name": gettext_lazy("Done by"),
+    "recorded_by": gettext_lazy("Recorded by"),
+    "recorded_at": gettext_lazy("Recorded"),
+    "introduced_by": gettext_lazy("Introduced by"),
+    "introduced_to": gettext_lazy("Introduced to"),
+    "introduced_at": gettext_lazy("When"),
+    "user": gettext_lazy("Member of staff"),
+    "action": gettext_lazy("What they did"),
+    "object_type": gettext_lazy("Record"),
+    "processing_restricted": gettext_lazy("Processing restricted"),
+    "processing_restricted_at": gettext_lazy("Processing restricted on"),
+    "processing_restricted_by": gettext_lazy("Processing restricted by"),
+}
+
+
+def _list_choices() -> dict[str, list]:
+    """JSON lists of coded values, named by their labels."""
+    from ..models import ContactMethod, Substance, Triage
+
+    return {
+        "substances": Substance.choices,
+        "contact_methods": ContactMethod.choices,
+        "risk_reasons": Triage.RiskReason.choices,
+    }
+
+
+# Access-log "Record" column: what kind of record was looked at, in words.
+OBJECT_TYPE_LABELS = {
+    "referrals.person": gettext_lazy("Person record"),
+    "referrals.referral": gettext_lazy("Referral"),
+    "referrals.subjectaccessrequest": gettext_lazy("Subject access request"),
+    "referrals.treatmentreferral": gettext_lazy("Referral to the Treatment Service"),
+    "referrals.onwardreferral": gettext_lazy("Referral to another service"),
+    "partnership.disclosure": gettext_lazy("Information shared"),
+    "partnership.consent": gettext_lazy("Consent and sharing decision"),
+}
+
+
+def field_label(model, name: str) -> str:
+    if name in FIELD_LABELS:
+        return str(FIELD_LABELS[name])
+    return str(capfirst(model._meta.get_field(name).verbose_name))
+
+
+def staff_name(user) -> str:
+    return (user.get_full_name() or user.username) if user is not None else ""
+
+
+NOT_RECORDED = gettext_lazy("Not recorded")
+
+
+def _plain(value: Any) -> Any:
+    """A raw value as JSON: dates and times in ISO 8601, anything else as a string."""
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, str | int | float | bool | list | dict) or value is None:
+        return value
+    return str(value)
+
+
+class Namer:
+    """Names foreign-key ids with one query per related model (``load`` then ``name``)."""
+
+    def __init__(self):
+        self.wanted: dict[type, set] = defaultdict(set)
+        self.loaded: dict[type, dict] = {}
+
+    def want(self, model_field: models.Field, value: Any) -> None:
+        if isinstance(model_field, models.ForeignKey) and value is not None:
+            self.wanted[model_field.related_model].add(value)
+
+    def load(self) -> None:
+        for model, ids in self.wanted.items():
+            missing = ids - set(self.loaded.get(model, {}))
+            if missing:
+                self.loaded.setdefault(model, {}).update(model._default_manager.in_bulk(missing))
+        self.wanted.clear()
+
+    def name(self, model_field: models.ForeignKey, value: Any) -> str:
+        obj = self.loaded.get(model_field.related_model, {}).get(value)
+        if obj is None:
+            return _("Record %(id)s (since removed)") % {"id": value}
+        if model_field.related_model is get_user_model():
+            return staff_name(obj)
+        return str(obj)
+
+
+def display(model, model_field: models.Field, value: Any, namer: Namer) -> str:
+    """A raw stored value as words: labels for coded values, names for people and records."""
+    name = model_field.name
+    if value in (None, "", [], {}):
+        return str(NOT_RECORDED)
+    if isinstance(model_field, models.ForeignKey):
+        return namer.name(model_field, value)
+    list_choices = _list_choices()
+    if name in list_choices and isinstance(value, list):
+        labels = dict(list_choices[name])
+        return ", ".join(str(labels.get(v, v)) for v in value)
+    if name == "object_type" and model._meta.label_lower == "partnership.accesslog":
+        return str(OBJECT_TYPE_LABELS.get(value, value))
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, dt.datetime):
+        return date_format(timezone.localtime(value), "j F Y, H:i")
+    if isinstance(value, dt.date):
+        return date_format(value, "j F Y")
+    if isinstance(value, dict):
+        return "\n".join(f"{capfirst(str(k).replace('_', ' '))}: {_flat(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(_flat(v) for v in value)
+    return str(value)
+
+
+def _flat(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(_flat(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+@dataclass
+class SectionData:
+    section: Section
+    records: list[dict] = field(default_factory=list)
+    history: list[dict] = field(default_factory=list)
+
+
+def _history_changes(model, fields: list[models.Field], previous, row, namer: Namer) -> list[dict]:
+    changes = []
+    for model_field in fields:
+        old = getattr(previous, model_field.attname, None) if previous is not None else None
+        new = getattr(row, model_field.attname, None)
+        if previous is None and new in (None, "", [], {}, False):
+            continue
+        if previous is not None and old == new:
+            continue
+        changes.append(
+            {
+                "field": model_field.name,
+                "label": field_label(model, model_field.name),
+                "old": _plain(old) if previous is not None else None,
+                "new": _plain(new),
+                "old_display": display(model, model_field, old, namer) if previous is not None else "",
+                "new_display": display(model, model_field, new, namer),
+            }
+        )
+    return changes
+
+
+HISTORY_KINDS = {"+": gettext_lazy("Created"), "~": gettext_lazy("Changed"), "-": gettext_lazy("Deleted")}
+
+
+def collect(person, sections: Iterable[Section] | None = None) -> list[SectionData]:
+    """Every section's records about ``person`` and the change history of each, as plain
+    dicts ready for JSON and for the PDF template."""
+    namer = Namer()
+    loaded = []
+    for section in sections if sections is not None else active_sections():
+        model = section.model_class
+        fields = section.field_list()
+        rows = list(section.rows(person))
+        history = list(section.history_rows(person)) if section.has_history else []
+        history_fields = [f for f in fields if f.name not in {"referral"}]
+        for obj in rows:
+            for f in fields:
+                namer.want(f, getattr(obj, f.attname))
+        for row in history:
+            for f in history_fields:
+                if hasattr(row, f.attname):
+                    namer.want(f, getattr(row, f.attname))
+        loaded.append((section, model, fields, history_fields, rows, history))
+    namer.load()
+
+    result = []
+    for section, model, fields, history_fields, rows, history in loaded:
+        data = SectionData(section=section)
+        headings = {}
+        for index, obj in enumerate(rows, start=1):
+            heading = (
+                section.heading(obj, index) if section.heading else f"{capfirst(model._meta.verbose_name)} {index}"
+            )
+            headings[obj.pk] = heading
+            data.records.append(
+                {
+                    "id": obj.pk,
+                    "heading": heading,
+                    "fields": [
+                        {
+                            "name": f.name,
+                            "label": field_label(model, f.name),
+                            "value": _plain(getattr(obj, f.attname)),
+                            "display": display(model, f, getattr(obj, f.attname), namer),
+                        }
+                        for f in fields
+                    ],
+                }
+            )
+        previous_by_record: dict[Any, Any] = {}
+        present = [f for f in history_fields if history and hasattr(history[0], f.attname)]
+        for row in history:
+            previous = previous_by_record.get(row.id)
+            kind = "+" if previous is None and row.history_type != "-" else row.history_type
+            data.history.append(
+                {
+                    "record_id": row.id,
+                    "record": headings.get(row.id) or f"{capfirst(model._meta.verbose_name)} ({_('since removed')})",
+                    "at": row.history_date.isoformat(),
+                    "at_display": date_format(timezone.localtime(row.history_date), "j F Y, H:i"),
+                    "by": staff_name(row.history_user) or _("The online referral form or the system"),
+                    "kind": kind,
+                    "action": str(HISTORY_KINDS.get(kind, kind)),
+                    "reason": row.history_change_reason or "",
+                    "changes": [] if kind == "-" else _history_changes(model, present, previous, row, namer),
+                }
+            )
+            previous_by_record[row.id] = row
+        result.append(data)
+    return result

@@ -1,0 +1,91 @@
+"""The subject access export (PAR-6, §3.16.4): everything held on a person.
+
+``build_document`` gathers every section (``sections.collect``) into one plain dict, which is
+written twice: as JSON (machine-readable, the raw values and their labels) and as a PDF made
+with WeasyPrint from ``templates/referrals/subject_access/export.html`` (readable, with a
+cover page and contents). ``build_zip`` puts both in one zip. Nothing here checks
+permissions or writes to the database: ``data_rights.services`` does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from .sections import collect, staff_name
+
+FORMAT = "ers-subject-access"
+VERSION = 1
+
+
+def build_document(*, person, generated_by, request_reference: str = "", request_id: int | None = None) -> dict:
+    """Everything held on ``person`` as one JSON-ready dict (see ``FORMAT``)."""
+    now = timezone.now()
+    sections = collect(person)
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "service": settings.SERVICE_NAME,
+        "generated_at": now.isoformat(),
+        "generated_at_display": date_format(timezone.localtime(now), "j F Y, H:i"),
+        "generated_by": {"username": generated_by.username, "name": staff_name(generated_by)},
+        "request": {"id": request_id, "reference": request_reference},
+        "person": {"id": person.pk, "name": person.full_name},
+        "sections": [
+            {
+                "key": data.section.key,
+                "title": str(data.section.title),
+                "description": str(data.section.description),
+                "records": data.records,
+                "history": data.history,
+            }
+            for data in sections
+        ],
+    }
+
+
+def to_json(document: dict) -> bytes:
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False).encode("utf-8")
+
+
+def render_html(document: dict) -> str:
+    return render_to_string("referrals/subject_access/export.html", {"doc": document, "title": _pdf_title(document)})
+
+
+def _pdf_title(document: dict) -> str:
+    return _("Information we hold about %(name)s") % {"name": document["person"]["name"]}
+
+
+def to_pdf(document: dict) -> bytes:
+    # Imported here: WeasyPrint loads Pango and fonts, which only this path needs.
+    from weasyprint import HTML
+
+    html = render_html(document)
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def file_stem(request_id: int | None) -> str:
+    # Never the person's name: file names end up in download folders and logs.
+    return f"subject-access-SAR-{request_id}" if request_id else "subject-access"
+
+
+def build_zip(document: dict) -> bytes:
+    """The PDF and the JSON file in one zip, each named by the request, never the person."""
+    stem = file_stem(document["request"]["id"])
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"{stem}.pdf", to_pdf(document))
+        archive.writestr(f"{stem}.json", to_json(document))
+    return buffer.getvalue()
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,447 @@
+"""Writes for referring on: to the Treatment Service with the agreed minimum dataset (PAR-3,
+§3.2.10) and to other services (PAR-4, §3.19.4). Every sending of personal data is a
+disclosure with its lawful basis (PAR-5, §3.16.6, §3.24.2).
+
+As in ``referrals.services``: keyword-only, told who acts, permission checked here as well as
+in the view, one transaction, history with the acting user and a reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from partnership import grants
+from partnership.access import can_share_records, membership_of, works_for_treatment_service
+from partnership.models import Consent, Disclosure, Organisation
+from partnership.services import disclosure_record
+from partnership.sharing import consents_for_person, current_consents, sharing_basis
+
+from .models import (
+    OnwardReferral,
+    Referral,
+    TreatmentReferral,
+    TreatmentReferralTransition,
+    Triage,
+    WarmIntroduction,
+    YesNoUnknown,
+)
+from .selectors import referrals_visible_to
+from .selectors_sharing import shared_people_for
+
+# --- Messages (constants so tests can assert them) -----------------------------------------
+
+TREATMENT_SEND_NO_BASIS = gettext_lazy(
+    "This referral cannot be sent yet. The person has not agreed to share their information with the "
+    "Treatment Service and no other lawful basis is recorded. Record their consent, or another lawful "
+    "basis, under “Consent and sharing” first."
+)
+TREATMENT_SEND_NO_PERSON = gettext_lazy(
+    "Link this referral to a person record before sending it to the Treatment Service."
+)
+TREATMENT_SEND_ALREADY_SENT = gettext_lazy("This referral to the Treatment Service has already been sent.")
+TREATMENT_SEND_NOT_TREATMENT = gettext_lazy("Choose the Treatment Service to send the referral to.")
+TREATMENT_SEND_REASON_REQUIRED = gettext_lazy("Enter the reason for the referral")
+TREATMENT_SEND_BAD_INTRODUCTION = gettext_lazy("Choose a warm introduction recorded on this referral")
+
+TREATMENT_OUTCOME_NOT_SENT = gettext_lazy("This referral has not been sent to the Treatment Service.")
+TREATMENT_OUTCOME_REASON_REQUIRED = gettext_lazy("Enter why the referral was not accepted")
+TREATMENT_OUTCOME_DATES_NEED_ACCEPTANCE = gettext_lazy(
+    "Only record a first appointment or treatment start for an accepted referral"
+)
+TREATMENT_START_IN_FUTURE = gettext_lazy("The treatment start date must be today or in the past")
+DATE_BEFORE_SENT = gettext_lazy("The date must be on or after the day the referral was sent, %(sent)s")
+
+ONWARD_ORGANISATION_REQUIRED = gettext_lazy("Enter the name of the organisation")
+ONWARD_SENT_IN_FUTURE = gettext_lazy("The date of the referral must be today or in the past")
+ONWARD_NO_PERSON = gettext_lazy("Link this referral to a person record before sharing their details")
+ONWARD_NO_BASIS = gettext_lazy(
+    "Choose the consent or other lawful basis for sharing the person's details. If there is none, "
+    "record it under “Consent and sharing” first, or do not share their details."
+)
+ONWARD_OUTCOME_REQUIRED = gettext_lazy("Select the outcome of the referral")
+ONWARD_OUTCOME_IN_FUTURE = gettext_lazy("The outcome date must be today or in the past")
+ONWARD_OUTCOME_BEFORE_SENT = gettext_lazy("The outcome date must be on or after the day of the referral, %(sent)s")
+
+# Which consent records may cover a disclosure to an onward service (PAR-4, PAR-5).
+ONWARD_RECIPIENTS = {
+    OnwardReferral.ServiceType.GP: (Consent.Recipient.GP, Consent.Recipient.OTHER_AGENCY),
+}
+ONWARD_DEFAULT_RECIPIENTS = (Consent.Recipient.OTHER_AGENCY,)
+
+
+def _save(obj, *, by, reason: str) -> None:
+    obj._history_user = by
+    obj._change_reason = reason[:100]
+    obj.save()
+
+
+def _require_referral_access(*, referral: Referral, by) -> None:
+    """ERS staff who may share records and who can see this referral (services re-check what
+    the view's selector already decided)."""
+    if not can_share_records(by) or not referrals_visible_to(user=by).filter(pk=referral.pk).exists():
+        raise PermissionDenied
+
+
+def _labels(values, choices) -> list[str]:
+    known = dict(choices)
+    return [str(known.get(value, value)) for value in values or ()]
+
+
+def _staff_name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def _date(day: dt.date | dt.datetime) -> str:
+    if isinstance(day, dt.datetime):
+        day = timezone.localdate(day)
+    return formats.date_format(day, "j F Y")
+
+
+# --- Referral to the Treatment Service (PAR-3, §3.2.10) ----------------------------------------
+
+
+def treatment_referral_transition(*, treatment_referral: TreatmentReferral, to: str, by, reason: str = "") -> None:
+    if not treatment_referral.can_move_to(to):
+        raise ValidationError(
+            _("A referral to the Treatment Service that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": treatment_referral.get_status_display(), "to": TreatmentReferral.Status(to).label}
+        )
+    TreatmentReferralTransition.objects.create(
+        treatment_referral=treatment_referral,
+        from_status=treatment_referral.status,
+        to_status=to,
+        at=timezone.now(),
+        by=by,
+        reason=reason[:500],
+    )
+    treatment_referral.status = to
+
+
+def _known(*values: str) -> str:
+    """The first answer that is not "not known" (triage is asked after the referral, so wins)."""
+    for value in values:
+        if value and value != YesNoUnknown.UNKNOWN:
+            return value
+    return YesNoUnknown.UNKNOWN
+
+
+def treatment_referral_prefill(*, treatment_referral: TreatmentReferral) -> dict[str, Any]:
+    """The agreed minimum dataset (§3.2.10), filled from what ERS already recorded, so nobody
+    types it twice and the person does not tell their story again.
+
+    Deliberately left out: screening notes, risk notes, contact notes and escalations. They
+    are ERS working notes, not part of the agreed dataset, and go to nobody by default.
+    """
+    referral = treatment_referral.referral
+    person = referral.person
+    triage = Triage.objects.filter(referral=referral).first()
+    risk = triage.risk if triage else ""
+    risk_reasons = list(triage.risk_reasons) if triage else []
+    if risk:
+        reasons = ", ".join(_labels(risk_reasons, Triage.RiskReason.choices))
+        risk_summary = _("%(rating)s risk at triage") % {"rating": Triage.Risk(risk).label}
+        if reasons:
+            risk_summary += ": " + reasons
+    else:
+        risk_summary = ""
+    return {
+        "ers_reference": referral.reference,
+        "name": person.full_name if person else referral.subject_full_name,
+        "preferred_name": person.preferred_name if person else "",
+        "date_of_birth": (
+            (person.date_of_birth if person and person.date_of_birth else referral.subject_date_of_birth) or None
+        ),
+        "nhs_number": (person.nhs_number if person else "") or referral.subject_nhs_number,
+        "address": (person.address if person else "") or referral.subject_address,
+        "postcode": (person.postcode if person else "") or referral.subject_postcode,
+        "phone": (person.phone if person else "") or referral.subject_phone,
+        "substances": list((triage.substances if triage and triage.substances else referral.substances) or []),
+        "risk": risk,
+        "risk_reasons": risk_reasons,
+        "risk_summary": risk_summary,
+        "reason_for_referral": referral.reason,
+        "treatment_referral_reason": treatment_referral.reason,
+        "pregnant": _known(triage.pregnant if triage else "", referral.pregnant),
+        "open_to_childrens_services": (
+            YesNoUnknown.YES
+            if referral.source in Referral.CHILDRENS_SERVICES_SOURCES
+            else _known(triage.open_to_childrens_services if triage else "", referral.open_to_childrens_services)
+        ),
+    }
+
+
+def _ers_contact(referral: Referral, by) -> str:
+    # ERS support carries on during and after treatment (§1.1.6, §3.19.3): say who to call.
+    if referral.allocated_worker_id and referral.hub_id:
+        return _("%(name)s, %(hub)s hub") % {"name": _staff_name(referral.allocated_worker), "hub": referral.hub.name}
+    return _staff_name(by)
+
+
+@transaction.atomic
+def treatment_referral_send(
+    *,
+    treatment_referral: TreatmentReferral,
+    by,
+    organisation: Organisation | None,
+    consent: Consent | None,
+    reason_for_referral: str | None = None,
+    risk_summary: str | None = None,
+    warm_introduction: WarmIntroduction | None = None,
+) -> TreatmentReferral:
+    """Send a pending referral to the Treatment Service with the agreed minimum dataset.
+
+    Refused without the person's consent to share with the Treatment Service or another
+    recorded lawful basis (§3.16.2). Sending grants the Treatment organisation access to the
+    person (``partnership.grants``), keeps the dataset as sent, logs the disclosure (PAR-5)
+    and moves the referral PENDING to SENT. The ERS referral stays open and allocated.
+    """
+    referral = treatment_referral.referral
+    _require_referral_access(referral=referral, by=by)
+    treatment_referral = TreatmentReferral.objects.select_for_update().get(pk=treatment_referral.pk)
+    treatment_referral.referral = referral
+    if treatment_referral.status != TreatmentReferral.Status.PENDING:
+        raise ValidationError(TREATMENT_SEND_ALREADY_SENT)
+    person = referral.person
+    if person is None:
+        raise ValidationError(TREATMENT_SEND_NO_PERSON)
+
+    errors: dict[str, list] = {}
+    consents = list(consents_for_person(person_id=person.pk))
+    current = sharing_basis(consents, recipient=Consent.Recipient.TREATMENT)
+    if consent is None or current is None or consent.pk not in {c.pk for c in current_consents(consents)}:
+        errors["consent"] = [TREATMENT_SEND_NO_BASIS]
+    else:
+        consent = next(c for c in consents if c.pk == consent.pk)
+        if consent.recipient != Consent.Recipient.TREATMENT or not consent.allows_sharing:
+            errors["consent"] = [TREATMENT_SEND_NO_BASIS]
+    if organisation is None or organisation.kind != Organisation.Kind.TREATMENT:
+        errors["organisation"] = [TREATMENT_SEND_NOT_TREATMENT]
+    if warm_introduction is not None and warm_introduction.referral_id != referral.pk:
+        errors["warm_introduction"] = [TREATMENT_SEND_BAD_INTRODUCTION]
+    dataset = treatment_referral_prefill(treatment_referral=treatment_referral)
+    if reason_for_referral is not None:
+        dataset["reason_for_referral"] = reason_for_referral.strip()
+    if risk_summary is not None:
+        dataset["risk_summary"] = risk_summary.strip()
+    if not dataset["reason_for_referral"]:
+        errors["reason_for_referral"] = [TREATMENT_SEND_REASON_REQUIRED]
+    if errors:
+        raise ValidationError(errors)
+
+    now = timezone.now()
+    dataset.update(
+        {
+            "date_of_birth": dataset["date_of_birth"].isoformat() if dataset["date_of_birth"] else "",
+            "lawful_basis": consent.lawful_basis,
+            "consent_given": consent.given,
+            "consent_recorded_on": timezone.localdate(consent.recorded_at).isoformat(),
+            "ers_contact": _ers_contact(referral, by),
+            "sent_by": _staff_name(by),
+            "warm_introduction": (
+                _("%(who)s, %(organisation)s, on %(when)s")
+                % {
+                    "who": warm_introduction.introduced_to,
+                    "organisation": warm_introduction.organisation,
+                    "when": _date(warm_introduction.introduced_at),
+                }
+                if warm_introduction
+                else ""
+            ),
+        }
+    )
+    treatment_referral.organisation = organisation
+    treatment_referral.sharing_basis = consent
+    treatment_referral.dataset = dataset
+    treatment_referral.sent_at = now
+    treatment_referral.sent_by = by
+    treatment_referral.warm_introduction = warm_introduction
+    treatment_referral_transition(
+        treatment_referral=treatment_referral, to=TreatmentReferral.Status.SENT, by=by, reason="Sent"
+    )
+    _save(treatment_referral, by=by, reason="Sent to the Treatment Service")
+    grants.share_person_with_organisation(
+        person=person,
+        organisation=organisation,
+        by=by,
+        reason=f"Referral to the Treatment Service ({referral.reference})",
+    )
+    disclosure_record(
+        person=person,
+        by=by,
+        dataset=Disclosure.Dataset.TREATMENT_REFERRAL,
+        lawful_basis=consent.lawful_basis,
+        to_organisation=organisation,
+        consent=consent,
+        description=f"Referral {referral.reference}: {TreatmentReferral.Reason(treatment_referral.reason).label}",
+        obj=treatment_referral,
+        at=now,
+    )
+    return treatment_referral
+
+
+def _require_treatment_access(*, treatment_referral: TreatmentReferral, by) -> None:
+    """Only a practitioner of the Treatment organisation it was sent to, while the person is
+    shared with them (consent withdrawn means no access, at once)."""
+    membership = membership_of(by)
+    person_id = treatment_referral.referral.person_id
+    if (
+        not works_for_treatment_service(by)
+        or membership.organisation_id != treatment_referral.organisation_id
+        or person_id is None
+        or not shared_people_for(user=by).filter(pk=person_id).exists()
+    ):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def treatment_referral_record_outcome(
+    *,
+    treatment_referral: TreatmentReferral,
+    by,
+    accepted: bool,
+    reason: str = "",
+    first_appointment_on: dt.date | None = None,
+    treatment_started_on: dt.date | None = None,
+) -> TreatmentReferral:
+    """The Treatment Service records what happened (§3.19.7, TH KPI 5): accepted or not (with
+    the reason), the first appointment and when treatment started. Both services see it."""
+    _require_treatment_access(treatment_referral=treatment_referral, by=by)
+    locked = TreatmentReferral.objects.select_for_update().get(pk=treatment_referral.pk)
+    locked.referral = treatment_referral.referral
+    treatment_referral = locked
+    if treatment_referral.status not in TreatmentReferral.SENT_STATUSES:
+        raise ValidationError(TREATMENT_OUTCOME_NOT_SENT)
+    reason = (reason or "").strip()
+    sent_on = timezone.localdate(treatment_referral.sent_at)
+    errors: dict[str, list] = {}
+    if not accepted and not reason:
+        errors["reason"] = [TREATMENT_OUTCOME_REASON_REQUIRED]
+    if not accepted and (first_appointment_on or treatment_started_on):
+        errors["first_appointment_on" if first_appointment_on else "treatment_started_on"] = [
+            TREATMENT_OUTCOME_DATES_NEED_ACCEPTANCE
+        ]
+    # A first appointment may be booked ahead; treatment cannot have started in the future.
+    for name, day in (("first_appointment_on", first_appointment_on), ("treatment_started_on", treatment_started_on)):
+        if day is not None and day < sent_on and name not in errors:
+            errors[name] = [DATE_BEFORE_SENT % {"sent": _date(sent_on)}]
+    if treatment_started_on and treatment_started_on > timezone.localdate() and "treatment_started_on" not in errors:
+        errors["treatment_started_on"] = [TREATMENT_START_IN_FUTURE]
+    if errors:
+        raise ValidationError(errors)
+
+    to = TreatmentReferral.Status.ACCEPTED if accepted else TreatmentReferral.Status.DECLINED
+    if treatment_referral.status != to:
+        treatment_referral_transition(
+            treatment_referral=treatment_referral, to=to, by=by, reason=reason if not accepted else "Accepted"
+        )
+    treatment_referral.outcome_reason = "" if accepted else reason[:2000]
+    treatment_referral.first_appointment_on = first_appointment_on if accepted else None
+    treatment_referral.treatment_started_on = treatment_started_on if accepted else None
+    treatment_referral.outcome_recorded_at = timezone.now()
+    treatment_referral.outcome_recorded_by = by
+    _save(treatment_referral, by=by, reason="Outcome recorded by the Treatment Service")
+    return treatment_referral
+
+
+# --- Onward referrals (PAR-4, §3.19.4) -----------------------------------------------------------
+
+
+def onward_sharing_recipients(service_type: str) -> tuple[str, ...]:
+    return ONWARD_RECIPIENTS.get(service_type, ONWARD_DEFAULT_RECIPIENTS)
+
+
+@transaction.atomic
+def onward_referral_record(
+    *,
+    referral: Referral,
+    by,
+    service_type: str,
+    organisation_name: str,
+    sent_at: dt.datetime | None = None,
+    notes: str = "",
+    share_personal_data: bool = False,
+    sharing_basis: Consent | None = None,
+) -> OnwardReferral:
+    """Record a referral to another service. Sending the person's details is a disclosure and
+    needs a recorded consent or other lawful basis covering that organisation (PAR-5)."""
+    _require_referral_access(referral=referral, by=by)
+    organisation_name = (organisation_name or "").strip()
+    now = timezone.now()
+    sent_at = sent_at or now
+    errors: dict[str, list] = {}
+    if not organisation_name:
+        errors["organisation_name"] = [ONWARD_ORGANISATION_REQUIRED]
+    if sent_at > now + dt.timedelta(minutes=5):
+        errors["sent_at"] = [ONWARD_SENT_IN_FUTURE]
+    person = referral.person
+    if share_personal_data:
+        if person is None:
+            errors["share_personal_data"] = [ONWARD_NO_PERSON]
+        else:
+            allowed = {
+                c.pk
+                for c in current_consents(consents_for_person(person_id=person.pk))
+                if c.allows_sharing and c.recipient in onward_sharing_recipients(service_type)
+            }
+            if sharing_basis is None or sharing_basis.pk not in allowed:
+                errors["sharing_basis"] = [ONWARD_NO_BASIS]
+    if errors:
+        raise ValidationError(errors)
+    onward = OnwardReferral(
+        referral=referral,
+        person=person,
+        service_type=service_type,
+        organisation_name=organisation_name[:200],
+        sent_at=sent_at,
+        sent_by=by,
+        shared_personal_data=share_personal_data,
+        sharing_basis=sharing_basis if share_personal_data else None,
+        notes=(notes or "").strip()[:2000],
+    )
+    _save(onward, by=by, reason="Onward referral recorded")
+    if share_personal_data:
+        disclosure_record(
+            person=person,
+            by=by,
+            dataset=Disclosure.Dataset.ONWARD_REFERRAL,
+            lawful_basis=sharing_basis.lawful_basis,
+            to_organisation_name=organisation_name,
+            consent=sharing_basis,
+            description=f"Referral {referral.reference}: {OnwardReferral.ServiceType(service_type).label}",
+            obj=onward,
+            at=sent_at,
+        )
+    return onward
+
+
+@transaction.atomic
+def onward_referral_record_outcome(
+    *, onward_referral: OnwardReferral, by, outcome: str, outcome_on: dt.date | None = None, notes: str | None = None
+) -> OnwardReferral:
+    """What came of an onward referral (§3.19.7): accepted, declined, no response, or the
+    person decided not to go ahead."""
+    _require_referral_access(referral=onward_referral.referral, by=by)
+    outcome_on = outcome_on or timezone.localdate()
+    errors: dict[str, list] = {}
+    if outcome not in OnwardReferral.Outcome.values:
+        errors["outcome"] = [ONWARD_OUTCOME_REQUIRED]
+    if outcome_on > timezone.localdate():
+        errors["outcome_on"] = [ONWARD_OUTCOME_IN_FUTURE]
+    elif outcome_on < timezone.localdate(onward_referral.sent_at):
+        errors["outcome_on"] = [ONWARD_OUTCOME_BEFORE_SENT % {"sent": _date(onward_referral.sent_at)}]
+    if errors:
+        raise ValidationError(errors)
+    onward_referral.outcome = outcome
+    onward_referral.outcome_on = outcome_on
+    onward_referral.outcome_recorded_by = by
+    if notes is not None:
+        onward_referral.notes = notes.strip()[:2000]
+    _save(onward_referral, by=by, reason="Onward referral outcome recorded")
+    return onward_referral

@@ -1,0 +1,524 @@
+"""Who may see what: consent and sharing between ERS and the Treatment Service (PAR-2 to PAR-5,
+SEC-1).
+
+ERS pages: a person's "Consent and sharing" page (record consent or another lawful basis,
+withdraw it, see every disclosure), sending a referral to the Treatment Service with the agreed
+minimum dataset, and onward referrals to other services.
+
+Treatment Service pages: "People shared with us" and a shared-record page per person showing
+exactly the dataset that was sent and what consent allows, plus the outcome form. Nothing else
+of the ERS record (no triage, contact or escalation notes) is read by these views at all.
+
+As elsewhere: records load through user-scoped selectors (404 for anything the user may not
+see, before any role check, so an unshared person looks exactly like a missing one), a role
+that may not use a page gets 403, writes go through services, and every page showing a
+person's data writes an access-log row (SEC-2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, re_path, reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from partnership import grants
+from partnership.access import (
+    can_share_records,
+    can_work_front_door,
+    membership_of,
+    sees_safeguarding_detail,
+    works_for_treatment_service,
+)
+from partnership.models import AccessLog, Consent, Organisation
+from partnership.services import access_log_record, consent_record, consent_withdraw
+from partnership.sharing import (
+    bases_allowing,
+    consents_for_person,
+    current_consents,
+    disclosures_for_person,
+    reviews_due,
+    sharing_basis,
+)
+
+from .. import selectors, selectors_sharing, services_sharing
+from ..forms_sharing import (
+    ConsentForm,
+    OnwardOutcomeForm,
+    OnwardReferralForm,
+    TreatmentOutcomeForm,
+    TreatmentSendForm,
+    WithdrawConsentForm,
+)
+from ..models import Person, Referral, Substance, TreatmentReferral, YesNoUnknown
+from .queue import REFERENCE, paginate
+
+SHARED_PAGE_SIZE = 50
+
+# --- The minimum dataset as people read it (§3.2.10) --------------------------------------------
+
+DATASET_ROWS = [
+    ("ers_reference", gettext_lazy("ERS referral reference")),
+    ("name", gettext_lazy("Name")),
+    ("preferred_name", gettext_lazy("Preferred name")),
+    ("date_of_birth", gettext_lazy("Date of birth")),
+    ("nhs_number", gettext_lazy("NHS number")),
+    ("address", gettext_lazy("Address")),
+    ("postcode", gettext_lazy("Postcode")),
+    ("phone", gettext_lazy("Phone")),
+    ("substances", gettext_lazy("Substances")),
+    ("risk_summary", gettext_lazy("Risk summary")),
+    ("reason_for_referral", gettext_lazy("Reason for referral")),
+    ("treatment_referral_reason", gettext_lazy("Why referred to the Treatment Service")),
+    ("pregnant", gettext_lazy("Pregnant")),
+    ("open_to_childrens_services", gettext_lazy("Open to Children's Services")),
+    ("lawful_basis", gettext_lazy("Lawful basis for sharing")),
+    ("warm_introduction", gettext_lazy("Warm introduction")),
+    ("ers_contact", gettext_lazy("ERS contact")),
+]
+# Rows the person may not have at all: left out when empty rather than shown as "Not recorded".
+OPTIONAL_ROWS = {"preferred_name", "warm_introduction"}
+
+
+def _date(value) -> str:
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return formats.date_format(value, "j F Y")
+
+
+def _choice(value, choices) -> str:
+    return str(dict(choices).get(value, value))
+
+
+def dataset_rows(dataset: dict) -> list[dict]:
+    """The dataset as label and value rows, codes turned into words, in a fixed order."""
+    rows = []
+    for key, label in DATASET_ROWS:
+        value = dataset.get(key)
+        if key in OPTIONAL_ROWS and not value:
+            continue
+        if key == "date_of_birth" and value:
+            value = _date(value)
+        elif key == "substances":
+            value = ", ".join(_choice(v, Substance.choices) for v in value or ())
+        elif key in ("pregnant", "open_to_childrens_services") and value:
+            value = _choice(value, YesNoUnknown.choices)
+        elif key == "treatment_referral_reason" and value:
+            value = _choice(value, TreatmentReferral.Reason.choices)
+        elif key == "lawful_basis" and value:
+            value = _choice(value, Consent.LawfulBasis.choices)
+            if dataset.get("consent_recorded_on"):
+                value = _("%(basis)s, recorded %(when)s") % {
+                    "basis": value,
+                    "when": _date(dataset["consent_recorded_on"]),
+                }
+        rows.append({"key": key, "label": str(label), "value": value or "", "multiline": key == "address"})
+    return rows
+
+
+def _staff_name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def _log_view(request, obj, person_id, reason: str) -> None:
+    access_log_record(user=request.user, action=AccessLog.Action.VIEW, obj=obj, person_id=person_id, reason=reason)
+
+
+def _data(request: HttpRequest):
+    return request.POST if request.method == "POST" else None
+
+
+# --- Consent and sharing (PAR-2, PAR-5) ----------------------------------------------------------
+
+
+def _person_for_sharing(request: HttpRequest, pk: int) -> Person:
+    """404 for a person the user may not see (as if they did not exist), then 403 for a role
+    that does not record consent."""
+    person = selectors.person_get_for(user=request.user, pk=pk)
+    if not can_share_records(request.user):
+        raise PermissionDenied
+    return person
+
+
+def _consent_url(person: Person) -> str:
+    return reverse("referrals:consent", args=[person.pk])
+
+
+@login_required
+@require_GET
+def consent_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """A person's "Consent and sharing": current decisions, review prompts, earlier and
+    withdrawn decisions, who can see the record now, and every disclosure (PAR-2, PAR-5)."""
+    person = _person_for_sharing(request, pk)
+    consents = list(consents_for_person(person_id=person.pk))
+    current = current_consents(consents)
+    current_ids = {c.pk for c in current}
+    _log_view(request, person, person.pk, "Consent and sharing")
+    return render(
+        request,
+        "referrals/sharing/consent.html",
+        {
+            "person": person,
+            "current": current,
+            "earlier": [c for c in consents if c.pk not in current_ids],
+            "due": reviews_due(consents),
+            "treatment_basis": sharing_basis(consents, recipient=Consent.Recipient.TREATMENT),
+            "shared_with": grants.organisations_shared_with(person=person),
+            "disclosures": list(disclosures_for_person(person_id=person.pk)),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person_for_sharing(request, pk)
+    form = ConsentForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            consent = consent_record(person=person, by=request.user, **form.service_fields())
+        except ValidationError as error:
+            form.add_service_errors(error, default="recipient")
+        else:
+            if consent.given:
+                message = _("Consent to share with %(who)s recorded") % {"who": consent.recipient_label}
+            elif consent.allows_sharing:
+                message = _("Lawful basis for sharing with %(who)s recorded") % {"who": consent.recipient_label}
+            else:
+                message = _("Recorded that the person does not agree to share with %(who)s") % {
+                    "who": consent.recipient_label
+                }
+            messages.success(request, message)
+            return redirect(_consent_url(person))
+    _log_view(request, person, person.pk, "Record consent")
+    return render(
+        request,
+        "referrals/sharing/consent_form.html",
+        {"person": person, "form": form, "back_url": _consent_url(person)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_withdraw_view(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
+    """PAR-2: withdrawal honoured immediately. For the Treatment Service, access ends in the
+    same request when nothing else makes sharing lawful."""
+    person = _person_for_sharing(request, pk)
+    consent = consents_for_person(person_id=person.pk).filter(pk=consent_pk).first()
+    if consent is None:
+        raise Http404
+    form = WithdrawConsentForm(_data(request)) if consent.allows_sharing else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            consent_withdraw(consent=consent, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_service_errors(error, default="reason")
+        else:
+            messages.success(request, _("Withdrawn: %(who)s") % {"who": consent.recipient_label})
+            return redirect(_consent_url(person))
+    _log_view(request, person, person.pk, "Withdraw consent")
+    return render(
+        request,
+        "referrals/sharing/withdraw.html",
+        {"person": person, "consent": consent, "form": form, "back_url": _consent_url(person)},
+    )
+
+
+# --- Sending a referral to the Treatment Service (PAR-3, §3.2.10) -------------------------------
+
+
+def _referral_for_sharing(request: HttpRequest, reference: str) -> Referral:
+    referral = selectors.referral_get_for(user=request.user, reference=reference)
+    if not can_share_records(request.user):
+        raise PermissionDenied
+    return referral
+
+
+def _detail_url(referral: Referral) -> str:
+    return reverse("referrals:detail", args=[referral.reference])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def treatment_send(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    """Review the pre-filled minimum dataset and send it (PAR-3). The automatic §3.2.11
+    referrals (pregnancy, Children's Services) are sent from here too."""
+    referral = _referral_for_sharing(request, reference)
+    # Risk ratings and reasons are safeguarding detail: not for peer support workers.
+    if not sees_safeguarding_detail(request.user):
+        raise PermissionDenied
+    treatment_referral = selectors_sharing.treatment_referral_for_sending(referral=referral, pk=pk)
+    person = referral.person
+    consents = list(consents_for_person(person_id=person.pk)) if person else []
+    basis = sharing_basis(consents, recipient=Consent.Recipient.TREATMENT) if person else None
+    pending = treatment_referral.status == TreatmentReferral.Status.PENDING
+    form = None
+    prefill = None
+    if pending:
+        prefill = services_sharing.treatment_referral_prefill(treatment_referral=treatment_referral)
+        organisations = Organisation.objects.filter(kind=Organisation.Kind.TREATMENT).order_by("name")
+        introductions = list(referral.warm_introductions.order_by("introduced_at", "pk"))
+        initial = {"reason_for_referral": prefill["reason_for_referral"], "risk_summary": prefill["risk_summary"]}
+        treatment_orgs = list(organisations)
+        if len(treatment_orgs) == 1:
+            initial["organisation"] = treatment_orgs[0].pk
+        form = TreatmentSendForm(
+            _data(request), initial=initial, organisations=organisations, introductions=introductions
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                services_sharing.treatment_referral_send(
+                    treatment_referral=treatment_referral,
+                    by=request.user,
+                    organisation=form.cleaned_data["organisation"],
+                    consent=basis,
+                    reason_for_referral=form.cleaned_data["reason_for_referral"],
+                    risk_summary=form.cleaned_data["risk_summary"],
+                    warm_introduction=form.chosen_introduction(),
+                )
+            except ValidationError as error:
+                form.add_service_errors(error, default=None)
+            else:
+                messages.success(
+                    request,
+                    _("Referral sent to %(organisation)s. ERS support carries on as before.")
+                    % {"organisation": form.cleaned_data["organisation"].name},
+                )
+                return redirect(_detail_url(referral))
+    _log_view(request, referral, referral.person_id, "Referral to the Treatment Service")
+    fixed_keys = {"reason_for_referral", "risk_summary", "lawful_basis", "warm_introduction", "ers_contact"}
+    preview = [row for row in dataset_rows(prefill) if row["key"] not in fixed_keys] if prefill else []
+    return render(
+        request,
+        "referrals/sharing/treatment_send.html",
+        {
+            "referral": referral,
+            "detail_url": _detail_url(referral),
+            "treatment_referral": treatment_referral,
+            "form": form,
+            "pending": pending,
+            "preview": preview,
+            "basis": basis,
+            "no_basis_message": services_sharing.TREATMENT_SEND_NO_BASIS,
+            "no_person_message": services_sharing.TREATMENT_SEND_NO_PERSON,
+            "consent_url": _consent_url(person) if person else None,
+            "match_url": reverse("referrals:match", args=[referral.reference])
+            if can_work_front_door(request.user)
+            else None,
+            "sent_rows": dataset_rows(treatment_referral.dataset) if not pending else [],
+        },
+    )
+
+
+# --- Onward referrals (PAR-4) ---------------------------------------------------------------------
+
+
+def _onward_bases(referral: Referral, service_type: str | None) -> list[Consent]:
+    if referral.person_id is None:
+        return []
+    recipients = (
+        services_sharing.onward_sharing_recipients(service_type)
+        if service_type
+        else (Consent.Recipient.GP, Consent.Recipient.OTHER_AGENCY)
+    )
+    return bases_allowing(consents_for_person(person_id=referral.person_id), recipients=recipients)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def onward_new(request: HttpRequest, reference: str) -> HttpResponse:
+    referral = _referral_for_sharing(request, reference)
+    bases = _onward_bases(referral, None)
+    form = OnwardReferralForm(_data(request), bases=bases)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_sharing.onward_referral_record(referral=referral, by=request.user, **form.service_fields())
+        except ValidationError as error:
+            form.add_service_errors(
+                error, field_map={"sent_at": "referred_on", "sharing_basis": "share_personal_data"}, default=None
+            )
+        else:
+            messages.success(request, _("Onward referral saved"))
+            return redirect(_detail_url(referral))
+    _log_view(request, referral, referral.person_id, "Onward referral")
+    return render(
+        request,
+        "referrals/sharing/onward_new.html",
+        {
+            "referral": referral,
+            "detail_url": _detail_url(referral),
+            "form": form,
+            "consent_url": _consent_url(referral.person) if referral.person_id else None,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def onward_outcome(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    referral = _referral_for_sharing(request, reference)
+    onward = selectors_sharing.onward_referral_get(referral=referral, pk=pk)
+    initial = {"notes": onward.notes}
+    if onward.outcome:
+        initial.update({"outcome": onward.outcome, "outcome_on": onward.outcome_on})
+    form = OnwardOutcomeForm(_data(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_sharing.onward_referral_record_outcome(
+                onward_referral=onward,
+                by=request.user,
+                outcome=form.cleaned_data["outcome"],
+                outcome_on=form.cleaned_data["outcome_on"],
+                notes=form.cleaned_data["notes"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error, default="outcome")
+        else:
+            messages.success(request, _("Outcome saved: %(outcome)s") % {"outcome": onward.get_outcome_display()})
+            return redirect(_detail_url(referral))
+    _log_view(request, referral, referral.person_id, "Onward referral outcome")
+    return render(
+        request,
+        "referrals/sharing/onward_outcome.html",
+        {"referral": referral, "detail_url": _detail_url(referral), "form": form, "onward": onward},
+    )
+
+
+# --- Treatment Service pages (PAR-3, SEC-1) ---------------------------------------------------------
+
+
+def _require_treatment(request: HttpRequest) -> None:
+    if not works_for_treatment_service(request.user):
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def shared_people(request: HttpRequest) -> HttpResponse:
+    """ "People shared with us": only the people shared with the practitioner's organisation."""
+    _require_treatment(request)
+    pages = paginate(request, selectors_sharing.shared_people_list_for(user=request.user), SHARED_PAGE_SIZE)
+    status_labels = {value: str(label) for value, label in TreatmentReferral.Status.choices}
+    rows = [
+        {"person": person, "status_label": status_labels.get(person.last_status, "")}
+        for person in pages.page.object_list
+    ]
+    membership = membership_of(request.user)
+    # One row for the list (names and dates of birth on screen), not one per person listed.
+    _log_view(request, membership.organisation, None, f"People shared with us, page {pages.page.number}")
+    return render(
+        request,
+        "referrals/sharing/shared_people.html",
+        {"rows": rows, "pages": pages, "organisation": membership.organisation},
+    )
+
+
+def _consent_summary(consents: list[Consent]) -> list[Consent]:
+    # What consent allows, for the Treatment Service: only its own current decisions, and
+    # never the note explaining a basis other than consent (that can hold safeguarding detail).
+    return [c for c in current_consents(consents) if c.recipient == Consent.Recipient.TREATMENT]
+
+
+@login_required
+@require_GET
+def shared_person(request: HttpRequest, pk: int) -> HttpResponse:
+    """Exactly the minimum dataset sent, what consent allows, and the outcome: nothing else."""
+    _require_treatment(request)
+    person = selectors_sharing.shared_person_get_for(user=request.user, pk=pk)
+    sent = selectors_sharing.treatment_referrals_shared_with(user=request.user, person=person)
+    _log_view(request, person, person.pk, "Shared record")
+    items = [
+        {
+            "treatment_referral": tr,
+            "rows": dataset_rows(tr.dataset),
+            "outcome_url": reverse("referrals:shared_outcome", args=[person.pk, tr.pk]),
+            "outcome_recorded_by": _staff_name(tr.outcome_recorded_by),
+        }
+        for tr in sent
+    ]
+    return render(
+        request,
+        "referrals/sharing/shared_person.html",
+        {
+            "person_pk": person.pk,
+            "title": sent[0].dataset.get("name", "") if sent else "",
+            "items": items,
+            "consents": _consent_summary(list(consents_for_person(person_id=person.pk))),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def shared_outcome(request: HttpRequest, pk: int, tr_pk: int) -> HttpResponse:
+    """The Treatment Service records the outcome: accepted or not, first appointment, start."""
+    _require_treatment(request)
+    person = selectors_sharing.shared_person_get_for(user=request.user, pk=pk)
+    sent = {tr.pk: tr for tr in selectors_sharing.treatment_referrals_shared_with(user=request.user, person=person)}
+    treatment_referral = sent.get(tr_pk)
+    if treatment_referral is None:
+        raise Http404
+    initial = {}
+    if treatment_referral.status in (TreatmentReferral.Status.ACCEPTED, TreatmentReferral.Status.DECLINED):
+        initial = {
+            "outcome": treatment_referral.status,
+            "reason": treatment_referral.outcome_reason,
+            "first_appointment_on": treatment_referral.first_appointment_on,
+            "treatment_started_on": treatment_referral.treatment_started_on,
+        }
+    form = TreatmentOutcomeForm(_data(request), initial=initial)
+    back_url = reverse("referrals:shared_person", args=[person.pk])
+    if request.method == "POST" and form.is_valid():
+        # The service needs the referral (for its person); load it without the ERS record.
+        treatment_referral.referral = Referral.objects.only("pk", "person_id", "reference").get(
+            pk=treatment_referral.referral_id
+        )
+        try:
+            services_sharing.treatment_referral_record_outcome(
+                treatment_referral=treatment_referral,
+                by=request.user,
+                accepted=form.cleaned_data["outcome"] == TreatmentOutcomeForm.ACCEPTED,
+                reason=form.cleaned_data["reason"],
+                first_appointment_on=form.cleaned_data["first_appointment_on"],
+                treatment_started_on=form.cleaned_data["treatment_started_on"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error, default="outcome")
+        else:
+            messages.success(request, _("Outcome saved"))
+            return redirect(back_url)
+    _log_view(request, treatment_referral, person.pk, "Treatment outcome")
+    return render(
+        request,
+        "referrals/sharing/shared_outcome.html",
+        {
+            "form": form,
+            "back_url": back_url,
+            "treatment_referral": treatment_referral,
+            "title": treatment_referral.dataset.get("name", ""),
+        },
+    )
+
+
+urlpatterns = [
+    path("people/<int:pk>/consent/", consent_page, name="consent"),
+    path("people/<int:pk>/consent/new/", consent_new, name="consent_new"),
+    path("people/<int:pk>/consent/<int:consent_pk>/withdraw/", consent_withdraw_view, name="consent_withdraw"),
+    re_path(rf"^{REFERENCE}/treatment/(?P<pk>[0-9]+)/send/$", treatment_send, name="treatment_send"),
+    re_path(rf"^{REFERENCE}/onward/new/$", onward_new, name="onward_new"),
+    re_path(rf"^{REFERENCE}/onward/(?P<pk>[0-9]+)/outcome/$", onward_outcome, name="onward_outcome"),
+    path("shared/", shared_people, name="shared_people"),
+    path("shared/<int:pk>/", shared_person, name="shared_person"),
+    path("shared/<int:pk>/referrals/<int:tr_pk>/outcome/", shared_outcome, name="shared_outcome"),
+]

@@ -1,0 +1,395 @@
+"""The authorisation matrix (SEC-1): every page in the project, every persona, one answer each.
+
+The test walks every URL pattern the project serves (``get_resolver().url_patterns``,
+recursively), builds each URL from real objects, asks for it with GET as every persona and
+compares the status with ``EXPECTED`` below. A page missing from ``EXPECTED`` fails the test:
+a new page has to say who may use it before it ships. Only the patterns in ``SKIPPED`` (the
+admin, which has its own staff check, and Django's language switch) are left out, each with
+its reason.
+
+Answers: 200 (the page), 302 (sent on elsewhere, for example home to the queue), 403 (this role
+never uses this page), 404 (this record is not one the user may see: exactly as if it did not
+exist), 405 (a POST-only action: GET is refused for everyone, allowed or not, before any
+permission check), and ``SIGN_IN`` (a redirect to the sign-in page, for anyone signed out).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from partnership.models import AccessLog, Consent
+from partnership.services import consent_record
+from referrals import services, services_sharing
+from referrals.data_rights import services as data_rights
+from referrals.models import OnwardReferral, Referral, Triage
+from tests.factories import ReferralFactory
+
+OK, REDIRECT, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
+SIGN_IN = "sign in"
+
+STAFF = [
+    "spoc_practitioner",
+    "manager",
+    "hub_worker",
+    "other_hub_worker",
+    "peer_worker",
+    "safeguarding_lead",
+    "treatment_practitioner",
+    "commissioner",
+    "data_protection_officer",
+    "outsider",
+]
+PERSONAS = [*STAFF, "anonymous"]
+
+# The person every page is about. Commissioners must never see any of this anywhere.
+GIVEN, FAMILY = "Tamsin", "Quartermaine"
+DATE_OF_BIRTH = dt.date(1987, 4, 23)
+NHS_NUMBER = "9434765919"
+
+
+def rule(default, *, anonymous=SIGN_IN, **by_persona) -> dict:
+    unknown = set(by_persona) - set(STAFF)
+    assert not unknown, unknown
+    return {**{persona: by_persona.get(persona, default) for persona in STAFF}, "anonymous": anonymous}
+
+
+# Public pages: anyone, signed in or not.
+PUBLIC = rule(OK, anonymous=OK)
+# Front door only (SPOC practitioners and managers); everyone else 403.
+FRONT_DOOR = rule(FORBIDDEN, spoc_practitioner=OK, manager=OK)
+# The world's referral is allocated to the hub worker in Carlisle: the front door sees every
+# referral, the hub worker their own; nobody else may see it (404, as if it did not exist).
+THE_REFERRAL = rule(NOT_FOUND, spoc_practitioner=OK, manager=OK, hub_worker=OK)
+# A POST-only action.
+POST_ONLY = rule(NOT_ALLOWED)
+# Data protection officer only.
+DPO_ONLY = rule(FORBIDDEN, data_protection_officer=OK)
+# ERS staff who may share records, for the person or referral the world is about: found
+# through the same selectors as the record's own pages, so anyone else gets 404.
+SHARING = rule(NOT_FOUND, spoc_practitioner=OK, manager=OK, hub_worker=OK)
+# Treatment Service practitioners, for the person shared with their organisation.
+TREATMENT_ONLY = rule(FORBIDDEN, treatment_practitioner=OK)
+
+EXPECTED: dict[str, dict] = {
+    # --- partnership: home, sign-in, the access log --------------------------------------
+    "home": rule(
+        OK,
+        # Each role is sent to where its work is; the rest see what they may do.
+        spoc_practitioner=REDIRECT,
+        manager=REDIRECT,
+        hub_worker=REDIRECT,
+        other_hub_worker=REDIRECT,
+        peer_worker=REDIRECT,
+        treatment_practitioner=REDIRECT,
+    ),
+    "access_log": rule(FORBIDDEN, manager=OK, data_protection_officer=OK),
+    # Signed in already: the sign-in page and the second-factor pages send you on.
+    "login": rule(REDIRECT, anonymous=OK),
+    "otp_verify": rule(REDIRECT, anonymous=SIGN_IN),
+    "otp_enrol": rule(REDIRECT, anonymous=SIGN_IN),
+    "logout": rule(NOT_ALLOWED, anonymous=NOT_ALLOWED),
+    "password_reset": PUBLIC,
+    "password_reset_done": PUBLIC,
+    "password_reset_complete": PUBLIC,
+    "password_reset_confirm": PUBLIC,  # an invalid link says so
+    # --- the public self-referral form (REF-3) ---------------------------------------------
+    "public:start": PUBLIC,
+    "public:form": PUBLIC,
+    "public:done": rule(REDIRECT, anonymous=REDIRECT),  # nothing submitted: back to the start
+    # --- the front door ----------------------------------------------------------------------
+    "referrals:queue": FRONT_DOOR,
+    "referrals:new": FRONT_DOOR,
+    "referrals:caseload": rule(
+        FORBIDDEN,
+        spoc_practitioner=REDIRECT,  # the front door works from the queue
+        manager=REDIRECT,
+        hub_worker=OK,
+        other_hub_worker=OK,
+        peer_worker=OK,
+    ),
+    "referrals:hub_caseload": rule(FORBIDDEN, manager=OK, hub_worker=OK, other_hub_worker=OK),
+    "referrals:detail": THE_REFERRAL,
+    "referrals:history": THE_REFERRAL,
+    "referrals:assign": POST_ONLY,
+    "referrals:match": FRONT_DOOR,
+    "referrals:person": THE_REFERRAL,
+    "referrals:contact": FRONT_DOOR,
+    "referrals:screening": FRONT_DOOR,
+    "referrals:outcome": FRONT_DOOR,
+    "referrals:escalation": FRONT_DOOR,
+    "referrals:introduction": FRONT_DOOR,
+    "referrals:allocate": FRONT_DOOR,
+    "referrals:close": FRONT_DOOR,
+    "referrals:reopen": FRONT_DOOR,
+    # The front door or the allocated worker (REF-9); other roles 403 before any lookup.
+    "referrals:appointment": rule(
+        FORBIDDEN,
+        spoc_practitioner=OK,
+        manager=OK,
+        hub_worker=OK,
+        other_hub_worker=NOT_FOUND,
+        peer_worker=NOT_FOUND,
+    ),
+    # --- restricted referrals (SEC-1) ---------------------------------------------------------
+    # Not restricted: the front door is sent straight on to the referral.
+    "referrals:break_glass": rule(FORBIDDEN, spoc_practitioner=REDIRECT, manager=REDIRECT),
+    "referrals:access_restriction": rule(FORBIDDEN, manager=OK, safeguarding_lead=OK),
+    # --- consent and sharing (PAR-2 to PAR-5) -------------------------------------------------
+    "referrals:consent": SHARING,
+    "referrals:consent_new": SHARING,
+    "referrals:consent_withdraw": SHARING,
+    "referrals:treatment_send": SHARING,
+    "referrals:onward_new": SHARING,
+    "referrals:onward_outcome": SHARING,
+    "referrals:shared_people": TREATMENT_ONLY,
+    "referrals:shared_person": TREATMENT_ONLY,
+    "referrals:shared_outcome": TREATMENT_ONLY,
+    # --- data subject rights (PAR-6) ----------------------------------------------------------
+    "referrals:data_rights": DPO_ONLY,
+    "referrals:person_data_rights": DPO_ONLY,
+    "referrals:subject_access": DPO_ONLY,
+    # The export is not made yet in this test: back to the request's page.
+    "referrals:subject_access_download": rule(FORBIDDEN, data_protection_officer=REDIRECT),
+    "referrals:subject_access_retry": POST_ONLY,
+    # Correcting a person's details with the reason kept (PAR-6): the DPO, and the front door,
+    # which keeps people's details up to date anyway.
+    "referrals:rectify": rule(FORBIDDEN, data_protection_officer=OK, spoc_practitioner=OK, manager=OK),
+    "referrals:processing_restriction": DPO_ONLY,
+}
+
+SKIPPED = {
+    "set_language": "Django's language switch (i18n internals): POST only, no record behind it.",
+}
+SKIPPED_PREFIXES = {
+    "admin/": "The Django admin: staff and superusers only, by Django's own check.",
+}
+
+
+# --- Walking the URL patterns ---------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    name: str
+    route: str
+    kwargs: tuple[str, ...]
+
+
+def _walk(patterns, prefix: str = "", namespace: str | None = None):
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(part for part in (namespace, pattern.namespace) if part) or None
+            yield from _walk(pattern.url_patterns, route, inner)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield Page(name=name or "", route=route, kwargs=tuple(pattern.pattern.regex.groupindex))
+
+
+def every_page() -> list[Page]:
+    pages = []
+    for page in _walk(get_resolver().url_patterns):
+        if any(page.route.startswith(prefix) for prefix in SKIPPED_PREFIXES) or page.name in SKIPPED:
+            continue
+        pages.append(page)
+    return pages
+
+
+# --- The world every URL is built from ----------------------------------------------------------
+
+
+@dataclass
+class World:
+    referral: Referral
+    person: object
+    consent: Consent
+    treatment_referral: object
+    onward_referral: OnwardReferral
+    subject_access_request: object
+
+    def kwargs(self, page: Page) -> dict:
+        values = {
+            "reference": self.referral.reference,
+            "pk": self.person.pk,
+            "consent_pk": self.consent.pk,
+            "tr_pk": self.treatment_referral.pk,
+            "request_pk": self.subject_access_request.pk,
+            "uidb64": "MQ",
+            "token": "not-a-real-token",
+        }
+        # Where "pk" is something other than the person.
+        values.update(
+            {
+                "referrals:treatment_send": {"pk": self.treatment_referral.pk},
+                "referrals:onward_outcome": {"pk": self.onward_referral.pk},
+            }.get(page.name, {})
+        )
+        missing = set(page.kwargs) - set(values)
+        assert not missing, f"{page.name}: teach World.kwargs how to fill {sorted(missing)}"
+        return {key: values[key] for key in page.kwargs}
+
+
+@pytest.fixture
+def world(
+    spoc_practitioner,
+    manager,
+    hub,
+    other_hub,
+    hub_worker,
+    other_hub_worker,
+    peer_worker,
+    safeguarding_lead,
+    treatment_practitioner,
+    commissioner,
+    data_protection_officer,
+    outsider,
+    treatment_org,
+) -> World:
+    spoc = spoc_practitioner
+    referral = ReferralFactory(
+        subject_given_name=GIVEN,
+        subject_family_name=FAMILY,
+        subject_date_of_birth=DATE_OF_BIRTH,
+        subject_nhs_number=NHS_NUMBER,
+    )
+    person = services.person_create_from_referral(referral=referral, by=spoc)
+    services.triage_save_screening(referral=referral, by=spoc, lives_in_area="yes", risk=Triage.Risk.GREEN)
+    services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.BOTH)
+    services.referral_allocate(referral=referral, hub=hub, worker=hub_worker, by=spoc)
+    consent = consent_record(person=person, by=spoc, recipient=Consent.Recipient.TREATMENT, given=True)
+    treatment_referral = referral.treatment_referrals.get()
+    services_sharing.treatment_referral_send(
+        treatment_referral=treatment_referral, by=spoc, organisation=treatment_org, consent=consent
+    )
+    onward = services_sharing.onward_referral_record(
+        referral=referral, by=spoc, service_type=OnwardReferral.ServiceType.HOUSING, organisation_name="Housing Options"
+    )
+    sar = data_rights.subject_access_request_create(
+        person=person, by=data_protection_officer, request_reference="SAR-1", reason="Asked in writing"
+    )
+    referral.refresh_from_db()
+    return World(referral, person, consent, treatment_referral, onward, sar)
+
+
+def _outcome(response):
+    if response.status_code == 302 and response.url.startswith(reverse("login")):
+        return SIGN_IN
+    return response.status_code
+
+
+def _get_as(client, request, persona: str, url: str):
+    client.logout()
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue(persona))
+    return client.get(url)
+
+
+# --- The tests ------------------------------------------------------------------------------------
+
+
+def test_every_page_has_a_name_and_an_entry_in_the_matrix():
+    pages = every_page()
+    unnamed = [page.route for page in pages if not page.name]
+    assert not unnamed, f"Pages without a URL name: {unnamed}"
+    missing = sorted({page.name for page in pages} - set(EXPECTED))
+    assert not missing, f"New page without a permission check in the matrix: {missing}"
+    stale = sorted(set(EXPECTED) - {page.name for page in pages})
+    assert not stale, f"Matrix entries for pages that no longer exist: {stale}"
+
+
+def test_every_page_answers_every_persona_as_the_matrix_says(client, request, world):
+    wrong = []
+    for page in every_page():
+        expected = EXPECTED.get(page.name)
+        if expected is None:
+            continue  # reported by the test above
+        url = reverse(page.name, kwargs=world.kwargs(page))
+        for persona in PERSONAS:
+            got = _outcome(_get_as(client, request, persona, url))
+            if got != expected[persona]:
+                wrong.append(f"{page.name} as {persona}: expected {expected[persona]}, got {got}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_commissioners_get_nothing_personal_anywhere(client, commissioner, world):
+    """§3.23 footnote 32: anonymised aggregate reports only."""
+    client.force_login(commissioner)
+    personal = [GIVEN, FAMILY, NHS_NUMBER, "943 476 5919", DATE_OF_BIRTH.strftime("%-d %B %Y"), "23 Apr 1987"]
+    reached = 0
+    for page in every_page():
+        response = client.get(reverse(page.name, kwargs=world.kwargs(page)), follow=True)
+        if response.status_code != 200:
+            continue
+        reached += 1
+        content = response.content.decode()
+        leaked = [value for value in personal if value in content]
+        assert not leaked, f"{page.name} shows a commissioner {leaked}"
+    assert reached  # at least home and the public pages
+
+
+def test_a_hub_worker_in_another_hub_gets_not_found_for_a_referral_allocated_elsewhere(client, other_hub_worker, world):
+    client.force_login(other_hub_worker)
+    for name in ["referrals:detail", "referrals:history", "referrals:appointment"]:
+        assert client.get(reverse(name, args=[world.referral.reference])).status_code == NOT_FOUND, name
+    assert client.get(reverse("referrals:person", args=[world.person.pk])).status_code == NOT_FOUND
+
+
+def test_reallocation_within_the_hub_leaves_the_hub_team_able_to_read_it(
+    client, spoc_practitioner, hub, hub_worker, manager, world
+):
+    detail = reverse("referrals:detail", args=[world.referral.reference])
+    client.force_login(hub_worker)
+    services.referral_reallocate(
+        referral=world.referral, hub=hub, worker=manager, by=spoc_practitioner, reason="Caseload balancing"
+    )
+    assert client.get(detail).status_code == OK  # still in the Carlisle hub team
+    assert world.referral.reference not in client.get(reverse("referrals:caseload")).content.decode()
+
+
+def test_reallocation_to_another_hub_revokes_the_old_workers_access_at_once(
+    client, spoc_practitioner, other_hub, other_hub_worker, hub_worker, world
+):
+    detail = reverse("referrals:detail", args=[world.referral.reference])
+    person = reverse("referrals:person", args=[world.person.pk])
+    client.force_login(hub_worker)
+    assert client.get(detail).status_code == OK
+    services.referral_reallocate(
+        referral=world.referral, hub=other_hub, worker=other_hub_worker, by=spoc_practitioner, reason="Moved"
+    )
+    assert client.get(detail).status_code == NOT_FOUND
+    assert client.get(person).status_code == NOT_FOUND
+    client.force_login(other_hub_worker)
+    assert client.get(detail).status_code == OK
+    assert client.get(person).status_code == OK
+
+
+# Pages about a referral or a person that show nothing from the record, so they log nothing.
+NOT_A_VIEW_OF_THE_RECORD = {
+    "referrals:break_glass": "Shows the reference only; the opening itself is logged as BREAK_GLASS.",
+    "referrals:subject_access_download": "Logs as an export when there is a file (none made in this test).",
+}
+
+
+def test_every_referral_and_person_page_writes_an_access_log_row(client, request, world):
+    """SEC-2: every GET of a page about this referral or person, by someone allowed to see it,
+    adds a row naming the user and the person."""
+    unlogged = []
+    for page in every_page():
+        expected = EXPECTED[page.name]
+        about_a_record = {"reference", "pk"} & set(page.kwargs)
+        if not about_a_record or page.name in NOT_A_VIEW_OF_THE_RECORD:
+            continue
+        allowed = [persona for persona in STAFF if expected[persona] == OK]
+        url = reverse(page.name, kwargs=world.kwargs(page))
+        for persona in allowed:
+            before = AccessLog.objects.count()
+            user = request.getfixturevalue(persona)
+            _get_as(client, request, persona, url)
+            rows = AccessLog.objects.filter(user=user).order_by("-pk")[: AccessLog.objects.count() - before]
+            if not any(row.person_id == world.person.pk for row in rows):
+                unlogged.append(f"{page.name} as {persona}")
+    assert not unlogged, "Pages viewed without an access-log row:\n" + "\n".join(unlogged)
