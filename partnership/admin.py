@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AccessLog, Hub, Membership, Organisation
+from .models import AccessLog, Consent, Disclosure, Hub, Membership, Organisation
 
 
 @admin.register(Organisation)
@@ -51,3 +51,31 @@ class AccessLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Consent)
+class ConsentAdmin(SimpleHistoryAdmin):
+    """Consent is recorded and withdrawn through the service pages, which keep the rules
+    (review dates, immediate withdrawal of access); the admin only reads it."""
+
+    list_display = ["person_id", "recipient", "given", "lawful_basis", "recorded_at", "withdrawn_at"]
+    list_filter = ["recipient", "given", "lawful_basis"]
+    search_fields = ["=person__id"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Disclosure)
+class DisclosureAdmin(AccessLogAdmin):
+    """Read-only: the disclosure log is append-only (PAR-5)."""
+
+    list_display = ["at", "by", "to_organisation_name", "dataset", "lawful_basis", "person_id"]
+    list_filter = ["dataset", "lawful_basis"]
+    search_fields = ["by__username", "=person__id"]

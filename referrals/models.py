@@ -271,6 +271,10 @@ class Referral(models.Model):
         return self.reference
 
     @property
+    def preferred_language_name(self) -> str:
+        return dict(settings.LANGUAGES).get(self.preferred_language, self.preferred_language)
+
+    @property
     def subject_full_name(self) -> str:
         return f"{self.subject_given_name} {self.subject_family_name}".strip()
 

@@ -77,6 +77,13 @@ def _require_front_door(by) -> None:
         raise PermissionDenied
 
 
+def _take_if_unassigned(referral: Referral, by) -> None:
+    """Whoever starts working an unassigned referral becomes its SPOC owner, so the queue
+    shows who has it without a separate "assign to me" click."""
+    if referral.assigned_to_id is None:
+        referral.assigned_to = by
+
+
 def referral_transition(*, referral: Referral, to: str, by, reason: str = "", at: dt.datetime | None = None) -> None:
     """Move a referral along the pipeline in ``Referral.TRANSITIONS``; refuse anything else."""
     if not referral.can_move_to(to):
@@ -275,6 +282,9 @@ def contact_attempt_record(
         raise ValidationError(_("The time of a contact attempt cannot be in the future."))
     if attempted_at < referral.received_at - dt.timedelta(minutes=5):
         raise ValidationError(_("A contact attempt cannot be before the referral was received."))
+    # Forms give times to the minute, so "now" can read a few seconds before a referral that
+    # has only just arrived; a KPI must never come out negative (REF-9).
+    attempted_at = max(attempted_at, referral.received_at)
     attempt = ContactAttempt(
         referral=referral, attempted_at=attempted_at, method=method, outcome=outcome, notes=notes, by=by
     )
@@ -290,6 +300,7 @@ def contact_attempt_record(
         referral_transition(referral=referral, to=Referral.Status.IN_TRIAGE, by=by, reason="Contact made")
     elif referral.status == Referral.Status.RECEIVED:
         referral_transition(referral=referral, to=Referral.Status.CONTACTING, by=by, reason="Contact attempted")
+    _take_if_unassigned(referral, by)
     _save(referral, by=by, reason="Contact attempt recorded")
     return attempt
 
@@ -365,8 +376,11 @@ def triage_save_screening(*, referral: Referral, by, **fields) -> Triage:
         raise ValidationError(_("Give the reasons for a red or amber risk rating."))
     _save(triage, by=by, reason="Screening saved")
     _apply_automatic_treatment_referrals(referral=referral, triage=triage, by=by)
-    if referral.status in (Referral.Status.RECEIVED, Referral.Status.CONTACTING):
+    moved = referral.status in (Referral.Status.RECEIVED, Referral.Status.CONTACTING)
+    if moved:
         referral_transition(referral=referral, to=Referral.Status.IN_TRIAGE, by=by, reason="Triage started")
+    if moved or referral.assigned_to_id is None:
+        _take_if_unassigned(referral, by)
         _save(referral, by=by, reason="Triage started")
     return triage
 

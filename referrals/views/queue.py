@@ -50,6 +50,7 @@ CASELOAD_PAGE_SIZE = 50
 REFERENCE = r"(?P<reference>R-[0-9A-Z]{8})"
 
 PUBLIC_FORM = gettext_lazy("Public online form")
+SYSTEM_ACTOR = gettext_lazy("The system")
 
 PRIORITY_BADGE = {
     Referral.Priority.URGENT: "moj-badge--red",
@@ -72,6 +73,16 @@ RISK_TAG = {
 
 ASSIGNEE_REQUIRED = gettext_lazy("Choose who to assign this referral to.")
 ASSIGNEE_INVALID = gettext_lazy("Choose someone who works at the front door.")
+
+
+def _history_actor(row, model) -> str:
+    """Only the public form writes without a signed-in user; any other row without one came
+    from the system (a scheduled task or an administrator's command)."""
+    if row.history_user_id is not None:
+        return staff_name(row.history_user)
+    if model is Referral and row.history_type == "+" and row.channel == Referral.Channel.ONLINE:
+        return str(PUBLIC_FORM)
+    return str(SYSTEM_ACTOR)
 
 
 def staff_name(user) -> str:
@@ -307,6 +318,8 @@ def _render_detail(request, referral: Referral, triage: Triage | None, *, form: 
         "triage": triage,
         **_referral_header(referral),
         "front_door": front_door,
+        # Assigning is front-door work: once allocated or closed, the referral has left the queue.
+        "queue_statuses": Referral.QUEUE_STATUSES,
         "urgent": urgent,
         "actions": _actions(referral, triage) if front_door else [],
         "escalation_href": reverse("referrals:escalation", args=[referral.reference]) if front_door else None,
@@ -521,7 +534,7 @@ def history_entries(records: list) -> list[HistoryEntry]:
             HistoryEntry(
                 at=row.history_date,
                 order=row.history_id,
-                who=staff_name(row.history_user),
+                who=_history_actor(row, model),
                 record=str(RECORD_LABELS.get(model) or capfirst(model._meta.verbose_name)),
                 kind=str(kind),
                 created=first and row.history_type != "-",

@@ -123,9 +123,10 @@ def test_filters_narrow_the_rows(spoc_client, spoc_practitioner, manager, hub, o
 
     assert refs(source="gp") == {phone_gp.reference}
     assert refs(channel=["online", "email"]) == {online_self.reference, mine.reference, theirs.reference}
-    assert refs(assignee="me") == {mine.reference}
+    # Recording a contact attempt on an unassigned referral takes it.
+    assert refs(assignee="me") == {mine.reference, contacting.reference}
     assert refs(assignee=str(manager.pk)) == {theirs.reference}
-    assert refs(assignee="unassigned") == {phone_gp.reference, online_self.reference, contacting.reference}
+    assert refs(assignee="unassigned") == {phone_gp.reference, online_self.reference}
     assert refs(hub=str(other_hub.pk)) == {theirs.reference}
     assert refs(status="contacting") == {contacting.reference}
     assert refs(source="housing", assignee="me") == {mine.reference}

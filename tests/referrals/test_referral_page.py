@@ -296,7 +296,8 @@ def test_only_the_front_door_may_assign(client, spoc_practitioner, hub, hub_work
     client.force_login(hub_worker)
     assert client.post(assign_url(referral), {"assignee": hub_worker.pk}).status_code == 403
     referral.refresh_from_db()
-    assert referral.assigned_to is None
+    # Still the SPOC practitioner who triaged it (whoever starts work on a referral takes it).
+    assert referral.assigned_to == spoc_practitioner
 
 
 def test_assigning_needs_a_post(spoc_client, db):

@@ -454,3 +454,25 @@ def test_only_the_front_door_may_triage(request, persona):
         )
     with pytest.raises(PermissionDenied):
         services.referral_close(referral=referral, by=user, reason="No")
+
+
+def test_whoever_starts_work_on_an_unassigned_referral_takes_it(spoc_practitioner, manager):
+    first = ReferralFactory(received_at=timezone.now())
+    # The form's "now" is to the minute, so it can read just before a referral that has only
+    # just arrived: the KPI time is never earlier than the referral.
+    services.contact_attempt_record(
+        referral=first,
+        by=spoc_practitioner,
+        attempted_at=first.received_at - dt.timedelta(seconds=50),
+        method="phone",
+        outcome="no_answer",
+    )
+    first.refresh_from_db()
+    assert first.assigned_to == spoc_practitioner
+    assert first.first_contact_attempt_at == first.received_at
+
+    already = ReferralFactory()
+    services.referral_assign(referral=already, to=manager, by=manager)
+    screen(already, spoc_practitioner)
+    already.refresh_from_db()
+    assert already.assigned_to == manager
