@@ -12,6 +12,18 @@ The shape follows a county service over five years: most older referrals are clo
 allocated, the last few weeks are mostly still at the front door (a few hundred open queue
 items at full size), about half of the people have been referred more than once, and each
 referral has the contact attempts, triage and status transitions its state implies.
+
+Object permissions are written the same way: every referral with an allocation gets the
+django-guardian rows ``partnership.grants.sync_referral_grants`` would give it
+(``view_referral`` for the allocated worker and the hub's group ``hub:<pk>``, ``view_person``
+on its person likewise), so the caseload pages filter through real grants at full size. Staff
+memberships are saved one by one, so ``Membership.save()`` puts everyone in their role, hub
+and organisation groups as in production.
+
+One hub worker, the one the caseload pages are measured for, has a realistic caseload
+(``CASELOAD`` referrals, all allocated in the last six months). Their caseload does not grow
+with the county's history: they are given it in the first phase (or in later ones, if the
+first had too few allocated referrals) and keep it.
 """
 
 from __future__ import annotations
@@ -23,14 +35,20 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Permission
 
+from partnership.grants import VIEW_PERSON, VIEW_REFERRAL, hub_group
 from partnership.models import Hub, Membership, Organisation, Role
 from referrals import rules
 from referrals.matching import normalise_name
 from referrals.models import (
     ContactAttempt,
     Person,
+    PersonGroupObjectPermission,
+    PersonUserObjectPermission,
     Referral,
+    ReferralGroupObjectPermission,
+    ReferralUserObjectPermission,
     StatusTransition,
     Substance,
     TreatmentReferral,
@@ -47,6 +65,10 @@ RECENT_DAYS = 42
 # Every phase puts at least this many referrals in the last six weeks, so that even the small
 # dataset has a full first page of queue (QUEUE_PAGE_SIZE is 50) to render.
 RECENT_MINIMUM = 250
+# The measured hub worker's caseload: referrals allocated to them and still open. ERS workers
+# carry about 40; the benchmark makes one more through the services (the measured referral).
+CASELOAD = 39
+CASELOAD_DAYS = 183  # their caseload was allocated over the last six months
 
 HUBS = ("Carlisle", "West Cumbria", "Barrow-in-Furness", "Penrith", "Kendal")
 DISTRICTS = {
@@ -215,10 +237,12 @@ MOST_HOURS = {
 
 @dataclass
 class Staff:
-    spoc: object  # the user the benchmark signs in as
+    spoc: object  # the user the benchmark signs in as for the front-door pages
+    hub_worker: object  # ... and for the caseload pages (a hub worker in the first hub)
     front_door: list
-    workers_by_hub: dict[int, list]
+    workers_by_hub: dict[int, list]  # whom generated allocations go to (not ``hub_worker``)
     hubs: list
+    hub_group_ids: dict[int, int]  # hub pk -> pk of its group ``hub:<pk>``
 
 
 @dataclass
@@ -229,6 +253,7 @@ class Totals:
     triages: int = 0
     transitions: int = 0
     treatment_referrals: int = 0
+    object_grants: int = 0
     by_status: dict = field(default_factory=dict)
 
 
@@ -243,6 +268,13 @@ class FrontDoorData:
         self.people: dict[int, Person] = {}
         self.totals = Totals()
         self.staff: Staff | None = None
+        self.caseload_to_give = CASELOAD
+        self.caseload_candidates = 0
+        # (person pk, user or group pk) pairs already holding view_person: a returning person
+        # allocated twice to the same worker or hub has one row each, as sync_person_grants writes.
+        self.person_user_grants: set[tuple[int, int]] = set()
+        self.person_group_grants: set[tuple[int, int]] = set()
+        self.permission_ids: dict[str, int] = {}
 
     # --- Organisation, hubs and ~60 staff ----------------------------------------------------
 
@@ -265,13 +297,11 @@ class FrontDoorData:
                 for i, (kind, _role, _hub) in enumerate(plan)
             ]
         )
-        # bulk_create skips Membership.save(), so no role groups: access is decided by the role.
-        Membership.objects.bulk_create(
-            [
-                Membership(user=user, organisation=ers, hub=hub, role=role)
-                for user, (_kind, role, hub) in zip(users, plan, strict=True)
-            ]
-        )
+        # One save() each, not bulk_create: Membership.save() puts each user in their role, hub
+        # and organisation groups (partnership.grants.sync_membership), which the caseload pages
+        # read through. Sixty saves take well under a second.
+        for user, (_kind, role, hub) in zip(users, plan, strict=True):
+            Membership(user=user, organisation=ers, hub=hub, role=role).save()
         workers_by_hub: dict[int, list] = {hub.pk: [] for hub in hubs}
         front_door = []
         for user, (_kind, role, hub) in zip(users, plan, strict=True):
@@ -279,10 +309,23 @@ class FrontDoorData:
                 workers_by_hub[hub.pk].append(user)
             elif role == Role.SPOC_PRACTITIONER:
                 front_door.append(user)
-        # The user the benchmark signs in as is made the ordinary way, group and all.
+        # The users the benchmark signs in as are made the ordinary way, groups and all.
         spoc = User.objects.create(username="bench-spoc", first_name="Bench", last_name="Practitioner")
         Membership.objects.create(user=spoc, organisation=ers, role=Role.SPOC_PRACTITIONER)
-        self.staff = Staff(spoc=spoc, front_door=[*front_door, spoc], workers_by_hub=workers_by_hub, hubs=hubs)
+        hub_worker = User.objects.create(username="bench-hub-worker", first_name="Bench", last_name="Worker")
+        Membership.objects.create(user=hub_worker, organisation=ers, hub=hubs[0], role=Role.HUB_WORKER)
+        self.permission_ids = {
+            perm: Permission.objects.get(content_type__app_label=perm.split(".")[0], codename=perm.split(".")[1]).pk
+            for perm in (VIEW_REFERRAL, VIEW_PERSON)
+        }
+        self.staff = Staff(
+            spoc=spoc,
+            hub_worker=hub_worker,
+            front_door=[*front_door, spoc],
+            workers_by_hub=workers_by_hub,
+            hubs=hubs,
+            hub_group_ids={hub.pk: hub_group(hub.pk).pk for hub in hubs},
+        )
         return self.staff
 
     # --- A phase of people and referrals -----------------------------------------------------
@@ -391,12 +434,77 @@ class FrontDoorData:
         Triage.objects.bulk_create(triages, batch_size=BATCH)
         StatusTransition.objects.bulk_create(transitions, batch_size=BATCH * 2)
         TreatmentReferral.objects.bulk_create(treatment, batch_size=BATCH)
+        grants = self._add_grants([r for r, _ in rows])
         t = self.totals
         t.referrals += size
         t.contact_attempts += len(attempts)
         t.triages += len(triages)
         t.transitions += len(transitions)
         t.treatment_referrals += len(treatment)
+        t.object_grants += grants
+
+    def remember_person_grants(self, person_id: int) -> None:
+        """Note the ``view_person`` rows the services wrote for this person (the measured
+        referral is allocated through them), so a later phase never writes them twice."""
+        view_person = self.permission_ids[VIEW_PERSON]
+        self.person_user_grants.update(
+            (person_id, user_id)
+            for user_id in PersonUserObjectPermission.objects.filter(
+                content_object_id=person_id, permission_id=view_person
+            ).values_list("user_id", flat=True)
+        )
+        self.person_group_grants.update(
+            (person_id, group_id)
+            for group_id in PersonGroupObjectPermission.objects.filter(
+                content_object_id=person_id, permission_id=view_person
+            ).values_list("group_id", flat=True)
+        )
+
+    def _add_grants(self, referrals: list[Referral]) -> int:
+        """The guardian rows ``sync_referral_grants`` would write for these referrals: the
+        grants follow the allocation fields alone, so closed referrals that were allocated keep
+        theirs (their worker can still read them; they are just off the caseload lists)."""
+        view_referral, view_person = self.permission_ids[VIEW_REFERRAL], self.permission_ids[VIEW_PERSON]
+        hub_groups = self.staff.hub_group_ids
+        referral_users, referral_groups, person_users, person_groups = [], [], [], []
+        for referral in referrals:
+            if referral.hub_id is None:
+                continue
+            worker_id, group_id = referral.allocated_worker_id, hub_groups[referral.hub_id]
+            referral_users.append(
+                ReferralUserObjectPermission(
+                    content_object_id=referral.pk, user_id=worker_id, permission_id=view_referral
+                )
+            )
+            referral_groups.append(
+                ReferralGroupObjectPermission(
+                    content_object_id=referral.pk, group_id=group_id, permission_id=view_referral
+                )
+            )
+            if referral.person_id is None:
+                continue
+            if (referral.person_id, worker_id) not in self.person_user_grants:
+                self.person_user_grants.add((referral.person_id, worker_id))
+                person_users.append(
+                    PersonUserObjectPermission(
+                        content_object_id=referral.person_id, user_id=worker_id, permission_id=view_person
+                    )
+                )
+            if (referral.person_id, group_id) not in self.person_group_grants:
+                self.person_group_grants.add((referral.person_id, group_id))
+                person_groups.append(
+                    PersonGroupObjectPermission(
+                        content_object_id=referral.person_id, group_id=group_id, permission_id=view_person
+                    )
+                )
+        for model, rows in (
+            (ReferralUserObjectPermission, referral_users),
+            (ReferralGroupObjectPermission, referral_groups),
+            (PersonUserObjectPermission, person_users),
+            (PersonGroupObjectPermission, person_groups),
+        ):
+            model.objects.bulk_create(rows, batch_size=BATCH * 2)
+        return len(referral_users) + len(referral_groups) + len(person_users) + len(person_groups)
 
     def _state(self, age_days: float) -> str:
         for limit, states, weights in BAND_CHOICES:
@@ -429,6 +537,19 @@ class FrontDoorData:
             postcode = self._postcode(hub.name)
 
         plan = self._timeline(received_at, state, childrens, pregnant == YesNoUnknown.YES, by)
+        # Drawn in the order they always were, so a seed gives the same data as before.
+        phone, reason = f"07700 900{rng.randint(0, 999):03d}", rng.choice(REASONS)
+        worker = rng.choice(staff.workers_by_hub[hub.pk]) if plan["allocated"] else None
+        if (
+            self.caseload_to_give
+            and plan["status"] == S.ALLOCATED
+            and plan["allocated"] >= self.now - dt.timedelta(days=CASELOAD_DAYS)
+        ):
+            # Every other one, so that even a tiny dataset leaves some for their colleagues.
+            self.caseload_candidates += 1
+            if self.caseload_candidates % 2:
+                hub, worker = staff.hubs[0], staff.hub_worker
+                self.caseload_to_give -= 1
         referral = Referral(
             reference=self._reference(),
             person_id=person_id,
@@ -442,9 +563,9 @@ class FrontDoorData:
             subject_family_name=family,
             subject_date_of_birth=dob,
             subject_postcode=postcode,
-            subject_phone=f"07700 900{rng.randint(0, 999):03d}",
+            subject_phone=phone,
             substances=substances,
-            reason=rng.choice(REASONS),
+            reason=reason,
             open_to_childrens_services=open_to_cs,
             pregnant=pregnant,
             consent_to_contact=True,
@@ -457,7 +578,7 @@ class FrontDoorData:
             closed_at=plan["closed"],
             assigned_to=by if (plan["status"] != S.RECEIVED or rng.random() < 0.4) else None,
             hub=hub if plan["allocated"] else None,
-            allocated_worker=rng.choice(staff.workers_by_hub[hub.pk]) if plan["allocated"] else None,
+            allocated_worker=worker,
             created_by=None if channel == R.Channel.ONLINE else by,
         )
         return referral, plan

@@ -4,10 +4,19 @@ import re
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.urls import reverse
 
-from referrals.management.commands.benchmark_front_door import NOT_A_BENCH_DATABASE, SQLITE_REFUSED, percentile
+from partnership.grants import hub_group_name, sync_referral_grants
+from referrals import selectors
+from referrals.management.commands.benchmark_front_door import (
+    GRANT_MODELS,
+    NOT_A_BENCH_DATABASE,
+    SQLITE_REFUSED,
+    percentile,
+)
 from referrals.models import ContactAttempt, Person, Referral, StatusTransition, Triage
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -18,6 +27,8 @@ PAGES = (
     "SPOC queue, filtered",
     "Referral page (allocated, with history)",
     "Person page (returning person)",
+    "My caseload (hub worker)",
+    "Hub caseload, first page (hub worker)",
 )
 
 
@@ -27,7 +38,7 @@ def _table_rows(report: str) -> list[list[str]]:
     ]
 
 
-def test_the_benchmark_seeds_both_sizes_and_reports_a_table_with_query_counts(tmp_path):
+def test_the_benchmark_seeds_both_sizes_and_reports_a_table_with_query_counts(tmp_path, client):
     output = tmp_path / "front_door.md"
     out = StringIO()
     call_command("benchmark_front_door", *TINY, "--allow-sqlite", "--output", str(output), stdout=out)
@@ -48,6 +59,44 @@ def test_the_benchmark_seeds_both_sizes_and_reports_a_table_with_query_counts(tm
     assert len(ratios) == len(PAGES)
     assert all(re.fullmatch(r"\d+ → \d+", row[4]) for row in ratios)
     _assert_the_synthetic_data_has_the_asked_size_and_a_realistic_shape()
+    _assert_the_caseload_pages_list_the_hub_workers_referrals_through_their_grants(report, client)
+
+
+def _grant_rows() -> set[tuple]:
+    return {
+        (model.__name__, *row)
+        for model in GRANT_MODELS
+        for row in model.objects.values_list(
+            "content_object_id", "user_id" if "User" in model.__name__ else "group_id", "permission_id"
+        )
+    }
+
+
+def _assert_the_caseload_pages_list_the_hub_workers_referrals_through_their_grants(report: str, client):
+    worker = get_user_model().objects.get(username="bench-hub-worker")
+    # Membership.save() put the hub worker in their hub's group, which the hub caseload reads.
+    assert worker.groups.filter(name=hub_group_name(worker.membership.hub_id)).exists()
+    own = Referral.objects.filter(allocated_worker=worker, status=Referral.Status.ALLOCATED)
+    in_hub = Referral.objects.filter(hub=worker.membership.hub, status=Referral.Status.ALLOCATED)
+    assert own.count() > 1 and in_hub.count() > own.count()
+    # Both pages filter through the guardian rows the seeding wrote, and find every referral.
+    assert set(selectors.caseload_for(user=worker)) == set(own)
+    assert set(selectors.hub_caseload_for(user=worker)) == set(in_hub)
+    # The bulk-written rows are exactly what partnership.grants writes for an allocation.
+    seeded = _grant_rows()
+    assert seeded
+    for referral in Referral.objects.filter(hub__isnull=False).select_related("person"):
+        sync_referral_grants(referral=referral)
+    assert _grant_rows() == seeded
+    # The dataset table reports the caseload sizes, and the pages list the worker's referrals.
+    full = next(row for row in _table_rows(report) if row[0] == "full")
+    assert (full[8], full[9]) == (str(own.count()), str(in_hub.count()))
+    client.force_login(worker)
+    mine = client.get(reverse("referrals:caseload")).content.decode()
+    assert all(reference in mine for reference in own.values_list("reference", flat=True))
+    hub_page = client.get(reverse("referrals:hub_caseload")).content.decode()
+    first_page = in_hub.order_by("-allocated_at", "-pk").values_list("reference", flat=True)[:50]
+    assert all(reference in hub_page for reference in first_page)
 
 
 def _assert_the_synthetic_data_has_the_asked_size_and_a_realistic_shape():

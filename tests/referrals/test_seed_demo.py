@@ -6,10 +6,26 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from guardian.utils import get_group_obj_perms_model
 
-from partnership.models import Hub, Membership, Organisation, Role
-from referrals.management.commands.seed_demo import DEFAULT_DEMO_PASSWORD, DEMO_LOGINS, PASSWORD_TOO_SHORT
-from referrals.models import ContactAttempt, Person, Referral, StatusTransition, TreatmentReferral, Triage
+from partnership.models import AccessLog, Consent, Disclosure, Hub, Membership, Organisation, Role
+from referrals.management.commands.seed_demo import (
+    DEFAULT_DEMO_PASSWORD,
+    DEMO_LOGINS,
+    PASSWORD_TOO_SHORT,
+    SECOND_FACTOR_NOTE,
+)
+from referrals.models import (
+    ContactAttempt,
+    OnwardReferral,
+    Person,
+    Referral,
+    StatusTransition,
+    TreatmentReferral,
+    TreatmentReferralTransition,
+    Triage,
+)
+from referrals.selectors_sharing import shared_people_for, treatment_referrals_shared_with
 
 pytestmark = pytest.mark.django_db
 
@@ -32,9 +48,16 @@ def _counts() -> dict[str, int]:
         ContactAttempt,
         Triage,
         TreatmentReferral,
+        TreatmentReferralTransition,
+        Consent,
+        Disclosure,
+        OnwardReferral,
+        AccessLog,
+        get_group_obj_perms_model(Person),
     )
     counts = {model.__name__: model.objects.count() for model in models}
     counts["referral history"] = Referral.history.count()
+    counts["treatment referral history"] = TreatmentReferral.history.count()
     return counts
 
 
@@ -55,6 +78,8 @@ def test_running_seed_demo_twice_changes_nothing_and_still_prints_the_sign_ins(s
     assert DEFAULT_DEMO_PASSWORD in second
     assert "http://127.0.0.1:8000/" in second
     assert "DEMO ONLY" in second
+    assert SECOND_FACTOR_NOTE in second
+    assert "0 steps recorded now" in second
 
 
 def test_every_role_has_a_demo_user_and_the_admin_is_a_superuser(seeded):
@@ -142,3 +167,31 @@ def test_seed_demo_works_without_faker_as_in_the_docker_image(monkeypatch, db, c
     _seed()
     assert set(Referral.objects.values_list("status", flat=True)) == set(Referral.Status.values)
     assert client.login(username="spoc", password=DEFAULT_DEMO_PASSWORD)
+
+
+def test_the_treatment_demo_user_sees_people_shared_with_consent_and_an_outcome(seeded):
+    treatment = get_user_model().objects.get(username="treatment")
+    shared = list(shared_people_for(user=treatment))
+    assert shared
+    for person in shared:
+        # Shared because the person agreed, and the referral went with that consent.
+        consent = Consent.objects.get(person=person, recipient=Consent.Recipient.TREATMENT)
+        assert consent.given and consent.allows_sharing
+        sent = treatment_referrals_shared_with(user=treatment, person=person)
+        assert sent and all(tr.sharing_basis_id == consent.pk for tr in sent)
+        assert all(tr.referral.status == Referral.Status.ALLOCATED for tr in sent)  # ERS support carries on
+        assert Disclosure.objects.filter(person=person, dataset=Disclosure.Dataset.TREATMENT_REFERRAL).exists()
+    accepted = TreatmentReferral.objects.get(status=TreatmentReferral.Status.ACCEPTED)
+    assert accepted.outcome_recorded_by == treatment
+    assert accepted.first_appointment_on >= accepted.sent_at.date()
+    # Nobody else in the demo sees these people through the Treatment Service's permission.
+    assert not shared_people_for(user=get_user_model().objects.get(username="spoc")).exists()
+
+
+def test_the_demo_has_an_onward_referral_sent_with_consent(seeded):
+    onward = OnwardReferral.objects.get()
+    assert onward.shared_personal_data
+    assert onward.sharing_basis.recipient == Consent.Recipient.OTHER_AGENCY
+    assert onward.sharing_basis.agency_name == onward.organisation_name
+    assert onward.sent_by == onward.referral.allocated_worker
+    assert Disclosure.objects.filter(person=onward.person, dataset=Disclosure.Dataset.ONWARD_REFERRAL).exists()

@@ -1,9 +1,10 @@
 """``manage.py benchmark_front_door``: do the front-door pages stay fast at county scale?
 
-Seeds a small dataset (1,000 referrals), measures the SPOC queue, a referral page and a person
-page in-process with Django's test client, tops the data up to county size (100,000 referrals,
-50,000 people over five years) and measures again. Prints a Markdown table (median and p95
-server time, query count, full/small ratio) and writes it to
+Seeds a small dataset (1,000 referrals), measures the SPOC queue, a referral page, a person
+page and a hub worker's caseload pages ("My caseload" and the hub caseload, which read through
+django-guardian object grants) in-process with Django's test client, tops the data up to
+county size (100,000 referrals, 50,000 people over five years) and measures again. Prints a
+Markdown table (median and p95 server time, query count, full/small ratio) and writes it to
 ``benchmarks/results/front_door-<date>.md``. See ``benchmarks/README.md``.
 
 It empties the database it runs on, so it only runs on one whose name says it is for
@@ -42,7 +43,18 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from partnership.models import Membership, Organisation
 from referrals import services
 from referrals.management.front_door_data import FrontDoorData
-from referrals.models import ContactAttempt, Person, Referral, StatusTransition, Triage, YesNoUnknown
+from referrals.models import (
+    ContactAttempt,
+    Person,
+    PersonGroupObjectPermission,
+    PersonUserObjectPermission,
+    Referral,
+    ReferralGroupObjectPermission,
+    ReferralUserObjectPermission,
+    StatusTransition,
+    Triage,
+    YesNoUnknown,
+)
 
 SQLITE_REFUSED = (
     "benchmark_front_door measures PostgreSQL, which production uses: set DATABASE_URL, for example "
@@ -54,6 +66,12 @@ NOT_A_BENCH_DATABASE = (
 )
 DEFAULT_QUEUE_FILTER = "priority=1&priority=2"  # urgent and Children's Services: the SPOC's first look
 WARM_UP_REQUESTS = 3
+GRANT_MODELS = (
+    ReferralUserObjectPermission,
+    ReferralGroupObjectPermission,
+    PersonUserObjectPermission,
+    PersonGroupObjectPermission,
+)
 
 
 @dataclass
@@ -133,7 +151,7 @@ class Command(BaseCommand):
         ):
             seconds = self._seed(data, people=small_people, referrals=options["small"], label="small")
             target = self._measured_records(data, now=now)
-            sizes.append(self._describe("small", seconds))
+            sizes.append(self._describe("small", seconds, target))
             results += self._measure_all("small", target, options)
 
             seconds = self._seed(
@@ -142,7 +160,7 @@ class Command(BaseCommand):
                 referrals=options["referrals"] - options["small"],
                 label="full",
             )
-            sizes.append(self._describe("full", seconds))
+            sizes.append(self._describe("full", seconds, target))
             results += self._measure_all("full", target, options)
 
         report = self._report(results, sizes, options)
@@ -227,7 +245,7 @@ class Command(BaseCommand):
     def _measured_records(self, data: FrontDoorData, *, now: dt.datetime) -> dict:
         """An allocated referral of a returning person, made through the services so that it
         has real history, contact attempts and transitions; the same records are measured at
-        both sizes."""
+        both sizes. It is allocated to the hub worker whose caseload pages are measured."""
         spoc = data.staff.spoc
         person = Person.objects.annotate(n=Count("referrals")).order_by("-n", "pk").first()
         received = now - dt.timedelta(days=3)
@@ -278,12 +296,14 @@ class Command(BaseCommand):
                 risk_notes="Drinks daily; advised not to stop suddenly.",
             )
             services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.ERS)
-            hub = data.staff.hubs[0]
-            worker = Membership.objects.filter(hub=hub, role="hub_worker").select_related("user").first().user
-            services.referral_allocate(referral=referral, hub=hub, worker=worker, by=spoc)
-        return {"spoc": spoc, "reference": referral.reference, "person": person.pk}
+            worker = data.staff.hub_worker
+            services.referral_allocate(referral=referral, hub=worker.membership.hub, worker=worker, by=spoc)
+            data.remember_person_grants(person.pk)  # written by the services, not the bulk seeding
+        return {"spoc": spoc, "hub_worker": worker, "reference": referral.reference, "person": person.pk}
 
-    def _describe(self, size: str, seconds: float) -> dict:
+    def _describe(self, size: str, seconds: float, target: dict) -> dict:
+        worker = target["hub_worker"]
+        allocated = Referral.objects.filter(status=Referral.Status.ALLOCATED)
         return {
             "size": size,
             "seconds": seconds,
@@ -293,11 +313,16 @@ class Command(BaseCommand):
             "attempts": ContactAttempt.objects.count(),
             "transitions": StatusTransition.objects.count(),
             "staff": Membership.objects.count(),
+            "caseload": allocated.filter(allocated_worker=worker).count(),
+            "hub_caseload": allocated.filter(hub=worker.membership.hub).count(),
+            "grants": sum(model.objects.count() for model in GRANT_MODELS),
         }
 
     # --- Measuring ------------------------------------------------------------------------------
 
-    def _pages(self, target: dict, options) -> list[tuple[str, str | None]]:
+    def _pages(self, target: dict, options) -> list[tuple[str, str | None, str]]:
+        """(page, URL or None when the page does not exist yet, who is signed in)."""
+
         def url(name: str, *args) -> str | None:
             try:
                 return reverse(name, args=args)
@@ -306,37 +331,45 @@ class Command(BaseCommand):
 
         queue = url("referrals:queue")
         return [
-            ("SPOC queue, first page", queue),
+            ("SPOC queue, first page", queue, "spoc"),
             (
                 f"SPOC queue, filtered ({options['queue_filter']})",
                 f"{queue}?{options['queue_filter']}" if queue else None,
+                "spoc",
             ),
-            ("Referral page (allocated, with history)", url("referrals:detail", target["reference"])),
-            ("Person page (returning person)", url("referrals:person", target["person"])),
+            ("Referral page (allocated, with history)", url("referrals:detail", target["reference"]), "spoc"),
+            ("Person page (returning person)", url("referrals:person", target["person"]), "spoc"),
+            ("My caseload (hub worker)", url("referrals:caseload"), "hub_worker"),
+            ("Hub caseload, first page (hub worker)", url("referrals:hub_caseload"), "hub_worker"),
         ]
 
     def _measure_all(self, size: str, target: dict, options) -> list[Measurement]:
         referrals = Referral.objects.count()
         self.load_averages.append(os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan"))
+        clients = {who: self._signed_in(target[who]) for who in ("spoc", "hub_worker")}
+        results = []
+        hosts = [*settings.ALLOWED_HOSTS, "testserver"]
+        with override_settings(ALLOWED_HOSTS=hosts):
+            for page, url, who in self._pages(target, options):
+                if url is None:
+                    self.stdout.write(self.style.WARNING(f"  {page}: no such page yet, skipped"))
+                    continue
+                results.append(self._measure(clients[who], page, url, size, referrals, options["runs"]))
+        return results
+
+    @staticmethod
+    def _signed_in(user) -> Client:
         client = Client()
-        client.force_login(target["spoc"])
+        client.force_login(user)
         # Signed in as staff are after both steps (SEC-3): the session is verified with a
         # confirmed authenticator app, so each page costs what it does for a real user.
         device, _ = TOTPDevice.objects.get_or_create(
-            user=target["spoc"], confirmed=True, defaults={"name": "Benchmark authenticator app"}
+            user=user, confirmed=True, defaults={"name": "Benchmark authenticator app"}
         )
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
-        results = []
-        hosts = [*settings.ALLOWED_HOSTS, "testserver"]
-        with override_settings(ALLOWED_HOSTS=hosts):
-            for page, url in self._pages(target, options):
-                if url is None:
-                    self.stdout.write(self.style.WARNING(f"  {page}: no such page yet, skipped"))
-                    continue
-                results.append(self._measure(client, page, url, size, referrals, options["runs"]))
-        return results
+        return client
 
     def _measure(self, client: Client, page: str, url: str, size: str, referrals: int, runs: int) -> Measurement:
         for _ in range(WARM_UP_REQUESTS):
@@ -389,19 +422,22 @@ class Command(BaseCommand):
             "",
             f"{self._database()}, Python {platform.python_version()}, Django {django.get_version()}; "
             f"{options['runs']} timed requests per page and size (after {WARM_UP_REQUESTS} warm-up requests), "
-            "in-process test client signed in as a SPOC practitioner; server time only (no network, no browser).",
+            "in-process test client signed in as a SPOC practitioner (queue, referral and person pages) or as a "
+            "hub worker (caseload pages); server time only (no network, no browser).",
             "",
             f"Machine: {os.cpu_count()} CPUs; 1-minute load average when measuring: "
             + ", ".join(f"{load:.1f}" for load in self.load_averages)
             + " (a busy machine gives slower, noisier figures).",
             "",
-            "| Dataset | Referrals | People | Open queue items | Contact attempts | Status transitions | Staff | Seeded in |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| Dataset | Referrals | People | Open queue items | Contact attempts | Status transitions | Staff "
+            "| Object grants | Hub worker's caseload | Hub caseload | Seeded in |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for s in sizes:
             lines.append(
                 f"| {s['size']} | {s['referrals']:,} | {s['people']:,} | {s['queue']:,} | {s['attempts']:,} | "
-                f"{s['transitions']:,} | {s['staff']:,} | {s['seconds']:.0f} s |"
+                f"{s['transitions']:,} | {s['staff']:,} | {s['grants']:,} | {s['caseload']:,} | "
+                f"{s['hub_caseload']:,} | {s['seconds']:.0f} s |"
             )
         lines += [
             "",

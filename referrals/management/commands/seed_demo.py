@@ -1,7 +1,9 @@
 """``manage.py seed_demo``: a working demo on a fresh database, in one command.
 
 Makes the demo organisations and the five recovery hubs (PAR-1), one sign-in per role, and
-about 80 fictional referrals taken through the real services (see ``demo_referrals``).
+about 80 fictional referrals taken through the real services (see ``demo_referrals``), with
+consent and sharing for a few allocated people: their referrals sent to the Treatment Service
+(one with an outcome recorded by the Treatment practitioner) and one onward referral.
 Running it again changes nothing and prints the sign-ins again.
 
 Everything is fictional: names come from Faker (en_GB) with a fixed seed (or from fixed lists
@@ -27,7 +29,7 @@ from django.utils import timezone
 
 from partnership.models import Hub, Membership, Organisation, Role
 from referrals.management.demo_referrals import HUB_TOWNS, DemoReferrals, demo_faker
-from referrals.models import Referral
+from referrals.models import OnwardReferral, Referral, TreatmentReferral
 
 SEED = 2026
 DEFAULT_DEMO_PASSWORD = "demo-password-ERS-2026"  # noqa: S105 (demo only; printed to the user)
@@ -73,6 +75,11 @@ DEMO_LOGINS = (
     DemoLogin("admin", "", "", "", "Django admin (superuser)"),
 )
 
+# Local settings (config/settings/local.py) turn the second factor off (ERS_OTP_REQUIRED).
+SECOND_FACTOR_NOTE = (
+    "Demo accounts skip the second sign-in step in local settings only; "
+    "in production every member of staff sets up an authenticator app."
+)
 PASSWORD_TOO_SHORT = "DJANGO_DEMO_PASSWORD must be at least %(min)d characters long."  # noqa: S105
 DEMO_REASON = "Demo data (seed_demo)"
 
@@ -138,7 +145,7 @@ class Command(BaseCommand):
                 ]
                 for hub in HUB_NAMES
             }
-            made = DemoReferrals(
+            demo = DemoReferrals(
                 fake=fake,
                 rng=rng,
                 now=timezone.now(),
@@ -146,9 +153,11 @@ class Command(BaseCommand):
                 manager=users["manager"],
                 hubs=hubs,
                 workers_by_hub=workers_by_hub,
-            ).run()
+            )
+            made = demo.run()
+            shared = demo.share(treatment=organisations[TREATMENT], treatment_user=users["treatment"])
 
-        self._report(made, password)
+        self._report(made, shared, password)
 
     def _user(self, login: DemoLogin, fake, password: str, organisations, hubs):
         User = get_user_model()
@@ -182,7 +191,7 @@ class Command(BaseCommand):
             membership.save()
         return user
 
-    def _report(self, made: int, password: str) -> None:
+    def _report(self, made: int, shared: int, password: str) -> None:
         out = self.stdout
         by_status = dict(Referral.objects.values_list("status").annotate(n=Count("pk")).order_by())
         out.write(
@@ -191,6 +200,11 @@ class Command(BaseCommand):
             )
         )
         out.write("  " + ", ".join(f"{Referral.Status(s).label}: {n}" for s, n in sorted(by_status.items())))
+        sent = TreatmentReferral.objects.filter(status__in=TreatmentReferral.SENT_STATUSES).count()
+        out.write(
+            f"  Consent and sharing: {shared} steps recorded now; {sent} referrals sent to the Treatment Service, "
+            f"{OnwardReferral.objects.count()} onward referrals in the database."
+        )
         out.write("")
         out.write(self.style.WARNING("DEMO ONLY: these sign-ins share one password. Never use them on a real service."))
         rows = [("Username", "Role", "Organisation", "Hub")]
@@ -206,3 +220,4 @@ class Command(BaseCommand):
         out.write(f"Password for every demo sign-in: {password}")
         out.write("(set DJANGO_DEMO_PASSWORD before running seed_demo to choose another, 12 characters or more)")
         out.write(f"Sign in at {DEMO_URL} (run: .venv/bin/python manage.py runserver)")
+        out.write(SECOND_FACTOR_NOTE)
