@@ -9,6 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
+def staff_display_name(user) -> str:
+    """How a member of staff is named on every page: full name, else username; "" for nobody."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
 class Organisation(models.Model):
     class Kind(models.TextChoices):
         ERS = "ers", _("Engagement and Recovery Support service")

@@ -11,17 +11,13 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from partnership.models import Hub
+from partnership.models import Hub, staff_display_name
 
 from .models import Referral
 from .selectors import front_door_staff
 
 ASSIGNED_TO_ME = "me"
 UNASSIGNED = "unassigned"
-
-
-def _staff_name(user) -> str:
-    return user.get_full_name() or user.username
 
 
 class QueueFilter(django_filters.FilterSet):
@@ -53,7 +49,7 @@ class QueueFilter(django_filters.FilterSet):
         self.filters["assignee"].extra["choices"] = [
             (ASSIGNED_TO_ME, _("Assigned to me")),
             (UNASSIGNED, _("Unassigned")),
-            *[(str(user.pk), _staff_name(user)) for user in front_door_staff()],
+            *[(str(user.pk), staff_display_name(user)) for user in front_door_staff()],
         ]
 
     def filter_assignee(self, queryset, name, value):

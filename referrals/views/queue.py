@@ -34,7 +34,7 @@ from partnership.access import (
     sees_hub_caseload,
     sees_safeguarding_detail,
 )
-from partnership.models import AccessLog
+from partnership.models import AccessLog, staff_display_name
 from partnership.services import access_log_record
 
 from .. import selectors, services
@@ -88,7 +88,7 @@ def _history_actor(row, model) -> str:
 def staff_name(user) -> str:
     if user is None:
         return str(PUBLIC_FORM)
-    return user.get_full_name() or user.username
+    return staff_display_name(user)
 
 
 def _require_front_door(user) -> None:

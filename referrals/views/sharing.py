@@ -38,7 +38,7 @@ from partnership.access import (
     sees_safeguarding_detail,
     works_for_treatment_service,
 )
-from partnership.models import AccessLog, Consent, Organisation
+from partnership.models import AccessLog, Consent, Organisation, staff_display_name
 from partnership.services import access_log_record, consent_record, consent_withdraw
 from partnership.sharing import (
     bases_allowing,
@@ -125,10 +125,6 @@ def dataset_rows(dataset: dict) -> list[dict]:
                 }
         rows.append({"key": key, "label": str(label), "value": value or "", "multiline": key == "address"})
     return rows
-
-
-def _staff_name(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user else ""
 
 
 def _log_view(request, obj, person_id, reason: str) -> None:
@@ -443,7 +439,7 @@ def shared_person(request: HttpRequest, pk: int) -> HttpResponse:
             "treatment_referral": tr,
             "rows": dataset_rows(tr.dataset),
             "outcome_url": reverse("referrals:shared_outcome", args=[person.pk, tr.pk]),
-            "outcome_recorded_by": _staff_name(tr.outcome_recorded_by),
+            "outcome_recorded_by": staff_display_name(tr.outcome_recorded_by),
         }
         for tr in sent
     ]
