@@ -8,7 +8,7 @@ holds which, and the selectors filter by them. Every screen asks these functions
 
 from __future__ import annotations
 
-from .models import Membership, Role
+from partnership.models import Membership, Role
 
 FRONT_DOOR_ROLES = frozenset({Role.SPOC_PRACTITIONER, Role.MANAGER})
 CASEWORK_ROLES = frozenset({Role.HUB_WORKER, Role.PEER_WORKER})

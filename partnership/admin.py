@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AccessLog, Consent, Disclosure, Hub, Membership, Organisation
+from partnership.models import AccessLog, Consent, Disclosure, Hub, Membership, Organisation
 
 
 @admin.register(Organisation)

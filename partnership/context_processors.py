@@ -2,7 +2,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .access import (
+from partnership.access import (
     can_run_subject_access,
     can_search_access_log,
     can_work_front_door,

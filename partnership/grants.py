@@ -50,9 +50,9 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
-from .access import HUB_TEAM_ROLES, can_share_records, membership_of
-from .models import AccessLog, Membership, Organisation, Role
-from .services import access_log_record
+from partnership.access import HUB_TEAM_ROLES, can_share_records, membership_of
+from partnership.models import AccessLog, Membership, Organisation, Role
+from partnership.services import access_log_record
 
 VIEW_REFERRAL = "referrals.view_referral"
 VIEW_PERSON = "referrals.view_person"

@@ -85,7 +85,7 @@ class Membership(models.Model):
         super().save(*args, **kwargs)
         # Roles, hubs and organisations are Django groups, so model-level permissions, the
         # admin and per-object grants follow the membership: partnership.grants decides which.
-        from .grants import sync_membership
+        from partnership.grants import sync_membership
 
         sync_membership(membership=self)
 

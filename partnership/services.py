@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from .access import can_share_records
-from .models import CONSENT_REVIEW_MONTHS, AccessLog, Consent, Disclosure, Organisation, add_months
+from partnership.access import can_share_records
+from partnership.models import CONSENT_REVIEW_MONTHS, AccessLog, Consent, Disclosure, Organisation, add_months
 
 
 def access_log_record(*, user, action: str, obj, person_id: int | None, reason: str = "") -> AccessLog:
@@ -48,8 +48,8 @@ def _end_treatment_access_without_basis(*, person, by, reason: str) -> bool:
     """PAR-2: a withdrawal is honoured at once. When nothing makes sharing with the Treatment
     Service lawful any more, every Treatment organisation loses its grant on the person now,
     not at the next sync. Returns True when access was removed."""
-    from . import grants  # the grants module decides who holds which object permission
-    from .sharing import sharing_allowed
+    from partnership import grants  # the grants module decides who holds which object permission
+    from partnership.sharing import sharing_allowed
 
     consents = list(Consent.objects.filter(person_id=person.pk))
     if sharing_allowed(consents, recipient=Consent.Recipient.TREATMENT):

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .models import Consent, Disclosure
+from partnership.models import Consent, Disclosure
 
 Recipient = Consent.Recipient
 LawfulBasis = Consent.LawfulBasis

@@ -35,7 +35,7 @@ from django_otp import login as otp_login
 from django_otp import verify_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .auth_forms import WRONG_CODE, SecurityCodeForm
+from partnership.auth_forms import WRONG_CODE, SecurityCodeForm
 
 DEVICE_NAME = "Authenticator app"
 APP_SET_UP = _("Your authenticator app is set up. You will need a code from it each time you sign in.")

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import two_factor, views, views_access_log
+from partnership import two_factor, views, views_access_log
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -6,9 +6,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .access import can_work_front_door, membership_of, role_of, sees_allocated_caseload, works_for_treatment_service
-from .auth_forms import NewPasswordForm, PasswordResetRequestForm, SignInForm
-from .models import Role
+from partnership.access import (
+    can_work_front_door,
+    membership_of,
+    role_of,
+    sees_allocated_caseload,
+    works_for_treatment_service,
+)
+from partnership.auth_forms import NewPasswordForm, PasswordResetRequestForm, SignInForm
+from partnership.models import Role
 
 SIGNED_OUT = _("You have signed out.")
 

@@ -25,8 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from .access import can_search_access_log
-from .models import AccessLog
+from partnership.access import can_search_access_log
+from partnership.models import AccessLog
 
 PAGE_SIZE = 50
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d %m %Y", "%d-%m-%Y", "%Y-%m-%d"]

@@ -7,7 +7,7 @@ checks live there), so the admin shows them and their history but never edits th
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Person, Referral, ResponseTarget
+from referrals.models import Person, Referral, ResponseTarget
 
 
 @admin.register(ResponseTarget)

@@ -12,9 +12,8 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from partnership.models import Hub, staff_display_name
-
-from .models import Referral
-from .selectors import front_door_staff
+from referrals.models import Referral
+from referrals.selectors.referrals import front_door_staff
 
 ASSIGNED_TO_ME = "me"
 UNASSIGNED = "unassigned"

@@ -25,7 +25,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from rapidfuzz import fuzz
 
-from .models import Person
+from referrals.models import Person
 
 # Letters that do not decompose into a base letter plus an accent under NFKD, mapped to the
 # plain letters people type on a UK keyboard ("Łukasz" is often written "Lukasz").

@@ -9,7 +9,7 @@ from functools import lru_cache
 import holidays
 from django.utils.translation import gettext_lazy as _
 
-from .models import SUBSTANCES_IN_SCOPE, Referral, TreatmentReferral, YesNoUnknown
+from referrals.models import SUBSTANCES_IN_SCOPE, Referral, TreatmentReferral, YesNoUnknown
 
 ADULT_AGE = 18
 

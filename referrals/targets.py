@@ -23,8 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Referral, ResponseTarget
-from .rules import add_working_days, is_working_day
+from referrals.models import Referral, ResponseTarget
+from referrals.rules import add_working_days, is_working_day
 
 Measure = ResponseTarget.Measure
 Unit = ResponseTarget.Unit

@@ -6,8 +6,8 @@ from django.core.mail import send_mail
 from django.urls import reverse
 
 # Imported so the worker registers it: Celery's autodiscovery reads this module only.
-from .data_rights.tasks import generate_subject_access_export  # noqa: F401
-from .models import Referral
+from referrals.data_rights.tasks import generate_subject_access_export  # noqa: F401
+from referrals.models import Referral
 
 logger = logging.getLogger(__name__)
 

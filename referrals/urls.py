@@ -1,6 +1,7 @@
 """Staff pages for referrals. Each views module owns its own ``urlpatterns``."""
 
-from .views import appointments, data_rights, intake, queue, restricted, sharing, triage
+from referrals.data_rights import views as data_rights
+from referrals.views import appointments, intake, queue, restricted, sharing, triage
 
 app_name = "referrals"
 

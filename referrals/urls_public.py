@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import public
+from referrals.views import public
 
 app_name = "public"
 

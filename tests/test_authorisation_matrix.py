@@ -23,9 +23,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from partnership.models import AccessLog, Consent
 from partnership.services import consent_record
-from referrals import services, services_sharing
 from referrals.data_rights import services as data_rights
 from referrals.models import OnwardReferral, Referral, Triage
+from referrals.services import referrals as services
+from referrals.services import sharing as services_sharing
 from tests.factories import ReferralFactory
 
 OK, REDIRECT, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405

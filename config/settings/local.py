@@ -1,5 +1,5 @@
-from .base import *  # noqa: F403
-from .base import env
+from config.settings.base import *  # noqa: F403
+from config.settings.base import env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 

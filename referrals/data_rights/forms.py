@@ -12,7 +12,13 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from ..forms_intake import (
+from referrals.data_rights.services import (
+    LIFT_REASON_REQUIRED,
+    REQUEST_REASON_REQUIRED,
+    REQUEST_REFERENCE_REQUIRED,
+    RESTRICTION_REASON_REQUIRED,
+)
+from referrals.forms.intake import (
     ADDRESS_MAX_LENGTH,
     ADDRESS_TOO_LONG,
     DATE_OF_BIRTH_DAY,
@@ -38,13 +44,7 @@ from ..forms_intake import (
     clean_uk_postcode,
     error_summary_items,
 )
-from ..models import Person, SubjectAccessRequest
-from .services import (
-    LIFT_REASON_REQUIRED,
-    REQUEST_REASON_REQUIRED,
-    REQUEST_REFERENCE_REQUIRED,
-    RESTRICTION_REASON_REQUIRED,
-)
+from referrals.models import Person, SubjectAccessRequest
 
 
 def _max(model, name: str) -> int:

@@ -34,9 +34,8 @@ from django.utils import timezone
 
 from partnership.access import can_run_subject_access
 from partnership.models import AccessLog, Hub, Organisation
-
-from ..models import Person, Referral
-from .sections import Section, active_sections, staff_name
+from referrals.data_rights.sections import Section, active_sections, staff_name
+from referrals.models import Person, Referral
 
 FORMAT = "ers-export"
 VERSION = 1
@@ -118,8 +117,7 @@ def people_shared_with(organisation: Organisation) -> models.QuerySet[Person]:
     """People whose record is shared with the organisation (its group holds
     ``referrals.view_shared_record`` on them: partnership.grants)."""
     from partnership.grants import VIEW_SHARED_RECORD, organisation_group_name
-
-    from ..models import PersonGroupObjectPermission
+    from referrals.models import PersonGroupObjectPermission
 
     person_ids = PersonGroupObjectPermission.objects.filter(
         group__name=organisation_group_name(organisation.pk),

@@ -27,7 +27,7 @@ def check_processing_allowed(person) -> None:
     request counts even if the caller holds an older copy of the person."""
     if person is None:
         return
-    from ..models import Person
+    from referrals.models import Person
 
     restricted = Person.objects.filter(pk=person.pk, processing_restricted=True).exists()
     if restricted:
@@ -37,7 +37,7 @@ def check_processing_allowed(person) -> None:
 def check_referral_processing_allowed(referral) -> None:
     """The same check for a referral: a referral linked to a restricted person is restricted."""
     if referral is not None and referral.person_id is not None:
-        from ..models import Person
+        from referrals.models import Person
 
         if Person.objects.filter(pk=referral.person_id, processing_restricted=True).exists():
             raise ValidationError(PROCESSING_RESTRICTED, code="processing_restricted")

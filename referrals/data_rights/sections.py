@@ -285,7 +285,7 @@ def _is_object_permission(model) -> bool:
 def discover() -> list[Section]:
     """Sections for models with a foreign key to Person or Referral that no declaration
     covers, so a model added later is never silently missing from a subject access export."""
-    from ..models import Person, Referral
+    from referrals.models import Person, Referral
 
     declared = {s.model for s in SECTIONS} | NOT_SECTIONS
     found = []
@@ -393,7 +393,7 @@ FIELD_LABELS = {
 
 def _list_choices() -> dict[str, list]:
     """JSON lists of coded values, named by their labels."""
-    from ..models import ContactMethod, Substance, Triage
+    from referrals.models import ContactMethod, Substance, Triage
 
     return {
         "substances": Substance.choices,

@@ -14,10 +14,9 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from partnership.access import can_run_subject_access, can_work_front_door
-
-from .. import selectors
-from ..matching import normalise_name, normalise_nhs_number
-from ..models import Person, Referral, SubjectAccessRequest
+from referrals.matching import normalise_name, normalise_nhs_number
+from referrals.models import Person, Referral, SubjectAccessRequest
+from referrals.selectors import referrals as selectors
 
 SEARCH_LIMIT = 25
 _REFERENCE = re.compile(r"^R-[0-9A-Z]{8}$")

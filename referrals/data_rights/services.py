@@ -19,9 +19,8 @@ from django.utils.translation import gettext_lazy
 from partnership.access import can_run_subject_access
 from partnership.models import AccessLog
 from partnership.services import access_log_record
-
-from ..models import Person, SubjectAccessRequest
-from . import subject_access
+from referrals.data_rights import subject_access
+from referrals.models import Person, SubjectAccessRequest
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +66,7 @@ def subject_access_request_create(*, person: Person, by, request_reference: str,
 
 
 def _enqueue(request_id: int) -> None:
-    from .tasks import generate_subject_access_export
+    from referrals.data_rights.tasks import generate_subject_access_export
 
     try:
         generate_subject_access_export.delay(request_id)

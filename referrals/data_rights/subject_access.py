@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .sections import collect, staff_name
+from referrals.data_rights.sections import collect, staff_name
 
 FORMAT = "ers-subject-access"
 VERSION = 1

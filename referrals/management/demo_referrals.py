@@ -32,7 +32,6 @@ from django.utils import timezone
 from partnership import services as partnership_services
 from partnership.access import role_of
 from partnership.models import Consent, Hub, Organisation, Role
-from referrals import services, services_sharing
 from referrals.management.front_door_data import FAMILY_NAMES, GIVEN_NAMES
 from referrals.models import (
     ContactAttempt,
@@ -46,6 +45,8 @@ from referrals.models import (
     Triage,
     YesNoUnknown,
 )
+from referrals.services import referrals as services
+from referrals.services import sharing as services_sharing
 
 R = Referral
 OUT = Triage.Outcome

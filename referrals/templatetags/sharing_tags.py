@@ -10,8 +10,7 @@ from django import template
 
 from partnership.access import can_share_records, sees_safeguarding_detail
 from partnership.sharing import consents_for_person, reviews_due
-
-from ..selectors_sharing import onward_referrals_for
+from referrals.selectors.sharing import onward_referrals_for
 
 register = template.Library()
 

@@ -19,10 +19,9 @@ from django.views.decorators.http import require_http_methods
 from partnership.access import can_work_front_door, sees_allocated_caseload
 from partnership.models import AccessLog
 from partnership.services import access_log_record
-
-from .. import services
-from ..forms_appointments import DID_NOT_ATTEND, FirstAppointmentForm
-from ..selectors import referral_get_for
+from referrals.forms.appointments import DID_NOT_ATTEND, FirstAppointmentForm
+from referrals.selectors.referrals import referral_get_for
+from referrals.services import referrals as services
 
 # Where a service's error is about a time, show it on the first input of that time.
 SERVICE_FIELD_MAP = {"offered_at": "when_date", "attended_at": "attended_date"}

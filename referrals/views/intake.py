@@ -22,11 +22,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from partnership.access import can_work_front_door
 from partnership.models import AccessLog
 from partnership.services import access_log_record
-
-from .. import selectors, services
-from ..forms_intake import StaffReferralForm
-from ..matching import Match, find_likely_matches
-from ..models import Person, Referral, Triage
+from referrals.forms.intake import StaffReferralForm
+from referrals.matching import Match, find_likely_matches
+from referrals.models import Person, Referral, Triage
+from referrals.selectors import referrals as selectors
+from referrals.services import referrals as services
 
 # The part of a URL that is a referral reference (see models.new_reference): a pattern, so
 # "new/" and "people/…" are never taken for one.

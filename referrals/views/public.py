@@ -26,9 +26,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import services
-from ..forms_public import PublicReferralForm
-from ..models import Referral, new_reference
+from referrals.forms.public import PublicReferralForm
+from referrals.models import Referral, new_reference
+from referrals.services import referrals as services
 
 logger = logging.getLogger(__name__)
 

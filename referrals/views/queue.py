@@ -36,11 +36,11 @@ from partnership.access import (
 )
 from partnership.models import AccessLog, staff_display_name
 from partnership.services import access_log_record
-
-from .. import selectors, services
-from ..filters import QueueFilter, selected_filters
-from ..models import ContactMethod, Person, Referral, Substance, TreatmentReferral, Triage
-from ..targets import TargetBook, referral_next_result, referral_results, time_since_received
+from referrals.filters import QueueFilter, selected_filters
+from referrals.models import ContactMethod, Person, Referral, Substance, TreatmentReferral, Triage
+from referrals.selectors import referrals as selectors
+from referrals.services import referrals as services
+from referrals.targets import TargetBook, referral_next_result, referral_results, time_since_received
 
 QUEUE_PAGE_SIZE = 50
 CASELOAD_PAGE_SIZE = 50

@@ -19,11 +19,11 @@ from django.views.decorators.http import require_http_methods
 from partnership.access import can_break_glass, can_restrict_referrals, sees_referral_pages
 from partnership.models import AccessLog
 from partnership.services import access_log_record
-
-from .. import selectors, services_access
-from ..break_glass import break_glass_references, open_in_session
-from ..forms_access import break_glass_form, restrict_form, unrestrict_form
-from ..models import Referral
+from referrals.break_glass import break_glass_references, open_in_session
+from referrals.forms.access import break_glass_form, restrict_form, unrestrict_form
+from referrals.models import Referral
+from referrals.selectors import referrals as selectors
+from referrals.services import access as services_access
 
 REFERENCE = r"(?P<reference>R-[0-9A-Z]{8})"
 

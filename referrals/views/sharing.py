@@ -48,9 +48,7 @@ from partnership.sharing import (
     reviews_due,
     sharing_basis,
 )
-
-from .. import selectors, selectors_sharing, services_sharing
-from ..forms_sharing import (
+from referrals.forms.sharing import (
     ConsentForm,
     OnwardOutcomeForm,
     OnwardReferralForm,
@@ -58,8 +56,11 @@ from ..forms_sharing import (
     TreatmentSendForm,
     WithdrawConsentForm,
 )
-from ..models import Person, Referral, Substance, TreatmentReferral, YesNoUnknown
-from .queue import REFERENCE, paginate
+from referrals.models import Person, Referral, Substance, TreatmentReferral, YesNoUnknown
+from referrals.selectors import referrals as selectors
+from referrals.selectors import sharing as selectors_sharing
+from referrals.services import sharing as services_sharing
+from referrals.views.queue import REFERENCE, paginate
 
 SHARED_PAGE_SIZE = 50
 

@@ -20,9 +20,8 @@ from django.views.decorators.http import require_http_methods
 from partnership.access import can_work_front_door
 from partnership.models import AccessLog
 from partnership.services import access_log_record
-
-from .. import rules, services
-from ..forms_triage import (
+from referrals import rules
+from referrals.forms.triage import (
     CLOSE_REASON_REQUIRED,
     REOPEN_REASON_REQUIRED,
     AllocateForm,
@@ -33,8 +32,9 @@ from ..forms_triage import (
     ScreeningForm,
     WarmIntroductionForm,
 )
-from ..models import ContactMethod, Referral, TreatmentReferral, Triage, YesNoUnknown
-from ..selectors import referral_get_for
+from referrals.models import ContactMethod, Referral, TreatmentReferral, Triage, YesNoUnknown
+from referrals.selectors.referrals import referral_get_for
+from referrals.services import referrals as services
 
 # Statuses in which a triage outcome may still be recorded (services.triage_complete).
 OUTCOME_OPEN_STATUSES = (Referral.Status.RECEIVED, Referral.Status.CONTACTING, Referral.Status.IN_TRIAGE)

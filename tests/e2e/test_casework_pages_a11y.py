@@ -17,12 +17,13 @@ from playwright.sync_api import expect
 from partnership.models import AccessLog
 from partnership.services import access_log_record
 from partnership.views_access_log import REFERENCE_INVALID
-from referrals import services, services_access
 from referrals.data_rights.services import RESTRICTION_REASON_REQUIRED
-from referrals.forms_appointments import ATTENDED_REQUIRED
-from referrals.forms_intake import GIVEN_NAME_REQUIRED
+from referrals.forms.appointments import ATTENDED_REQUIRED
+from referrals.forms.intake import GIVEN_NAME_REQUIRED
 from referrals.models import Referral, SubjectAccessRequest, Triage
-from referrals.services_access import BREAK_GLASS_REASON_REQUIRED, UNRESTRICT_REASON_REQUIRED
+from referrals.services import access as services_access
+from referrals.services import referrals as services
+from referrals.services.access import BREAK_GLASS_REASON_REQUIRED, UNRESTRICT_REASON_REQUIRED
 from tests.e2e.conftest import assert_accessible
 
 pytestmark = pytest.mark.e2e

@@ -20,11 +20,11 @@ from django.utils.translation import gettext
 from playwright.sync_api import expect
 
 from partnership.models import Role
-from referrals import services
-from referrals.forms_public import DOB_IN_FUTURE, SUBSTANCES_REQUIRED
-from referrals.forms_triage import CONTACT_OUTCOME_REQUIRED
+from referrals.forms.public import DOB_IN_FUTURE, SUBSTANCES_REQUIRED
+from referrals.forms.triage import CONTACT_OUTCOME_REQUIRED
 from referrals.matching import SAME_DATE_OF_BIRTH, SIMILAR_NAME
 from referrals.models import ContactAttempt, Referral, Substance, Triage
+from referrals.services import referrals as services
 from tests.e2e.conftest import assert_accessible
 from tests.factories import UserFactory
 

@@ -9,13 +9,8 @@ from django.utils.html import escape
 
 from partnership.models import AccessLog
 from partnership.services import access_log_record
-from partnership.views_access_log import (
-    DATE_INVALID,
-    DATE_RANGE_BACKWARDS,
-    PERSON_INVALID,
-    REFERENCE_INVALID,
-)
-from referrals import services
+from partnership.views_access_log import DATE_INVALID, DATE_RANGE_BACKWARDS, PERSON_INVALID, REFERENCE_INVALID
+from referrals.services import referrals as services
 from tests.factories import ReferralFactory
 
 URL = reverse("access_log")

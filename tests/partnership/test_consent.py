@@ -13,10 +13,10 @@ from partnership import services as partnership_services
 from partnership.grants import organisations_shared_with, share_person_with_organisation
 from partnership.models import AccessLog, Consent, Disclosure, add_months
 from partnership.sharing import current_consents, reviews_due, sharing_allowed, sharing_basis
-from referrals import services
-from referrals import services_sharing as sharing
-from referrals.forms_sharing import AGENCY_NAME_REQUIRED, BASIS_NOTE_REQUIRED, WITHDRAWAL_REASON_REQUIRED
+from referrals.forms.sharing import AGENCY_NAME_REQUIRED, BASIS_NOTE_REQUIRED, WITHDRAWAL_REASON_REQUIRED
 from referrals.models import Referral, TreatmentReferral, Triage
+from referrals.services import referrals as services
+from referrals.services import sharing
 from tests.factories import PersonFactory, ReferralFactory
 
 Recipient = Consent.Recipient

@@ -7,8 +7,9 @@ from guardian.shortcuts import get_objects_for_user
 
 from partnership import grants
 from partnership.models import AccessLog, Role
-from referrals import selectors, services
 from referrals.models import Person, Referral, Triage
+from referrals.selectors import referrals as selectors
+from referrals.services import referrals as services
 from tests.factories import HubFactory, ReferralFactory, UserFactory
 
 

@@ -10,9 +10,17 @@ from django.utils import timezone
 
 from partnership.models import AccessLog, Consent, Organisation
 from partnership.services import access_log_record, consent_record
-from referrals import services
-from referrals.models import ContactAttempt, Escalation, OnwardReferral, Person, Referral, TreatmentReferral, Triage
-from referrals.services_sharing import onward_referral_record, treatment_referral_send
+from referrals.models import (
+    ContactAttempt,
+    Escalation,
+    OnwardReferral,
+    Person,
+    Referral,
+    TreatmentReferral,
+    Triage,
+)
+from referrals.services import referrals as services
+from referrals.services.sharing import onward_referral_record, treatment_referral_send
 
 # Values the tests look for in every export.
 GIVEN, FAMILY = "Siân", "Ó Briain-Nakamura"

@@ -10,7 +10,6 @@ from django.db import connection
 from django.urls import reverse
 
 from partnership.grants import hub_group_name, sync_referral_grants
-from referrals import selectors
 from referrals.management.commands.benchmark_front_door import (
     GRANT_MODELS,
     NOT_A_BENCH_DATABASE,
@@ -18,6 +17,7 @@ from referrals.management.commands.benchmark_front_door import (
     percentile,
 )
 from referrals.models import ContactAttempt, Person, Referral, StatusTransition, Triage
+from referrals.selectors import referrals as selectors
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

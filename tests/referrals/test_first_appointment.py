@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnership.models import AccessLog, Role
-from referrals import forms_appointments as forms
-from referrals import forms_triage, services
+from referrals.forms import appointments as forms
+from referrals.forms import triage as forms_triage
 from referrals.models import Referral, Triage
+from referrals.services import referrals as services
 from tests.factories import ReferralFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from partnership.models import AccessLog
-from referrals import forms_intake as f
-from referrals import services
-from referrals.forms_intake import clean_uk_phone, nhs_number_is_valid, parse_time
+from referrals.forms import intake as f
+from referrals.forms.intake import clean_uk_phone, nhs_number_is_valid, parse_time
 from referrals.matching import SAME_DATE_OF_BIRTH, SIMILAR_NAME
 from referrals.models import Person, Referral, Triage
+from referrals.services import referrals as services
 from referrals.views.intake import CHOOSE_A_PERSON, PERSON_NOT_FOUND
 from tests.factories import PersonFactory, ReferralFactory
 

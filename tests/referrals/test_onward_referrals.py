@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from partnership.models import AccessLog, Consent, Disclosure
 from partnership.services import consent_record
-from referrals import services
-from referrals import services_sharing as sharing
-from referrals.forms_sharing import ONWARD_OUTCOME_REQUIRED, ORGANISATION_NAME_REQUIRED, SERVICE_TYPE_REQUIRED
+from referrals.forms.sharing import ONWARD_OUTCOME_REQUIRED, ORGANISATION_NAME_REQUIRED, SERVICE_TYPE_REQUIRED
 from referrals.models import OnwardReferral, Triage
+from referrals.services import referrals as services
+from referrals.services import sharing
 from tests.factories import PersonFactory, ReferralFactory
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from referrals import forms_public as f
+from referrals.forms import public as f
 from referrals.models import Referral, YesNoUnknown
 from referrals.views.public import SESSION_REFERENCE_KEY
 from tests.factories import PersonFactory

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from referrals import services
 from referrals.models import Referral, Triage
+from referrals.services import referrals as services
 from tests.factories import ReferralFactory
 
 QUEUE = reverse("referrals:queue")

@@ -9,9 +9,9 @@ from django.test import Client
 from django.urls import reverse
 
 from partnership.models import AccessLog
-from referrals import services
 from referrals.data_rights.forms import GIVEN_NAME_TOO_LONG, NOTHING_CHANGED, RECTIFY_REASON_REQUIRED
-from referrals.forms_intake import DATE_OF_BIRTH_IN_FUTURE, NHS_NUMBER_INVALID, POSTCODE_INVALID
+from referrals.forms.intake import DATE_OF_BIRTH_IN_FUTURE, NHS_NUMBER_INVALID, POSTCODE_INVALID
+from referrals.services import referrals as services
 from tests.factories import ReferralFactory
 
 

@@ -7,8 +7,8 @@ from django.urls import resolve, reverse
 from django.utils import timezone
 
 from partnership.models import AccessLog
-from referrals import services
 from referrals.models import ContactAttempt, Referral, Triage, YesNoUnknown
+from referrals.services import referrals as services
 from referrals.views.queue import ASSIGNEE_INVALID, ASSIGNEE_REQUIRED
 from tests.factories import PersonFactory, ReferralFactory
 

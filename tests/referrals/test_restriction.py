@@ -12,7 +12,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from referrals import services
 from referrals.data_rights import services as data_rights
 from referrals.data_rights.restriction import PROCESSING_RESTRICTED
 from referrals.data_rights.services import (
@@ -21,6 +20,7 @@ from referrals.data_rights.services import (
     RESTRICTION_REASON_REQUIRED,
 )
 from referrals.models import ContactAttempt, Escalation, Referral, Triage
+from referrals.services import referrals as services
 from tests.factories import ReferralFactory
 
 NOTICE = "Processing of this person's information is restricted."

@@ -25,7 +25,7 @@ from referrals.models import (
     TreatmentReferralTransition,
     Triage,
 )
-from referrals.selectors_sharing import shared_people_for, treatment_referrals_shared_with
+from referrals.selectors.sharing import shared_people_for, treatment_referrals_shared_with
 
 pytestmark = pytest.mark.django_db
 

@@ -363,7 +363,7 @@ def test_the_dpo_finds_a_person_by_name_nhs_number_or_reference_and_each_result_
 def test_data_rights_pages_take_the_same_number_of_queries_whatever_the_history(
     dpo_client, record, django_assert_max_num_queries, spoc_practitioner
 ):
-    from referrals import services
+    from referrals.services import referrals as services
 
     urls = [
         reverse("referrals:person_data_rights", kwargs={"pk": record.person.pk}),

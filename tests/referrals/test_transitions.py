@@ -5,7 +5,7 @@ import itertools
 import pytest
 
 from referrals.models import Referral, StatusTransition
-from referrals.services import InvalidTransition, referral_transition
+from referrals.services.referrals import InvalidTransition, referral_transition
 from tests.factories import ReferralFactory
 
 STATUS_PAIRS = list(itertools.product(Referral.Status.values, repeat=2))

@@ -13,9 +13,7 @@ from django.utils import timezone
 from partnership.models import AccessLog, Consent, Disclosure, Role
 from partnership.services import consent_record, consent_withdraw
 from partnership.sharing import sharing_basis
-from referrals import services
-from referrals import services_sharing as sharing
-from referrals.forms_sharing import NOT_ACCEPTED_REASON_REQUIRED
+from referrals.forms.sharing import NOT_ACCEPTED_REASON_REQUIRED
 from referrals.models import (
     ContactAttempt,
     Escalation,
@@ -24,6 +22,8 @@ from referrals.models import (
     TreatmentReferralTransition,
     Triage,
 )
+from referrals.services import referrals as services
+from referrals.services import sharing
 from tests.factories import OrganisationFactory, ReferralFactory, UserFactory
 
 SCREENING_SECRET = "Screening note: talked about her brother's debts"

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from referrals import rules, selectors, services
+from referrals import rules
 from referrals.models import (
     ContactAttempt,
     Referral,
@@ -15,6 +15,8 @@ from referrals.models import (
     Triage,
     YesNoUnknown,
 )
+from referrals.selectors import referrals as selectors
+from referrals.services import referrals as services
 from tests.factories import ReferralFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnership.models import AccessLog, Role
-from referrals import forms_triage as forms
-from referrals import rules, services
+from referrals import rules
+from referrals.forms import triage as forms
 from referrals.models import (
     ContactAttempt,
     Escalation,
@@ -23,6 +23,7 @@ from referrals.models import (
     WarmIntroduction,
     YesNoUnknown,
 )
+from referrals.services import referrals as services
 from tests.factories import HubFactory, ReferralFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

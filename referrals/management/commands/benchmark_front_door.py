@@ -41,7 +41,6 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partnership.models import Membership, Organisation
-from referrals import services
 from referrals.management.front_door_data import FrontDoorData
 from referrals.models import (
     ContactAttempt,
@@ -55,6 +54,7 @@ from referrals.models import (
     Triage,
     YesNoUnknown,
 )
+from referrals.services import referrals as services
 
 SQLITE_REFUSED = (
     "benchmark_front_door measures PostgreSQL, which production uses: set DATABASE_URL, for example "

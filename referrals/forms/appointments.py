@@ -14,7 +14,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .forms_triage import (
+from referrals.forms.triage import (
     FUTURE_GRACE,
     GovukDateField,
     GovukFormMixin,
@@ -24,8 +24,8 @@ from .forms_triage import (
     _helper,
     _radios,
 )
-from .models import Referral
-from .services import (
+from referrals.models import Referral
+from referrals.services.referrals import (
     ATTENDED_BEFORE_OFFERED,
     ATTENDED_IN_FUTURE,
     OFFERED_BEFORE_RECEIVED,

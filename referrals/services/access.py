@@ -15,8 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from partnership.access import can_break_glass, can_restrict_referrals
 from partnership.models import AccessLog
 from partnership.services import access_log_record
-
-from .models import Referral
+from referrals.models import Referral
 
 RESTRICT_REASON_REQUIRED = _("Enter why access to this referral should be restricted")
 UNRESTRICT_REASON_REQUIRED = _("Enter why the restriction is being lifted")

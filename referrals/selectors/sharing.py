@@ -13,8 +13,7 @@ from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
 from partnership.access import membership_of, works_for_treatment_service
-
-from .models import OnwardReferral, Person, Referral, TreatmentReferral
+from referrals.models import OnwardReferral, Person, Referral, TreatmentReferral
 
 SHARED_RECORD_PERMISSION = "referrals.view_shared_record"
 

@@ -21,12 +21,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from partnership.access import can_run_subject_access
 from partnership.models import AccessLog
 from partnership.services import access_log_record
-
-from .. import services as referral_services
-from ..data_rights import selectors, services
-from ..data_rights.forms import PersonSearchForm, RectifyForm, RestrictionForm, SubjectAccessRequestForm
-from ..data_rights.subject_access import file_stem
-from ..models import Person
+from referrals.data_rights import selectors, services
+from referrals.data_rights.forms import (
+    PersonSearchForm,
+    RectifyForm,
+    RestrictionForm,
+    SubjectAccessRequestForm,
+)
+from referrals.data_rights.subject_access import file_stem
+from referrals.models import Person
+from referrals.services import referrals as referral_services
 
 
 def _log_view(request: HttpRequest, person: Person, reason: str) -> None:

@@ -23,8 +23,8 @@ from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .matching import normalise_nhs_number, normalise_postcode
-from .models import ContactMethod, Referral, Substance, YesNoUnknown
+from referrals.matching import normalise_nhs_number, normalise_postcode
+from referrals.models import ContactMethod, Referral, Substance, YesNoUnknown
 
 
 def _max(name: str) -> int:

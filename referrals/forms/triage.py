@@ -31,8 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partnership.access import ALLOCATABLE_ROLES
 from partnership.models import Hub
-
-from .models import ContactAttempt, Escalation, Substance, Triage, YesNoUnknown
+from referrals.models import ContactAttempt, Escalation, Substance, Triage, YesNoUnknown
 
 # --- Messages (constants so tests can assert them) --------------------------------------
 

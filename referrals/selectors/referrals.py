@@ -29,9 +29,8 @@ from partnership.access import (
 )
 from partnership.grants import VIEW_PERSON, VIEW_REFERRAL
 from partnership.models import AccessLog
-
-from .break_glass import BreakGlassRequired, break_glass_references
-from .models import (
+from referrals.break_glass import BreakGlassRequired, break_glass_references
+from referrals.models import (
     ContactAttempt,
     Escalation,
     Person,

@@ -22,8 +22,7 @@ from partnership.access import can_share_records, membership_of, works_for_treat
 from partnership.models import Consent, Disclosure, Organisation
 from partnership.services import disclosure_record
 from partnership.sharing import consents_for_person, current_consents, sharing_basis
-
-from .models import (
+from referrals.models import (
     OnwardReferral,
     Referral,
     TreatmentReferral,
@@ -32,8 +31,8 @@ from .models import (
     WarmIntroduction,
     YesNoUnknown,
 )
-from .selectors import referrals_visible_to
-from .selectors_sharing import shared_people_for
+from referrals.selectors.referrals import referrals_visible_to
+from referrals.selectors.sharing import shared_people_for
 
 # --- Messages (constants so tests can assert them) -----------------------------------------
 

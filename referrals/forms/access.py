@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from .forms_triage import GovukFormMixin
-from .services_access import (
+from referrals.forms.triage import GovukFormMixin
+from referrals.services.access import (
     BREAK_GLASS_REASON_MAX,
     BREAK_GLASS_REASON_REQUIRED,
     RESTRICT_REASON_REQUIRED,

@@ -30,8 +30,8 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .matching import normalise_postcode
-from .models import ContactMethod, Referral, Substance, YesNoUnknown
+from referrals.matching import normalise_postcode
+from referrals.models import ContactMethod, Referral, Substance, YesNoUnknown
 
 # --- Choices -----------------------------------------------------------------------------
 

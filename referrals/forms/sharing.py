@@ -14,9 +14,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from partnership.models import Consent, Organisation
-
-from .forms_triage import GovukDateField, GovukFormMixin, TriageConditionalQuestion, _helper, _notes, _radios
-from .models import OnwardReferral, WarmIntroduction
+from referrals.forms.triage import (
+    GovukDateField,
+    GovukFormMixin,
+    TriageConditionalQuestion,
+    _helper,
+    _notes,
+    _radios,
+)
+from referrals.models import OnwardReferral, WarmIntroduction
 
 # --- Messages (constants so tests can assert them) -----------------------------------------
 

@@ -26,11 +26,10 @@ from partnership.access import (
     sees_allocated_caseload,
 )
 from partnership.grants import sync_referral_grants
-
-from . import rules
-from .data_rights.restriction import check_processing_allowed, check_referral_processing_allowed
-from .matching import normalise_name, normalise_postcode
-from .models import (
+from referrals import rules
+from referrals.data_rights.restriction import check_processing_allowed, check_referral_processing_allowed
+from referrals.matching import normalise_name, normalise_postcode
+from referrals.models import (
     ContactAttempt,
     Escalation,
     Person,
@@ -183,7 +182,7 @@ def referral_create(
 def _notify_spoc(referral_id: int) -> None:
     # The referral is already committed (REF-3): a broker or mail failure is logged, by
     # id only, and never reaches the person who referred.
-    from .tasks import notify_spoc_of_referral
+    from referrals.tasks import notify_spoc_of_referral
 
     try:
         notify_spoc_of_referral.delay(referral_id)
