@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "csp",
+    "common",
     "partnership",
     "referrals",
     "assessments",
@@ -233,3 +234,7 @@ LOGGING = {
     },
 }
 CSRF_FAILURE_VIEW = "partnership.views.csrf_failure"
+
+# The one audited write (common.audit) asks the app that owns people which are restricted
+# (PAR-6), by this dotted path, so common imports no app of ours.
+ERS_RESTRICTED_PEOPLE = "referrals.data_rights.restriction.restricted_person_ids"

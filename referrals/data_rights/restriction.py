@@ -41,3 +41,10 @@ def check_referral_processing_allowed(referral) -> None:
 
         if Person.objects.filter(pk=referral.person_id, processing_restricted=True).exists():
             raise ValidationError(PROCESSING_RESTRICTED, code="processing_restricted")
+
+
+def restricted_person_ids(person_ids) -> set[int]:
+    """The ids among ``person_ids`` whose processing is restricted (for ``common.audit``)."""
+    from referrals.models import Person
+
+    return set(Person.objects.filter(pk__in=person_ids, processing_restricted=True).values_list("pk", flat=True))

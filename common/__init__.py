@@ -1,0 +1,1 @@
+"""Shared infrastructure every app uses; imports no app of ours (dependencies point one way)."""
