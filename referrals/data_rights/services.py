@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from common.audit import Exemption, audited_save
 from partnership.access import can_run_subject_access
 from partnership.models import AccessLog
 from partnership.services import access_log_record
@@ -38,12 +39,6 @@ def _require_dpo(by) -> None:
         raise PermissionDenied
 
 
-def _save(obj, *, by, reason: str) -> None:
-    obj._history_user = by
-    obj._change_reason = reason[:100]
-    obj.save()
-
-
 # --- Subject access (PAR-6, §3.16.4) ---------------------------------------------------------
 
 
@@ -60,7 +55,13 @@ def subject_access_request_create(*, person: Person, by, request_reference: str,
     if errors:
         raise ValidationError(errors)
     sar = SubjectAccessRequest(person=person, requested_by=by, request_reference=request_reference, reason=reason)
-    _save(sar, by=by, reason="Subject access request recorded")
+    audited_save(
+        sar,
+        by=by,
+        reason="Subject access request recorded",
+        person_id=person.pk,
+        exemption=Exemption.DATA_SUBJECT_REQUEST,
+    )
     transaction.on_commit(lambda: _enqueue(sar.pk))
     return sar
 
@@ -91,7 +92,13 @@ def subject_access_generate(*, request_id: int) -> SubjectAccessRequest:
         sar.status = SubjectAccessRequest.Status.RUNNING
         sar.started_at = timezone.now()
         sar.error = ""
-        _save(sar, by=sar.requested_by, reason="Export started")
+        audited_save(
+            sar,
+            by=sar.requested_by,
+            reason="Export started",
+            person_id=sar.person_id,
+            exemption=Exemption.DATA_SUBJECT_REQUEST,
+        )
     try:
         document = subject_access.build_document(
             person=sar.person,
@@ -106,7 +113,13 @@ def subject_access_generate(*, request_id: int) -> SubjectAccessRequest:
             sar.status = SubjectAccessRequest.Status.FAILED
             sar.finished_at = timezone.now()
             sar.error = type(error).__name__[:200]
-            _save(sar, by=sar.requested_by, reason="Export failed")
+            audited_save(
+                sar,
+                by=sar.requested_by,
+                reason="Export failed",
+                person_id=sar.person_id,
+                exemption=Exemption.DATA_SUBJECT_REQUEST,
+            )
         return sar
     with transaction.atomic():
         old_name = sar.file.name if sar.file else ""
@@ -116,7 +129,13 @@ def subject_access_generate(*, request_id: int) -> SubjectAccessRequest:
         sar.file_sha256 = subject_access.sha256(data)
         sar.status = SubjectAccessRequest.Status.READY
         sar.finished_at = timezone.now()
-        _save(sar, by=sar.requested_by, reason="Export ready")
+        audited_save(
+            sar,
+            by=sar.requested_by,
+            reason="Export ready",
+            person_id=sar.person_id,
+            exemption=Exemption.DATA_SUBJECT_REQUEST,
+        )
         if old_name and old_name != sar.file.name:
             sar.file.storage.delete(old_name)
     return sar
@@ -165,7 +184,9 @@ def processing_restrict(*, person: Person, by, reason: str) -> Person:
     person.processing_restricted_at = timezone.now()
     person.processing_restricted_by = by
     person.processing_restriction_reason = reason[:500]
-    _save(person, by=by, reason=f"Processing restricted: {reason}")
+    audited_save(
+        person, by=by, reason=f"Processing restricted: {reason}", person_id=person.pk, exemption=Exemption.RESTRICTION
+    )
     return person
 
 
@@ -183,5 +204,7 @@ def processing_lift(*, person: Person, by, reason: str) -> Person:
     person.processing_restricted_at = None
     person.processing_restricted_by = None
     person.processing_restriction_reason = ""
-    _save(person, by=by, reason=f"Restriction lifted: {reason}")
+    audited_save(
+        person, by=by, reason=f"Restriction lifted: {reason}", person_id=person.pk, exemption=Exemption.RESTRICTION
+    )
     return person

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.audit import Exemption, audited_save
 from partnership.access import can_break_glass, can_restrict_referrals
 from partnership.models import AccessLog
 from partnership.services import access_log_record
@@ -38,12 +39,6 @@ def _reason(reason: str, message, *, max_length: int) -> str:
     return reason
 
 
-def _save(referral: Referral, *, by, reason: str) -> None:
-    referral._history_user = by
-    referral._change_reason = reason[:100]
-    referral.save()
-
-
 @transaction.atomic
 def referral_restrict(*, referral: Referral, by, reason: str) -> Referral:
     """Restrict a referral: from now on it opens routinely only for its allocated worker, its
@@ -57,7 +52,10 @@ def referral_restrict(*, referral: Referral, by, reason: str) -> Referral:
     referral.access_restricted_at = timezone.now()
     referral.access_restricted_by = by
     referral.access_restriction_reason = reason
-    _save(referral, by=by, reason="Access restricted")
+    # Narrowing who may open a record only ever reduces processing: allowed under PAR-6.
+    audited_save(
+        referral, by=by, reason="Access restricted", person_id=referral.person_id, exemption=Exemption.RESTRICTION
+    )
     return referral
 
 
@@ -73,7 +71,7 @@ def referral_unrestrict(*, referral: Referral, by, reason: str) -> Referral:
     referral.access_restricted_at = None
     referral.access_restricted_by = None
     referral.access_restriction_reason = ""
-    _save(referral, by=by, reason=f"Restriction lifted: {reason}")
+    audited_save(referral, by=by, reason=f"Restriction lifted: {reason}", person_id=referral.person_id)
     return referral
 
 

@@ -17,6 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.audit import Exemption, audited_save
 from partnership.access import (
     ALLOCATABLE_ROLES,
     can_rectify_person,
@@ -27,7 +28,6 @@ from partnership.access import (
 )
 from partnership.grants import sync_referral_grants
 from referrals import rules
-from referrals.data_rights.restriction import check_processing_allowed, check_referral_processing_allowed
 from referrals.matching import normalise_name, normalise_postcode
 from referrals.models import (
     ContactAttempt,
@@ -45,30 +45,6 @@ logger = logging.getLogger(__name__)
 
 class InvalidTransition(ValidationError):
     pass
-
-
-def _save(obj, *, by, reason: str) -> None:
-    _check_processing_allowed(obj, by)
-    obj._history_user = by
-    obj._change_reason = reason[:100]
-    obj.save()
-
-
-def _check_processing_allowed(obj, by) -> None:
-    """PAR-6 (UK GDPR Art. 18): nothing here changes a person whose processing is restricted,
-    or a referral (or a record on a referral) linked to them. Two exceptions: the data
-    protection officer may correct the person's details (rectification is what a restriction
-    for contested accuracy waits for), and urgent actions are always recorded (Art. 18(2),
-    vital interests; the escalation protocol, §3.2.6)."""
-    if isinstance(obj, Escalation):
-        return
-    if isinstance(obj, Person):
-        if obj.pk is not None and not can_run_subject_access(by):
-            check_processing_allowed(obj)
-        return
-    referral = obj if isinstance(obj, Referral) else getattr(obj, "referral", None)
-    if isinstance(referral, Referral):
-        check_referral_processing_allowed(referral)
 
 
 def _require_front_door(by) -> None:
@@ -168,7 +144,7 @@ def referral_create(
     )
     try:
         with transaction.atomic():
-            _save(referral, by=by, reason="Referral received")
+            audited_save(referral, by=by, reason="Referral received", person_id=referral.person_id)
     except IntegrityError:
         # Two identical submits racing: the other one won; return what it made.
         if submission_token is None:
@@ -194,7 +170,7 @@ def _notify_spoc(referral_id: int) -> None:
 def referral_assign(*, referral: Referral, to, by) -> Referral:
     _require_front_door(by)
     referral.assigned_to = to
-    _save(referral, by=by, reason="Assigned")
+    audited_save(referral, by=by, reason="Assigned", person_id=referral.person_id)
     return referral
 
 
@@ -224,9 +200,9 @@ def person_create_from_referral(*, referral: Referral, by) -> Person:
         created_by=by,
     )
     _person_fill_search(person)
-    _save(person, by=by, reason="Created from referral")
+    audited_save(person, by=by, reason="Created from referral", person_id=person.pk)
     referral.person = person
-    _save(referral, by=by, reason="Confirmed as a new person")
+    audited_save(referral, by=by, reason="Confirmed as a new person", person_id=referral.person_id)
     sync_referral_grants(referral=referral)  # SEC-1: whoever holds the referral sees the person
     return person
 
@@ -238,7 +214,7 @@ def referral_link_person(*, referral: Referral, person: Person, by) -> Referral:
     if referral.person_id is not None and referral.person_id != person.pk:
         raise ValidationError(_("This referral is already linked to someone else."))
     referral.person = person
-    _save(referral, by=by, reason="Linked to an existing person")
+    audited_save(referral, by=by, reason="Linked to an existing person", person_id=referral.person_id)
     sync_referral_grants(referral=referral)  # SEC-1: whoever holds the referral sees the person
     return referral
 
@@ -265,7 +241,10 @@ def person_update(*, person: Person, by, reason: str, **fields) -> Person:
     for name, value in fields.items():
         setattr(person, name, value)
     _person_fill_search(person)
-    _save(person, by=by, reason=reason)
+    # The data protection officer's correction is what a restriction for contested accuracy
+    # waits for (PAR-6, Art. 18(1)(a)); the front door's is refused while restricted.
+    exemption = Exemption.DATA_SUBJECT_REQUEST if can_run_subject_access(by) else None
+    audited_save(person, by=by, reason=reason, person_id=person.pk, exemption=exemption)
     return person
 
 
@@ -287,7 +266,7 @@ def contact_attempt_record(
     attempt = ContactAttempt(
         referral=referral, attempted_at=attempted_at, method=method, outcome=outcome, notes=notes, by=by
     )
-    _save(attempt, by=by, reason="Contact attempt recorded")
+    audited_save(attempt, by=by, reason="Contact attempt recorded", person_id=referral.person_id)
 
     # REF-9: the earliest attempt and the earliest successful contact are the KPI times.
     if referral.first_contact_attempt_at is None or attempted_at < referral.first_contact_attempt_at:
@@ -300,7 +279,7 @@ def contact_attempt_record(
     elif referral.status == Referral.Status.RECEIVED:
         referral_transition(referral=referral, to=Referral.Status.CONTACTING, by=by, reason="Contact attempted")
     _take_if_unassigned(referral, by)
-    _save(referral, by=by, reason="Contact attempt recorded")
+    audited_save(referral, by=by, reason="Contact attempt recorded", person_id=referral.person_id)
     return attempt
 
 
@@ -354,7 +333,7 @@ def _apply_automatic_treatment_referrals(*, referral: Referral, triage: Triage, 
     ):
         if not referral.treatment_referrals.filter(reason=reason).exists():
             tr = TreatmentReferral(referral=referral, reason=reason, automatic=True, created_by=by)
-            _save(tr, by=by, reason="Automatic referral to the Treatment Service")
+            audited_save(tr, by=by, reason="Automatic referral to the Treatment Service", person_id=referral.person_id)
             made.append(tr)
     return made
 
@@ -373,14 +352,14 @@ def triage_save_screening(*, referral: Referral, by, **fields) -> Triage:
         setattr(triage, name, value)
     if triage.risk != Triage.Risk.GREEN and triage.risk and not (triage.risk_reasons or triage.risk_notes):
         raise ValidationError(_("Give the reasons for a red or amber risk rating."))
-    _save(triage, by=by, reason="Screening saved")
+    audited_save(triage, by=by, reason="Screening saved", person_id=referral.person_id)
     _apply_automatic_treatment_referrals(referral=referral, triage=triage, by=by)
     moved = referral.status in (Referral.Status.RECEIVED, Referral.Status.CONTACTING)
     if moved:
         referral_transition(referral=referral, to=Referral.Status.IN_TRIAGE, by=by, reason="Triage started")
     if moved or referral.assigned_to_id is None:
         _take_if_unassigned(referral, by)
-        _save(referral, by=by, reason="Triage started")
+        audited_save(referral, by=by, reason="Triage started", person_id=referral.person_id)
     return triage
 
 
@@ -436,13 +415,13 @@ def triage_complete(
     triage.signposted_to = signposted_to
     triage.completed_at = now
     triage.completed_by = by
-    _save(triage, by=by, reason="Triage completed")
+    audited_save(triage, by=by, reason="Triage completed", person_id=referral.person_id)
     if (
         outcome in Triage.TREATMENT_OUTCOMES
         and not referral.treatment_referrals.filter(reason=TreatmentReferral.Reason.TRIAGE_OUTCOME).exists()
     ):
         tr = TreatmentReferral(referral=referral, reason=TreatmentReferral.Reason.TRIAGE_OUTCOME, created_by=by)
-        _save(tr, by=by, reason="Referred to the Treatment Service at triage")
+        audited_save(tr, by=by, reason="Referred to the Treatment Service at triage", person_id=referral.person_id)
     if triage.pk:
         _apply_automatic_treatment_referrals(referral=referral, triage=triage, by=by)
 
@@ -457,7 +436,7 @@ def triage_complete(
         referral_transition(
             referral=referral, to=Referral.Status.CLOSED, by=by, reason=Triage.Outcome(outcome).label, at=now
         )
-    _save(referral, by=by, reason="Triage completed")
+    audited_save(referral, by=by, reason="Triage completed", person_id=referral.person_id)
     return triage
 
 
@@ -475,7 +454,7 @@ def referral_allocate(*, referral: Referral, hub, worker, by) -> Referral:
     referral.allocated_worker = worker
     referral.allocated_at = timezone.now()
     referral_transition(referral=referral, to=Referral.Status.ALLOCATED, by=by, reason=f"Allocated to {hub.name}")
-    _save(referral, by=by, reason="Allocated")
+    audited_save(referral, by=by, reason="Allocated", person_id=referral.person_id)
     sync_referral_grants(referral=referral)  # SEC-1: the worker and their hub team see it now
     return referral
 
@@ -505,7 +484,7 @@ def referral_reallocate(*, referral: Referral, hub, worker, by, reason: str) -> 
     _check_allocatable(hub=hub, worker=worker)
     referral.hub = hub
     referral.allocated_worker = worker
-    _save(referral, by=by, reason=f"Reallocated: {reason.strip()}")
+    audited_save(referral, by=by, reason=f"Reallocated: {reason.strip()}", person_id=referral.person_id)
     sync_referral_grants(referral=referral)
     return referral
 
@@ -514,7 +493,7 @@ def referral_reallocate(*, referral: Referral, hub, worker, by, reason: str) -> 
 def referral_close(*, referral: Referral, by, reason: str) -> Referral:
     _require_front_door(by)
     referral_transition(referral=referral, to=Referral.Status.CLOSED, by=by, reason=reason)
-    _save(referral, by=by, reason="Closed")
+    audited_save(referral, by=by, reason="Closed", person_id=referral.person_id)
     # Closing keeps the allocation, so the worker and hub keep read access to the history;
     # the referral leaves caseload lists (allocated only). See partnership.grants.
     sync_referral_grants(referral=referral)
@@ -533,8 +512,8 @@ def referral_reopen(*, referral: Referral, by, reason: str) -> Referral:
         triage = referral.triage
         triage.outcome, triage.outcome_reason, triage.signposted_to = "", "", ""
         triage.completed_at, triage.completed_by = None, None
-        _save(triage, by=by, reason="Referral reopened")
-    _save(referral, by=by, reason="Reopened")
+        audited_save(triage, by=by, reason="Referral reopened", person_id=referral.person_id)
+    audited_save(referral, by=by, reason="Reopened", person_id=referral.person_id)
     sync_referral_grants(referral=referral)  # allocation cleared: back to the front door only
     return referral
 
@@ -549,7 +528,13 @@ def escalation_record(
     escalation = Escalation(
         referral=referral, action=action, done_at=done_at, done_by_name=done_by_name, notes=notes, recorded_by=by
     )
-    _save(escalation, by=by, reason="Escalation recorded")
+    audited_save(
+        escalation,
+        by=by,
+        reason="Escalation recorded",
+        person_id=referral.person_id,
+        exemption=Exemption.VITAL_INTERESTS,
+    )
     return escalation
 
 
@@ -568,7 +553,7 @@ def warm_introduction_record(
         introduced_at=introduced_at,
         notes=notes,
     )
-    _save(intro, by=by, reason="Warm introduction recorded")
+    audited_save(intro, by=by, reason="Warm introduction recorded", person_id=referral.person_id)
     return intro
 
 
@@ -651,5 +636,5 @@ def referral_first_appointment_record(
         reason = "First appointment offered: did not attend"
     else:
         reason = "First appointment offered"
-    _save(referral, by=by, reason=reason)
+    audited_save(referral, by=by, reason=reason, person_id=referral.person_id)
     return referral

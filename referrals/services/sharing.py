@@ -17,6 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.audit import audited_save
 from partnership import grants
 from partnership.access import can_share_records, membership_of, works_for_treatment_service
 from partnership.models import Consent, Disclosure, Organisation
@@ -73,12 +74,6 @@ ONWARD_RECIPIENTS = {
     OnwardReferral.ServiceType.GP: (Consent.Recipient.GP, Consent.Recipient.OTHER_AGENCY),
 }
 ONWARD_DEFAULT_RECIPIENTS = (Consent.Recipient.OTHER_AGENCY,)
-
-
-def _save(obj, *, by, reason: str) -> None:
-    obj._history_user = by
-    obj._change_reason = reason[:100]
-    obj.save()
 
 
 def _require_referral_access(*, referral: Referral, by) -> None:
@@ -264,7 +259,12 @@ def treatment_referral_send(
     treatment_referral_transition(
         treatment_referral=treatment_referral, to=TreatmentReferral.Status.SENT, by=by, reason="Sent"
     )
-    _save(treatment_referral, by=by, reason="Sent to the Treatment Service")
+    audited_save(
+        treatment_referral,
+        by=by,
+        reason="Sent to the Treatment Service",
+        person_id=treatment_referral.referral.person_id,
+    )
     grants.share_person_with_organisation(
         person=person,
         organisation=organisation,
@@ -345,7 +345,12 @@ def treatment_referral_record_outcome(
     treatment_referral.treatment_started_on = treatment_started_on if accepted else None
     treatment_referral.outcome_recorded_at = timezone.now()
     treatment_referral.outcome_recorded_by = by
-    _save(treatment_referral, by=by, reason="Outcome recorded by the Treatment Service")
+    audited_save(
+        treatment_referral,
+        by=by,
+        reason="Outcome recorded by the Treatment Service",
+        person_id=treatment_referral.referral.person_id,
+    )
     return treatment_referral
 
 
@@ -404,7 +409,7 @@ def onward_referral_record(
         sharing_basis=sharing_basis if share_personal_data else None,
         notes=(notes or "").strip()[:2000],
     )
-    _save(onward, by=by, reason="Onward referral recorded")
+    audited_save(onward, by=by, reason="Onward referral recorded", person_id=onward.person_id or referral.person_id)
     if share_personal_data:
         disclosure_record(
             person=person,
@@ -442,5 +447,10 @@ def onward_referral_record_outcome(
     onward_referral.outcome_recorded_by = by
     if notes is not None:
         onward_referral.notes = notes.strip()[:2000]
-    _save(onward_referral, by=by, reason="Onward referral outcome recorded")
+    audited_save(
+        onward_referral,
+        by=by,
+        reason="Onward referral outcome recorded",
+        person_id=onward_referral.person_id or onward_referral.referral.person_id,
+    )
     return onward_referral

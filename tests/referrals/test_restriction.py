@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from referrals.data_rights import services as data_rights
-from referrals.data_rights.restriction import PROCESSING_RESTRICTED
+from common.audit import PROCESSING_RESTRICTED
 from referrals.data_rights.services import (
     ALREADY_RESTRICTED,
     LIFT_REASON_REQUIRED,

@@ -1,0 +1,421 @@
+"""PAR-6 (UK GDPR Article 18) by construction: every service that writes about a person
+refuses while that person's processing is restricted, except the writes restriction must
+allow (``common.audit.Exemption``).
+
+The test walks the service modules itself: a new public service function without an entry
+in ``CASES`` (or in ``NOT_WRITES``) fails ``test_every_service_is_covered``, so nobody can add
+a write that forgets the one audited write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.apps import apps
+from django.utils import timezone
+
+from common.audit import PROCESSING_RESTRICTED, Exemption, ProcessingRestricted, audited_save
+from partnership import services as partnership_services
+from partnership.models import Consent, Disclosure
+from referrals.data_rights import services as data_rights
+from referrals.models import (
+    ContactAttempt,
+    Escalation,
+    OnwardReferral,
+    Person,
+    Referral,
+    StatusTransition,
+    Triage,
+)
+from referrals.services import access as access_services
+from referrals.services import referrals as services
+from referrals.services import sharing as sharing_services
+from tests.referrals.data_rights_state import _referral
+
+SERVICE_MODULES = [services, sharing_services, access_services, data_rights, partnership_services]
+
+# Public functions in service modules that write nothing about a person (reads and helpers),
+# or that are not about one person's record.
+NOT_WRITES = {
+    "triage_eligibility": "reads the eligibility rules",
+    "local_date_time": "formats a time",
+    "first_appointment_may_record": "asks a permission question",
+    "treatment_referral_prefill": "reads the minimum dataset",
+    "onward_sharing_recipients": "reads which consents cover a service",
+    "subject_access_download": "reads an export (its access-log row is storage, not processing)",
+    "access_log_record": "the append-only access log must record every view, restricted or not (SEC-2)",
+    "referral_break_glass": "writes only the access log (SEC-2)",
+    # Called only from inside other services, which save through the audited write.
+    "referral_transition": "used inside services that save the referral through audited_save",
+    "treatment_referral_transition": "used inside services that save through audited_save",
+}
+
+
+@dataclass
+class State:
+    spoc: object
+    dpo: object
+    hub: object
+    hub_worker: object
+    treatment_practitioner: object
+    treatment_org: object
+    referral: Referral
+    person: Person
+    extra: dict = field(default_factory=dict)
+
+
+def _linked_referral(spoc, **extra) -> Referral:
+    referral = _referral(spoc, given="Ada", family="Restricted", **extra)
+    services.person_create_from_referral(referral=referral, by=spoc)
+    referral.refresh_from_db()
+    return referral
+
+
+def _contacted(s: State) -> None:
+    services.contact_attempt_record(
+        referral=s.referral,
+        by=s.spoc,
+        attempted_at=timezone.now() - dt.timedelta(hours=1),
+        method=ContactAttempt.Method.PHONE,
+        outcome=ContactAttempt.Outcome.MADE_CONTACT,
+    )
+
+
+def _screened(s: State) -> None:
+    _contacted(s)
+    services.triage_save_screening(referral=s.referral, by=s.spoc, lives_in_area="yes", substances=["alcohol"])
+
+
+def _triaged(s: State, outcome=Triage.Outcome.BOTH) -> None:
+    _screened(s)
+    services.triage_complete(referral=s.referral, by=s.spoc, outcome=outcome)
+
+
+def _allocated(s: State) -> None:
+    _triaged(s)
+    services.referral_allocate(referral=s.referral, hub=s.hub, worker=s.hub_worker, by=s.spoc)
+
+
+def _consented(s: State) -> None:
+    s.extra["consent"] = partnership_services.consent_record(
+        person=s.person, by=s.spoc, recipient=Consent.Recipient.TREATMENT, given=True
+    )
+
+
+def _sent(s: State) -> None:
+    _allocated(s)
+    _consented(s)
+    tr = s.referral.treatment_referrals.get()
+    sharing_services.treatment_referral_send(
+        treatment_referral=tr, by=s.spoc, organisation=s.treatment_org, consent=s.extra["consent"]
+    )
+    s.extra["treatment_referral"] = tr
+
+
+def _onward(s: State) -> None:
+    s.extra["onward"] = sharing_services.onward_referral_record(
+        referral=s.referral, by=s.spoc, service_type=OnwardReferral.ServiceType.HOUSING, organisation_name="Homes"
+    )
+
+
+def _closed(s: State) -> None:
+    services.referral_close(referral=s.referral, by=s.spoc, reason="Closed for the test")
+
+
+def _restricted_access(s: State) -> None:
+    access_services.referral_restrict(referral=s.referral, by=s.manager_or_lead, reason="Staff member's relative")
+
+
+def _sar(s: State) -> None:
+    s.extra["sar"] = data_rights.subject_access_request_create(
+        person=s.person, by=s.dpo, request_reference="SAR-1", reason="By letter"
+    )
+
+
+now = timezone.now
+
+# service name -> (prepare, write). ``write`` must be a valid call in every respect but the
+# restriction, so the only thing that can stop it is PAR-6.
+CASES: dict[str, tuple[Callable[[State], None] | None, Callable[[State], object]]] = {
+    "referral_create": (
+        None,
+        # A new referral is about nobody known yet: it is linked (and checked) at triage.
+        lambda s: services.referral_link_person(
+            referral=_referral(s.spoc, given="Ada", family="Restricted"), person=s.person, by=s.spoc
+        ),
+    ),
+    "referral_assign": (None, lambda s: services.referral_assign(referral=s.referral, to=s.spoc, by=s.spoc)),
+    "person_create_from_referral": (
+        None,
+        # Creating a person makes a new record; the write that would touch the restricted
+        # person is linking a referral to them.
+        lambda s: services.referral_link_person(
+            referral=_referral(s.spoc, given="Ada", family="Restricted"), person=s.person, by=s.spoc
+        ),
+    ),
+    "referral_link_person": (
+        None,
+        lambda s: services.referral_link_person(
+            referral=_referral(s.spoc, given="Ada", family="Restricted"), person=s.person, by=s.spoc
+        ),
+    ),
+    "person_update": (
+        None,
+        lambda s: services.person_update(person=s.person, by=s.spoc, reason="New phone", phone="07700900999"),
+    ),
+    "contact_attempt_record": (
+        None,
+        lambda s: services.contact_attempt_record(
+            referral=s.referral,
+            by=s.spoc,
+            attempted_at=now(),
+            method=ContactAttempt.Method.PHONE,
+            outcome=ContactAttempt.Outcome.NO_ANSWER,
+        ),
+    ),
+    "triage_save_screening": (
+        _contacted,
+        lambda s: services.triage_save_screening(
+            referral=s.referral, by=s.spoc, risk=Triage.Risk.RED, risk_reasons=[Triage.RiskReason.OVERDOSE]
+        ),
+    ),
+    "triage_complete": (
+        _screened,
+        lambda s: services.triage_complete(referral=s.referral, by=s.spoc, outcome=Triage.Outcome.ERS),
+    ),
+    "referral_allocate": (
+        lambda s: _triaged(s, Triage.Outcome.ERS),
+        lambda s: services.referral_allocate(referral=s.referral, hub=s.hub, worker=s.hub_worker, by=s.spoc),
+    ),
+    "referral_reallocate": (
+        _allocated,
+        lambda s: services.referral_reallocate(
+            referral=s.referral, hub=s.hub, worker=s.spoc_manager, by=s.spoc, reason="Cover"
+        ),
+    ),
+    "referral_close": (None, lambda s: services.referral_close(referral=s.referral, by=s.spoc, reason="Done")),
+    "referral_reopen": (_closed, lambda s: services.referral_reopen(referral=s.referral, by=s.spoc, reason="Back")),
+    "escalation_record": (
+        None,
+        lambda s: services.escalation_record(
+            referral=s.referral,
+            by=s.spoc,
+            action=Escalation.Action.EMERGENCY_SERVICES,
+            done_at=now() - dt.timedelta(minutes=1),
+            done_by_name="Duty worker",
+        ),
+    ),
+    "warm_introduction_record": (
+        None,
+        lambda s: services.warm_introduction_record(
+            referral=s.referral, by=s.spoc, introduced_to="Sam", organisation="Housing", introduced_at=now()
+        ),
+    ),
+    "referral_first_appointment_record": (
+        _allocated,
+        lambda s: services.referral_first_appointment_record(
+            referral=s.referral, by=s.hub_worker, offered_at=now() - dt.timedelta(hours=1)
+        ),
+    ),
+    "treatment_referral_send": (
+        lambda s: (_allocated(s), _consented(s)),
+        lambda s: sharing_services.treatment_referral_send(
+            treatment_referral=s.referral.treatment_referrals.get(),
+            by=s.spoc,
+            organisation=s.treatment_org,
+            consent=s.extra["consent"],
+        ),
+    ),
+    "treatment_referral_record_outcome": (
+        _sent,
+        lambda s: sharing_services.treatment_referral_record_outcome(
+            treatment_referral=s.extra["treatment_referral"], by=s.treatment_practitioner, accepted=True
+        ),
+    ),
+    "onward_referral_record": (
+        None,
+        lambda s: sharing_services.onward_referral_record(
+            referral=s.referral, by=s.spoc, service_type=OnwardReferral.ServiceType.HOUSING, organisation_name="Homes"
+        ),
+    ),
+    "onward_referral_record_outcome": (
+        _onward,
+        lambda s: sharing_services.onward_referral_record_outcome(
+            onward_referral=s.extra["onward"], by=s.spoc, outcome=OnwardReferral.Outcome.ACCEPTED
+        ),
+    ),
+    "referral_restrict": (
+        None,
+        lambda s: access_services.referral_restrict(referral=s.referral, by=s.lead, reason="Relative of staff"),
+    ),
+    "referral_unrestrict": (
+        lambda s: access_services.referral_restrict(referral=s.referral, by=s.lead, reason="Relative of staff"),
+        lambda s: access_services.referral_unrestrict(referral=s.referral, by=s.lead, reason="Staff member left"),
+    ),
+    "consent_record": (
+        None,
+        lambda s: partnership_services.consent_record(
+            person=s.person, by=s.spoc, recipient=Consent.Recipient.TREATMENT, given=True
+        ),
+    ),
+    "consent_withdraw": (
+        _consented,
+        lambda s: partnership_services.consent_withdraw(consent=s.extra["consent"], by=s.spoc, reason="Changed mind"),
+    ),
+    "disclosure_record": (
+        None,
+        lambda s: partnership_services.disclosure_record(
+            person=s.person,
+            by=s.spoc,
+            dataset=Disclosure.Dataset.ONWARD_REFERRAL,
+            lawful_basis=Consent.LawfulBasis.CONSENT,
+            to_organisation_name="Homes",
+        ),
+    ),
+    "subject_access_request_create": (
+        None,
+        lambda s: data_rights.subject_access_request_create(
+            person=s.person, by=s.dpo, request_reference="SAR-2", reason="By e-mail"
+        ),
+    ),
+    "subject_access_generate": (_sar, lambda s: data_rights.subject_access_generate(request_id=s.extra["sar"].pk)),
+    "subject_access_retry": (_sar, lambda s: data_rights.subject_access_retry(request=s.extra["sar"], by=s.dpo)),
+    "processing_restrict": (None, None),  # the restriction itself: see the tests below
+    "processing_lift": (None, lambda s: data_rights.processing_lift(person=s.person, by=s.dpo, reason="Resolved")),
+}
+
+# The writes restriction must allow, and which exemption lets each through (Art. 18(2)).
+ALLOWED = {
+    "escalation_record": Exemption.VITAL_INTERESTS,
+    "referral_restrict": Exemption.RESTRICTION,
+    "consent_withdraw": Exemption.DATA_SUBJECT_REQUEST,
+    "subject_access_request_create": Exemption.DATA_SUBJECT_REQUEST,
+    "subject_access_generate": Exemption.DATA_SUBJECT_REQUEST,
+    "subject_access_retry": Exemption.DATA_SUBJECT_REQUEST,
+    "processing_restrict": Exemption.RESTRICTION,
+    "processing_lift": Exemption.RESTRICTION,
+}
+
+
+def _service_names() -> set[str]:
+    names = set()
+    for module in SERVICE_MODULES:
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if fn.__module__ == module.__name__ and not name.startswith("_"):
+                names.add(name)
+    return names
+
+
+def test_every_service_is_covered():
+    missing = _service_names() - set(CASES) - set(NOT_WRITES)
+    assert not missing, f"Services with no restriction case: {sorted(missing)}"
+
+
+def _written_rows() -> dict[str, int]:
+    """Row counts of every table a write about a person leaves a trace in."""
+    counts = {}
+    for model in apps.get_models():
+        if model.__name__.startswith("Historical") or model in (Disclosure, StatusTransition, Consent):
+            counts[model._meta.label] = model.objects.count()
+    return counts
+
+
+@pytest.fixture
+def state(
+    spoc_practitioner,
+    data_protection_officer,
+    hub,
+    hub_worker,
+    manager,
+    safeguarding_lead,
+    treatment_practitioner,
+    treatment_org,
+):
+    referral = _linked_referral(spoc_practitioner)
+    s = State(
+        spoc=spoc_practitioner,
+        dpo=data_protection_officer,
+        hub=hub,
+        hub_worker=hub_worker,
+        treatment_practitioner=treatment_practitioner,
+        treatment_org=treatment_org,
+        referral=referral,
+        person=referral.person,
+    )
+    s.spoc_manager = manager
+    s.lead = safeguarding_lead
+    return s
+
+
+def _restrict(s: State) -> None:
+    data_rights.processing_restrict(person=s.person, by=s.dpo, reason="Accuracy contested")
+    s.person.refresh_from_db()
+    s.referral.refresh_from_db()
+    for obj in s.extra.values():
+        if hasattr(obj, "refresh_from_db"):
+            obj.refresh_from_db()
+
+
+REFUSED = sorted(name for name, (_p, write) in CASES.items() if write is not None and name not in ALLOWED)
+
+
+@pytest.mark.parametrize("name", REFUSED)
+def test_a_write_about_a_restricted_person_is_refused_and_leaves_no_trace(state, name):
+    prepare, write = CASES[name]
+    if prepare:
+        prepare(state)
+    _restrict(state)
+    before = _written_rows()
+    with pytest.raises(ProcessingRestricted) as error:
+        write(state)
+    assert error.value.messages == [str(PROCESSING_RESTRICTED)]
+    # The referral created by some cases is about nobody yet, so it may exist; nothing about
+    # the restricted person may.
+    after = _written_rows()
+    changed = {label for label in after if after[label] != before[label]}
+    assert changed <= {"referrals.HistoricalReferral"}, changed
+    assert state.person.history.count() == Person.history.filter(id=state.person.pk).count()
+
+
+@pytest.mark.parametrize("name", sorted(n for n in ALLOWED if CASES[n][1] is not None))
+def test_the_writes_restriction_must_allow_still_happen(state, name):
+    prepare, write = CASES[name]
+    if prepare:
+        prepare(state)
+    _restrict(state)
+    write(state)  # no ProcessingRestricted
+
+
+def test_the_dpo_may_correct_a_restricted_persons_details(state):
+    _restrict(state)
+    services.person_update(person=state.person, by=state.dpo, reason="Verified", phone="07700900111")
+    state.person.refresh_from_db()
+    assert state.person.phone == "07700900111"
+
+
+def test_the_restriction_is_read_from_the_database_not_the_callers_copy(state):
+    stale = Referral.objects.get(pk=state.referral.pk)
+    _restrict(state)
+    with pytest.raises(ProcessingRestricted):
+        services.referral_close(referral=stale, by=state.spoc, reason="Stale copy")
+
+
+def test_audited_save_names_the_user_and_reason(state):
+    person = state.person
+    person.preferred_name = "Ada R"
+    audited_save(person, by=state.spoc, reason="Preferred name" + "!" * 200, person_id=person.pk)
+    latest = person.history.latest()
+    assert latest.history_user == state.spoc
+    assert latest.history_change_reason == ("Preferred name" + "!" * 200)[:100]
+
+
+def test_an_exemption_lets_a_write_through_and_no_exemption_does_not(state):
+    _restrict(state)
+    person = state.person
+    with pytest.raises(ProcessingRestricted):
+        audited_save(person, by=state.dpo, reason="x", person_id=person.pk)
+    audited_save(person, by=state.dpo, reason="x", person_id=person.pk, exemption=Exemption.LEGAL_CLAIMS)
