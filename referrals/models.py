@@ -123,6 +123,35 @@ class Referral(models.Model):
     # The SPOC queue: referrals still waiting for contact or triage (REF-5).
     QUEUE_STATUSES = (Status.RECEIVED, Status.CONTACTING, Status.IN_TRIAGE, Status.TRIAGED)
 
+    class Step(models.TextChoices):
+        """Work recorded on a referral without (necessarily) changing its status."""
+
+        CONTACT = "contact", _("Record a contact attempt")
+        SCREENING = "screening", _("Record screening and risk")
+        OUTCOME = "outcome", _("Record the triage outcome")
+        ALLOCATE = "allocate", _("Allocate to a hub and worker")
+        REALLOCATE = "reallocate", _("Reallocate")
+        ESCALATE = "escalate", _("Record an escalation")
+        FIRST_APPOINTMENT = "first_appointment", _("Record the first appointment")
+
+    # Which statuses allow each step: the one table services enforce and views ask
+    # (``Referral.allows``), beside the pipeline above. Closing and reopening are the
+    # pipeline's own (``can_move_to``).
+    STEPS: dict[str, frozenset[str]] = {
+        # REF-6: contact attempts until triage is done.
+        Step.CONTACT: frozenset({Status.RECEIVED, Status.CONTACTING, Status.IN_TRIAGE}),
+        # Screening can be corrected until the person is allocated (then it is casework).
+        Step.SCREENING: frozenset({Status.RECEIVED, Status.CONTACTING, Status.IN_TRIAGE, Status.TRIAGED}),
+        # REF-7: one outcome per triage; reopening clears the way for another.
+        Step.OUTCOME: frozenset({Status.RECEIVED, Status.CONTACTING, Status.IN_TRIAGE}),
+        Step.ALLOCATE: frozenset({Status.TRIAGED}),
+        Step.REALLOCATE: frozenset({Status.ALLOCATED}),
+        # §3.2.6: the escalation protocol applies to any open referral.
+        Step.ESCALATE: frozenset(set(Status) - {Status.CLOSED}),
+        # REF-9: the first appointment is offered once ERS has accepted the person.
+        Step.FIRST_APPOINTMENT: frozenset({Status.TRIAGED, Status.ALLOCATED}),
+    }
+
     class Priority(models.IntegerChoices):
         # Lower sorts first. Children's Services referrals are priority (§3.2.6, §3.15.5).
         URGENT = 1, _("Urgent")
@@ -284,9 +313,9 @@ class Referral(models.Model):
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS.get(self.status, frozenset())
 
-    @property
-    def is_childrens_services(self) -> bool:
-        return self.source in self.CHILDRENS_SERVICES_SOURCES or self.open_to_childrens_services == YesNoUnknown.YES
+    def allows(self, step: str) -> bool:
+        """Whether this referral's status allows ``step`` (``Referral.STEPS``)."""
+        return self.status in self.STEPS[step]
 
 
 class StatusTransition(models.Model):

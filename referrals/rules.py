@@ -13,6 +13,12 @@ from referrals.models import SUBSTANCES_IN_SCOPE, Referral, TreatmentReferral, Y
 
 ADULT_AGE = 18
 
+# REF-9: a recorded time may be up to this far ahead of the server's clock, or behind the
+# referral's receipt, before it is refused: forms give times to the minute and staff's
+# devices drift a little. One grace for every recorded time (contacts, escalations,
+# introductions, appointments, consents, onward referrals).
+CLOCK_GRACE = dt.timedelta(minutes=5)
+
 NOT_ELIGIBLE_UNDER_18 = _("Under 18 without a recorded commissioner agreement (§3.1.3).")
 NOT_ELIGIBLE_OUT_OF_AREA = _("Does not live in the area the service covers (§3.1.1).")
 NOT_ELIGIBLE_NO_SUBSTANCE = _("No substance use in scope recorded (§3.1.2).")
@@ -54,12 +60,19 @@ def assess_eligibility(
     return Eligibility(eligible=not reasons, reasons=reasons)
 
 
+def childrens_services_involved(*, source: str, open_to_childrens_services: str) -> bool:
+    """REF-5, §3.2.6, §3.15.5: referred by Children's Services (Early Help, Youth Justice and
+    Child Protection included) or known to be open to them. The one copy of this rule: it
+    sets priority and the automatic referral to the Treatment Service (§3.2.11)."""
+    return source in Referral.CHILDRENS_SERVICES_SOURCES or open_to_childrens_services == YesNoUnknown.YES
+
+
 def automatic_treatment_reasons(*, pregnant: str, open_to_childrens_services: str, source: str) -> list[str]:
     """§3.2.11: anyone pregnant or open to Children's Services goes to the Treatment Service."""
     reasons = []
     if pregnant == YesNoUnknown.YES:
         reasons.append(TreatmentReferral.Reason.PREGNANT)
-    if open_to_childrens_services == YesNoUnknown.YES or source in Referral.CHILDRENS_SERVICES_SOURCES:
+    if childrens_services_involved(source=source, open_to_childrens_services=open_to_childrens_services):
         reasons.append(TreatmentReferral.Reason.CHILDRENS_SERVICES)
     return reasons
 
@@ -68,7 +81,7 @@ def priority_for(*, is_urgent: bool, source: str, open_to_childrens_services: st
     """Urgent first, then Children's Services (§3.2.6, §3.15.5), then everyone else."""
     if is_urgent:
         return Referral.Priority.URGENT
-    if source in Referral.CHILDRENS_SERVICES_SOURCES or open_to_childrens_services == YesNoUnknown.YES:
+    if childrens_services_involved(source=source, open_to_childrens_services=open_to_childrens_services):
         return Referral.Priority.CHILDRENS_SERVICES
     return Referral.Priority.ROUTINE
 
@@ -82,12 +95,18 @@ def is_working_day(day: dt.date) -> bool:
     return day.weekday() < 5 and day not in _england_holidays(day.year)
 
 
+def first_working_moment(moment: dt.datetime) -> dt.datetime:
+    """``moment`` itself on a working day; otherwise 09:00 on the next working day. The one
+    roll-forward that both adding and counting working days use (REF-5, §4.3.6)."""
+    while not is_working_day(moment.date()):
+        moment = (moment + dt.timedelta(days=1)).replace(hour=9, minute=0, second=0, microsecond=0)
+    return moment
+
+
 def add_working_days(start: dt.datetime, days: int) -> dt.datetime:
     """The moment ``days`` working days after ``start``, skipping weekends and English bank
     holidays. A referral received on a Saturday is due as if received first thing Monday."""
-    current = start
-    while not is_working_day(current.date()):
-        current = (current + dt.timedelta(days=1)).replace(hour=9, minute=0, second=0, microsecond=0)
+    current = first_working_moment(start)
     added = 0
     while added < days:
         current += dt.timedelta(days=1)

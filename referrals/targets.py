@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from referrals.models import Referral, ResponseTarget
-from referrals.rules import add_working_days, is_working_day
+from referrals.rules import add_working_days, first_working_moment, is_working_day
 
 Measure = ResponseTarget.Measure
 Unit = ResponseTarget.Unit
@@ -121,9 +121,7 @@ def working_days_between(start: dt.datetime, end: dt.datetime) -> int:
     start, end = timezone.localtime(start), timezone.localtime(end)
     if end <= start:
         return 0
-    current = start
-    while not is_working_day(current.date()):
-        current = (current + dt.timedelta(days=1)).replace(hour=9, minute=0, second=0, microsecond=0)
+    current = first_working_moment(start)
     count = 0
     while True:
         current += dt.timedelta(days=1)

@@ -256,9 +256,9 @@ def contact_attempt_record(
     *, referral: Referral, by, attempted_at: dt.datetime, method: str, outcome: str, notes: str = ""
 ) -> ContactAttempt:
     _require_front_door(by)
-    if attempted_at > timezone.now() + dt.timedelta(minutes=5):
+    if attempted_at > timezone.now() + rules.CLOCK_GRACE:
         raise ValidationError(_("The time of a contact attempt cannot be in the future."))
-    if attempted_at < referral.received_at - dt.timedelta(minutes=5):
+    if attempted_at < referral.received_at - rules.CLOCK_GRACE:
         raise ValidationError(_("A contact attempt cannot be before the referral was received."))
     # Forms give times to the minute, so "now" can read a few seconds before a referral that
     # has only just arrived; a KPI must never come out negative (REF-9).
@@ -345,7 +345,7 @@ def triage_save_screening(*, referral: Referral, by, **fields) -> Triage:
     unknown = set(fields) - TRIAGE_SCREENING_FIELDS
     if unknown:
         raise ValueError(f"Not screening fields: {sorted(unknown)}")
-    if referral.status in (Referral.Status.ALLOCATED, Referral.Status.CLOSED):
+    if not referral.allows(Referral.Step.SCREENING):
         raise ValidationError(_("Triage is finished for this referral. Reopen it to change the screening."))
     triage = _triage_for(referral, by)
     for name, value in fields.items():
@@ -379,7 +379,7 @@ def triage_complete(
 ) -> Triage:
     """Record the triage outcome (REF-7) and move the referral on."""
     _require_front_door(by)
-    if referral.status not in (Referral.Status.RECEIVED, Referral.Status.CONTACTING, Referral.Status.IN_TRIAGE):
+    if not referral.allows(Referral.Step.OUTCOME):
         raise ValidationError(_("This referral has already been triaged."))
     triage = _triage_for(referral, by)
     errors: dict[str, list] = {}
@@ -447,7 +447,7 @@ ALLOCATE_NOT_A_WORKER = gettext_lazy("Choose a recovery worker, peer support wor
 def referral_allocate(*, referral: Referral, hub, worker, by) -> Referral:
     """Allocate to a hub and a worker (REF-7 accepted outcomes only)."""
     _require_front_door(by)
-    if referral.status != Referral.Status.TRIAGED:
+    if not referral.allows(Referral.Step.ALLOCATE):
         raise ValidationError(_("Only a referral accepted for ERS support at triage can be allocated."))
     _check_allocatable(hub=hub, worker=worker)
     referral.hub = hub
@@ -477,7 +477,7 @@ def referral_reallocate(*, referral: Referral, hub, worker, by, reason: str) -> 
     worker leaving). The status stays "allocated" and ``allocated_at`` keeps the first
     allocation's time (the KPI); the old worker and hub lose access in the same transaction."""
     _require_front_door(by)
-    if referral.status != Referral.Status.ALLOCATED:
+    if not referral.allows(Referral.Step.REALLOCATE):
         raise ValidationError(_("Only an allocated referral can be reallocated."))
     if not reason.strip():
         raise ValidationError({"reason": [REALLOCATE_REASON_REQUIRED]})
@@ -523,7 +523,7 @@ def escalation_record(
     *, referral: Referral, by, action: str, done_at: dt.datetime, done_by_name: str, notes: str = ""
 ) -> Escalation:
     _require_front_door(by)
-    if done_at > timezone.now() + dt.timedelta(minutes=5):
+    if done_at > timezone.now() + rules.CLOCK_GRACE:
         raise ValidationError({"done_at": [_("The time an action was taken cannot be in the future.")]})
     escalation = Escalation(
         referral=referral, action=action, done_at=done_at, done_by_name=done_by_name, notes=notes, recorded_by=by
@@ -543,7 +543,7 @@ def warm_introduction_record(
     *, referral: Referral, by, introduced_to: str, organisation: str, introduced_at: dt.datetime, notes: str = ""
 ) -> WarmIntroduction:
     _require_front_door(by)
-    if introduced_at > timezone.now() + dt.timedelta(minutes=5):
+    if introduced_at > timezone.now() + rules.CLOCK_GRACE:
         raise ValidationError({"introduced_at": [_("The time of an introduction cannot be in the future.")]})
     intro = WarmIntroduction(
         referral=referral,
@@ -560,7 +560,6 @@ def warm_introduction_record(
 # --- First appointment (REF-9) -----------------------------------------------------------
 
 # A first appointment follows acceptance for ERS support at triage, before or after allocation.
-FIRST_APPOINTMENT_STATUSES = (Referral.Status.TRIAGED, Referral.Status.ALLOCATED)
 FIRST_APPOINTMENT_NOT_OPEN = gettext_lazy(
     "You can only record a first appointment for a referral accepted for ERS support at triage and not closed."
 )
@@ -573,8 +572,6 @@ ATTENDED_BEFORE_OFFERED = gettext_lazy(
     "The date the person attended must be after the appointment was offered on %(offered)s"
 )
 ATTENDED_AND_DID_NOT_ATTEND = gettext_lazy("Say either when the person attended or that they did not attend")
-# Clocks a little apart (the same grace the other recorded times allow).
-_CLOCK_GRACE = dt.timedelta(minutes=5)
 
 
 def local_date_time(value: dt.datetime) -> str:
@@ -610,13 +607,13 @@ def referral_first_appointment_record(
     """
     if not first_appointment_may_record(referral=referral, by=by):
         raise PermissionDenied
-    if referral.status not in FIRST_APPOINTMENT_STATUSES:
+    if not referral.allows(Referral.Step.FIRST_APPOINTMENT):
         raise ValidationError(FIRST_APPOINTMENT_NOT_OPEN, code="not_open")
-    latest = timezone.now() + _CLOCK_GRACE
+    latest = timezone.now() + rules.CLOCK_GRACE
     errors: dict[str, list] = {}
     if offered_at > latest:
         errors["offered_at"] = [OFFERED_IN_FUTURE]
-    elif offered_at < referral.received_at - _CLOCK_GRACE:
+    elif offered_at < referral.received_at - rules.CLOCK_GRACE:
         errors["offered_at"] = [OFFERED_BEFORE_RECEIVED % {"received": local_date_time(referral.received_at)}]
     if attended_at is not None:
         if did_not_attend:

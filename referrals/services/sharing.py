@@ -23,6 +23,7 @@ from partnership.access import can_share_records, membership_of, works_for_treat
 from partnership.models import Consent, Disclosure, Organisation
 from partnership.services import disclosure_record
 from partnership.sharing import consents_for_person, current_consents, sharing_basis
+from referrals import rules
 from referrals.models import (
     OnwardReferral,
     Referral,
@@ -165,7 +166,7 @@ def treatment_referral_prefill(*, treatment_referral: TreatmentReferral) -> dict
         "pregnant": _known(triage.pregnant if triage else "", referral.pregnant),
         "open_to_childrens_services": (
             YesNoUnknown.YES
-            if referral.source in Referral.CHILDRENS_SERVICES_SOURCES
+            if rules.childrens_services_involved(source=referral.source, open_to_childrens_services="")
             else _known(triage.open_to_childrens_services if triage else "", referral.open_to_childrens_services)
         ),
     }
@@ -382,7 +383,7 @@ def onward_referral_record(
     errors: dict[str, list] = {}
     if not organisation_name:
         errors["organisation_name"] = [ONWARD_ORGANISATION_REQUIRED]
-    if sent_at > now + dt.timedelta(minutes=5):
+    if sent_at > now + rules.CLOCK_GRACE:
         errors["sent_at"] = [ONWARD_SENT_IN_FUTURE]
     person = referral.person
     if share_personal_data:

@@ -20,6 +20,7 @@ from partnership.access import can_work_front_door, sees_allocated_caseload
 from partnership.models import AccessLog
 from partnership.services import access_log_record
 from referrals.forms.appointments import DID_NOT_ATTEND, FirstAppointmentForm
+from referrals.models import Referral
 from referrals.selectors.referrals import referral_get_for
 from referrals.services import referrals as services
 
@@ -37,7 +38,7 @@ def first_appointment(request: HttpRequest, reference: str) -> HttpResponse:
     if not services.first_appointment_may_record(referral=referral, by=request.user):
         raise PermissionDenied
     detail_url = reverse("referrals:detail", args=[referral.reference])
-    is_open = referral.status in services.FIRST_APPOINTMENT_STATUSES
+    is_open = referral.allows(Referral.Step.FIRST_APPOINTMENT)
     form = None
     if is_open:
         form = FirstAppointmentForm(request.POST if request.method == "POST" else None, referral=referral)

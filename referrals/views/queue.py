@@ -270,27 +270,31 @@ class AssignForm(forms.Form):
         self.fields["assignee"].label_from_instance = staff_name
 
 
+# The referral page's next steps, each with the page that records it, in the order a
+# practitioner works. Whether each shows is the model's decision (``Referral.STEPS``).
+_STEP_PAGES = (
+    (Referral.Step.CONTACT, "referrals:contact"),
+    (Referral.Step.SCREENING, "referrals:screening"),
+    (Referral.Step.OUTCOME, "referrals:outcome"),
+    (Referral.Step.ALLOCATE, "referrals:allocate"),
+    (Referral.Step.ESCALATE, "referrals:escalation"),
+)
+
+
 def _actions(referral: Referral, triage: Triage | None) -> list[dict]:
-    """The next steps the referral's status allows (the pipeline is ``Referral.TRANSITIONS``)."""
-    status = referral.status
-    S = Referral.Status
+    """The next steps the referral's status allows (``Referral.STEPS`` and ``TRANSITIONS``)."""
     ref = referral.reference
     actions = []
-    if status in (S.RECEIVED, S.CONTACTING, S.IN_TRIAGE):
-        actions.append({"text": _("Record a contact attempt"), "href": reverse("referrals:contact", args=[ref])})
-    if status in (S.RECEIVED, S.CONTACTING, S.IN_TRIAGE, S.TRIAGED):
-        text = _("Update screening and risk") if triage else _("Record screening and risk")
-        actions.append({"text": text, "href": reverse("referrals:screening", args=[ref])})
-    if status in (S.RECEIVED, S.CONTACTING, S.IN_TRIAGE):
-        actions.append({"text": _("Record the triage outcome"), "href": reverse("referrals:outcome", args=[ref])})
-    if status == S.TRIAGED:
-        actions.append({"text": _("Allocate to a hub and worker"), "href": reverse("referrals:allocate", args=[ref])})
-    if status != S.CLOSED:
-        actions.append({"text": _("Record an escalation"), "href": reverse("referrals:escalation", args=[ref])})
+    for step, url_name in _STEP_PAGES:
+        if referral.allows(step):
+            text = Referral.Step(step).label
+            if step == Referral.Step.SCREENING and triage:
+                text = _("Update screening and risk")
+            actions.append({"text": text, "href": reverse(url_name, args=[ref])})
     actions.append({"text": _("Record a warm introduction"), "href": reverse("referrals:introduction", args=[ref])})
-    if referral.can_move_to(S.CLOSED):
+    if referral.can_move_to(Referral.Status.CLOSED):
         actions.append({"text": _("Close the referral"), "href": reverse("referrals:close", args=[ref])})
-    if referral.can_move_to(S.RECEIVED):
+    if referral.can_move_to(Referral.Status.RECEIVED):
         actions.append({"text": _("Reopen the referral"), "href": reverse("referrals:reopen", args=[ref])})
     return actions
 

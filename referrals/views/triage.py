@@ -36,11 +36,6 @@ from referrals.models import ContactMethod, Referral, TreatmentReferral, Triage,
 from referrals.selectors.referrals import referral_get_for
 from referrals.services import referrals as services
 
-# Statuses in which a triage outcome may still be recorded (services.triage_complete).
-OUTCOME_OPEN_STATUSES = (Referral.Status.RECEIVED, Referral.Status.CONTACTING, Referral.Status.IN_TRIAGE)
-# Screening is finished once the person is allocated or the referral is closed.
-SCREENING_CLOSED_STATUSES = (Referral.Status.ALLOCATED, Referral.Status.CLOSED)
-
 
 def _referral_for(request: HttpRequest, reference: str) -> Referral:
     """Front door only (403 for any other role); 404 for a referral the user may not see."""
@@ -148,7 +143,7 @@ def screening(request: HttpRequest, reference: str) -> HttpResponse:
     date_of_birth = _date_of_birth(referral)
     age = rules.age_on(date_of_birth, timezone.localdate())
     under_18 = age is not None and age < rules.ADULT_AGE
-    finished = referral.status in SCREENING_CLOSED_STATUSES
+    finished = not referral.allows(Referral.Step.SCREENING)
     form = None
     if not finished:
         form = ScreeningForm(
@@ -177,7 +172,7 @@ def screening(request: HttpRequest, reference: str) -> HttpResponse:
         # Server-rendered from what is saved, so the result matches what the outcome will check.
         "eligibility": services.triage_eligibility(referral=referral, triage=triage) if triage else None,
         "automatic_treatment": _automatic_treatment(referral),
-        "outcome_open": referral.status in OUTCOME_OPEN_STATUSES,
+        "outcome_open": referral.allows(Referral.Step.OUTCOME),
     }
     return _render(request, "referrals/triage/screening.html", referral, context)
 
@@ -190,7 +185,7 @@ def screening(request: HttpRequest, reference: str) -> HttpResponse:
 def outcome(request: HttpRequest, reference: str) -> HttpResponse:
     referral = _referral_for(request, reference)
     triage = _triage_of(referral)
-    is_open = referral.status in OUTCOME_OPEN_STATUSES
+    is_open = referral.allows(Referral.Step.OUTCOME)
     form = None
     if is_open:
         form = OutcomeForm(_data(request))
@@ -297,7 +292,7 @@ def introduction(request: HttpRequest, reference: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def allocate(request: HttpRequest, reference: str) -> HttpResponse:
     referral = _referral_for(request, reference)
-    can_allocate = referral.status == Referral.Status.TRIAGED
+    can_allocate = referral.allows(Referral.Step.ALLOCATE)
     form = None
     if can_allocate:
         form = AllocateForm(_data(request))
@@ -320,7 +315,7 @@ def allocate(request: HttpRequest, reference: str) -> HttpResponse:
         {
             "form": form,
             "can_allocate": can_allocate,
-            "outcome_open": referral.status in OUTCOME_OPEN_STATUSES,
+            "outcome_open": referral.allows(Referral.Step.OUTCOME),
         },
     )
 

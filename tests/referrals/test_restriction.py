@@ -12,8 +12,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from referrals.data_rights import services as data_rights
 from common.audit import PROCESSING_RESTRICTED
+from referrals.data_rights import services as data_rights
 from referrals.data_rights.services import (
     ALREADY_RESTRICTED,
     LIFT_REASON_REQUIRED,

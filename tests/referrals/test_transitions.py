@@ -44,3 +44,23 @@ def test_the_transition_table_names_every_status():
     assert set(Referral.TRANSITIONS) == set(Referral.Status.values)
     for targets in Referral.TRANSITIONS.values():
         assert targets <= set(Referral.Status.values)
+
+
+# What each status allows, as the front door works it (REF-6, REF-7, REF-9, §3.2.6): the
+# referral page, the triage pages and the services all ask ``Referral.allows``.
+S = Referral.Status
+EXPECTED_STEPS = {
+    Referral.Step.CONTACT: {S.RECEIVED, S.CONTACTING, S.IN_TRIAGE},
+    Referral.Step.SCREENING: {S.RECEIVED, S.CONTACTING, S.IN_TRIAGE, S.TRIAGED},
+    Referral.Step.OUTCOME: {S.RECEIVED, S.CONTACTING, S.IN_TRIAGE},
+    Referral.Step.ALLOCATE: {S.TRIAGED},
+    Referral.Step.REALLOCATE: {S.ALLOCATED},
+    Referral.Step.ESCALATE: {S.RECEIVED, S.CONTACTING, S.IN_TRIAGE, S.TRIAGED, S.ALLOCATED},
+    Referral.Step.FIRST_APPOINTMENT: {S.TRIAGED, S.ALLOCATED},
+}
+
+
+@pytest.mark.parametrize("step", list(Referral.Step))
+@pytest.mark.parametrize("status", list(Referral.Status))
+def test_each_status_allows_exactly_its_steps(step, status):
+    assert Referral(status=status).allows(step) is (status in EXPECTED_STEPS[step])
