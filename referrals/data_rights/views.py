@@ -74,8 +74,7 @@ def data_rights_home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def person_data_rights(request: HttpRequest, pk: int) -> HttpResponse:
-    person = selectors.person_for_data_rights(user=request.user, pk=pk)
-    _log_view(request, person, "Data rights page")
+    person = selectors.person_for_data_rights(user=request.user, pk=pk, purpose="Data rights page")
     return render(
         request,
         "referrals/data_rights/person.html",
@@ -89,7 +88,7 @@ def person_data_rights(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def subject_access(request: HttpRequest, pk: int) -> HttpResponse:
-    person = selectors.person_for_data_rights(user=request.user, pk=pk)
+    person = selectors.person_for_data_rights(user=request.user, pk=pk, purpose="Subject access request page")
     form = SubjectAccessRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -107,7 +106,6 @@ def subject_access(request: HttpRequest, pk: int) -> HttpResponse:
                 _("Subject access request %(ref)s recorded. The export is being prepared.") % {"ref": str(sar)},
             )
             return redirect("referrals:subject_access", pk=person.pk)
-    _log_view(request, person, "Subject access request page")
     return render(
         request,
         "referrals/data_rights/subject_access.html",
@@ -118,7 +116,7 @@ def subject_access(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def subject_access_download(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
-    person = selectors.person_for_data_rights(user=request.user, pk=pk)
+    person = selectors.person_for_data_rights(user=request.user, pk=pk, purpose="Subject access download")
     sar = selectors.subject_access_request_get(person=person, pk=request_pk)
     try:
         handle = services.subject_access_download(request=sar, by=request.user)
@@ -135,7 +133,7 @@ def subject_access_download(request: HttpRequest, pk: int, request_pk: int) -> H
 @login_required
 @require_POST
 def subject_access_retry(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
-    person = selectors.person_for_data_rights(user=request.user, pk=pk)
+    person = selectors.person_for_data_rights(user=request.user, pk=pk, purpose="Subject access retry")
     sar = selectors.subject_access_request_get(person=person, pk=request_pk)
     services.subject_access_retry(request=sar, by=request.user)
     messages.success(request, _("The export for %(ref)s is being prepared again.") % {"ref": str(sar)})
@@ -148,7 +146,7 @@ def subject_access_retry(request: HttpRequest, pk: int, request_pk: int) -> Http
 @login_required
 @require_http_methods(["GET", "POST"])
 def rectify(request: HttpRequest, pk: int) -> HttpResponse:
-    person = selectors.person_for_rectification(user=request.user, pk=pk)
+    person = selectors.person_for_rectification(user=request.user, pk=pk, purpose="Correct details page")
     form = RectifyForm(request.POST if request.method == "POST" else None, person=person)
     if request.method == "POST" and form.is_valid():
         try:
@@ -163,7 +161,6 @@ def rectify(request: HttpRequest, pk: int) -> HttpResponse:
             if can_run_subject_access(request.user):
                 return redirect("referrals:person_data_rights", pk=person.pk)
             return redirect("referrals:person", pk=person.pk)
-    _log_view(request, person, "Correct details page")
     back = "referrals:person_data_rights" if can_run_subject_access(request.user) else "referrals:person"
     return render(
         request,
@@ -178,7 +175,7 @@ def rectify(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def processing_restriction(request: HttpRequest, pk: int) -> HttpResponse:
-    person = selectors.person_for_data_rights(user=request.user, pk=pk)
+    person = selectors.person_for_data_rights(user=request.user, pk=pk, purpose="Restriction page")
     lifting = person.processing_restricted
     form = RestrictionForm(request.POST if request.method == "POST" else None, lifting=lifting)
     if request.method == "POST" and form.is_valid():
@@ -195,7 +192,6 @@ def processing_restriction(request: HttpRequest, pk: int) -> HttpResponse:
                 else _("Processing of this person's information is now restricted."),
             )
             return redirect("referrals:person_data_rights", pk=person.pk)
-    _log_view(request, person, "Restriction page")
     return render(
         request, "referrals/data_rights/restriction.html", {"person": person, "form": form, "lifting": lifting}
     )

@@ -29,6 +29,7 @@ from partnership.access import (
 )
 from partnership.grants import VIEW_PERSON, VIEW_REFERRAL
 from partnership.models import AccessLog
+from partnership.services import access_log_record
 from referrals.break_glass import BreakGlassRequired, break_glass_references
 from referrals.models import (
     ContactAttempt,
@@ -111,8 +112,15 @@ def _check_restriction(user, referral: Referral) -> None:
     raise Http404
 
 
-def referral_get_for(*, user, reference: str) -> Referral:
-    """The referral, or 404 exactly as if it did not exist when the user may not see it.
+def record_view(*, user, obj, person_id: int | None, purpose: str) -> None:
+    """SEC-2: one access-log row for a view of a person's record. The selectors below that
+    fetch a record call it, so a view that reads a record cannot forget to log it."""
+    access_log_record(user=user, action=AccessLog.Action.VIEW, obj=obj, person_id=person_id, reason=purpose)
+
+
+def referral_get_for(*, user, reference: str, purpose: str) -> Referral:
+    """The referral, or 404 exactly as if it did not exist when the user may not see it;
+    fetching it writes the access-log row, with ``purpose`` as its reason (SEC-2).
 
     A restricted referral the user has no routine access to raises ``BreakGlassRequired``
     (the break-glass page asks for the reason) until this session has broken the glass."""
@@ -125,6 +133,7 @@ def referral_get_for(*, user, reference: str) -> Referral:
     if referral is None:
         raise Http404
     _check_restriction(user, referral)
+    record_view(user=user, obj=referral, person_id=referral.person_id, purpose=purpose)
     return referral
 
 
@@ -137,7 +146,7 @@ def referral_for_break_glass(*, user, reference: str) -> Referral:
     return referral
 
 
-def referral_for_restriction(*, user, reference: str) -> Referral:
+def referral_for_restriction(*, user, reference: str, purpose: str) -> Referral:
     """The referral behind the restriction page. The safeguarding lead reaches any referral by
     its reference (the page shows no personal data); managers go through ``referral_get_for``,
     so lifting a restriction outside their hub needs the glass broken first."""
@@ -145,8 +154,9 @@ def referral_for_restriction(*, user, reference: str) -> Referral:
         referral = Referral.objects.select_related("access_restricted_by").filter(reference=reference).first()
         if referral is None:
             raise Http404
+        record_view(user=user, obj=referral, person_id=referral.person_id, purpose=purpose)
         return referral
-    return referral_get_for(user=user, reference=reference)
+    return referral_get_for(user=user, reference=reference, purpose=purpose)
 
 
 def referral_break_glass_openings(*, referral: Referral) -> list[AccessLog]:
@@ -176,7 +186,7 @@ def people_visible_to(*, user) -> QuerySet[Person]:
     return Person.objects.none()
 
 
-def person_get_for(*, user, pk: int) -> Person:
+def person_get_for(*, user, pk: int, purpose: str) -> Person:
     """The person, or 404 exactly as if they did not exist when the user may not see them.
 
     A person is as restricted as their referrals: at the front door, someone with a restricted
@@ -199,6 +209,7 @@ def person_get_for(*, user, pk: int) -> Person:
         raise Http404
     if check_restriction and person.blocked_by_restriction:
         raise BreakGlassRequired(person.blocked_by_restriction)
+    record_view(user=user, obj=person, person_id=person.pk, purpose=purpose)
     return person
 
 
@@ -259,10 +270,10 @@ def front_door_staff() -> QuerySet:
     )
 
 
-def referral_detail_for(*, user, reference: str) -> tuple[Referral, Triage | None]:
+def referral_detail_for(*, user, reference: str, purpose: str = "") -> tuple[Referral, Triage | None]:
     """The referral with everything its page shows, in a fixed number of queries, and its
     triage (None before screening starts)."""
-    referral = referral_get_for(user=user, reference=reference)
+    referral = referral_get_for(user=user, reference=reference, purpose=purpose)
     prefetch_related_objects(
         [referral],
         Prefetch("contact_attempts", queryset=ContactAttempt.objects.select_related("by")),

@@ -14,6 +14,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from partnership.access import membership_of, works_for_treatment_service
 from referrals.models import OnwardReferral, Person, Referral, TreatmentReferral
+from referrals.selectors.referrals import record_view
 
 SHARED_RECORD_PERMISSION = "referrals.view_shared_record"
 
@@ -27,11 +28,13 @@ def shared_people_for(*, user) -> QuerySet[Person]:
     )
 
 
-def shared_person_get_for(*, user, pk: int) -> Person:
-    """The person, or 404 exactly as if they did not exist when not shared with the user."""
+def shared_person_get_for(*, user, pk: int, purpose: str) -> Person:
+    """The person, or 404 exactly as if they did not exist when not shared with the user;
+    fetching them writes the access-log row (SEC-2)."""
     person = shared_people_for(user=user).filter(pk=pk).first()
     if person is None:
         raise Http404
+    record_view(user=user, obj=person, person_id=person.pk, purpose=purpose)
     return person
 
 

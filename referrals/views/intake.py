@@ -185,7 +185,8 @@ class ShownMatch:
 def referral_match(request, reference):
     """REF-4: is the person on this referral someone we already know?"""
     _require_front_door(request.user)
-    referral = selectors.referral_get_for(user=request.user, reference=reference)
+    reason = f"Duplicate check for {reference}"
+    referral = selectors.referral_get_for(user=request.user, reference=reference, purpose=reason)
     form = MatchDecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -194,7 +195,7 @@ def referral_match(request, reference):
                 notice = _("Referral %(reference)s is now linked to a new person record.")
             else:
                 try:
-                    person = selectors.person_get_for(user=request.user, pk=form.cleaned_data["person"])
+                    person = selectors.person_get_for(user=request.user, pk=form.cleaned_data["person"], purpose=reason)
                 except Http404:
                     raise ValidationError({"person": [PERSON_NOT_FOUND]}) from None
                 services.referral_link_person(referral=referral, person=person, by=request.user)
@@ -205,12 +206,8 @@ def referral_match(request, reference):
             messages.success(request, notice % {"reference": referral.reference})
             return redirect("referrals:detail", reference=referral.reference)
         # A failed save may have changed the referral in memory: show it as stored.
-        referral = selectors.referral_get_for(user=request.user, reference=reference)
+        referral = selectors.referral_get_for(user=request.user, reference=reference, purpose=reason)
 
-    reason = f"Duplicate check for {referral.reference}"
-    access_log_record(
-        user=request.user, action=AccessLog.Action.VIEW, obj=referral, person_id=referral.person_id, reason=reason
-    )
     shown: list[ShownMatch] = []
     linked_summary = None
     if referral.person_id is not None:
@@ -276,14 +273,11 @@ def _triage_outcome_label(referral: Referral) -> str:
 @require_GET
 def person_detail(request, pk):
     """Who someone is and every referral they have had, newest first."""
-    person = selectors.person_get_for(user=request.user, pk=pk)
+    person = selectors.person_get_for(user=request.user, pk=pk, purpose="Person page")
     referrals = [
         PersonReferralRow(referral=referral, outcome=_triage_outcome_label(referral))
         for referral in selectors.person_referrals_for(user=request.user, person=person)
     ]
-    access_log_record(
-        user=request.user, action=AccessLog.Action.VIEW, obj=person, person_id=person.pk, reason="Person page"
-    )
     return render(
         request,
         "referrals/intake/person.html",

@@ -34,8 +34,7 @@ from partnership.access import (
     sees_hub_caseload,
     sees_safeguarding_detail,
 )
-from partnership.models import AccessLog, staff_display_name
-from partnership.services import access_log_record
+from partnership.models import staff_display_name
 from referrals.filters import QueueFilter, selected_filters
 from referrals.models import ContactMethod, Person, Referral, Substance, TreatmentReferral, Triage
 from referrals.selectors import referrals as selectors
@@ -307,7 +306,6 @@ def _referral_header(referral: Referral) -> dict:
 
 
 def _render_detail(request, referral: Referral, triage: Triage | None, *, form: AssignForm | None = None):
-    access_log_record(user=request.user, action=AccessLog.Action.VIEW, obj=referral, person_id=referral.person_id)
     front_door = can_work_front_door(request.user)
     can_restrict = can_restrict_referrals(request.user)
     restriction_href = reverse("referrals:access_restriction", args=[referral.reference]) if can_restrict else None
@@ -366,7 +364,7 @@ def detail(request, reference: str):
 def assign(request, reference: str):
     """Assign the referral to the SPOC practitioner handling it: "Assign to me", or a colleague."""
     _require_front_door(request.user)
-    referral = selectors.referral_get_for(user=request.user, reference=reference)
+    referral = selectors.referral_get_for(user=request.user, reference=reference, purpose="Assign")
     form = AssignForm(request.POST)
     if form.is_valid():
         assignee = form.cleaned_data["assignee"]
@@ -553,10 +551,7 @@ def history_entries(records: list) -> list[HistoryEntry]:
 @login_required
 @require_GET
 def history(request, reference: str):
-    referral = selectors.referral_get_for(user=request.user, reference=reference)
-    access_log_record(
-        user=request.user, action=AccessLog.Action.VIEW, obj=referral, person_id=referral.person_id, reason="History"
-    )
+    referral = selectors.referral_get_for(user=request.user, reference=reference, purpose="History")
     records = selectors.referral_history_records(
         referral=referral, safeguarding_detail=sees_safeguarding_detail(request.user)
     )

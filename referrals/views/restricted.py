@@ -17,8 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from partnership.access import can_break_glass, can_restrict_referrals, sees_referral_pages
-from partnership.models import AccessLog
-from partnership.services import access_log_record
 from referrals.break_glass import break_glass_references, open_in_session
 from referrals.forms.access import break_glass_form, restrict_form, unrestrict_form
 from referrals.models import Referral
@@ -75,7 +73,7 @@ def restriction(request, reference: str):
     """Restrict a referral, or lift its restriction: managers and the safeguarding lead."""
     if not can_restrict_referrals(request.user):
         raise PermissionDenied
-    referral = selectors.referral_for_restriction(user=request.user, reference=reference)
+    referral = selectors.referral_for_restriction(user=request.user, reference=reference, purpose="Restriction page")
     restricted = referral.access_restricted
     form = (unrestrict_form if restricted else restrict_form)(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -92,13 +90,6 @@ def restriction(request, reference: str):
             if sees_referral_pages(request.user):
                 return redirect("referrals:detail", reference=referral.reference)
             return redirect("referrals:access_restriction", reference=referral.reference)
-    access_log_record(
-        user=request.user,
-        action=AccessLog.Action.VIEW,
-        obj=referral,
-        person_id=referral.person_id,
-        reason="Restriction page",
-    )
     detail_href = reverse("referrals:detail", args=[referral.reference]) if sees_referral_pages(request.user) else None
     return render(
         request,

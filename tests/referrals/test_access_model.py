@@ -398,7 +398,7 @@ def test_break_glass_never_sends_anyone_to_another_site(client, restricted, spoc
 def test_without_the_middleware_a_restricted_referral_is_refused(restricted, spoc_practitioner):
     """The rule fails closed: the selector's exception is a PermissionDenied."""
     with pytest.raises(BreakGlassRequired) as excinfo:
-        selectors.referral_get_for(user=spoc_practitioner, reference=restricted.reference)
+        selectors.referral_get_for(user=spoc_practitioner, reference=restricted.reference, purpose="")
     assert isinstance(excinfo.value, PermissionDenied)
 
 
