@@ -15,6 +15,10 @@ EMAIL_INVALID = _("Enter an email address in the correct format, like name@examp
 EMAIL_TOO_LONG = _("Email address must be 254 characters or fewer")
 ADDRESS_TOO_LONG = _("Address must be 500 characters or fewer")
 
+# Yes/no radios whose answer is a boolean in the service's terms.
+YES, NO = "yes", "no"
+YES_NO = [(YES, _("Yes")), (NO, _("No"))]
+
 EMAIL_MAX_LENGTH = 254
 ADDRESS_MAX_LENGTH = 500
 
@@ -124,6 +128,19 @@ def clean_person_name(value: str) -> str:
     if value and not any(c.isalpha() for c in value):
         raise ValidationError(NAME_NEEDS_A_LETTER, code="name_letter")
     return value
+
+
+class PersonNameField(TextField):
+    """A name as the person writes it (see ``clean_person_name``); no autocomplete, as staff
+    type other people's names, and no spellcheck, which would "correct" them."""
+
+    def __init__(self, *, max_length: int, too_long, required_message=None, required=True, **kwargs):
+        messages = {"max_length": too_long, **({"required": required_message} if required_message else {})}
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+        super().__init__(max_length=max_length, required=required, error_messages=messages, **kwargs)
+
+    def clean(self, value):
+        return clean_person_name(super().clean(value))
 
 
 def required_text(value: str, message) -> str:

@@ -194,3 +194,7 @@ class NHSNumberField(_NormalisedField):
     message = NHS_NUMBER_LENGTH
     cleaner = staticmethod(clean_nhs_number)
     default_attrs = {"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", _("A 10 digit number, like 485 777 3456"))
+        super().__init__(**kwargs)

@@ -130,7 +130,7 @@ class RectifyForm(GovUKFormMixin, forms.Form):
         help_text=_("For example, 27 3 1985. Leave blank if it is not known."),
         required=False,
     )
-    nhs_number = NHSNumberField(label=_("NHS number (optional)"), help_text=_("A 10 digit number, like 485 777 3456"))
+    nhs_number = NHSNumberField(label=_("NHS number (optional)"))
     address = address_field()
     postcode = UKPostcodeField(label=_("Postcode (optional)"))
     phone = UKPhoneField(label=_("Phone number (optional)"))

@@ -10,17 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fixed, Fluid, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Fixed, Fluid, Size
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import fields as govuk
 from common.forms.dates import YEAR_FOUR_DIGITS, DateOfBirthField, GovUKDateField, GovUKTimeField
 from common.forms.errors import GovUKFormMixin
-from common.forms.fields import EmailAddressField, address_field, clean_person_name, heading, paragraph, radios, text
 from common.forms.identifiers import NHSNumberField, UKPhoneField, UKPostcodeField
 from referrals.models import ContactMethod, Referral, Substance, YesNoUnknown
 
@@ -86,8 +85,6 @@ OLDEST_RECEIVED = dt.timedelta(days=365)
 # Clocks on two machines disagree a little; a referral is not "in the future" by seconds.
 CLOCK_SLACK = dt.timedelta(minutes=5)
 
-YES, NO = "yes", "no"
-YES_NO = [(YES, _("Yes")), (NO, _("No"))]
 # REF-1: staff record every channel except "online" (that is the public form's).
 STAFF_CHANNELS = [(value, label) for value, label in Referral.Channel.choices if value != Referral.Channel.ONLINE]
 # Referrers who are not the person themselves: we need a way to reach them.
@@ -101,8 +98,10 @@ class StaffReferralForm(GovUKFormMixin, forms.Form):
     """REF-1, REF-2: a referral recorded by SPOC staff."""
 
     # About the referral
-    channel = radios(STAFF_CHANNELS, _("How was the referral received?"), CHANNEL_REQUIRED)
-    referrer_type = radios(Referral.ReferrerType.choices, _("Who is making the referral?"), REFERRER_TYPE_REQUIRED)
+    channel = govuk.radios(STAFF_CHANNELS, _("How was the referral received?"), CHANNEL_REQUIRED)
+    referrer_type = govuk.radios(
+        Referral.ReferrerType.choices, _("Who is making the referral?"), REFERRER_TYPE_REQUIRED
+    )
     source = forms.ChoiceField(
         label=_("Where did the referral come from?"),
         choices=[("", _("Choose a source"))] + list(Referral.Source.choices),
@@ -110,57 +109,49 @@ class StaffReferralForm(GovUKFormMixin, forms.Form):
     )
 
     # The person
-    subject_given_name = text(
-        _("First name"),
+    subject_given_name = govuk.PersonNameField(
+        label=_("First name"),
         max_length=_max("subject_given_name"),
         too_long=GIVEN_NAME_TOO_LONG,
-        required=True,
         required_message=GIVEN_NAME_REQUIRED,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    subject_family_name = text(
-        _("Last name"),
+    subject_family_name = govuk.PersonNameField(
+        label=_("Last name"),
         max_length=_max("subject_family_name"),
         too_long=FAMILY_NAME_TOO_LONG,
-        required=True,
         required_message=FAMILY_NAME_REQUIRED,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     subject_date_of_birth = DateOfBirthField(
-        label=_("Date of birth"),
-        help_text=_("For example, 27 3 1985. Leave blank if it is not known."),
-        required=False,
+        label=_("Date of birth"), help_text=_("For example, 27 3 1985. Leave blank if it is not known."), required=False
     )
-    subject_nhs_number = NHSNumberField(
-        label=_("NHS number (optional)"), help_text=_("A 10 digit number, like 485 777 3456")
-    )
-    subject_address = address_field()
+    subject_nhs_number = NHSNumberField(label=_("NHS number (optional)"))
+    subject_address = govuk.address_field()
     subject_postcode = UKPostcodeField(label=_("Postcode (optional)"))
     subject_phone = UKPhoneField(label=_("Phone number (optional)"))
-    subject_email = EmailAddressField(label=_("Email address (optional)"))
+    subject_email = govuk.EmailAddressField(label=_("Email address (optional)"))
 
     # The referrer
-    referrer_name = text(_("Referrer’s name"), max_length=_max("referrer_name"), too_long=REFERRER_NAME_TOO_LONG)
-    referrer_relationship = text(
+    referrer_name = govuk.text(_("Referrer’s name"), max_length=_max("referrer_name"), too_long=REFERRER_NAME_TOO_LONG)
+    referrer_relationship = govuk.text(
         _("Relationship to the person"),
         max_length=_max("referrer_relationship"),
         too_long=REFERRER_RELATIONSHIP_TOO_LONG,
         help_text=_("Needed for a family member, friend or carer. For example, mother or neighbour."),
     )
-    referrer_organisation = text(
+    referrer_organisation = govuk.text(
         _("Organisation"),
         max_length=_max("referrer_organisation"),
         too_long=REFERRER_ORGANISATION_TOO_LONG,
         help_text=_("Needed for a professional or another agency."),
     )
-    referrer_role = text(
+    referrer_role = govuk.text(
         _("Job title"),
         max_length=_max("referrer_role"),
         too_long=REFERRER_ROLE_TOO_LONG,
         help_text=_("Needed for a professional or another agency."),
     )
     referrer_phone = UKPhoneField(label=_("Referrer’s phone number"))
-    referrer_email = EmailAddressField(label=_("Referrer’s email address"))
+    referrer_email = govuk.EmailAddressField(label=_("Referrer’s email address"))
 
     # Substances and support
     substances = forms.MultipleChoiceField(
@@ -171,7 +162,7 @@ class StaffReferralForm(GovUKFormMixin, forms.Form):
         required=False,
         error_messages={"invalid_choice": SUBSTANCE_INVALID, "invalid_list": SUBSTANCE_INVALID},
     )
-    reason = text(
+    reason = govuk.text(
         _("What help is wanted?"),
         max_length=REASON_MAX_LENGTH,
         too_long=REASON_TOO_LONG,
@@ -180,20 +171,17 @@ class StaffReferralForm(GovUKFormMixin, forms.Form):
     )
 
     # Risk and priority
-    is_urgent = radios(
-        YES_NO,
+    is_urgent = govuk.radios(
+        govuk.YES_NO,
         _("Is this referral urgent?"),
         URGENT_REQUIRED,
         help_text=_("Urgent means an immediate risk to life or safety. Follow the escalation protocol straight away."),
-        initial=NO,
+        initial=govuk.NO,
     )
-    pregnant = radios(
-        YesNoUnknown.choices,
-        _("Is the person pregnant?"),
-        PREGNANT_REQUIRED,
-        initial=YesNoUnknown.UNKNOWN,
+    pregnant = govuk.radios(
+        YesNoUnknown.choices, _("Is the person pregnant?"), PREGNANT_REQUIRED, initial=YesNoUnknown.UNKNOWN
     )
-    open_to_childrens_services = radios(
+    open_to_childrens_services = govuk.radios(
         YesNoUnknown.choices,
         _("Is the person open to Children’s Services?"),
         CHILDRENS_SERVICES_REQUIRED,
@@ -202,7 +190,9 @@ class StaffReferralForm(GovUKFormMixin, forms.Form):
     )
 
     # Contacting the person
-    consent_to_contact = radios(YES_NO, _("Does the person agree to be contacted by the service?"), CONSENT_REQUIRED)
+    consent_to_contact = govuk.radios(
+        govuk.YES_NO, _("Does the person agree to be contacted by the service?"), CONSENT_REQUIRED
+    )
     contact_methods = forms.MultipleChoiceField(
         label=_("How can we contact them?"),
         help_text=_("Select all that the person agrees to."),
@@ -211,13 +201,13 @@ class StaffReferralForm(GovUKFormMixin, forms.Form):
         required=False,
         error_messages={"invalid_choice": CONTACT_METHOD_INVALID, "invalid_list": CONTACT_METHOD_INVALID},
     )
-    safe_contact_times = text(
+    safe_contact_times = govuk.text(
         _("Safe times to contact (optional)"),
         max_length=_max("safe_contact_times"),
         too_long=SAFE_TIMES_TOO_LONG,
         help_text=_("For example, weekday mornings, not after 5pm."),
     )
-    safe_to_leave_message = radios(
+    safe_to_leave_message = govuk.radios(
         YesNoUnknown.choices,
         _("Is it safe to leave a message?"),
         SAFE_TO_LEAVE_MESSAGE_REQUIRED,
@@ -237,10 +227,7 @@ class StaffReferralForm(GovUKFormMixin, forms.Form):
         year_digits_message=YEAR_FOUR_DIGITS,
     )
     received_time = GovUKTimeField(
-        label=_("Time received"),
-        required_message=RECEIVED_TIME_REQUIRED,
-        invalid_message=RECEIVED_TIME_INVALID,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        label=_("Time received"), required_message=RECEIVED_TIME_REQUIRED, invalid_message=RECEIVED_TIME_INVALID
     )
 
     # A one-time token: submitting the same form twice finds the referral it already made.
@@ -253,15 +240,12 @@ class StaffReferralForm(GovUKFormMixin, forms.Form):
             self.initial.setdefault("received_date", now.date())
             self.initial.setdefault("received_time", now.strftime("%H:%M"))
             self.initial.setdefault("submission_token", str(uuid.uuid4()))
-        self.helper = FormHelper()
-        self.helper.form_method = "post"
-        self.helper.attrs = {"novalidate": ""}
-        self.helper.layout = Layout(
-            heading(_("About the referral")),
+        self.helper = govuk.helper(
+            govuk.heading(_("About the referral")),
             Field.radios("channel", legend_size=Size.SMALL, small=True),
             Field.radios("referrer_type", legend_size=Size.SMALL, small=True),
             Field.select("source"),
-            heading(_("The person being referred")),
+            govuk.heading(_("The person being referred")),
             Field.text("subject_given_name", field_width=Fluid.ONE_HALF),
             Field.text("subject_family_name", field_width=Fluid.ONE_HALF),
             Field("subject_date_of_birth", context={"legend_size": Size.for_legend(Size.SMALL)}),
@@ -270,8 +254,8 @@ class StaffReferralForm(GovUKFormMixin, forms.Form):
             Field.text("subject_postcode", field_width=Fixed.TEN),
             Field.text("subject_phone", field_width=Fixed.TWENTY),
             Field.text("subject_email", field_width=Fluid.TWO_THIRDS),
-            heading(_("Who is referring")),
-            paragraph(
+            govuk.heading(_("Who is referring")),
+            govuk.paragraph(
                 _(
                     "Leave this section blank for a self-referral. For anyone else, give their name "
                     "and a phone number or email address so we can reach them."
@@ -283,32 +267,26 @@ class StaffReferralForm(GovUKFormMixin, forms.Form):
             Field.text("referrer_role", field_width=Fluid.ONE_HALF),
             Field.text("referrer_phone", field_width=Fixed.TWENTY),
             Field.text("referrer_email", field_width=Fluid.TWO_THIRDS),
-            heading(_("Substances and support")),
+            govuk.heading(_("Substances and support")),
             Field.checkboxes("substances", legend_size=Size.SMALL, small=True),
             Field.textarea("reason", rows=5, max_characters=REASON_MAX_LENGTH),
-            heading(_("Risk and priority")),
+            govuk.heading(_("Risk and priority")),
             Field.radios("is_urgent", legend_size=Size.SMALL, small=True, inline=True),
             Field.radios("pregnant", legend_size=Size.SMALL, small=True, inline=True),
             Field.radios("open_to_childrens_services", legend_size=Size.SMALL, small=True, inline=True),
-            heading(_("Contacting the person")),
+            govuk.heading(_("Contacting the person")),
             Field.radios("consent_to_contact", legend_size=Size.SMALL, small=True, inline=True),
             Field.checkboxes("contact_methods", legend_size=Size.SMALL, small=True),
             Field.text("safe_contact_times", field_width=Fluid.TWO_THIRDS),
             Field.radios("safe_to_leave_message", legend_size=Size.SMALL, small=True, inline=True),
-            heading(_("When the referral was received")),
+            govuk.heading(_("When the referral was received")),
             Field("received_date", context={"legend_size": Size.for_legend(Size.SMALL)}),
             Field.text("received_time", field_width=Fixed.FIVE),
             Field("submission_token"),
-            Submit("save", _("Save referral")),
+            submit=_("Save referral"),
         )
 
     # --- Single fields -------------------------------------------------------------------
-
-    def clean_subject_given_name(self):
-        return clean_person_name(self.cleaned_data["subject_given_name"])
-
-    def clean_subject_family_name(self):
-        return clean_person_name(self.cleaned_data["subject_family_name"])
 
     def clean_referrer_name(self):
         return " ".join(self.cleaned_data["referrer_name"].split())
@@ -354,7 +332,7 @@ class StaffReferralForm(GovUKFormMixin, forms.Form):
         if referrer_type == Referral.ReferrerType.FAMILY and self._blank("referrer_relationship"):
             self.add_error("referrer_relationship", REFERRER_RELATIONSHIP_REQUIRED)
 
-        if data.get("consent_to_contact") == YES:
+        if data.get("consent_to_contact") == govuk.YES:
             methods = data.get("contact_methods") or []
             if not methods and "contact_methods" not in self.errors:
                 self.add_error("contact_methods", CONTACT_METHOD_REQUIRED)
@@ -380,7 +358,7 @@ class StaffReferralForm(GovUKFormMixin, forms.Form):
         """The cleaned form as ``referral_create(data=...)`` takes it."""
         data = self.cleaned_data
         referrer_type = data["referrer_type"]
-        consent = data["consent_to_contact"] == YES
+        consent = data["consent_to_contact"] == govuk.YES
         referrer = {
             name: data[name]
             for name in (
@@ -409,7 +387,7 @@ class StaffReferralForm(GovUKFormMixin, forms.Form):
             **referrer,
             "substances": list(data["substances"]),
             "reason": data["reason"].strip(),
-            "is_urgent": data["is_urgent"] == YES,
+            "is_urgent": data["is_urgent"] == govuk.YES,
             "pregnant": data["pregnant"],
             "open_to_childrens_services": data["open_to_childrens_services"],
             "consent_to_contact": consent,

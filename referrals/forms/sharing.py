@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.forms.dates import GovUKDateField
 from common.forms.errors import GovUKFormMixin
-from common.forms.fields import helper, notes, radios, text
+from common.forms.fields import YES, YES_NO, helper, notes, radios, text
 from partnership.models import Consent, Organisation
 from referrals.forms.triage import TriageConditionalQuestion
 from referrals.models import OnwardReferral, WarmIntroduction
@@ -55,9 +55,6 @@ NO_BASIS_RECORDED = _(
     "No consent or other lawful basis for sharing with another agency is recorded. Record it under "
     "“Consent and sharing” first, or choose “No”."
 )
-
-YES, NO = "yes", "no"
-YES_NO = [(YES, _("Yes")), (NO, _("No"))]
 
 
 def _plain_choices(choices) -> list[tuple[str, str]]:
