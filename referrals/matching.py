@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from rapidfuzz import fuzz
 
+from common.forms.identifiers import normalise_nhs_number, normalise_postcode
 from referrals.models import Person
 
 # Letters that do not decompose into a base letter plus an accent under NFKD, mapped to the
@@ -42,19 +43,6 @@ def normalise_name(name: str) -> str:
     decomposed = unicodedata.normalize("NFKD", folded)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(re.sub(r"[\W_]+", " ", stripped).split())
-
-
-def normalise_postcode(postcode: str) -> str:
-    """Upper-case with one space before the inward code: "ca11aa" -> "CA1 1AA"."""
-    compact = re.sub(r"\s+", "", postcode or "").upper()
-    if len(compact) > 3:
-        return f"{compact[:-3]} {compact[-3:]}"
-    return compact
-
-
-def normalise_nhs_number(nhs_number: str) -> str:
-    """Digits only: "943 476 5919" and "943-476-5919" -> "9434765919"."""
-    return re.sub(r"\D", "", nhs_number or "")
 
 
 # Reasons shown to the practitioner next to each likely match.

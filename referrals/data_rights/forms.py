@@ -1,49 +1,33 @@
 """Forms for the data rights pages (PAR-6). Messages are constants so tests can assert them;
-person fields reuse the intake form's validators, so a correction is checked exactly as the
-original details were."""
+person fields are the shared toolkit's (common.forms), so a correction is checked exactly as
+the original details were on the public and staff referral forms."""
 
 from __future__ import annotations
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fixed, Fluid, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Fixed, Fluid, Size
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from common.forms.dates import DateOfBirthField
+from common.forms.errors import GovUKFormMixin
+from common.forms.fields import (
+    EmailAddressField,
+    TextField,
+    address_field,
+    clean_person_name,
+    helper,
+    required_text,
+)
+from common.forms.identifiers import NHSNumberField, UKPhoneField, UKPostcodeField
 from referrals.data_rights.services import (
     LIFT_REASON_REQUIRED,
     REQUEST_REASON_REQUIRED,
     REQUEST_REFERENCE_REQUIRED,
     RESTRICTION_REASON_REQUIRED,
 )
-from referrals.forms.intake import (
-    ADDRESS_MAX_LENGTH,
-    ADDRESS_TOO_LONG,
-    DATE_OF_BIRTH_DAY,
-    DATE_OF_BIRTH_IN_FUTURE,
-    DATE_OF_BIRTH_MONTH,
-    DATE_OF_BIRTH_REAL,
-    DATE_OF_BIRTH_TOO_EARLY,
-    DATE_OF_BIRTH_YEAR,
-    EARLIEST_BIRTH_YEAR,
-    EMAIL_INVALID,
-    EMAIL_MAX_LENGTH,
-    EMAIL_TOO_LONG,
-    FAMILY_NAME_REQUIRED,
-    GIVEN_NAME_REQUIRED,
-    NHS_NUMBER_LENGTH,
-    PHONE_INVALID,
-    POSTCODE_INVALID,
-    GovUKDateField,
-    TextField,
-    clean_nhs_number,
-    clean_person_name,
-    clean_uk_phone,
-    clean_uk_postcode,
-    error_summary_items,
-)
+from referrals.forms.intake import FAMILY_NAME_REQUIRED, GIVEN_NAME_REQUIRED
 from referrals.models import Person, SubjectAccessRequest
 
 
@@ -73,28 +57,7 @@ SEARCH_REQUIRED = _("Enter a name, NHS number or referral reference")
 SEARCH_TOO_LONG = _("Search must be 100 characters or fewer")
 
 
-def _helper(*fields, submit) -> FormHelper:
-    helper = FormHelper()
-    helper.form_method = "post"
-    helper.attrs = {"novalidate": ""}
-    helper.layout = Layout(*fields, Submit("save", submit))
-    return helper
-
-
-class _Summary:
-    @property
-    def error_summary(self) -> list[tuple[str, str]]:
-        return error_summary_items(self)
-
-
-def _required_text(value: str, message) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError(message, code="required")
-    return value
-
-
-class SubjectAccessRequestForm(_Summary, forms.Form):
+class SubjectAccessRequestForm(GovUKFormMixin, forms.Form):
     request_reference = TextField(
         label=_("Request reference"),
         help_text=_("The reference of the request in your case or correspondence system, for example DPO-2026-014"),
@@ -112,17 +75,17 @@ class SubjectAccessRequestForm(_Summary, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = helper(
             Field.text("request_reference", field_width=Fluid.ONE_HALF),
             Field.textarea("reason", rows=4, max_characters=_max(SubjectAccessRequest, "reason")),
             submit=_("Prepare the export"),
         )
 
     def clean_request_reference(self):
-        return _required_text(self.cleaned_data["request_reference"], REQUEST_REFERENCE_REQUIRED)
+        return required_text(self.cleaned_data["request_reference"], REQUEST_REFERENCE_REQUIRED)
 
     def clean_reason(self):
-        return _required_text(self.cleaned_data["reason"], REQUEST_REASON_REQUIRED)
+        return required_text(self.cleaned_data["reason"], REQUEST_REASON_REQUIRED)
 
 
 # The person's details a correction may change, in the order the form shows them.
@@ -139,7 +102,7 @@ RECTIFIABLE_FIELDS = (
 )
 
 
-class RectifyForm(_Summary, forms.Form):
+class RectifyForm(GovUKFormMixin, forms.Form):
     """PAR-6: correct a person's details. Everything typed is kept on error; the reason goes
     into the history with the old values."""
 
@@ -162,52 +125,16 @@ class RectifyForm(_Summary, forms.Form):
         error_messages={"max_length": PREFERRED_NAME_TOO_LONG},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    date_of_birth = GovUKDateField(
+    date_of_birth = DateOfBirthField(
         label=_("Date of birth"),
         help_text=_("For example, 27 3 1985. Leave blank if it is not known."),
         required=False,
-        required_message=DATE_OF_BIRTH_REAL,
-        real_message=DATE_OF_BIRTH_REAL,
-        day_message=DATE_OF_BIRTH_DAY,
-        month_message=DATE_OF_BIRTH_MONTH,
-        year_message=DATE_OF_BIRTH_YEAR,
     )
-    nhs_number = TextField(
-        label=_("NHS number (optional)"),
-        required=False,
-        max_length=20,
-        help_text=_("A 10 digit number, like 485 777 3456"),
-        error_messages={"max_length": NHS_NUMBER_LENGTH},
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}),
-    )
-    address = TextField(
-        label=_("Address (optional)"),
-        required=False,
-        max_length=ADDRESS_MAX_LENGTH,
-        error_messages={"max_length": ADDRESS_TOO_LONG},
-        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off"}),
-    )
-    postcode = TextField(
-        label=_("Postcode (optional)"),
-        required=False,
-        max_length=10,
-        error_messages={"max_length": POSTCODE_INVALID},
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
-    phone = TextField(
-        label=_("Phone number (optional)"),
-        required=False,
-        max_length=30,
-        error_messages={"max_length": PHONE_INVALID},
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
-    )
-    email = forms.EmailField(
-        label=_("Email address (optional)"),
-        required=False,
-        max_length=EMAIL_MAX_LENGTH,
-        error_messages={"invalid": EMAIL_INVALID, "max_length": EMAIL_TOO_LONG},
-        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
+    nhs_number = NHSNumberField(label=_("NHS number (optional)"))
+    address = address_field()
+    postcode = UKPostcodeField(label=_("Postcode (optional)"))
+    phone = UKPhoneField(label=_("Phone number (optional)"))
+    email = EmailAddressField(label=_("Email address (optional)"))
     reason = TextField(
         label=_("Reason for the correction"),
         help_text=_("For example, “Person phoned to say their date of birth was wrong”. Kept in the history."),
@@ -222,7 +149,7 @@ class RectifyForm(_Summary, forms.Form):
         if person.date_of_birth is None:
             kwargs["initial"]["date_of_birth"] = None
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = helper(
             Field.text("given_name", field_width=Fluid.ONE_HALF),
             Field.text("family_name", field_width=Fluid.ONE_HALF),
             Field.text("preferred_name", field_width=Fluid.ONE_HALF),
@@ -237,38 +164,19 @@ class RectifyForm(_Summary, forms.Form):
         )
 
     def clean_given_name(self):
-        return _required_text(clean_person_name(self.cleaned_data["given_name"]), GIVEN_NAME_REQUIRED)
+        return required_text(clean_person_name(self.cleaned_data["given_name"]), GIVEN_NAME_REQUIRED)
 
     def clean_family_name(self):
-        return _required_text(clean_person_name(self.cleaned_data["family_name"]), FAMILY_NAME_REQUIRED)
+        return required_text(clean_person_name(self.cleaned_data["family_name"]), FAMILY_NAME_REQUIRED)
 
     def clean_preferred_name(self):
         return clean_person_name(self.cleaned_data["preferred_name"])
 
-    def clean_date_of_birth(self):
-        born = self.cleaned_data.get("date_of_birth")
-        if born is None:
-            return None
-        if born > timezone.localdate():
-            raise ValidationError(DATE_OF_BIRTH_IN_FUTURE, code="future")
-        if born.year < EARLIEST_BIRTH_YEAR:
-            raise ValidationError(DATE_OF_BIRTH_TOO_EARLY, code="too_early")
-        return born
-
-    def clean_nhs_number(self):
-        return clean_nhs_number(self.cleaned_data["nhs_number"])
-
     def clean_address(self):
         return self.cleaned_data["address"].strip()
 
-    def clean_postcode(self):
-        return clean_uk_postcode(self.cleaned_data["postcode"])
-
-    def clean_phone(self):
-        return clean_uk_phone(self.cleaned_data["phone"])
-
     def clean_reason(self):
-        return _required_text(self.cleaned_data["reason"], RECTIFY_REASON_REQUIRED)
+        return required_text(self.cleaned_data["reason"], RECTIFY_REASON_REQUIRED)
 
     def changes(self) -> dict:
         """Only the fields that differ from what is stored."""
@@ -288,7 +196,7 @@ class RectifyForm(_Summary, forms.Form):
         return data
 
 
-class RestrictionForm(_Summary, forms.Form):
+class RestrictionForm(GovUKFormMixin, forms.Form):
     reason = TextField(
         max_length=RESTRICTION_REASON_MAX,
         error_messages={"max_length": RESTRICTION_REASON_TOO_LONG},
@@ -308,16 +216,16 @@ class RestrictionForm(_Summary, forms.Form):
             field.help_text = _(
                 "For example, “The person disputes the accuracy of their record” or “Objection under consideration”"
             )
-        self.helper = _helper(
+        self.helper = helper(
             Field.textarea("reason", rows=3, max_characters=RESTRICTION_REASON_MAX, label_size=Size.SMALL),
             submit=_("Lift the restriction") if lifting else _("Restrict processing"),
         )
 
     def clean_reason(self):
-        return _required_text(self.cleaned_data["reason"], self.required_message)
+        return required_text(self.cleaned_data["reason"], self.required_message)
 
 
-class PersonSearchForm(_Summary, forms.Form):
+class PersonSearchForm(GovUKFormMixin, forms.Form):
     q = forms.CharField(
         label=_("Find a person"),
         help_text=_("Name, NHS number or referral reference"),
@@ -327,4 +235,4 @@ class PersonSearchForm(_Summary, forms.Form):
     )
 
     def clean_q(self):
-        return _required_text(self.cleaned_data["q"], SEARCH_REQUIRED)
+        return required_text(self.cleaned_data["q"], SEARCH_REQUIRED)

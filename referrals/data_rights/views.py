@@ -18,6 +18,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.forms.errors import add_service_errors
 from partnership.access import can_run_subject_access
 from partnership.models import AccessLog
 from partnership.services import access_log_record
@@ -35,14 +36,6 @@ from referrals.services import referrals as referral_services
 
 def _log_view(request: HttpRequest, person: Person, reason: str) -> None:
     access_log_record(user=request.user, action=AccessLog.Action.VIEW, obj=person, person_id=person.pk, reason=reason)
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- Finding a person (DPO) --------------------------------------------------------------------
@@ -99,7 +92,7 @@ def subject_access(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -154,7 +147,7 @@ def rectify(request: HttpRequest, pk: int) -> HttpResponse:
                 person=person, by=request.user, reason=form.cleaned_data["reason"], **form.changes()
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
             person.refresh_from_db()
         else:
             messages.success(request, _("The correction was saved. The earlier details are kept in the history."))
@@ -183,7 +176,7 @@ def processing_restriction(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             change(person=person, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,

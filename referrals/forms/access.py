@@ -5,14 +5,14 @@ One field each: a reason, required, with its length checked here and again by th
 
 from __future__ import annotations
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import HTML, Button, Field, Layout, Size
+from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from referrals.forms.triage import GovukFormMixin
+from common.forms.errors import GovUKFormMixin
+from common.forms.fields import helper
 from referrals.services.access import (
     BREAK_GLASS_REASON_MAX,
     BREAK_GLASS_REASON_REQUIRED,
@@ -25,7 +25,7 @@ from referrals.services.access import (
 REASON_TOO_LONG = _("The reason must be %(max)s characters or fewer")
 
 
-class AccessReasonForm(GovukFormMixin, forms.Form):
+class AccessReasonForm(GovUKFormMixin, forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, label, hint, required_message, max_length: int, submit, warning: bool = False, **kwargs):
@@ -36,16 +36,8 @@ class AccessReasonForm(GovukFormMixin, forms.Form):
         field.max_length = max_length
         field.validators.append(MaxLengthValidator(max_length))
         field.error_messages.update({"required": required_message, "max_length": REASON_TOO_LONG % {"max": max_length}})
-        self.helper = FormHelper()
-        self.helper.form_tag = True
-        self.helper.form_method = "post"
-        self.helper.attrs = {"novalidate": ""}
-        button = Button.warning("save", submit) if warning else Button.primary("save", submit)
-        self.helper.layout = Layout(
-            Field.textarea("reason", max_characters=max_length, label_size=Size.SMALL),
-            HTML('<div class="govuk-button-group">'),
-            button,
-            HTML("</div>"),
+        self.helper = helper(
+            Field.textarea("reason", max_characters=max_length, label_size=Size.SMALL), submit=submit, warning=warning
         )
 
     def clean_reason(self):

@@ -1,8 +1,8 @@
 """The first-appointment form (REF-9): when it was offered, and whether the person attended.
 
-The date and time fields, the error summary and the "not before the referral was received"
-check come from the triage forms; the rules themselves are ``services``' messages, so the
-form and the service say the same thing.
+The date and time fields and the error summary come from the toolkit (common.forms), the
+"not before the referral was received" check from the triage forms; the rules themselves are
+``services``' messages, so the form and the service say the same thing.
 """
 
 from __future__ import annotations
@@ -14,16 +14,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from referrals.forms.triage import (
-    FUTURE_GRACE,
-    GovukDateField,
-    GovukFormMixin,
-    GovukTimeField,
-    TriageConditionalQuestion,
-    WhenMixin,
-    _helper,
-    _radios,
-)
+from common.forms.dates import GovUKDateField, GovUKTimeField
+from common.forms.errors import GovUKFormMixin
+from common.forms.fields import helper, radios
+from referrals.forms.triage import FUTURE_GRACE, TriageConditionalQuestion, WhenMixin
 from referrals.models import Referral
 from referrals.services.referrals import (
     ATTENDED_BEFORE_OFFERED,
@@ -55,7 +49,7 @@ def _combine(day: dt.date | None, time: dt.time | None) -> dt.datetime | None:
     return timezone.make_aware(dt.datetime.combine(day, time))
 
 
-class FirstAppointmentForm(GovukFormMixin, WhenMixin, forms.Form):
+class FirstAppointmentForm(GovUKFormMixin, WhenMixin, forms.Form):
     """``cleaned_data["when"]`` is when the offer was made; ``cleaned_data["attended_at"]``
     when the person attended, or None."""
 
@@ -64,7 +58,7 @@ class FirstAppointmentForm(GovukFormMixin, WhenMixin, forms.Form):
     when_label_time = _("Time it was offered")
     before_received_message = OFFERED_BEFORE_RECEIVED
 
-    attended = _radios(ATTENDED_CHOICES, _("Has the person attended their first appointment?"), ATTENDED_REQUIRED)
+    attended = radios(ATTENDED_CHOICES, _("Has the person attended their first appointment?"), ATTENDED_REQUIRED)
 
     def __init__(self, *args, referral: Referral, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,10 +67,10 @@ class FirstAppointmentForm(GovukFormMixin, WhenMixin, forms.Form):
             # Recording again starts from what is saved (REF-9 keeps the first offer's time).
             self._initial_from(referral)
         self._init_when()
-        self.fields["attended_date"] = GovukDateField(
+        self.fields["attended_date"] = GovUKDateField(
             label=_("Date they attended"), required=False, help_text=_("For example, 27 3 2026")
         )
-        self.fields["attended_time"] = GovukTimeField(label=_("Time they attended"), required=False)
+        self.fields["attended_time"] = GovUKTimeField(label=_("Time they attended"), required=False)
         self.order_fields(["when_date", "when_time", "attended", "attended_date", "attended_time"])
 
         # ConditionalQuestion matches choices by label: plain strings in this request's language.
@@ -93,7 +87,7 @@ class FirstAppointmentForm(GovukFormMixin, WhenMixin, forms.Form):
             )
             for value, label in choices
         ]
-        self.helper = _helper(
+        self.helper = helper(
             Field("when_date"),
             Field.text("when_time", field_width=Fixed.FIVE),
             ConditionalRadios("attended", *questions),

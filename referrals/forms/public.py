@@ -15,22 +15,27 @@ a gettext string, so the Polish page shows Polish messages (§3.2.8).
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 import uuid
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Layout, Size
-from crispy_forms_gds.widgets import DateInputWidget
+from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size
 from django import forms
-from django.core.exceptions import ValidationError
-from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from referrals.matching import normalise_postcode
+from common.forms.dates import (
+    DATE_OF_BIRTH_DAY,
+    DATE_OF_BIRTH_IN_FUTURE,
+    DATE_OF_BIRTH_MONTH,
+    DATE_OF_BIRTH_REAL,
+    DATE_OF_BIRTH_TOO_EARLY,
+    DATE_OF_BIRTH_YEAR,
+    YEAR_FOUR_DIGITS,
+    DateOfBirthField,
+)
+from common.forms.errors import GovUKFormMixin
+from common.forms.fields import EmailAddressField, address_field, heading, paragraph, text
+from common.forms.identifiers import UKPhoneField, UKPostcodeField
 from referrals.models import ContactMethod, Referral, Substance, YesNoUnknown
 
 # --- Choices -----------------------------------------------------------------------------
@@ -55,12 +60,8 @@ YES_NO_NOT_SURE = [
 NAME_MAX = Referral._meta.get_field("subject_given_name").max_length  # 100
 REFERRER_NAME_MAX = Referral._meta.get_field("referrer_name").max_length  # 200
 RELATIONSHIP_MAX = Referral._meta.get_field("referrer_relationship").max_length  # 100
-PHONE_MAX = Referral._meta.get_field("subject_phone").max_length  # 20
-EMAIL_MAX = 254
-ADDRESS_MAX = 500
 REASON_MAX = Referral._meta.get_field("reason").max_length  # 5000
 SAFE_TIMES_MAX = Referral._meta.get_field("safe_contact_times").max_length  # 500
-OLDEST_AGE = 120
 
 # --- Messages ------------------------------------------------------------------------------
 
@@ -77,21 +78,15 @@ FAMILY_NAME_REQUIRED = _("Enter a last name")
 FAMILY_NAME_TOO_LONG = _("Last name must be 100 characters or fewer")
 
 DOB_REQUIRED = _("Enter your date of birth")
-DOB_MISSING_DAY = _("Date of birth must include a day")
-DOB_MISSING_MONTH = _("Date of birth must include a month")
-DOB_MISSING_YEAR = _("Date of birth must include a year")
-DOB_NOT_REAL = _("Date of birth must be a real date")
-DOB_YEAR_FOUR_DIGITS = _("Year must include 4 numbers")
-DOB_IN_FUTURE = _("Date of birth must be in the past")
-DOB_TOO_OLD = _("Date of birth must be within the last 120 years")
-
-ADDRESS_TOO_LONG = _("Address must be 500 characters or fewer")
-POSTCODE_INVALID = _("Enter a real postcode, like CA1 1AA")
-
-PHONE_INVALID = _("Enter a UK phone number, like 01632 960 001 or 07700 900 982")
-PHONE_TOO_LONG = _("Phone number must be 20 characters or fewer")
-EMAIL_INVALID = _("Enter an email address in the correct format, like name@example.com")
-EMAIL_TOO_LONG = _("Email address must be 254 characters or fewer")
+# The date-of-birth messages are the toolkit's, shared with the staff forms; these names are
+# what this module's tests and templates have always used.
+DOB_MISSING_DAY = DATE_OF_BIRTH_DAY
+DOB_MISSING_MONTH = DATE_OF_BIRTH_MONTH
+DOB_MISSING_YEAR = DATE_OF_BIRTH_YEAR
+DOB_NOT_REAL = DATE_OF_BIRTH_REAL
+DOB_YEAR_FOUR_DIGITS = YEAR_FOUR_DIGITS
+DOB_IN_FUTURE = DATE_OF_BIRTH_IN_FUTURE
+DOB_TOO_OLD = DATE_OF_BIRTH_TOO_EARLY
 
 SUBSTANCES_REQUIRED = _("Select at least one substance, or select ‘Something else’")
 REASON_TOO_LONG = _("Tell us about the help you would like in 5,000 characters or fewer")
@@ -107,119 +102,6 @@ ADDRESS_NEEDED_FOR_LETTER = _("Enter an address so we can send a letter, or choo
 POSTCODE_NEEDED_FOR_LETTER = _("Enter a postcode so we can send a letter, or choose another way to contact you")
 SAFE_TIMES_TOO_LONG = _("When it is safe to contact you must be 500 characters or fewer")
 
-# --- Validation helpers ---------------------------------------------------------------------
-
-# Royal Mail postcode format (including GIR 0AA); the space is optional and case is ignored.
-UK_POSTCODE_RE = re.compile(
-    r"^(GIR ?0AA|[A-PR-UWYZ]([0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPSTUW]|[A-HK-Y][0-9][ABEHMNPRV-Y]) ?[0-9][ABD-HJLNP-UW-Z]{2})$",
-    re.IGNORECASE,
-)
-PHONE_ALLOWED_RE = re.compile(r"^[0-9+() \-.]+$")
-
-
-def is_uk_phone_number(value: str) -> bool:
-    """A UK number as people type it: "01632 960 001", "07700-900982", "+44 (0)7700 900982"."""
-    if not PHONE_ALLOWED_RE.match(value) or value.count("+") > 1 or ("+" in value and not value.startswith("+")):
-        return False
-    digits = re.sub(r"\D", "", value.replace("(0)", ""))
-    if value.startswith("+44") or digits.startswith("0044"):
-        national = digits[2:] if value.startswith("+") else digits[4:]
-        return national[:1] != "0" and 9 <= len(national) <= 10
-    return digits.startswith("0") and len(digits) in (10, 11)
-
-
-def _normalise_newlines(value: str) -> str:
-    # Browsers send a new line as CRLF; count it as one character, as the character count does.
-    return value.replace("\r\n", "\n").replace("\r", "\n")
-
-
-class PublicCharField(forms.CharField):
-    """A text field with its own "too long" message and new lines counted once."""
-
-    def __init__(self, *, max_length: int, too_long: str, required: bool = False, **kwargs):
-        super().__init__(max_length=max_length, required=required, **kwargs)
-        self.error_messages["max_length"] = too_long
-        # Browsers would silently cut pasted text at maxlength; we say so instead (SEC-4).
-        self.widget.attrs.pop("maxlength", None)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return _normalise_newlines(value) if value else value
-
-
-class DayMonthYearWidget(DateInputWidget):
-    """The GOV.UK date input, with labels in our catalogue and autocomplete for WCAG 1.3.5."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for widget, label, autocomplete, inputmode in zip(
-            self.widgets,
-            (_("Day"), _("Month"), _("Year")),
-            ("bday-day", "bday-month", "bday-year"),
-            ("numeric", "numeric", "numeric"),
-            strict=True,
-        ):
-            widget.attrs.update({"label": label, "autocomplete": autocomplete, "inputmode": inputmode})
-
-
-class DateOfBirthField(DateInputField):
-    """Day, month and year with one specific message for each way a date of birth can be wrong.
-
-    The messages are also put on the part of the date that is wrong (``widget.errors``), which
-    the GDS pack uses to outline just that box in red.
-    """
-
-    widget = DayMonthYearWidget
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.require_all_fields = False
-        for subfield in self.fields:
-            subfield.required = True
-            subfield.validators = []
-
-    def clean(self, value):
-        year_field = self.fields[2]
-        for subfield in self.fields:
-            subfield.widget.errors = []
-        parts = [str(v).strip() if v is not None else "" for v in (value or [])]
-        parts = (parts + ["", "", ""])[:3]
-        if not any(parts):
-            if self.required:
-                raise ValidationError(self.error_messages["required"], code="required")
-            return None
-        for part, subfield, message in zip(
-            parts, self.fields, (DOB_MISSING_DAY, DOB_MISSING_MONTH, DOB_MISSING_YEAR), strict=True
-        ):
-            if not part:
-                subfield.widget.errors.append(message)
-                raise ValidationError(message, code="incomplete")
-        day, month, year = parts
-        if not all(p.isdecimal() and p.isascii() for p in parts):
-            for part, subfield in zip(parts, self.fields, strict=True):
-                if not (part.isdecimal() and part.isascii()):
-                    subfield.widget.errors.append(DOB_NOT_REAL)
-            raise ValidationError(DOB_NOT_REAL, code="invalid")
-        if len(year) != 4:
-            year_field.widget.errors.append(DOB_YEAR_FOUR_DIGITS)
-            raise ValidationError(DOB_YEAR_FOUR_DIGITS, code="invalid_year")
-        try:
-            date = dt.date(int(year), int(month), int(day))
-        except ValueError:
-            # 31 February, month 13, day 0: the whole date is wrong, so every box is outlined.
-            raise ValidationError(DOB_NOT_REAL, code="invalid") from None
-        today = timezone.localdate()
-        if date > today:
-            raise ValidationError(DOB_IN_FUTURE, code="future")
-        try:
-            oldest = today.replace(year=today.year - OLDEST_AGE)
-        except ValueError:  # today is 29 February
-            oldest = today.replace(year=today.year - OLDEST_AGE, day=28)
-        if date < oldest:
-            year_field.widget.errors.append(DOB_TOO_OLD)
-            raise ValidationError(DOB_TOO_OLD, code="too_old")
-        return date
-
 
 def _is_uuid(value) -> bool:
     try:
@@ -229,43 +111,7 @@ def _is_uuid(value) -> bool:
     return True
 
 
-def _html_paragraph(text) -> HTML:
-    # Built when the form is made, i.e. in the language of the request, and escaped.
-    return HTML(format_html('<p class="govuk-body">{}</p>', text))
-
-
-def _html_heading(text) -> HTML:
-    return HTML(format_html('<h2 class="govuk-heading-m">{}</h2>', text))
-
-
-def _text(
-    label,
-    *,
-    max_length,
-    too_long,
-    required=False,
-    required_message=None,
-    help_text="",
-    autocomplete=None,
-    input_type=None,
-    **attrs,
-):
-    field = PublicCharField(
-        label=label, max_length=max_length, too_long=too_long, required=required, help_text=help_text
-    )
-    if required_message:
-        field.error_messages["required"] = required_message
-    if autocomplete:
-        field.widget.attrs["autocomplete"] = autocomplete
-    if input_type:
-        # type="tel"/"email" brings the right phone keyboard; the form has novalidate, so the
-        # browser leaves the checking (and the wording of the message) to us.
-        field.widget.input_type = input_type
-    field.widget.attrs.update(attrs)
-    return field
-
-
-class PublicReferralForm(forms.Form):
+class PublicReferralForm(GovUKFormMixin, forms.Form):
     """Everything the public form asks; ``referral_data()`` maps it onto a ``Referral``."""
 
     # A fresh UUID each time the page is shown: the same form sent twice makes one referral.
@@ -273,6 +119,8 @@ class PublicReferralForm(forms.Form):
     # Honeypot: hidden from people (visually, from screen readers and from the tab order);
     # bots fill in every box they find. Rendered by the page template, not the layout.
     homepage = forms.CharField(required=False, label=_("Leave this box empty"))
+    error_summary_skip = ("homepage",)
+    non_field_errors_anchor = "id_given_name"
 
     referral_for = forms.ChoiceField(
         label=_("Who is this referral for?"),
@@ -280,37 +128,27 @@ class PublicReferralForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": REFERRAL_FOR_REQUIRED, "invalid_choice": REFERRAL_FOR_REQUIRED},
     )
-    referrer_name = _text(
+    referrer_name = text(
         _("Your name"),
         max_length=REFERRER_NAME_MAX,
         too_long=REFERRER_NAME_TOO_LONG,
         autocomplete="name",
         spellcheck="false",
     )
-    referrer_relationship = _text(
+    referrer_relationship = text(
         _("Your relationship to the person"),
         max_length=RELATIONSHIP_MAX,
         too_long=REFERRER_RELATIONSHIP_TOO_LONG,
         help_text=_("For example, mother, partner, friend or carer"),
     )
-    referrer_phone = _text(
-        _("Your phone number"),
-        max_length=PHONE_MAX,
-        too_long=PHONE_TOO_LONG,
+    referrer_phone = UKPhoneField(
+        label=_("Your phone number"),
         help_text=_("Give a phone number, an email address or both"),
-        autocomplete="tel",
-        input_type="tel",
+        widget=forms.TextInput(attrs={"autocomplete": "tel"}),
     )
-    referrer_email = _text(
-        _("Your email address"),
-        max_length=EMAIL_MAX,
-        too_long=EMAIL_TOO_LONG,
-        autocomplete="email",
-        input_type="email",
-        spellcheck="false",
-    )
+    referrer_email = EmailAddressField(label=_("Your email address"), autocomplete="email")
 
-    given_name = _text(
+    given_name = text(
         _("First name"),
         max_length=NAME_MAX,
         too_long=GIVEN_NAME_TOO_LONG,
@@ -319,7 +157,7 @@ class PublicReferralForm(forms.Form):
         autocomplete="given-name",
         spellcheck="false",
     )
-    family_name = _text(
+    family_name = text(
         _("Last name"),
         max_length=NAME_MAX,
         too_long=FAMILY_NAME_TOO_LONG,
@@ -331,42 +169,28 @@ class PublicReferralForm(forms.Form):
     date_of_birth = DateOfBirthField(
         label=_("Date of birth"),
         required=False,  # required for a self-referral: checked in clean()
+        birthday=True,
         help_text=_(
             "For example, 27 3 1985. If you are referring someone else and do not know their date of birth, "
             "you can leave this blank."
         ),
     )
-    address = PublicCharField(
-        label=_("Address (optional)"),
-        max_length=ADDRESS_MAX,
-        too_long=ADDRESS_TOO_LONG,
+    address = address_field(
+        _("Address (optional)"),
         help_text=_("We only need this if you would like us to write to you"),
-        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
+        autocomplete="street-address",
     )
-    postcode = _text(
-        _("Postcode (optional)"),
-        max_length=10,
-        too_long=POSTCODE_INVALID,
-        autocomplete="postal-code",
-        spellcheck="false",
+    postcode = UKPostcodeField(
+        label=_("Postcode (optional)"), widget=forms.TextInput(attrs={"autocomplete": "postal-code"})
     )
 
-    phone = _text(
-        _("Phone number"),
-        max_length=PHONE_MAX,
-        too_long=PHONE_TOO_LONG,
+    phone = UKPhoneField(
+        label=_("Phone number"),
         help_text=_("We need this if you would like a phone call or a text message"),
-        autocomplete="tel",
-        input_type="tel",
+        widget=forms.TextInput(attrs={"autocomplete": "tel"}),
     )
-    email = _text(
-        _("Email address"),
-        max_length=EMAIL_MAX,
-        too_long=EMAIL_TOO_LONG,
-        help_text=_("We need this if you would like us to email you"),
-        autocomplete="email",
-        input_type="email",
-        spellcheck="false",
+    email = EmailAddressField(
+        label=_("Email address"), help_text=_("We need this if you would like us to email you"), autocomplete="email"
     )
 
     substances = forms.MultipleChoiceField(
@@ -376,8 +200,8 @@ class PublicReferralForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": SUBSTANCES_REQUIRED, "invalid_choice": SUBSTANCES_REQUIRED},
     )
-    reason = PublicCharField(
-        label=_("What help would you like? (optional)"),
+    reason = text(
+        _("What help would you like? (optional)"),
         max_length=REASON_MAX,
         too_long=REASON_TOO_LONG,
         help_text=_(
@@ -412,7 +236,7 @@ class PublicReferralForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": CONTACT_METHODS_REQUIRED, "invalid_choice": CONTACT_METHODS_REQUIRED},
     )
-    safe_contact_times = _text(
+    safe_contact_times = text(
         _("When is it safe to contact you? (optional)"),
         max_length=SAFE_TIMES_MAX,
         too_long=SAFE_TIMES_TOO_LONG,
@@ -445,7 +269,7 @@ class PublicReferralForm(forms.Form):
                 context={"someone_else_hint": FOR_SOMEONE_ELSE_HINT},
             ),
             Fieldset(
-                _html_paragraph(_("If the referral is for you, give your own details.")),
+                paragraph(_("If the referral is for you, give your own details.")),
                 Field.text("given_name", field_width=20),
                 Field.text("family_name", field_width=20),
                 Field("date_of_birth"),
@@ -462,12 +286,12 @@ class PublicReferralForm(forms.Form):
                 legend_size=Size.MEDIUM,
                 legend_tag="h2",
             ),
-            _html_heading(_("Support")),
+            heading(_("Support")),
             Field.checkboxes("substances"),
             Field("reason", template="referrals/public/fields/character_count.html"),
             Field.radios("pregnant"),
             Field.radios("open_to_childrens_services"),
-            _html_heading(_("Contacting you safely")),
+            heading(_("Contacting you safely")),
             Field.checkbox("consent_to_contact"),
             Field.checkboxes("contact_methods"),
             Field.text("safe_contact_times"),
@@ -476,43 +300,8 @@ class PublicReferralForm(forms.Form):
 
     # --- Field cleaning ---------------------------------------------------------------------
 
-    def _clean_phone(self, name: str) -> str:
-        value = " ".join(self.cleaned_data.get(name, "").split())
-        if value and not is_uk_phone_number(value):
-            raise ValidationError(PHONE_INVALID, code="invalid")
-        return value
-
-    def _clean_email(self, name: str) -> str:
-        value = self.cleaned_data.get(name, "").strip()
-        if value:
-            try:
-                forms.EmailField().clean(value)
-            except ValidationError:
-                raise ValidationError(EMAIL_INVALID, code="invalid") from None
-        return value
-
     def clean_submission_token(self) -> uuid.UUID:
         return uuid.UUID(self.cleaned_data["submission_token"])  # made valid in __init__
-
-    def clean_phone(self) -> str:
-        return self._clean_phone("phone")
-
-    def clean_referrer_phone(self) -> str:
-        return self._clean_phone("referrer_phone")
-
-    def clean_email(self) -> str:
-        return self._clean_email("email")
-
-    def clean_referrer_email(self) -> str:
-        return self._clean_email("referrer_email")
-
-    def clean_postcode(self) -> str:
-        value = self.cleaned_data.get("postcode", "").strip()
-        if not value:
-            return ""
-        if not UK_POSTCODE_RE.match(" ".join(value.split())):
-            raise ValidationError(POSTCODE_INVALID, code="invalid")
-        return normalise_postcode(value)
 
     def clean(self):
         data = super().clean()
@@ -595,27 +384,3 @@ class PublicReferralForm(forms.Form):
         "subject_phone": "phone",
         "subject_email": "email",
     }
-
-    def error_links(self) -> list[tuple[str, str]]:
-        """(anchor id, message) for the error summary, in page order, each pointing at the
-        input to fix: the first radio or checkbox of a group, the wrong box of a date."""
-        links = []
-        for message in self.non_field_errors():
-            links.append(("id_given_name", message))
-        for name in self.fields:
-            if name in ("submission_token", "homepage") or name not in self.errors:
-                continue
-            field = self.fields[name]
-            if isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-                anchor = f"id_{name}_1"
-            elif isinstance(field, DateOfBirthField):
-                anchor = f"id_{name}_0"
-                for index, subfield in enumerate(field.fields):
-                    if getattr(subfield.widget, "errors", None):
-                        anchor = f"id_{name}_{index}"
-                        break
-            else:
-                anchor = f"id_{name}"
-            for message in self.errors[name]:
-                links.append((anchor, message))
-        return links

@@ -13,15 +13,11 @@ from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from common.forms.dates import GovUKDateField
+from common.forms.errors import GovUKFormMixin
+from common.forms.fields import YES, YES_NO, helper, notes, radios, text
 from partnership.models import Consent, Organisation
-from referrals.forms.triage import (
-    GovukDateField,
-    GovukFormMixin,
-    TriageConditionalQuestion,
-    _helper,
-    _notes,
-    _radios,
-)
+from referrals.forms.triage import TriageConditionalQuestion
 from referrals.models import OnwardReferral, WarmIntroduction
 
 # --- Messages (constants so tests can assert them) -----------------------------------------
@@ -60,9 +56,6 @@ NO_BASIS_RECORDED = _(
     "“Consent and sharing” first, or choose “No”."
 )
 
-YES, NO = "yes", "no"
-YES_NO = [(YES, _("Yes")), (NO, _("No"))]
-
 
 def _plain_choices(choices) -> list[tuple[str, str]]:
     # ConditionalQuestion matches choices by label: make them plain strings in the language
@@ -70,36 +63,26 @@ def _plain_choices(choices) -> list[tuple[str, str]]:
     return [(value, str(label)) for value, label in choices]
 
 
-def _text(label, *, max_length, required_message, too_long, required=True, help_text=None) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        max_length=max_length,
-        required=required,
-        help_text=help_text,
-        error_messages={"required": required_message, "max_length": too_long},
-    )
-
-
-def _date_field(label, *, required: bool, help_text=None) -> GovukDateField:
-    return GovukDateField(label=label, required=required, help_text=help_text or _("For example, 27 3 2026"))
+def _date_field(label, *, required: bool, help_text=None) -> GovUKDateField:
+    return GovUKDateField(label=label, required=required, help_text=help_text or _("For example, 27 3 2026"))
 
 
 # --- Consent (PAR-2) -----------------------------------------------------------------------
 
 
-class ConsentForm(GovukFormMixin, forms.Form):
+class ConsentForm(GovUKFormMixin, forms.Form):
     conditional_radio_fields = ("recipient",)
 
-    recipient = _radios(Consent.Recipient.choices, _("Who would the information be shared with?"), RECIPIENT_REQUIRED)
-    agency_name = _text(
+    recipient = radios(Consent.Recipient.choices, _("Who would the information be shared with?"), RECIPIENT_REQUIRED)
+    agency_name = text(
         _("Name of the agency"),
         max_length=200,
         required=False,
         required_message=AGENCY_NAME_REQUIRED,
         too_long=AGENCY_NAME_TOO_LONG,
     )
-    given = _radios(YES_NO, _("Does the person agree to share their information with them?"), GIVEN_REQUIRED)
-    lawful_basis = _radios(
+    given = radios(YES_NO, _("Does the person agree to share their information with them?"), GIVEN_REQUIRED)
+    lawful_basis = radios(
         Consent.LawfulBasis.choices,
         _("What is the lawful basis for sharing?"),
         LAWFUL_BASIS_REQUIRED,
@@ -126,7 +109,7 @@ class ConsentForm(GovukFormMixin, forms.Form):
             else TriageConditionalQuestion(label)
             for value, label in choices
         ]
-        self.helper = _helper(
+        self.helper = helper(
             ConditionalRadios("recipient", *questions),
             Field.radios("given", legend_size=Size.SMALL, inline=True),
             Field.radios("lawful_basis", legend_size=Size.SMALL),
@@ -158,7 +141,7 @@ class ConsentForm(GovukFormMixin, forms.Form):
         }
 
 
-class WithdrawConsentForm(GovukFormMixin, forms.Form):
+class WithdrawConsentForm(GovUKFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Why is this being withdrawn?"),
         help_text=_(
@@ -171,7 +154,7 @@ class WithdrawConsentForm(GovukFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = helper(
             Field.textarea("reason", max_characters=1000, label_size=Size.SMALL), submit=_("Withdraw now")
         )
 
@@ -194,7 +177,7 @@ def _introduction_label(intro: WarmIntroduction) -> str:
     }
 
 
-class TreatmentSendForm(GovukFormMixin, forms.Form):
+class TreatmentSendForm(GovUKFormMixin, forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Which Treatment Service?"),
         queryset=Organisation.objects.none(),
@@ -244,18 +227,18 @@ class TreatmentSendForm(GovukFormMixin, forms.Form):
         ]
         if self.introductions:
             layout.append(Field.radios("warm_introduction", legend_size=Size.SMALL))
-        self.helper = _helper(*layout, submit=_("Send to the Treatment Service"))
+        self.helper = helper(*layout, submit=_("Send to the Treatment Service"))
 
     def chosen_introduction(self) -> WarmIntroduction | None:
         pk = self.cleaned_data.get("warm_introduction")
         return self.introductions.get(pk) if pk else None
 
 
-class TreatmentOutcomeForm(GovukFormMixin, forms.Form):
+class TreatmentOutcomeForm(GovUKFormMixin, forms.Form):
     conditional_radio_fields = ("outcome",)
     ACCEPTED, NOT_ACCEPTED = "accepted", "declined"
 
-    outcome = _radios(
+    outcome = radios(
         [(ACCEPTED, _("Accepted")), (NOT_ACCEPTED, _("Not accepted"))],
         _("Has the Treatment Service accepted the referral?"),
         TREATMENT_OUTCOME_REQUIRED,
@@ -280,7 +263,7 @@ class TreatmentOutcomeForm(GovukFormMixin, forms.Form):
             else TriageConditionalQuestion(label)
             for value, label in choices
         ]
-        self.helper = _helper(
+        self.helper = helper(
             ConditionalRadios("outcome", *questions),
             Field("first_appointment_on"),
             Field("treatment_started_on"),
@@ -320,17 +303,18 @@ def moment_on(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
 
 
-class OnwardReferralForm(GovukFormMixin, forms.Form):
+class OnwardReferralForm(GovUKFormMixin, forms.Form):
     conditional_radio_fields = ("share_personal_data",)
 
-    service_type = _radios(OnwardReferral.ServiceType.choices, _("What type of service?"), SERVICE_TYPE_REQUIRED)
-    organisation_name = _text(
+    service_type = radios(OnwardReferral.ServiceType.choices, _("What type of service?"), SERVICE_TYPE_REQUIRED)
+    organisation_name = text(
         _("Name of the organisation"),
         max_length=200,
+        required=True,
         required_message=ORGANISATION_NAME_REQUIRED,
         too_long=ORGANISATION_NAME_TOO_LONG,
     )
-    share_personal_data = _radios(YES_NO, _("Did you send the person's details to them?"), SHARE_REQUIRED)
+    share_personal_data = radios(YES_NO, _("Did you send the person's details to them?"), SHARE_REQUIRED)
     sharing_basis = forms.TypedChoiceField(
         label=_("On what consent or lawful basis?"),
         coerce=int,
@@ -339,7 +323,7 @@ class OnwardReferralForm(GovukFormMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": SHARING_BASIS_INVALID},
     )
-    notes = _notes(2000, _("Notes (optional)"), NOTES_TOO_LONG)
+    notes = notes(2000, _("Notes (optional)"), NOTES_TOO_LONG)
 
     def __init__(self, *args, bases, **kwargs):
         super().__init__(*args, **kwargs)
@@ -359,7 +343,7 @@ class OnwardReferralForm(GovukFormMixin, forms.Form):
             TriageConditionalQuestion(label, reveal) if value == YES else TriageConditionalQuestion(label)
             for value, label in choices
         ]
-        self.helper = _helper(
+        self.helper = helper(
             Field.radios("service_type", legend_size=Size.SMALL),
             Field.text("organisation_name", field_width=Fluid.TWO_THIRDS),
             Field("referred_on"),
@@ -388,9 +372,9 @@ class OnwardReferralForm(GovukFormMixin, forms.Form):
         }
 
 
-class OnwardOutcomeForm(GovukFormMixin, forms.Form):
-    outcome = _radios(OnwardReferral.Outcome.choices, _("What was the outcome?"), ONWARD_OUTCOME_REQUIRED)
-    notes = _notes(2000, _("Notes (optional)"), NOTES_TOO_LONG)
+class OnwardOutcomeForm(GovUKFormMixin, forms.Form):
+    outcome = radios(OnwardReferral.Outcome.choices, _("What was the outcome?"), ONWARD_OUTCOME_REQUIRED)
+    notes = notes(2000, _("Notes (optional)"), NOTES_TOO_LONG)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -398,7 +382,7 @@ class OnwardOutcomeForm(GovukFormMixin, forms.Form):
         if not self.is_bound:
             self.initial.setdefault("outcome_on", timezone.localdate())
         self.order_fields(["outcome", "outcome_on", "notes"])
-        self.helper = _helper(
+        self.helper = helper(
             Field.radios("outcome", legend_size=Size.SMALL),
             Field("outcome_on"),
             Field.textarea("notes", max_characters=2000),

@@ -8,42 +8,19 @@ raises back on the field it is about.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
-from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import (
-    HTML,
-    Button,
-    ConditionalQuestion,
-    ConditionalRadios,
-    Field,
-    Fixed,
-    Fluid,
-    Layout,
-    Size,
-)
+from crispy_forms_gds.layout import HTML, ConditionalQuestion, ConditionalRadios, Field, Fixed, Fluid, Size
 from django import forms
-from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from partnership.access import ALLOCATABLE_ROLES
-from partnership.models import Hub
+from common.forms.dates import GovUKDateField, GovUKTimeField
+from common.forms.errors import GovUKFormMixin
+from common.forms.fields import helper, notes, radios
 from referrals.models import ContactAttempt, Escalation, Substance, Triage, YesNoUnknown
 
 # --- Messages (constants so tests can assert them) --------------------------------------
 
-DATE_REQUIRED = _("Enter the date")
-DATE_DAY_MISSING = _("The date must include a day")
-DATE_MONTH_MISSING = _("The date must include a month")
-DATE_YEAR_MISSING = _("The date must include a year")
-DATE_NOT_NUMBERS = _("The date must be in numbers, for example 27 3 2026")
-DATE_YEAR_FOUR_DIGITS = _("The year must include 4 numbers")
-DATE_NOT_REAL = _("The date must be a real date")
-TIME_REQUIRED = _("Enter the time")
-TIME_INVALID = _("Enter the time using the 24-hour clock, for example 14:30")
 WHEN_IN_FUTURE = _("The date and time must be now or in the past")
 CONTACT_BEFORE_RECEIVED = _("The contact attempt must be after the referral was received on %(received)s")
 ACTION_BEFORE_RECEIVED = _("The action must be after the referral was received on %(received)s")
@@ -78,162 +55,15 @@ INTRODUCED_TO_TOO_LONG = _("The name must be 200 characters or fewer")
 ORGANISATION_REQUIRED = _("Enter the organisation or team")
 ORGANISATION_TOO_LONG = _("The organisation must be 200 characters or fewer")
 
-HUB_REQUIRED = _("Select a hub")
-WORKER_REQUIRED = _("Select a worker")
-WORKER_INVALID = _("Select a worker from the list")
-
-CLOSE_REASON_REQUIRED = _("Enter the reason for closing the referral")
-REOPEN_REASON_REQUIRED = _("Enter the reason for reopening the referral")
-REASON_TOO_LONG = _("The reason must be 500 characters or fewer")
-
 # Grace for clocks a little apart (the services allow the same).
 FUTURE_GRACE = dt.timedelta(minutes=5)
 
 
-# --- Fields -------------------------------------------------------------------------------
-
-
-class GovukDateField(DateInputField):
-    """A GOV.UK date input with the Design System's specific error messages."""
-
-    def __init__(self, **kwargs):
-        super().__init__(require_all_fields=False, **kwargs)
-        self.error_messages["required"] = DATE_REQUIRED
-        self.error_messages["incomplete"] = DATE_REQUIRED
-        messages = (DATE_DAY_MISSING, DATE_MONTH_MISSING, DATE_YEAR_MISSING)
-        for subfield, missing in zip(self.fields, messages, strict=True):
-            subfield.required = True
-            subfield.error_messages["incomplete"] = missing
-            subfield.validators = [_digits_only]
-
-    def compress(self, data_list):
-        day, month, year = (list(data_list or []) + [None, None, None])[:3]
-        if not (day and month and year):
-            return None
-        if len(year.strip()) != 4:
-            raise ValidationError(DATE_YEAR_FOUR_DIGITS, code="year")
-        try:
-            return dt.date(int(year), int(month), int(day))
-        except (ValueError, OverflowError):
-            raise ValidationError(DATE_NOT_REAL, code="invalid_date") from None
-
-
-def _digits_only(value: str) -> None:
-    if not re.fullmatch(r"\s*\d+\s*", value or ""):
-        raise ValidationError(DATE_NOT_NUMBERS, code="not_numbers")
-
-
-_TIME_RE = re.compile(r"^\s*(\d{1,2})\s*[:.]\s*(\d{2})\s*$")
-
-
-class GovukTimeField(forms.CharField):
-    """A time as typed on the 24-hour clock (14:30, 9.05), returned as a ``datetime.time``."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("error_messages", {"required": TIME_REQUIRED})
-        kwargs.setdefault("help_text", _("Use the 24-hour clock, for example 14:30"))
-        super().__init__(**kwargs)
-
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        attrs.update({"class": "govuk-input govuk-input--width-5", "autocomplete": "off", "spellcheck": "false"})
-        return attrs
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return None
-        match = _TIME_RE.match(value)
-        if not match:
-            raise ValidationError(TIME_INVALID, code="invalid")
-        hour, minute = int(match.group(1)), int(match.group(2))
-        if hour > 23 or minute > 59:
-            raise ValidationError(TIME_INVALID, code="invalid")
-        return dt.time(hour, minute)
-
-
-# crispy-forms-gds 2.0.1 reads widget.attrs["aria-describedby"] for a character count without
-# checking it exists (KeyError when the field has no hint): every counted textarea starts with
-# an empty one, which the template tag then fills in.
-def _notes(max_length: int, label, message, *, help_text=None) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=False,
-        max_length=max_length,
-        widget=forms.Textarea(attrs={"rows": 4, "aria-describedby": ""}),
-        error_messages={"max_length": message},
-        help_text=help_text,
-    )
-
-
-def _radios(choices, label, required_message, *, required=True, help_text=None) -> forms.ChoiceField:
-    return forms.ChoiceField(
-        label=label,
-        choices=choices,
-        widget=forms.RadioSelect,
-        required=required,
-        error_messages={"required": required_message, "invalid_choice": required_message},
-        help_text=help_text,
-    )
-
-
 def _yes_no_unknown(label, required_message, *, help_text=None) -> forms.ChoiceField:
-    return _radios(YesNoUnknown.choices, label, required_message, help_text=help_text)
+    return radios(YesNoUnknown.choices, label, required_message, help_text=help_text)
 
 
 # --- Shared behaviour -------------------------------------------------------------------
-
-
-class GovukFormMixin:
-    """Error-summary links that land on the first input of each field (GOV.UK pattern)."""
-
-    # Radios rendered by ConditionalRadios number their inputs from 0, plain radios from 1.
-    conditional_radio_fields: tuple[str, ...] = ()
-
-    def _anchor(self, name: str) -> str:
-        bound = self[name]
-        widget = bound.field.widget
-        if isinstance(widget, forms.MultiWidget):
-            return f"{bound.auto_id}_0"
-        if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
-            start = 0 if name in self.conditional_radio_fields else 1
-            return f"id_{bound.html_name}_{start}"
-        return bound.auto_id
-
-    def error_summary(self) -> list[tuple[str, str]]:
-        items: list[tuple[str, str]] = []
-        first_field = next(iter(self.fields), None)
-        for message in self.non_field_errors():
-            items.append((self._anchor(first_field) if first_field else "main-content", message))
-        for name in self.fields:
-            if name not in self.errors:
-                continue
-            bound = self[name]
-            sub_errors = {}
-            if isinstance(bound.field, forms.MultiValueField):
-                # Link each date part's error to that part (day, month or year).
-                for index, subfield in enumerate(bound.field.fields):
-                    for message in getattr(subfield.widget, "errors", []):
-                        sub_errors.setdefault(message, f"{bound.auto_id}_{index}")
-            for message in self.errors[name]:
-                items.append((sub_errors.get(message, self._anchor(name)), message))
-        return items
-
-    def add_service_errors(
-        self, error: ValidationError, *, field_map: dict[str, str] | None = None, default: str | None = None
-    ):
-        """Put a service's ValidationError on the fields it is about."""
-        field_map = field_map or {}
-        if hasattr(error, "error_dict"):
-            for key, messages in error.message_dict.items():
-                name = field_map.get(key, key)
-                if name not in self.fields:
-                    name = default
-                for message in messages:
-                    self.add_error(name, message)
-        else:
-            for message in error.messages:
-                self.add_error(default, message)
 
 
 class WhenMixin:
@@ -244,8 +74,8 @@ class WhenMixin:
     before_received_message = CONTACT_BEFORE_RECEIVED
 
     def _init_when(self, *, default_now: bool = True) -> None:
-        self.fields["when_date"] = GovukDateField(label=self.when_label_date, help_text=_("For example, 27 3 2026"))
-        self.fields["when_time"] = GovukTimeField(label=self.when_label_time)
+        self.fields["when_date"] = GovUKDateField(label=self.when_label_date, help_text=_("For example, 27 3 2026"))
+        self.fields["when_time"] = GovUKTimeField(label=self.when_label_time)
         if default_now and not self.is_bound:
             now = timezone.localtime()
             self.initial.setdefault("when_date", now.date())
@@ -273,39 +103,23 @@ def _when_fields() -> list:
     return [Field("when_date"), Field.text("when_time", field_width=Fixed.FIVE)]
 
 
-def _helper(*layout, submit, secondary: tuple[str, str] | None = None) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = True
-    helper.form_method = "post"
-    helper.attrs = {"novalidate": ""}
-    items = list(layout)
-    buttons = [Button.primary("save", submit)]
-    if secondary:
-        buttons.append(Button.secondary(secondary[0], secondary[1]))
-    items.append(HTML('<div class="govuk-button-group">'))
-    items.extend(buttons)
-    items.append(HTML("</div>"))
-    helper.layout = Layout(*items)
-    return helper
-
-
 # --- Contact attempt (REF-9) -----------------------------------------------------------
 
 
-class ContactAttemptForm(GovukFormMixin, WhenMixin, forms.Form):
+class ContactAttemptForm(GovUKFormMixin, WhenMixin, forms.Form):
     when_label_date = _("Date of the contact attempt")
     when_label_time = _("Time of the contact attempt")
 
-    method = _radios(ContactAttempt.Method.choices, _("How did you try to contact them?"), METHOD_REQUIRED)
-    outcome = _radios(ContactAttempt.Outcome.choices, _("What happened?"), CONTACT_OUTCOME_REQUIRED)
-    notes = _notes(2000, _("Notes (optional)"), NOTES_TOO_LONG_2000)
+    method = radios(ContactAttempt.Method.choices, _("How did you try to contact them?"), METHOD_REQUIRED)
+    outcome = radios(ContactAttempt.Outcome.choices, _("What happened?"), CONTACT_OUTCOME_REQUIRED)
+    notes = notes(2000, _("Notes (optional)"), NOTES_TOO_LONG_2000)
 
     def __init__(self, *args, referral, **kwargs):
         super().__init__(*args, **kwargs)
         self.referral = referral
         self._init_when()
         self.order_fields(["when_date", "when_time", "method", "outcome", "notes"])
-        self.helper = _helper(
+        self.helper = helper(
             *_when_fields(),
             Field.radios("method", legend_size=Size.SMALL),
             Field.radios("outcome", legend_size=Size.SMALL),
@@ -322,7 +136,7 @@ class ContactAttemptForm(GovukFormMixin, WhenMixin, forms.Form):
 # --- Screening and initial risk (REF-6) ---------------------------------------------------
 
 
-class ScreeningForm(GovukFormMixin, forms.Form):
+class ScreeningForm(GovUKFormMixin, forms.Form):
     substances = forms.MultipleChoiceField(
         label=_("Which substances is the person using, or in recovery from?"),
         choices=Substance.choices,
@@ -331,7 +145,7 @@ class ScreeningForm(GovukFormMixin, forms.Form):
         help_text=_("Select all that apply"),
         error_messages={"invalid_choice": _("Select substances from the list")},
     )
-    lives_in_area = _radios(
+    lives_in_area = radios(
         YesNoUnknown.choices, _("Does the person live in the area the service covers?"), LIVES_IN_AREA_REQUIRED
     )
     under_18_commissioner_agreement = forms.BooleanField(
@@ -358,8 +172,8 @@ class ScreeningForm(GovukFormMixin, forms.Form):
         HOMELESS_REQUIRED,
         help_text=_("These never exclude anyone from support (§3.1.4)"),
     )
-    screening_notes = _notes(5000, _("Screening notes (optional)"), NOTES_TOO_LONG_5000)
-    risk = _radios(
+    screening_notes = notes(5000, _("Screening notes (optional)"), NOTES_TOO_LONG_5000)
+    risk = radios(
         Triage.Risk.choices,
         _("Initial risk rating"),
         _("Select red, amber or green"),
@@ -374,7 +188,7 @@ class ScreeningForm(GovukFormMixin, forms.Form):
         help_text=_("Select all that apply"),
         error_messages={"invalid_choice": _("Select reasons from the list")},
     )
-    risk_notes = _notes(5000, _("Risk notes (optional)"), NOTES_TOO_LONG_5000)
+    risk_notes = notes(5000, _("Risk notes (optional)"), NOTES_TOO_LONG_5000)
 
     def __init__(self, *args, under_18: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -404,7 +218,7 @@ class ScreeningForm(GovukFormMixin, forms.Form):
             Field.checkboxes("risk_reasons", legend_size=Size.SMALL, small=True),
             Field.textarea("risk_notes", max_characters=5000),
         ]
-        self.helper = _helper(
+        self.helper = helper(
             *layout, submit=_("Save screening"), secondary=("save_and_return", _("Save and return to the referral"))
         )
 
@@ -434,10 +248,10 @@ class ScreeningForm(GovukFormMixin, forms.Form):
 # --- Outcome (REF-7) ---------------------------------------------------------------------
 
 
-class OutcomeForm(GovukFormMixin, forms.Form):
+class OutcomeForm(GovUKFormMixin, forms.Form):
     conditional_radio_fields = ("outcome",)
 
-    outcome = _radios(Triage.Outcome.choices, _("What is the outcome of triage?"), OUTCOME_REQUIRED)
+    outcome = radios(Triage.Outcome.choices, _("What is the outcome of triage?"), OUTCOME_REQUIRED)
     outcome_reason = forms.CharField(
         label=_("Why is the person not eligible?"),
         required=False,
@@ -468,7 +282,7 @@ class OutcomeForm(GovukFormMixin, forms.Form):
                 questions.append(TriageConditionalQuestion(label, Field.text("signposted_to")))
             else:
                 questions.append(TriageConditionalQuestion(label))
-        self.helper = _helper(ConditionalRadios("outcome", *questions), submit=_("Save outcome"))
+        self.helper = helper(ConditionalRadios("outcome", *questions), submit=_("Save outcome"))
         self.helper.legend_size = Size.MEDIUM
 
 
@@ -481,18 +295,18 @@ class TriageConditionalQuestion(ConditionalQuestion):
 # --- Escalation (§3.2.6) -----------------------------------------------------------------
 
 
-class EscalationForm(GovukFormMixin, WhenMixin, forms.Form):
+class EscalationForm(GovUKFormMixin, WhenMixin, forms.Form):
     when_label_date = _("Date the action was taken")
     when_label_time = _("Time the action was taken")
     before_received_message = ACTION_BEFORE_RECEIVED
 
-    action = _radios(Escalation.Action.choices, _("What action was taken?"), ACTION_REQUIRED)
+    action = radios(Escalation.Action.choices, _("What action was taken?"), ACTION_REQUIRED)
     done_by_name = forms.CharField(
         label=_("Who took the action?"),
         max_length=200,
         error_messages={"required": DONE_BY_REQUIRED, "max_length": DONE_BY_TOO_LONG},
     )
-    notes = _notes(2000, _("Notes (optional)"), NOTES_TOO_LONG_2000)
+    notes = notes(2000, _("Notes (optional)"), NOTES_TOO_LONG_2000)
 
     def __init__(self, *args, referral, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -501,7 +315,7 @@ class EscalationForm(GovukFormMixin, WhenMixin, forms.Form):
         if not self.is_bound:
             self.initial.setdefault("done_by_name", user.get_full_name() or user.get_username())
         self.order_fields(["action", "when_date", "when_time", "done_by_name", "notes"])
-        self.helper = _helper(
+        self.helper = helper(
             Field.radios("action", legend_size=Size.SMALL),
             *_when_fields(),
             Field.text("done_by_name", field_width=Fluid.TWO_THIRDS),
@@ -519,7 +333,7 @@ class EscalationForm(GovukFormMixin, WhenMixin, forms.Form):
 # --- Warm introduction (REF-8) -----------------------------------------------------------
 
 
-class WarmIntroductionForm(GovukFormMixin, WhenMixin, forms.Form):
+class WarmIntroductionForm(GovUKFormMixin, WhenMixin, forms.Form):
     when_label_date = _("Date of the introduction")
     when_label_time = _("Time of the introduction")
     before_received_message = INTRODUCTION_BEFORE_RECEIVED
@@ -534,14 +348,14 @@ class WarmIntroductionForm(GovukFormMixin, WhenMixin, forms.Form):
         max_length=200,
         error_messages={"required": ORGANISATION_REQUIRED, "max_length": ORGANISATION_TOO_LONG},
     )
-    notes = _notes(2000, _("Notes (optional)"), NOTES_TOO_LONG_2000)
+    notes = notes(2000, _("Notes (optional)"), NOTES_TOO_LONG_2000)
 
     def __init__(self, *args, referral, **kwargs):
         super().__init__(*args, **kwargs)
         self.referral = referral
         self._init_when()
         self.order_fields(["introduced_to", "organisation", "when_date", "when_time", "notes"])
-        self.helper = _helper(
+        self.helper = helper(
             Field.text("introduced_to", field_width=Fluid.TWO_THIRDS),
             Field.text("organisation", field_width=Fluid.TWO_THIRDS),
             *_when_fields(),
@@ -553,81 +367,3 @@ class WarmIntroductionForm(GovukFormMixin, WhenMixin, forms.Form):
         cleaned_data = super().clean()
         self._clean_when(cleaned_data)
         return cleaned_data
-
-
-# --- Allocation -------------------------------------------------------------------------
-
-
-def allocatable_workers():
-    """Everyone a referral may be allocated to, with their hub, in one query."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, membership__role__in=ALLOCATABLE_ROLES, membership__hub__isnull=False)
-        .select_related("membership__hub")
-        .order_by("membership__hub__name", "first_name", "last_name", "username")
-    )
-
-
-class AllocateForm(GovukFormMixin, forms.Form):
-    hub = forms.ModelChoiceField(
-        label=_("Which hub will support the person?"),
-        queryset=Hub.objects.none(),
-        widget=forms.RadioSelect,
-        empty_label=None,
-        error_messages={"required": HUB_REQUIRED, "invalid_choice": HUB_REQUIRED},
-    )
-    worker = forms.TypedChoiceField(
-        label=_("Worker"),
-        coerce=int,
-        help_text=_("Workers are grouped by hub. Choose someone from the hub selected above."),
-        error_messages={"required": WORKER_REQUIRED, "invalid_choice": WORKER_INVALID},
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        hubs = list(Hub.objects.all())
-        self.fields["hub"].queryset = Hub.objects.all()
-        # Evaluated once here, not per option when the radios render.
-        self.fields["hub"].choices = [(hub.pk, hub.name) for hub in hubs]
-        self.workers = {user.pk: user for user in allocatable_workers()}
-        groups: dict[str, list] = {}
-        for user in self.workers.values():
-            membership = user.membership
-            label = f"{user.get_full_name() or user.get_username()} ({membership.get_role_display()})"
-            groups.setdefault(membership.hub.name, []).append((user.pk, label))
-        self.fields["worker"].choices = [("", _("Select a worker")), *groups.items()]
-        self.helper = _helper(
-            Field.radios("hub", legend_size=Size.SMALL),
-            Field.select("worker"),
-            submit=_("Allocate"),
-        )
-
-    def clean(self):
-        cleaned_data = super().clean()
-        worker_id = cleaned_data.get("worker")
-        if worker_id is not None:
-            cleaned_data["worker"] = self.workers[worker_id]
-        return cleaned_data
-
-
-# --- Close and reopen -------------------------------------------------------------------
-
-
-class ReasonForm(GovukFormMixin, forms.Form):
-    reason = forms.CharField(
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3, "aria-describedby": ""}),
-        error_messages={"max_length": REASON_TOO_LONG},
-    )
-
-    def __init__(self, *args, label, required_message, submit, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].label = label
-        self.fields["reason"].error_messages["required"] = required_message
-        self.helper = _helper(Field.textarea("reason", max_characters=500, label_size=Size.SMALL), submit=submit)
-
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise ValidationError(self.fields["reason"].error_messages["required"], code="required")
-        return reason

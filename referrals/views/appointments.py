@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from common.forms.errors import add_service_errors
 from partnership.access import can_work_front_door, sees_allocated_caseload
 from referrals.forms.appointments import DID_NOT_ATTEND, FirstAppointmentForm
 from referrals.models import Referral
@@ -50,7 +51,7 @@ def first_appointment(request: HttpRequest, reference: str) -> HttpResponse:
                     did_not_attend=form.cleaned_data["attended"] == DID_NOT_ATTEND,
                 )
             except ValidationError as error:
-                form.add_service_errors(error, field_map=SERVICE_FIELD_MAP, default="when_date")
+                add_service_errors(form, error, field_map=SERVICE_FIELD_MAP, default="when_date")
             else:
                 messages.success(request, _("First appointment saved"))
                 return redirect(detail_url)

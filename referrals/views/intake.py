@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from common.forms.errors import add_service_errors
 from partnership.access import can_work_front_door
 from partnership.models import AccessLog
 from partnership.services import access_log_record
@@ -46,15 +47,6 @@ def _require_front_door(user) -> None:
         raise PermissionDenied
 
 
-def _add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's ValidationError onto the form: by field where the form has that field."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 # --- Recording a referral (REF-1, REF-2) --------------------------------------------------
 
 
@@ -74,7 +66,7 @@ def referral_new(request):
                     received_at=form.cleaned_data["received_at"],
                 )
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 # The reference only: names never go in messages.
                 if created:
@@ -201,7 +193,7 @@ def referral_match(request, reference):
                 services.referral_link_person(referral=referral, person=person, by=request.user)
                 notice = _("Referral %(reference)s is now linked to an existing person record.")
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, notice % {"reference": referral.reference})
             return redirect("referrals:detail", reference=referral.reference)

@@ -26,6 +26,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from common.forms.errors import add_service_errors
 from referrals.forms.public import PublicReferralForm
 from referrals.models import Referral, new_reference
 from referrals.services import referrals as services
@@ -56,15 +57,6 @@ def _count_submission(key: str) -> None:
             cache.incr(key)
         except ValueError:  # expired between add() and incr()
             cache.add(key, 1, RATE_LIMIT_WINDOW_SECONDS)
-
-
-def _add_service_errors(form: PublicReferralForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            name = form.MODEL_TO_FORM_FIELD.get(field, field)
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_not_required
@@ -101,7 +93,7 @@ def referral_form(request):
                     submission_token=form.cleaned_data["submission_token"],
                 )
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                add_service_errors(form, exc, field_map=form.MODEL_TO_FORM_FIELD)
             else:
                 if created:
                     _count_submission(key)

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from common.forms.errors import add_service_errors
 from partnership.access import (
     can_restrict_referrals,
     can_work_front_door,
@@ -371,7 +372,7 @@ def assign(request, reference: str):
         try:
             services.referral_assign(referral=referral, to=assignee, by=request.user)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             if assignee == request.user:
                 messages.success(request, _("Referral %(ref)s is assigned to you.") % {"ref": referral.reference})

@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from common.forms.errors import add_service_errors
 from partnership.access import can_break_glass, can_restrict_referrals, sees_referral_pages
 from referrals.break_glass import break_glass_references, open_in_session
 from referrals.forms.access import break_glass_form, restrict_form, unrestrict_form
@@ -56,7 +57,7 @@ def break_glass(request, reference: str):
         try:
             services_access.referral_break_glass(referral=referral, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            form.add_service_errors(error, default="reason")
+            add_service_errors(form, error, default="reason")
         else:
             open_in_session(request, referral.reference)
             return redirect(next_url)
@@ -81,7 +82,7 @@ def restriction(request, reference: str):
         try:
             service(referral=referral, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            form.add_service_errors(error, default="reason")
+            add_service_errors(form, error, default="reason")
         else:
             if restricted:
                 messages.success(request, _("The restriction on %(ref)s is lifted.") % {"ref": referral.reference})

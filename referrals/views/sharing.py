@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from common.forms.errors import add_service_errors
 from partnership import grants
 from partnership.access import (
     can_share_records,
@@ -185,7 +186,7 @@ def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             consent = consent_record(person=person, by=request.user, **form.service_fields())
         except ValidationError as error:
-            form.add_service_errors(error, default="recipient")
+            add_service_errors(form, error, default="recipient")
         else:
             if consent.given:
                 message = _("Consent to share with %(who)s recorded") % {"who": consent.recipient_label}
@@ -218,7 +219,7 @@ def consent_withdraw_view(request: HttpRequest, pk: int, consent_pk: int) -> Htt
         try:
             consent_withdraw(consent=consent, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            form.add_service_errors(error, default="reason")
+            add_service_errors(form, error, default="reason")
         else:
             messages.success(request, _("Withdrawn: %(who)s") % {"who": consent.recipient_label})
             return redirect(_consent_url(person))
@@ -282,7 +283,7 @@ def treatment_send(request: HttpRequest, reference: str, pk: int) -> HttpRespons
                     warm_introduction=form.chosen_introduction(),
                 )
             except ValidationError as error:
-                form.add_service_errors(error, default=None)
+                add_service_errors(form, error, default=None)
             else:
                 messages.success(
                     request,
@@ -338,8 +339,8 @@ def onward_new(request: HttpRequest, reference: str) -> HttpResponse:
         try:
             services_sharing.onward_referral_record(referral=referral, by=request.user, **form.service_fields())
         except ValidationError as error:
-            form.add_service_errors(
-                error, field_map={"sent_at": "referred_on", "sharing_basis": "share_personal_data"}, default=None
+            add_service_errors(
+                form, error, field_map={"sent_at": "referred_on", "sharing_basis": "share_personal_data"}, default=None
             )
         else:
             messages.success(request, _("Onward referral saved"))
@@ -375,7 +376,7 @@ def onward_outcome(request: HttpRequest, reference: str, pk: int) -> HttpRespons
                 notes=form.cleaned_data["notes"],
             )
         except ValidationError as error:
-            form.add_service_errors(error, default="outcome")
+            add_service_errors(form, error, default="outcome")
         else:
             messages.success(request, _("Outcome saved: %(outcome)s") % {"outcome": onward.get_outcome_display()})
             return redirect(_detail_url(referral))
@@ -484,7 +485,7 @@ def shared_outcome(request: HttpRequest, pk: int, tr_pk: int) -> HttpResponse:
                 treatment_started_on=form.cleaned_data["treatment_started_on"],
             )
         except ValidationError as error:
-            form.add_service_errors(error, default="outcome")
+            add_service_errors(form, error, default="outcome")
         else:
             messages.success(request, _("Outcome saved"))
             return redirect(back_url)

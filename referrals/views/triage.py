@@ -17,16 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from common.forms.errors import add_service_errors
 from partnership.access import can_work_front_door
 from referrals import rules
+from referrals.forms.allocation import CLOSE_REASON_REQUIRED, REOPEN_REASON_REQUIRED, AllocateForm, ReasonForm
 from referrals.forms.triage import (
-    CLOSE_REASON_REQUIRED,
-    REOPEN_REASON_REQUIRED,
-    AllocateForm,
     ContactAttemptForm,
     EscalationForm,
     OutcomeForm,
-    ReasonForm,
     ScreeningForm,
     WarmIntroductionForm,
 )
@@ -94,7 +92,7 @@ def contact(request: HttpRequest, reference: str) -> HttpResponse:
                 notes=form.cleaned_data["notes"],
             )
         except ValidationError as error:
-            form.add_service_errors(error, field_map={"attempted_at": "when_date"}, default="when_date")
+            add_service_errors(form, error, field_map={"attempted_at": "when_date"}, default="when_date")
         else:
             return _done(request, referral, _("Contact attempt saved"))
     method_labels = dict(ContactMethod.choices)
@@ -151,7 +149,7 @@ def screening(request: HttpRequest, reference: str) -> HttpResponse:
             try:
                 services.triage_save_screening(referral=referral, by=request.user, **form.service_fields())
             except ValidationError as error:
-                form.add_service_errors(error)
+                add_service_errors(form, error)
             else:
                 if "save_and_return" in request.POST:
                     return _done(request, referral, _("Screening saved"))
@@ -195,7 +193,7 @@ def outcome(request: HttpRequest, reference: str) -> HttpResponse:
                     signposted_to=form.cleaned_data["signposted_to"],
                 )
             except ValidationError as error:
-                form.add_service_errors(error, default="outcome")
+                add_service_errors(form, error, default="outcome")
             else:
                 return _done(
                     request,
@@ -241,7 +239,7 @@ def escalation(request: HttpRequest, reference: str) -> HttpResponse:
                 notes=form.cleaned_data["notes"],
             )
         except ValidationError as error:
-            form.add_service_errors(error, field_map={"done_at": "when_date"}, default="when_date")
+            add_service_errors(form, error, field_map={"done_at": "when_date"}, default="when_date")
         else:
             again = reverse("referrals:escalation", args=[reference]) if "save_and_add" in request.POST else None
             return _done(request, referral, _("Escalation action recorded"), to=again)
@@ -271,7 +269,7 @@ def introduction(request: HttpRequest, reference: str) -> HttpResponse:
                 notes=form.cleaned_data["notes"],
             )
         except ValidationError as error:
-            form.add_service_errors(error, field_map={"introduced_at": "when_date"}, default="when_date")
+            add_service_errors(form, error, field_map={"introduced_at": "when_date"}, default="when_date")
         else:
             return _done(request, referral, _("Warm introduction saved"))
     context = {
@@ -301,7 +299,7 @@ def allocate(request: HttpRequest, reference: str) -> HttpResponse:
                     worker=form.cleaned_data["worker"],
                 )
             except ValidationError as error:
-                form.add_service_errors(error, default="worker")
+                add_service_errors(form, error, default="worker")
             else:
                 return _done(request, referral, _("Referral allocated to %(hub)s") % {"hub": referral.hub.name})
     return _render(
@@ -336,7 +334,7 @@ def close(request: HttpRequest, reference: str) -> HttpResponse:
             try:
                 services.referral_close(referral=referral, by=request.user, reason=form.cleaned_data["reason"])
             except ValidationError as error:
-                form.add_service_errors(error, default="reason")
+                add_service_errors(form, error, default="reason")
             else:
                 return _done(request, referral, _("Referral closed"))
     return _render(request, "referrals/triage/close.html", referral, {"form": form, "can_close": can_close})
@@ -359,7 +357,7 @@ def reopen(request: HttpRequest, reference: str) -> HttpResponse:
             try:
                 services.referral_reopen(referral=referral, by=request.user, reason=form.cleaned_data["reason"])
             except ValidationError as error:
-                form.add_service_errors(error, default="reason")
+                add_service_errors(form, error, default="reason")
             else:
                 return _done(request, referral, _("Referral reopened"))
     return _render(request, "referrals/triage/reopen.html", referral, {"form": form, "can_reopen": can_reopen})

@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from common.forms import dates
 from partnership.models import AccessLog, Role
 from referrals.forms import appointments as forms
-from referrals.forms import triage as forms_triage
 from referrals.models import Referral, Triage
 from referrals.services import referrals as services
 from tests.factories import ReferralFactory, UserFactory
@@ -328,13 +328,13 @@ def test_an_offer_before_the_referral_was_received_is_explained(worker_client, r
 @pytest.mark.parametrize(
     "field, day, month, year, message",
     [
-        ("when_date", "31", "2", "2026", forms_triage.DATE_NOT_REAL),
-        ("when_date", "9", "13", "2026", forms_triage.DATE_NOT_REAL),
-        ("when_date", "9", "3", "26", forms_triage.DATE_YEAR_FOUR_DIGITS),
-        ("when_date", "nine", "3", "2026", forms_triage.DATE_NOT_NUMBERS),
-        ("when_date", "9", "3", "0000", forms_triage.DATE_NOT_REAL),
-        ("attended_date", "30", "2", "2026", forms_triage.DATE_NOT_REAL),
-        ("attended_date", "", "3", "2026", forms_triage.DATE_DAY_MISSING),
+        ("when_date", "31", "2", "2026", dates.DATE_NOT_REAL),
+        ("when_date", "9", "13", "2026", dates.DATE_NOT_REAL),
+        ("when_date", "9", "3", "26", dates.DATE_YEAR_FOUR_DIGITS),
+        ("when_date", "nine", "3", "2026", dates.DATE_NOT_NUMBERS),
+        ("when_date", "9", "3", "0000", dates.DATE_NOT_REAL),
+        ("attended_date", "30", "2", "2026", dates.DATE_NOT_REAL),
+        ("attended_date", "", "3", "2026", dates.DATE_DAY_MISSING),
     ],
 )
 def test_impossible_dates_are_explained_and_kept(worker_client, referral, field, day, month, year, message):
@@ -372,8 +372,8 @@ def test_years_at_the_edge_of_the_calendar_are_explained_not_a_crash(worker_clie
         ({"attended": "maybe"}, forms.ATTENDED_REQUIRED),
         ({"attended_date_0": "", "attended_date_1": "", "attended_date_2": ""}, forms.ATTENDED_DATE_REQUIRED),
         ({"attended_time": ""}, forms.ATTENDED_TIME_REQUIRED),
-        ({"attended_time": "25:00"}, forms_triage.TIME_INVALID),
-        ({"when_time": ""}, forms_triage.TIME_REQUIRED),
+        ({"attended_time": "25:00"}, dates.TIME_INVALID),
+        ({"when_time": ""}, dates.TIME_REQUIRED),
     ],
 )
 def test_missing_or_nonsense_answers_are_explained(worker_client, referral, changes, message):

@@ -9,9 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from common.forms import dates, identifiers
+from common.forms import fields as common_fields
+from common.forms.dates import parse_time
+from common.forms.identifiers import clean_uk_phone, nhs_number_is_valid
 from partnership.models import AccessLog
 from referrals.forms import intake as f
-from referrals.forms.intake import clean_uk_phone, nhs_number_is_valid, parse_time
 from referrals.matching import SAME_DATE_OF_BIRTH, SIMILAR_NAME
 from referrals.models import Person, Referral, Triage
 from referrals.services import referrals as services
@@ -268,15 +271,19 @@ BAD_INPUTS = [
     ({"subject_given_name": "   "}, "subject_given_name", f.GIVEN_NAME_REQUIRED),
     ({"subject_given_name": "x" * 101}, "subject_given_name", f.GIVEN_NAME_TOO_LONG),
     ({"subject_family_name": ""}, "subject_family_name", f.FAMILY_NAME_REQUIRED),
-    ({"subject_family_name": "12345"}, "subject_family_name", f.NAME_NEEDS_A_LETTER),
-    ({"subject_date_of_birth_0": "31", "subject_date_of_birth_1": "2"}, "subject_date_of_birth", f.DATE_OF_BIRTH_REAL),
-    ({"subject_date_of_birth_1": "13"}, "subject_date_of_birth", f.DATE_OF_BIRTH_REAL),
-    ({"subject_date_of_birth_0": "ab"}, "subject_date_of_birth", f.DATE_OF_BIRTH_REAL),
-    ({"subject_date_of_birth_1": ""}, "subject_date_of_birth", f.DATE_OF_BIRTH_MONTH),
-    ({"subject_date_of_birth_0": ""}, "subject_date_of_birth", f.DATE_OF_BIRTH_DAY),
-    ({"subject_date_of_birth_2": ""}, "subject_date_of_birth", f.DATE_OF_BIRTH_YEAR),
-    ({"subject_date_of_birth_2": "85"}, "subject_date_of_birth", f.YEAR_FOUR_DIGITS),
-    ({"subject_date_of_birth_2": "1850"}, "subject_date_of_birth", f.DATE_OF_BIRTH_TOO_EARLY),
+    ({"subject_family_name": "12345"}, "subject_family_name", common_fields.NAME_NEEDS_A_LETTER),
+    (
+        {"subject_date_of_birth_0": "31", "subject_date_of_birth_1": "2"},
+        "subject_date_of_birth",
+        dates.DATE_OF_BIRTH_REAL,
+    ),
+    ({"subject_date_of_birth_1": "13"}, "subject_date_of_birth", dates.DATE_OF_BIRTH_REAL),
+    ({"subject_date_of_birth_0": "ab"}, "subject_date_of_birth", dates.DATE_OF_BIRTH_REAL),
+    ({"subject_date_of_birth_1": ""}, "subject_date_of_birth", dates.DATE_OF_BIRTH_MONTH),
+    ({"subject_date_of_birth_0": ""}, "subject_date_of_birth", dates.DATE_OF_BIRTH_DAY),
+    ({"subject_date_of_birth_2": ""}, "subject_date_of_birth", dates.DATE_OF_BIRTH_YEAR),
+    ({"subject_date_of_birth_2": "85"}, "subject_date_of_birth", dates.YEAR_FOUR_DIGITS),
+    ({"subject_date_of_birth_2": "1850"}, "subject_date_of_birth", dates.DATE_OF_BIRTH_TOO_EARLY),
     (
         {
             "subject_date_of_birth_0": str(_tomorrow().day),
@@ -284,17 +291,17 @@ BAD_INPUTS = [
             "subject_date_of_birth_2": str(_tomorrow().year),
         },
         "subject_date_of_birth",
-        f.DATE_OF_BIRTH_IN_FUTURE,
+        dates.DATE_OF_BIRTH_IN_FUTURE,
     ),
-    ({"subject_nhs_number": "943 476 5918"}, "subject_nhs_number", f.NHS_NUMBER_INVALID),
-    ({"subject_nhs_number": "943 476 591"}, "subject_nhs_number", f.NHS_NUMBER_LENGTH),
-    ({"subject_nhs_number": "ABC 476 5919"}, "subject_nhs_number", f.NHS_NUMBER_LENGTH),
-    ({"subject_postcode": "NOT A POSTCODE"}, "subject_postcode", f.POSTCODE_INVALID),
-    ({"subject_phone": "12345"}, "subject_phone", f.PHONE_INVALID),
-    ({"subject_phone": "call me maybe"}, "subject_phone", f.PHONE_INVALID),
-    ({"subject_email": "not-an-email"}, "subject_email", f.EMAIL_INVALID),
-    ({"subject_address": "x" * 501}, "subject_address", f.ADDRESS_TOO_LONG),
-    ({"referrer_email": "nope@"}, "referrer_email", f.EMAIL_INVALID),
+    ({"subject_nhs_number": "943 476 5918"}, "subject_nhs_number", identifiers.NHS_NUMBER_INVALID),
+    ({"subject_nhs_number": "943 476 591"}, "subject_nhs_number", identifiers.NHS_NUMBER_LENGTH),
+    ({"subject_nhs_number": "ABC 476 5919"}, "subject_nhs_number", identifiers.NHS_NUMBER_LENGTH),
+    ({"subject_postcode": "NOT A POSTCODE"}, "subject_postcode", identifiers.POSTCODE_INVALID),
+    ({"subject_phone": "12345"}, "subject_phone", identifiers.PHONE_INVALID),
+    ({"subject_phone": "call me maybe"}, "subject_phone", identifiers.PHONE_INVALID),
+    ({"subject_email": "not-an-email"}, "subject_email", common_fields.EMAIL_INVALID),
+    ({"subject_address": "x" * 501}, "subject_address", common_fields.ADDRESS_TOO_LONG),
+    ({"referrer_email": "nope@"}, "referrer_email", common_fields.EMAIL_INVALID),
     ({"substances": ["alcohol", "heroin-ish"]}, "substances", f.SUBSTANCE_INVALID),
     ({"reason": "x" * 5001}, "reason", f.REASON_TOO_LONG),
     ({"is_urgent": ""}, "is_urgent", f.URGENT_REQUIRED),

@@ -8,9 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from common.forms.dates import DATE_OF_BIRTH_IN_FUTURE
+from common.forms.identifiers import NHS_NUMBER_INVALID, POSTCODE_INVALID
 from partnership.models import AccessLog
 from referrals.data_rights.forms import GIVEN_NAME_TOO_LONG, NOTHING_CHANGED, RECTIFY_REASON_REQUIRED
-from referrals.forms.intake import DATE_OF_BIRTH_IN_FUTURE, NHS_NUMBER_INVALID, POSTCODE_INVALID
 from referrals.services import referrals as services
 from tests.factories import ReferralFactory
 

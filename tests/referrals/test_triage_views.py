@@ -10,8 +10,10 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
+from common.forms import dates
 from partnership.models import AccessLog, Role
 from referrals import rules
+from referrals.forms import allocation
 from referrals.forms import triage as forms
 from referrals.models import (
     ContactAttempt,
@@ -290,16 +292,16 @@ def test_a_contact_attempt_before_the_referral_arrived_is_refused(spoc_client, f
 @pytest.mark.parametrize(
     ("day", "month", "year", "time", "field", "message"),
     [
-        ("31", "2", "2026", "10:00", "when_date", forms.DATE_NOT_REAL),
-        ("30", "13", "2026", "10:00", "when_date", forms.DATE_NOT_REAL),
-        ("tw", "3", "2026", "10:00", "when_date", forms.DATE_NOT_NUMBERS),
-        ("1", "3", "26", "10:00", "when_date", forms.DATE_YEAR_FOUR_DIGITS),
-        ("", "3", "2026", "10:00", "when_date", forms.DATE_DAY_MISSING),
-        ("", "", "", "10:00", "when_date", forms.DATE_REQUIRED),
-        ("1", "3", "2026", "25:00", "when_time", forms.TIME_INVALID),
-        ("1", "3", "2026", "half ten", "when_time", forms.TIME_INVALID),
-        ("1", "3", "2026", "", "when_time", forms.TIME_REQUIRED),
-        ("99999999999999999999", "3", "2026", "10:00", "when_date", forms.DATE_NOT_REAL),
+        ("31", "2", "2026", "10:00", "when_date", dates.DATE_NOT_REAL),
+        ("30", "13", "2026", "10:00", "when_date", dates.DATE_NOT_REAL),
+        ("tw", "3", "2026", "10:00", "when_date", dates.DATE_NOT_NUMBERS),
+        ("1", "3", "26", "10:00", "when_date", dates.DATE_YEAR_FOUR_DIGITS),
+        ("", "3", "2026", "10:00", "when_date", dates.DATE_DAY_MISSING),
+        ("", "", "", "10:00", "when_date", dates.DATE_REQUIRED),
+        ("1", "3", "2026", "25:00", "when_time", dates.TIME_INVALID),
+        ("1", "3", "2026", "half ten", "when_time", dates.TIME_INVALID),
+        ("1", "3", "2026", "", "when_time", dates.TIME_REQUIRED),
+        ("99999999999999999999", "3", "2026", "10:00", "when_date", dates.DATE_NOT_REAL),
     ],
 )
 def test_bad_dates_and_times_get_a_specific_message_and_keep_what_was_typed(
@@ -581,8 +583,8 @@ def test_missing_hub_and_worker_each_get_a_message(spoc_client, spoc_practitione
     referral = triaged(ReferralFactory(), spoc_practitioner)
     response = spoc_client.post(url("allocate", referral), {"worker": "not-a-number"})
     errors = response.context["form"].errors
-    assert errors["hub"] == [str(forms.HUB_REQUIRED)]
-    assert errors["worker"] == [str(forms.WORKER_INVALID)]
+    assert errors["hub"] == [str(allocation.HUB_REQUIRED)]
+    assert errors["worker"] == [str(allocation.WORKER_INVALID)]
 
 
 @pytest.mark.parametrize("workers_per_hub", [1, 8])
@@ -706,7 +708,7 @@ def test_a_warm_introduction_needs_who_and_where_and_refuses_over_long_names(spo
 def test_closing_needs_a_reason_and_records_it(spoc_client, spoc_practitioner):
     referral = ReferralFactory()
     response = spoc_client.post(url("close", referral), {"reason": "   "})
-    assert response.context["form"].errors == {"reason": [str(forms.CLOSE_REASON_REQUIRED)]}
+    assert response.context["form"].errors == {"reason": [str(allocation.CLOSE_REASON_REQUIRED)]}
 
     response = spoc_client.post(url("close", referral), {"reason": "Duplicate referral"})
     assert response.status_code == 302
@@ -724,7 +726,7 @@ def test_a_closed_referral_can_be_reopened_with_a_reason(spoc_client, spoc_pract
 
     assert "cannot-close" in page(spoc_client.get(url("close", referral)))
     response = spoc_client.post(url("reopen", referral), {"reason": ""})
-    assert response.context["form"].errors == {"reason": [str(forms.REOPEN_REASON_REQUIRED)]}
+    assert response.context["form"].errors == {"reason": [str(allocation.REOPEN_REASON_REQUIRED)]}
 
     response = spoc_client.post(url("reopen", referral), {"reason": "They called back"})
     assert response.status_code == 302
@@ -744,7 +746,7 @@ def test_an_open_referral_cannot_be_reopened(spoc_client):
 def test_an_over_long_close_reason_is_refused(spoc_client):
     referral = ReferralFactory()
     response = spoc_client.post(url("close", referral), {"reason": "r" * 501})
-    assert response.context["form"].errors == {"reason": [str(forms.REASON_TOO_LONG)]}
+    assert response.context["form"].errors == {"reason": [str(allocation.REASON_TOO_LONG)]}
     referral.refresh_from_db()
     assert referral.status == Referral.Status.RECEIVED
 

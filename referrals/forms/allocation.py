@@ -1,0 +1,100 @@
+"""Forms for allocating a referral to a hub and worker, and for closing and reopening it."""
+
+from __future__ import annotations
+
+from crispy_forms_gds.layout import Field, Size
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from common.forms.errors import GovUKFormMixin
+from common.forms.fields import helper
+from partnership.access import ALLOCATABLE_ROLES
+from partnership.models import Hub
+
+HUB_REQUIRED = _("Select a hub")
+WORKER_REQUIRED = _("Select a worker")
+WORKER_INVALID = _("Select a worker from the list")
+
+CLOSE_REASON_REQUIRED = _("Enter the reason for closing the referral")
+REOPEN_REASON_REQUIRED = _("Enter the reason for reopening the referral")
+REASON_TOO_LONG = _("The reason must be 500 characters or fewer")
+
+
+# --- Allocation -------------------------------------------------------------------------
+
+
+def allocatable_workers():
+    """Everyone a referral may be allocated to, with their hub, in one query."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, membership__role__in=ALLOCATABLE_ROLES, membership__hub__isnull=False)
+        .select_related("membership__hub")
+        .order_by("membership__hub__name", "first_name", "last_name", "username")
+    )
+
+
+class AllocateForm(GovUKFormMixin, forms.Form):
+    hub = forms.ModelChoiceField(
+        label=_("Which hub will support the person?"),
+        queryset=Hub.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": HUB_REQUIRED, "invalid_choice": HUB_REQUIRED},
+    )
+    worker = forms.TypedChoiceField(
+        label=_("Worker"),
+        coerce=int,
+        help_text=_("Workers are grouped by hub. Choose someone from the hub selected above."),
+        error_messages={"required": WORKER_REQUIRED, "invalid_choice": WORKER_INVALID},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        hubs = list(Hub.objects.all())
+        self.fields["hub"].queryset = Hub.objects.all()
+        # Evaluated once here, not per option when the radios render.
+        self.fields["hub"].choices = [(hub.pk, hub.name) for hub in hubs]
+        self.workers = {user.pk: user for user in allocatable_workers()}
+        groups: dict[str, list] = {}
+        for user in self.workers.values():
+            membership = user.membership
+            label = f"{user.get_full_name() or user.get_username()} ({membership.get_role_display()})"
+            groups.setdefault(membership.hub.name, []).append((user.pk, label))
+        self.fields["worker"].choices = [("", _("Select a worker")), *groups.items()]
+        self.helper = helper(
+            Field.radios("hub", legend_size=Size.SMALL),
+            Field.select("worker"),
+            submit=_("Allocate"),
+        )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        worker_id = cleaned_data.get("worker")
+        if worker_id is not None:
+            cleaned_data["worker"] = self.workers[worker_id]
+        return cleaned_data
+
+
+# --- Close and reopen -------------------------------------------------------------------
+
+
+class ReasonForm(GovUKFormMixin, forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "aria-describedby": ""}),
+        error_messages={"max_length": REASON_TOO_LONG},
+    )
+
+    def __init__(self, *args, label, required_message, submit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = label
+        self.fields["reason"].error_messages["required"] = required_message
+        self.helper = helper(Field.textarea("reason", max_characters=500, label_size=Size.SMALL), submit=submit)
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(self.fields["reason"].error_messages["required"], code="required")
+        return reason
