@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from common.forms.dates import GovUKDateField, GovUKTimeField
 from common.forms.errors import GovUKFormMixin
 from common.forms.fields import helper, radios
-from referrals.forms.triage import FUTURE_GRACE, TriageConditionalQuestion, WhenMixin
+from referrals import rules
+from referrals.forms.triage import TriageConditionalQuestion, WhenMixin
 from referrals.models import Referral
 from referrals.services.referrals import (
     ATTENDED_BEFORE_OFFERED,
@@ -129,7 +130,7 @@ class FirstAppointmentForm(GovUKFormMixin, WhenMixin, forms.Form):
         offered = _combine(day, cleaned_data.get("when_time"))
         if offered is None:
             return None
-        if offered > timezone.now() + FUTURE_GRACE:
+        if offered > timezone.now() + rules.CLOCK_GRACE:
             self.add_error(self._future_field(day, "when_date", "when_time"), OFFERED_IN_FUTURE)
             return None
         # WhenMixin: not before the referral was received; sets cleaned_data["when"].
@@ -143,7 +144,7 @@ class FirstAppointmentForm(GovUKFormMixin, WhenMixin, forms.Form):
         attended = _combine(day, cleaned_data.get("attended_time"))
         if attended is None:
             return None
-        if attended > timezone.now() + FUTURE_GRACE:
+        if attended > timezone.now() + rules.CLOCK_GRACE:
             self.add_error(self._future_field(day, "attended_date", "attended_time"), ATTENDED_IN_FUTURE)
             return None
         if offered is not None and attended < offered:

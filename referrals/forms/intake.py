@@ -21,6 +21,7 @@ from common.forms import fields as govuk
 from common.forms.dates import YEAR_FOUR_DIGITS, DateOfBirthField, GovUKDateField, GovUKTimeField
 from common.forms.errors import GovUKFormMixin
 from common.forms.identifiers import NHSNumberField, UKPhoneField, UKPostcodeField
+from referrals import rules
 from referrals.models import ContactMethod, Referral, Substance, YesNoUnknown
 
 
@@ -83,7 +84,6 @@ REASON_MAX_LENGTH = 5000
 # A referral typed up late is fine; one from over a year ago is a typing mistake.
 OLDEST_RECEIVED = dt.timedelta(days=365)
 # Clocks on two machines disagree a little; a referral is not "in the future" by seconds.
-CLOCK_SLACK = dt.timedelta(minutes=5)
 
 # REF-1: staff record every channel except "online" (that is the public form's).
 STAFF_CHANNELS = [(value, label) for value, label in Referral.Channel.choices if value != Referral.Channel.ONLINE]
@@ -346,7 +346,7 @@ class StaffReferralForm(GovUKFormMixin, forms.Form):
         received_date, received_time = data.get("received_date"), data.get("received_time")
         if received_date is not None and received_time is not None:
             received_at = timezone.make_aware(dt.datetime.combine(received_date, received_time))
-            if received_at > timezone.now() + CLOCK_SLACK:
+            if received_at > timezone.now() + rules.CLOCK_GRACE:
                 self.add_error("received_time", RECEIVED_TIME_IN_FUTURE)
             else:
                 data["received_at"] = received_at

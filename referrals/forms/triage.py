@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from common.forms.dates import GovUKDateField, GovUKTimeField
 from common.forms.errors import GovUKFormMixin
 from common.forms.fields import helper, notes, radios
+from referrals import rules
 from referrals.models import ContactAttempt, Escalation, Substance, Triage, YesNoUnknown
 
 # --- Messages (constants so tests can assert them) --------------------------------------
@@ -56,7 +57,6 @@ ORGANISATION_REQUIRED = _("Enter the organisation or team")
 ORGANISATION_TOO_LONG = _("The organisation must be 200 characters or fewer")
 
 # Grace for clocks a little apart (the services allow the same).
-FUTURE_GRACE = dt.timedelta(minutes=5)
 
 
 def _yes_no_unknown(label, required_message, *, help_text=None) -> forms.ChoiceField:
@@ -86,12 +86,12 @@ class WhenMixin:
         if day is None or time is None:
             return None
         when = timezone.make_aware(dt.datetime.combine(day, time))
-        if when > timezone.now() + FUTURE_GRACE:
+        if when > timezone.now() + rules.CLOCK_GRACE:
             field = "when_time" if day == timezone.localdate() else "when_date"
             self.add_error(field, WHEN_IN_FUTURE)
             return None
         referral = getattr(self, "referral", None)
-        if referral is not None and when < referral.received_at - FUTURE_GRACE:
+        if referral is not None and when < referral.received_at - rules.CLOCK_GRACE:
             received = formats.date_format(timezone.localtime(referral.received_at), "j F Y \\a\\t H:i")
             self.add_error("when_date", self.before_received_message % {"received": received})
             return None
