@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "recovery_plans",
     "safeguarding",
     "reporting",
+    # Development-only demo and benchmark data (seed_demo, benchmark_front_door).
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -40,8 +40,8 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from demo.benchmark_data import FrontDoorData
 from partnership.models import Membership, Organisation
-from referrals.management.front_door_data import FrontDoorData
 from referrals.models import (
     ContactAttempt,
     Person,

@@ -8,13 +8,13 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from guardian.utils import get_group_obj_perms_model
 
-from partnership.models import AccessLog, Consent, Disclosure, Hub, Membership, Organisation, Role
-from referrals.management.commands.seed_demo import (
+from demo.management.commands.seed_demo import (
     DEFAULT_DEMO_PASSWORD,
     DEMO_LOGINS,
     PASSWORD_TOO_SHORT,
     SECOND_FACTOR_NOTE,
 )
+from partnership.models import AccessLog, Consent, Disclosure, Hub, Membership, Organisation, Role
 from referrals.models import (
     ContactAttempt,
     OnwardReferral,

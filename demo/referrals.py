@@ -29,10 +29,10 @@ from unittest import mock
 
 from django.utils import timezone
 
+from demo.benchmark_data import FAMILY_NAMES, GIVEN_NAMES
 from partnership import services as partnership_services
 from partnership.access import role_of
 from partnership.models import Consent, Hub, Organisation, Role
-from referrals.management.front_door_data import FAMILY_NAMES, GIVEN_NAMES
 from referrals.models import (
     ContactAttempt,
     ContactMethod,

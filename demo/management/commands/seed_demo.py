@@ -27,8 +27,8 @@ from django.db.models import Count
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from demo.referrals import HUB_TOWNS, DemoReferrals, demo_faker
 from partnership.models import Hub, Membership, Organisation, Role
-from referrals.management.demo_referrals import HUB_TOWNS, DemoReferrals, demo_faker
 from referrals.models import OnwardReferral, Referral, TreatmentReferral
 
 SEED = 2026
