@@ -27,7 +27,9 @@ from django.db.models import Count
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from demo.referrals import HUB_TOWNS, DemoReferrals, demo_faker
+from demo.people import HUB_TOWNS, demo_faker
+from demo.referrals import DemoReferrals
+from demo.sharing import DemoSharing
 from partnership.models import Hub, Membership, Organisation, Role
 from referrals.models import OnwardReferral, Referral, TreatmentReferral
 
@@ -155,7 +157,7 @@ class Command(BaseCommand):
                 workers_by_hub=workers_by_hub,
             )
             made = demo.run()
-            shared = demo.share(treatment=organisations[TREATMENT], treatment_user=users["treatment"])
+            shared = DemoSharing(demo).share(treatment=organisations[TREATMENT], treatment_user=users["treatment"])
 
         self._report(made, shared, password)
 
