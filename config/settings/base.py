@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "recovery_plans",
     "safeguarding",
     "reporting",
+    # Development-only demo and benchmark data (seed_demo, benchmark_front_door).
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -195,6 +197,8 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# No "AXES: BEGIN ..." banner on every manage.py command and runserver reload.
+AXES_VERBOSE = False
 # The GOV.UK-styled lockout page (HTTP 429) saying when to try again and who to ask.
 AXES_LOCKOUT_CALLABLE = "partnership.two_factor.lockout_response"
 
@@ -208,7 +212,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Without Redis, tasks run inline (eager) and the in-memory transport is never used for real.
+# It is named with a host all the same: kombu warns "No hostname was supplied" on every
+# command that touches Celery when the URL has none.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -227,6 +234,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
+        # Django's default config gives "django" a console handler of its own (when DEBUG) on
+        # top of the root one: without this, runserver prints its lines twice.
+        "django": {"handlers": [], "level": "INFO"},
         # Request bodies and querystrings can carry personal data: never log them.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         # WeasyPrint logs every layout step of every PDF at INFO.

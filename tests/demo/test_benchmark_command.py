@@ -9,13 +9,13 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 
-from partnership.grants import hub_group_name, sync_referral_grants
-from referrals.management.commands.benchmark_front_door import (
+from demo.benchmark_report import percentile
+from demo.management.commands.benchmark_front_door import (
     GRANT_MODELS,
     NOT_A_BENCH_DATABASE,
     SQLITE_REFUSED,
-    percentile,
 )
+from partnership.grants import hub_group_name, sync_referral_grants
 from referrals.models import ContactAttempt, Person, Referral, StatusTransition, Triage
 from referrals.selectors import referrals as selectors
 

@@ -8,13 +8,14 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from guardian.utils import get_group_obj_perms_model
 
-from partnership.models import AccessLog, Consent, Disclosure, Hub, Membership, Organisation, Role
-from referrals.management.commands.seed_demo import (
+from demo.management.commands import seed_demo
+from demo.management.commands.seed_demo import (
     DEFAULT_DEMO_PASSWORD,
     DEMO_LOGINS,
     PASSWORD_TOO_SHORT,
     SECOND_FACTOR_NOTE,
 )
+from partnership.models import AccessLog, Consent, Disclosure, Hub, Membership, Organisation, Role
 from referrals.models import (
     ContactAttempt,
     OnwardReferral,
@@ -80,6 +81,25 @@ def test_running_seed_demo_twice_changes_nothing_and_still_prints_the_sign_ins(s
     assert "DEMO ONLY" in second
     assert SECOND_FACTOR_NOTE in second
     assert "0 steps recorded now" in second
+
+
+def test_the_demo_password_is_hashed_once_and_a_rerun_checks_it_once(monkeypatch, db):
+    """Each hash or check is a full PBKDF2 run in development: fourteen of them made a
+    re-run of seed_demo take ten seconds."""
+    monkeypatch.delenv("DJANGO_DEMO_PASSWORD", raising=False)
+    calls = []
+    real_make, real_check = seed_demo.make_password, seed_demo.check_password
+    monkeypatch.setattr(seed_demo, "make_password", lambda *a, **k: calls.append("make") or real_make(*a, **k))
+    monkeypatch.setattr(seed_demo, "check_password", lambda *a, **k: calls.append("check") or real_check(*a, **k))
+
+    _seed()
+    assert calls == ["make"]
+    demo_users = get_user_model().objects.filter(username__in=[login.username for login in DEMO_LOGINS])
+    assert demo_users.values("password").distinct().count() == 1
+
+    calls.clear()
+    _seed()
+    assert calls == ["check"]
 
 
 def test_every_role_has_a_demo_user_and_the_admin_is_a_superuser(seeded):

@@ -16,16 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import math
 import os
-import platform
 import statistics
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
-import django
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -40,8 +36,9 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from demo.benchmark_data import FrontDoorData
+from demo.benchmark_report import Measurement, SqlTimer, percentile, report_markdown
 from partnership.models import Membership, Organisation
-from referrals.management.front_door_data import FrontDoorData
 from referrals.models import (
     ContactAttempt,
     Person,
@@ -74,32 +71,6 @@ GRANT_MODELS = (
 )
 
 
-@dataclass
-class Measurement:
-    page: str
-    size: str
-    referrals: int
-    median_ms: float
-    p95_ms: float
-    queries: int
-    sql_ms: float = 0.0
-
-
-class SqlTimer:
-    """Adds up the time spent executing SQL (``connection.execute_wrapper``): what is left of
-    a page's time is Python (view, template, middleware)."""
-
-    def __init__(self):
-        self.seconds = 0.0
-
-    def __call__(self, execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.seconds += time.perf_counter() - started
-
-
 @contextmanager
 def _quiet_task_log():
     """Eager Celery logs a line per task run; keep the benchmark's output readable."""
@@ -110,12 +81,6 @@ def _quiet_task_log():
         yield
     finally:
         logger.setLevel(level)
-
-
-def percentile(values: list[float], share: float) -> float:
-    """Nearest-rank percentile: with 30 runs, p95 is the second slowest."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
 class Command(BaseCommand):
@@ -163,7 +128,9 @@ class Command(BaseCommand):
             sizes.append(self._describe("full", seconds, target))
             results += self._measure_all("full", target, options)
 
-        report = self._report(results, sizes, options)
+        report = report_markdown(
+            results, sizes, runs=options["runs"], warm_up=WARM_UP_REQUESTS, load_averages=self.load_averages
+        )
         self.stdout.write("")
         self.stdout.write(report)
         path = (
@@ -405,62 +372,3 @@ class Command(BaseCommand):
         response = client.get(url)
         if response.status_code != 200:
             raise CommandError(f"{url} answered {response.status_code}, not 200.")
-
-    # --- The report --------------------------------------------------------------------------------
-
-    def _database(self) -> str:
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SHOW server_version")
-                version = cursor.fetchone()[0]
-            return f"PostgreSQL {version}"
-        return f"{connection.display_name} {connection.Database.sqlite_version}"
-
-    def _report(self, results: list[Measurement], sizes: list[dict], options) -> str:
-        lines = [
-            f"# Front-door benchmark, {timezone.localdate():%Y-%m-%d}",
-            "",
-            f"{self._database()}, Python {platform.python_version()}, Django {django.get_version()}; "
-            f"{options['runs']} timed requests per page and size (after {WARM_UP_REQUESTS} warm-up requests), "
-            "in-process test client signed in as a SPOC practitioner (queue, referral and person pages) or as a "
-            "hub worker (caseload pages); server time only (no network, no browser).",
-            "",
-            f"Machine: {os.cpu_count()} CPUs; 1-minute load average when measuring: "
-            + ", ".join(f"{load:.1f}" for load in self.load_averages)
-            + " (a busy machine gives slower, noisier figures).",
-            "",
-            "| Dataset | Referrals | People | Open queue items | Contact attempts | Status transitions | Staff "
-            "| Object grants | Hub worker's caseload | Hub caseload | Seeded in |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-        ]
-        for s in sizes:
-            lines.append(
-                f"| {s['size']} | {s['referrals']:,} | {s['people']:,} | {s['queue']:,} | {s['attempts']:,} | "
-                f"{s['transitions']:,} | {s['staff']:,} | {s['grants']:,} | {s['caseload']:,} | "
-                f"{s['hub_caseload']:,} | {s['seconds']:.0f} s |"
-            )
-        lines += [
-            "",
-            "| Page | Size | Median ms | p95 ms | Queries | SQL ms (median) |",
-            "| --- | --- | ---: | ---: | ---: | ---: |",
-        ]
-        for r in results:
-            lines.append(
-                f"| {r.page} | {r.size} ({r.referrals:,}) | {r.median_ms:.1f} | {r.p95_ms:.1f} | {r.queries} "
-                f"| {r.sql_ms:.1f} |"
-            )
-        lines += [
-            "",
-            "| Page | Median full/small | p95 full/small | SQL full/small | Queries small → full |",
-            "| --- | ---: | ---: | ---: | --- |",
-        ]
-        small = {r.page: r for r in results if r.size == "small"}
-        for r in results:
-            if r.size != "full" or r.page not in small:
-                continue
-            s = small[r.page]
-            lines.append(
-                f"| {r.page} | {r.median_ms / s.median_ms:.2f} | {r.p95_ms / s.p95_ms:.2f} "
-                f"| {r.sql_ms / s.sql_ms if s.sql_ms else float('nan'):.2f} | {s.queries} → {r.queries} |"
-            )
-        return "\n".join(lines)

@@ -21,14 +21,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import check_password, make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Count
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from demo.people import HUB_TOWNS, demo_faker
+from demo.referrals import DemoReferrals
+from demo.sharing import DemoSharing
 from partnership.models import Hub, Membership, Organisation, Role
-from referrals.management.demo_referrals import HUB_TOWNS, DemoReferrals, demo_faker
 from referrals.models import OnwardReferral, Referral, TreatmentReferral
 
 SEED = 2026
@@ -103,6 +106,26 @@ def demo_password() -> str:
     return password
 
 
+class DemoPassword:
+    """The one demo password, hashed once per run.
+
+    Every demo sign-in stores the same hash: each hash or check is a full PBKDF2 run (a third
+    of a second), so a re-run checks one stored hash and reuses it for everyone rather than
+    hashing or checking fourteen times.
+    """
+
+    def __init__(self, raw: str):
+        self.raw = raw
+        self._hashed = ""
+
+    def hashed(self, stored: str = "") -> str:
+        """The hash every demo sign-in gets: ``stored`` when the password still matches it
+        (a re-run), else a new one (a first run, or DJANGO_DEMO_PASSWORD changed)."""
+        if not self._hashed:
+            self._hashed = stored if stored and check_password(self.raw, stored) else make_password(self.raw)
+        return self._hashed
+
+
 def _get_or_create(model, *, lookup: dict, defaults: dict | None = None):
     """get_or_create that records a history reason on the rows it makes."""
     obj = model.objects.filter(**lookup).first()
@@ -136,7 +159,8 @@ class Command(BaseCommand):
                 name: _get_or_create(Hub, lookup={"name": name}, defaults={"organisation": organisations[ERS]})
                 for name in HUB_NAMES
             }
-            users = {login.username: self._user(login, fake, password, organisations, hubs) for login in DEMO_LOGINS}
+            hashed = DemoPassword(password)
+            users = {login.username: self._user(login, fake, hashed, organisations, hubs) for login in DEMO_LOGINS}
             workers_by_hub = {
                 hub: [
                     users[x.username]
@@ -155,11 +179,11 @@ class Command(BaseCommand):
                 workers_by_hub=workers_by_hub,
             )
             made = demo.run()
-            shared = demo.share(treatment=organisations[TREATMENT], treatment_user=users["treatment"])
+            shared = DemoSharing(demo).share(treatment=organisations[TREATMENT], treatment_user=users["treatment"])
 
         self._report(made, shared, password)
 
-    def _user(self, login: DemoLogin, fake, password: str, organisations, hubs):
+    def _user(self, login: DemoLogin, fake, password: DemoPassword, organisations, hubs):
         User = get_user_model()
         # Names are drawn on every run so the referrals' random values never shift.
         first_name, last_name = fake.first_name(), fake.last_name()
@@ -172,12 +196,13 @@ class Command(BaseCommand):
                 email=f"{login.username}@ers.example.org",
                 is_staff=not login.role,
                 is_superuser=not login.role,
+                password=password.hashed(),
             )
-            user.set_password(password)
             user.save()
-        elif not user.check_password(password):
-            # DJANGO_DEMO_PASSWORD changed since the last run: the printed password must work.
-            user.set_password(password)
+        elif user.password != password.hashed(user.password):
+            # DJANGO_DEMO_PASSWORD changed since the last run (the printed password must work),
+            # or an older run gave each sign-in its own hash.
+            user.password = password.hashed()
             user.save(update_fields=["password"])
         if login.role and not Membership.objects.filter(user=user).exists():
             membership = Membership(
