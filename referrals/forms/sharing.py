@@ -13,7 +13,7 @@ from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from partnership.models import Consent, Organisation
+from partnership.models import Organisation
 from referrals.forms.triage import (
     GovukDateField,
     GovukFormMixin,
@@ -22,7 +22,7 @@ from referrals.forms.triage import (
     _notes,
     _radios,
 )
-from referrals.models import OnwardReferral, WarmIntroduction
+from referrals.models import Consent, OnwardReferral, WarmIntroduction
 
 # --- Messages (constants so tests can assert them) -----------------------------------------
 

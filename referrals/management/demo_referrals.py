@@ -29,11 +29,11 @@ from unittest import mock
 
 from django.utils import timezone
 
-from partnership import services as partnership_services
 from partnership.access import role_of
-from partnership.models import Consent, Hub, Organisation, Role
+from partnership.models import Hub, Organisation, Role
 from referrals.management.front_door_data import FAMILY_NAMES, GIVEN_NAMES
 from referrals.models import (
+    Consent,
     ContactAttempt,
     ContactMethod,
     Escalation,
@@ -45,6 +45,7 @@ from referrals.models import (
     Triage,
     YesNoUnknown,
 )
+from referrals.services import consent as consent_services
 from referrals.services import referrals as services
 from referrals.services import sharing as services_sharing
 
@@ -445,7 +446,7 @@ class DemoReferrals:
         if consent is not None:
             return consent, 0
         with clock_at(at):
-            consent = partnership_services.consent_record(
+            consent = consent_services.consent_record(
                 person=referral.person,
                 by=self._sharer(referral),
                 recipient=recipient,

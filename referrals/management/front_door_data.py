@@ -14,11 +14,11 @@ items at full size), about half of the people have been referred more than once,
 referral has the contact attempts, triage and status transitions its state implies.
 
 Object permissions are written the same way: every referral with an allocation gets the
-django-guardian rows ``partnership.grants.sync_referral_grants`` would give it
+django-guardian rows ``referrals.services.grants.sync_referral_grants`` would give it
 (``view_referral`` for the allocated worker and the hub's group ``hub:<pk>``, ``view_person``
 on its person likewise), so the caseload pages filter through real grants at full size. Staff
-memberships are saved one by one, so ``Membership.save()`` puts everyone in their role, hub
-and organisation groups as in production.
+memberships are made one by one through ``partnership.services.membership_create``, which puts
+everyone in their role, hub and organisation groups as in production.
 
 One hub worker, the one the caseload pages are measured for, has a realistic caseload
 (``CASELOAD`` referrals, all allocated in the last six months). Their caseload does not grow
@@ -37,8 +37,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
 
-from partnership.grants import VIEW_PERSON, VIEW_REFERRAL, hub_group
-from partnership.models import Hub, Membership, Organisation, Role
+from partnership.grants import hub_group
+from partnership.models import Hub, Organisation, Role
+from partnership.services import membership_create
 from referrals import rules
 from referrals.matching import normalise_name
 from referrals.models import (
@@ -55,6 +56,7 @@ from referrals.models import (
     Triage,
     YesNoUnknown,
 )
+from referrals.services.grants import VIEW_PERSON, VIEW_REFERRAL
 
 R = Referral
 S = Referral.Status
@@ -93,6 +95,7 @@ _FAMILY_NAMES = (
     "Richardson Roberts Robinson Rogers Ross Russell Scott Shaw Simpson Smith Stewart Taylor Thomson Turner Walker "
     "Walsh Ward Watson White Williams Wilson Wood Wright Young"
 )
+BENCHMARK_REASON = "Benchmark data"
 GIVEN_NAMES = tuple(_GIVEN_NAMES.split())
 FAMILY_NAMES = tuple(_FAMILY_NAMES.split())
 REASONS = (
@@ -297,11 +300,11 @@ class FrontDoorData:
                 for i, (kind, _role, _hub) in enumerate(plan)
             ]
         )
-        # One save() each, not bulk_create: Membership.save() puts each user in their role, hub
-        # and organisation groups (partnership.grants.sync_membership), which the caseload pages
-        # read through. Sixty saves take well under a second.
+        # One service call each, not bulk_create: membership_create puts each user in their role,
+        # hub and organisation groups (partnership.grants.sync_membership), which the caseload
+        # pages read through. Sixty take well under a second.
         for user, (_kind, role, hub) in zip(users, plan, strict=True):
-            Membership(user=user, organisation=ers, hub=hub, role=role).save()
+            membership_create(user=user, organisation=ers, hub=hub, role=role, by=None, reason=BENCHMARK_REASON)
         workers_by_hub: dict[int, list] = {hub.pk: [] for hub in hubs}
         front_door = []
         for user, (_kind, role, hub) in zip(users, plan, strict=True):
@@ -311,9 +314,11 @@ class FrontDoorData:
                 front_door.append(user)
         # The users the benchmark signs in as are made the ordinary way, groups and all.
         spoc = User.objects.create(username="bench-spoc", first_name="Bench", last_name="Practitioner")
-        Membership.objects.create(user=spoc, organisation=ers, role=Role.SPOC_PRACTITIONER)
+        membership_create(user=spoc, organisation=ers, role=Role.SPOC_PRACTITIONER, by=None, reason=BENCHMARK_REASON)
         hub_worker = User.objects.create(username="bench-hub-worker", first_name="Bench", last_name="Worker")
-        Membership.objects.create(user=hub_worker, organisation=ers, hub=hubs[0], role=Role.HUB_WORKER)
+        membership_create(
+            user=hub_worker, organisation=ers, hub=hubs[0], role=Role.HUB_WORKER, by=None, reason=BENCHMARK_REASON
+        )
         self.permission_ids = {
             perm: Permission.objects.get(content_type__app_label=perm.split(".")[0], codename=perm.split(".")[1]).pk
             for perm in (VIEW_REFERRAL, VIEW_PERSON)

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from partnership.access import (
-    can_restrict_referrals,
+    can_restrict_records,
     can_work_front_door,
     sees_allocated_caseload,
     sees_hub_caseload,
@@ -305,7 +305,7 @@ def _referral_header(referral: Referral) -> dict:
 def _render_detail(request, referral: Referral, triage: Triage | None, *, form: AssignForm | None = None):
     access_log_record(user=request.user, action=AccessLog.Action.VIEW, obj=referral, person_id=referral.person_id)
     front_door = can_work_front_door(request.user)
-    can_restrict = can_restrict_referrals(request.user)
+    can_restrict = can_restrict_records(request.user)
     restriction_href = reverse("referrals:access_restriction", args=[referral.reference]) if can_restrict else None
     # SEC-1: the allocated worker is told whenever someone broke the glass on their referral;
     # those who restrict referrals see it on a restricted one too (oversight).

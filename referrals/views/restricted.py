@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from partnership.access import can_break_glass, can_restrict_referrals, sees_referral_pages
+from partnership.access import can_break_glass, can_restrict_records, sees_referral_pages
 from partnership.models import AccessLog
 from partnership.services import access_log_record
 from referrals.break_glass import break_glass_references, open_in_session
@@ -73,7 +73,7 @@ def break_glass(request, reference: str):
 @require_http_methods(["GET", "POST"])
 def restriction(request, reference: str):
     """Restrict a referral, or lift its restriction: managers and the safeguarding lead."""
-    if not can_restrict_referrals(request.user):
+    if not can_restrict_records(request.user):
         raise PermissionDenied
     referral = selectors.referral_for_restriction(user=request.user, reference=reference)
     restricted = referral.access_restricted

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 
-from partnership.grants import hub_group_name, sync_referral_grants
+from partnership.grants import hub_group_name
 from referrals.management.commands.benchmark_front_door import (
     GRANT_MODELS,
     NOT_A_BENCH_DATABASE,
@@ -18,6 +18,7 @@ from referrals.management.commands.benchmark_front_door import (
 )
 from referrals.models import ContactAttempt, Person, Referral, StatusTransition, Triage
 from referrals.selectors import referrals as selectors
+from referrals.services.grants import sync_referral_grants
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

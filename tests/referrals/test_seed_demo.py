@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from guardian.utils import get_group_obj_perms_model
 
-from partnership.models import AccessLog, Consent, Disclosure, Hub, Membership, Organisation, Role
+from partnership.models import AccessLog, Hub, Membership, Organisation, Role
 from referrals.management.commands.seed_demo import (
     DEFAULT_DEMO_PASSWORD,
     DEMO_LOGINS,
@@ -16,7 +16,9 @@ from referrals.management.commands.seed_demo import (
     SECOND_FACTOR_NOTE,
 )
 from referrals.models import (
+    Consent,
     ContactAttempt,
+    Disclosure,
     OnwardReferral,
     Person,
     Referral,

@@ -28,6 +28,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from partnership.models import Hub, Membership, Organisation, Role
+from partnership.services import membership_create
 from referrals.management.demo_referrals import HUB_TOWNS, DemoReferrals, demo_faker
 from referrals.models import OnwardReferral, Referral, TreatmentReferral
 
@@ -180,15 +181,15 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save(update_fields=["password"])
         if login.role and not Membership.objects.filter(user=user).exists():
-            membership = Membership(
+            membership_create(
                 user=user,
                 organisation=organisations[login.organisation],
                 hub=hubs.get(login.hub),
                 role=login.role,
                 job_title=login.job_title,
+                by=None,
+                reason=DEMO_REASON,
             )
-            membership._change_reason = DEMO_REASON
-            membership.save()
         return user
 
     def _report(self, made: int, shared: int, password: str) -> None:

@@ -1,0 +1,388 @@
+"""Referrals and triage: the front door (REF-1 to REF-9).
+
+Values a report will count are coded (TextChoices), never free text. Every step a KPI
+measures has its own timestamp on the referral (REF-9), and every change of status writes a
+``StatusTransition`` row that reporting reads.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from partnership.models import Hub
+from referrals.models.people import Person, YesNoUnknown
+
+
+def new_reference() -> str:
+    # No 0/O/1/I so a reference read out over the phone is not misheard.
+    alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+    return "R-" + "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+class Referral(models.Model):
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        CONTACTING = "contacting", _("Contact attempted")
+        IN_TRIAGE = "in_triage", _("In triage")
+        TRIAGED = "triaged", _("Triaged, awaiting allocation")
+        ALLOCATED = "allocated", _("Allocated")
+        CLOSED = "closed", _("Closed")
+
+    # The status pipeline (one table, as in django-oscar). Anything not listed is refused.
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        Status.RECEIVED: frozenset({Status.CONTACTING, Status.IN_TRIAGE, Status.CLOSED}),
+        Status.CONTACTING: frozenset({Status.IN_TRIAGE, Status.CLOSED}),
+        Status.IN_TRIAGE: frozenset({Status.TRIAGED, Status.CLOSED}),
+        Status.TRIAGED: frozenset({Status.ALLOCATED, Status.CLOSED}),
+        Status.ALLOCATED: frozenset({Status.CLOSED}),
+        # A closed referral can be reopened (a wrong outcome, or contact made late).
+        Status.CLOSED: frozenset({Status.RECEIVED}),
+    }
+    # The SPOC queue: referrals still waiting for contact or triage (REF-5).
+    QUEUE_STATUSES = (Status.RECEIVED, Status.CONTACTING, Status.IN_TRIAGE, Status.TRIAGED)
+
+    class Priority(models.IntegerChoices):
+        # Lower sorts first. Children's Services referrals are priority (§3.2.6, §3.15.5).
+        URGENT = 1, _("Urgent")
+        CHILDRENS_SERVICES = 2, _("Children's Services")
+        ROUTINE = 3, _("Routine")
+
+    class ReferrerType(models.TextChoices):
+        SELF = "self", _("Self-referral")
+        FAMILY = "family", _("Family member, friend or carer")
+        PROFESSIONAL = "professional", _("Professional")
+        TRANSFER = "transfer", _("Transfer from another agency")
+
+    class Source(models.TextChoices):
+        """REF-2: the fixed list of referral sources."""
+
+        SELF = "self", _("Self")
+        GP = "gp", _("GP")
+        HOSPITAL = "hospital", _("Hospital or A&E")
+        CHILDRENS_SERVICES = "childrens_services", _("Children's Services")
+        EARLY_HELP = "early_help", _("Early Help")
+        YOUTH_JUSTICE = "youth_justice", _("Youth Justice")
+        CHILD_PROTECTION = "child_protection", _("Child Protection")
+        ADULT_SOCIAL_CARE = "adult_social_care", _("Adult social care")
+        PROBATION = "probation", _("Probation")
+        POLICE = "police", _("Police or custody")
+        PRISON = "prison", _("Prison")
+        HOUSING = "housing", _("Housing")
+        MENTAL_HEALTH = "mental_health", _("Mental health service")
+        VCFSE = "vcfse", _("Other voluntary or community organisation")
+        FAMILY = "family", _("Family member or carer")
+        OTHER = "other", _("Other")
+
+    # Sources that are Children's Services (incl. Early Help, Youth Justice, Child Protection).
+    CHILDRENS_SERVICES_SOURCES = frozenset(
+        {Source.CHILDRENS_SERVICES, Source.EARLY_HELP, Source.YOUTH_JUSTICE, Source.CHILD_PROTECTION}
+    )
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("Phone")
+        ONLINE = "online", _("Online")
+        EMAIL = "email", _("Email")
+        IN_PERSON = "in_person", _("In person")
+        OUTREACH = "outreach", _("Outreach")
+
+    reference = models.CharField(max_length=12, unique=True, default=new_reference, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.ROUTINE)
+    is_urgent = models.BooleanField(_("urgent"), default=False)
+
+    referrer_type = models.CharField(max_length=20, choices=ReferrerType.choices)
+    source = models.CharField(max_length=30, choices=Source.choices)
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+
+    # The person as the referrer described them. Kept as given, even after the referral is
+    # linked to a Person record, so the original words are never lost.
+    subject_given_name = models.CharField(_("first name"), max_length=100)
+    subject_family_name = models.CharField(_("last name"), max_length=100)
+    subject_date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    subject_nhs_number = models.CharField(_("NHS number"), max_length=10, blank=True)
+    subject_address = models.TextField(_("address"), blank=True)
+    subject_postcode = models.CharField(_("postcode"), max_length=8, blank=True)
+    subject_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    subject_email = models.EmailField(_("email"), blank=True)
+
+    # Who referred, when not the person themselves.
+    referrer_name = models.CharField(_("referrer's name"), max_length=200, blank=True)
+    referrer_relationship = models.CharField(_("relationship to the person"), max_length=100, blank=True)
+    referrer_organisation = models.CharField(_("referrer's organisation"), max_length=200, blank=True)
+    referrer_role = models.CharField(_("referrer's job title"), max_length=100, blank=True)
+    referrer_phone = models.CharField(_("referrer's phone"), max_length=20, blank=True)
+    referrer_email = models.EmailField(_("referrer's email"), blank=True)
+
+    substances = models.JSONField(_("substances"), default=list, blank=True)  # list of Substance values
+    reason = models.TextField(_("what help is wanted"), max_length=5000, blank=True)
+    open_to_childrens_services = models.CharField(
+        max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
+    )
+    pregnant = models.CharField(max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN)
+
+    # Consent to be contacted, and how (as given at referral).
+    consent_to_contact = models.BooleanField(default=False)
+    contact_methods = models.JSONField(default=list, blank=True)  # list of ContactMethod values
+    safe_contact_times = models.CharField(_("safe times to contact"), max_length=500, blank=True)
+    safe_to_leave_message = models.CharField(max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN)
+    preferred_language = models.CharField(max_length=10, blank=True)
+
+    # REF-9: every step a KPI measures.
+    received_at = models.DateTimeField(db_index=True)
+    first_contact_attempt_at = models.DateTimeField(null=True, blank=True)
+    first_contact_made_at = models.DateTimeField(null=True, blank=True)
+    triage_completed_at = models.DateTimeField(null=True, blank=True)
+    allocated_at = models.DateTimeField(null=True, blank=True)
+    first_appointment_offered_at = models.DateTimeField(null=True, blank=True)
+    first_appointment_attended_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_referrals",
+        help_text=_("The SPOC practitioner handling contact and triage."),
+    )
+    hub = models.ForeignKey(Hub, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals")
+    allocated_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="allocated_referrals"
+    )
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # A restricted referral (for example about a member of staff or their family) opens only
+    # for the allocated worker, the allocated hub and the safeguarding lead; anyone else at the
+    # front door must give a reason first ("break glass"), which is logged (SEC-1, SEC-2).
+    # (Not PAR-6 "restriction of processing", which is on the person: this is about who opens it.)
+    access_restricted = models.BooleanField(_("access restricted"), default=False)
+    access_restricted_at = models.DateTimeField(_("access restricted on"), null=True, blank=True)
+    access_restricted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("access restricted by"),
+    )
+    access_restriction_reason = models.CharField(_("why access is restricted"), max_length=500, blank=True)
+    # A form's one-time token: a double submit finds the referral it already made.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["submission_token"])
+
+    class Meta:
+        indexes = [
+            # The SPOC queue reads (status, priority, received_at) in that order.
+            models.Index(fields=["status", "priority", "received_at"], name="referral_queue_idx"),
+            models.Index(fields=["hub", "status"]),
+            models.Index(fields=["assigned_to", "status"]),
+            models.Index(fields=["allocated_worker", "status"]),
+            # The hub caseload: a hub's allocated referrals, newest allocation first. Without it
+            # PostgreSQL sorted a county hub's whole allocation (benchmarks/: 178 -> 86 ms).
+            models.Index(fields=["hub", "status", "-allocated_at", "-id"], name="referral_hub_caseload_idx"),
+        ]
+        permissions = [
+            ("work_front_door", "Can take referrals, triage and allocate"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def preferred_language_name(self) -> str:
+        return dict(settings.LANGUAGES).get(self.preferred_language, self.preferred_language)
+
+    @property
+    def subject_full_name(self) -> str:
+        return f"{self.subject_given_name} {self.subject_family_name}".strip()
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.status, frozenset())
+
+    @property
+    def is_childrens_services(self) -> bool:
+        return self.source in self.CHILDRENS_SERVICES_SOURCES or self.open_to_childrens_services == YesNoUnknown.YES
+
+
+class StatusTransition(models.Model):
+    """One row per change of a referral's status: reporting reads these."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=Referral.Status.choices)
+    to_status = models.CharField(max_length=20, choices=Referral.Status.choices)
+    at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class ContactAttempt(models.Model):
+    class Outcome(models.TextChoices):
+        MADE_CONTACT = "made_contact", _("Spoke to the person")
+        NO_ANSWER = "no_answer", _("No answer")
+        LEFT_MESSAGE = "left_message", _("Left a message")
+        WRONG_DETAILS = "wrong_details", _("Wrong or out-of-date details")
+        DECLINED = "declined", _("Person did not want support")
+
+    class Method(models.TextChoices):
+        PHONE = "phone", _("Phone call")
+        TEXT = "text", _("Text message")
+        EMAIL = "email", _("Email")
+        LETTER = "letter", _("Letter")
+        IN_PERSON = "in_person", _("In person")
+        VIA_REFERRER = "via_referrer", _("Through the referrer")
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="contact_attempts")
+    attempted_at = models.DateTimeField()
+    method = models.CharField(max_length=20, choices=Method.choices)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    notes = models.TextField(max_length=2000, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["attempted_at", "pk"]
+
+
+class Triage(models.Model):
+    """Screening, initial risk, eligibility and outcome (REF-6, REF-7)."""
+
+    class Risk(models.TextChoices):
+        RED = "red", _("Red")
+        AMBER = "amber", _("Amber")
+        GREEN = "green", _("Green")
+
+    class RiskReason(models.TextChoices):
+        OVERDOSE = "overdose", _("Recent overdose or high overdose risk")
+        SUICIDE = "suicide", _("Thoughts of suicide or self-harm")
+        CHILDREN = "children", _("Children at risk")
+        DOMESTIC_ABUSE = "domestic_abuse", _("Domestic abuse")
+        EXPLOITATION = "exploitation", _("Exploitation or cuckooing")
+        PHYSICAL_HEALTH = "physical_health", _("Serious physical health concern")
+        PREGNANCY = "pregnancy", _("Pregnancy")
+        INJECTING = "injecting", _("Injecting")
+        HOMELESSNESS = "homelessness", _("Homeless or at risk of homelessness")
+        WITHDRAWAL = "withdrawal", _("Risk from alcohol or benzodiazepine withdrawal")
+        OTHER = "other", _("Other")
+
+    class Outcome(models.TextChoices):
+        """REF-7."""
+
+        ERS = "ers", _("Accept for ERS support")
+        TREATMENT = "treatment", _("Refer to the Treatment Service")
+        BOTH = "both", _("ERS support and refer to the Treatment Service")
+        SIGNPOST = "signpost", _("Signpost elsewhere")
+        NOT_ELIGIBLE = "not_eligible", _("Not eligible")
+        UNABLE_TO_CONTACT = "unable_to_contact", _("Unable to contact")
+
+    # Outcomes after which ERS allocates the person to a hub and worker.
+    ALLOCATING_OUTCOMES = frozenset({Outcome.ERS, Outcome.BOTH})
+    TREATMENT_OUTCOMES = frozenset({Outcome.TREATMENT, Outcome.BOTH})
+
+    referral = models.OneToOneField(Referral, on_delete=models.CASCADE, related_name="triage")
+    # Screening
+    substances = models.JSONField(default=list, blank=True)
+    lives_in_area = models.CharField(max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN)
+    under_18_commissioner_agreement = models.BooleanField(default=False)
+    commissioner_agreement_reference = models.CharField(max_length=100, blank=True)
+    pregnant = models.CharField(max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN)
+    open_to_childrens_services = models.CharField(
+        max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
+    )
+    # Recorded, but never exclusion criteria (§3.1.4).
+    mental_health_concern = models.CharField(max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN)
+    homeless = models.CharField(max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN)
+    screening_notes = models.TextField(max_length=5000, blank=True)
+    # Initial risk
+    risk = models.CharField(max_length=10, choices=Risk.choices, blank=True)
+    risk_reasons = models.JSONField(default=list, blank=True)  # list of RiskReason values
+    risk_notes = models.TextField(max_length=5000, blank=True)
+    # Outcome
+    outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
+    outcome_reason = models.TextField(max_length=2000, blank=True)
+    signposted_to = models.CharField(max_length=200, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+
+class Escalation(models.Model):
+    """What was done for an urgent case under the escalation protocol (§3.2.6)."""
+
+    class Action(models.TextChoices):
+        EMERGENCY_SERVICES = "emergency_services", _("Emergency services called (999)")
+        CRISIS_TEAM = "crisis_team", _("Mental health crisis team contacted")
+        SAFEGUARDING = "safeguarding", _("Safeguarding referral made")
+        GP_CONTACTED = "gp", _("GP contacted")
+        TREATMENT_DUTY = "treatment_duty", _("Treatment Service duty worker contacted")
+        MANAGER_INFORMED = "manager", _("Manager informed")
+        OTHER = "other", _("Other action")
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="escalations")
+    action = models.CharField(max_length=30, choices=Action.choices)
+    done_at = models.DateTimeField()
+    done_by_name = models.CharField(max_length=200, help_text=_("Who did it, if not the person recording it."))
+    notes = models.TextField(max_length=2000, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["done_at", "pk"]
+
+
+class WarmIntroduction(models.Model):
+    """REF-8: who introduced the person, to whom, and when."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="warm_introductions")
+    introduced_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    introduced_to = models.CharField(max_length=200)
+    organisation = models.CharField(max_length=200)
+    introduced_at = models.DateTimeField()
+    notes = models.TextField(max_length=2000, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["introduced_at", "pk"]
+
+
+class ResponseTarget(models.Model):
+    """A time target for a priority, effective from a date (§4.3.6: commissioners change them yearly)."""
+
+    class Measure(models.TextChoices):
+        FIRST_CONTACT = "first_contact", _("First contact attempt")
+        TRIAGE = "triage", _("Triage completed")
+
+    class Unit(models.TextChoices):
+        HOURS = "hours", _("Hours")
+        WORKING_DAYS = "working_days", _("Working days")
+
+    priority = models.PositiveSmallIntegerField(choices=Referral.Priority.choices)
+    measure = models.CharField(max_length=20, choices=Measure.choices, default=Measure.TRIAGE)
+    amount = models.PositiveSmallIntegerField()
+    unit = models.CharField(max_length=20, choices=Unit.choices)
+    effective_from = models.DateField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["priority", "measure", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["priority", "measure", "effective_from"], name="one_target_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_priority_display()}: {self.get_measure_display()} within {self.amount} {self.get_unit_display().lower()}"
