@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from common.audit import ProcessingRestricted
 from partnership.models import AccessLog
 from referrals.forms.sharing import AGENCY_NAME_REQUIRED, BASIS_NOTE_REQUIRED, WITHDRAWAL_REASON_REQUIRED
 from referrals.models import Consent, Disclosure, Referral, TreatmentReferral, Triage, add_months
@@ -436,3 +437,45 @@ def test_sharing_grants_come_from_the_grants_module_only(spoc_practitioner, trea
     share_person_with_organisation(person=person, organisation=treatment_org, by=spoc_practitioner, reason="Test")
     assert organisations_shared_with(person=person) == [treatment_org]
     assert TreatmentReferral.objects.count() == 0
+
+
+# --- Restriction of processing (PAR-6) ------------------------------------------------------
+
+
+def _restrict(person):
+    # Set directly: the restriction service is the data protection officer's, tested elsewhere.
+    person.processing_restricted = True
+    person.save(update_fields=["processing_restricted"])
+
+
+def test_no_consent_is_recorded_while_processing_is_restricted(person, spoc_practitioner):
+    _restrict(person)
+
+    with pytest.raises(ProcessingRestricted):
+        record(person, spoc_practitioner, recipient=Consent.Recipient.TREATMENT, given=True)
+    assert not Consent.objects.filter(person=person).exists()
+
+
+def test_consent_can_still_be_withdrawn_while_processing_is_restricted(person, spoc_practitioner):
+    consent = record(person, spoc_practitioner, recipient=Consent.Recipient.TREATMENT, given=True)
+    _restrict(person)
+
+    consent_services.consent_withdraw(consent=consent, by=spoc_practitioner, reason="Asked us to stop")
+
+    consent.refresh_from_db()
+    assert consent.is_withdrawn
+    assert consent.history.first().history_user == spoc_practitioner
+
+
+def test_no_disclosure_is_logged_while_processing_is_restricted(person, spoc_practitioner, treatment_org):
+    _restrict(person)
+
+    with pytest.raises(ProcessingRestricted):
+        consent_services.disclosure_record(
+            person=person,
+            by=spoc_practitioner,
+            dataset=Disclosure.Dataset.ONWARD_REFERRAL,
+            lawful_basis=Consent.LawfulBasis.CONSENT,
+            to_organisation=treatment_org,
+        )
+    assert not Disclosure.objects.filter(person=person).exists()
