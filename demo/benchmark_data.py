@@ -14,7 +14,7 @@ items at full size), about half of the people have been referred more than once,
 referral has the contact attempts, triage and status transitions its state implies.
 
 Object permissions are written the same way: every referral with an allocation gets the
-django-guardian rows ``partnership.grants.sync_referral_grants`` would give it
+django-guardian rows ``referrals.services.grants.sync_referral_grants`` would give it
 (``view_referral`` for the allocated worker and the hub's group ``hub:<pk>``, ``view_person``
 on its person likewise), so the caseload pages filter through real grants at full size. Staff
 memberships are saved one by one, so ``Membership.save()`` puts everyone in their role, hub
@@ -49,7 +49,8 @@ from demo.benchmark_shape import (
 )
 from demo.people import DISTRICTS, FAMILY_NAMES, GIVEN_NAMES, HUBS
 from partnership.grants import hub_group
-from partnership.models import Hub, Membership, Organisation, Role
+from partnership.models import Hub, Organisation, Role
+from partnership.services import membership_create
 from referrals import rules
 from referrals.matching import normalise_name
 from referrals.models import (
@@ -97,6 +98,9 @@ class Totals:
     by_status: dict = field(default_factory=dict)
 
 
+BENCHMARK_REASON = "Benchmark data"
+
+
 class FrontDoorData:
     """Adds people and referrals in phases (small first, then topped up to full size)."""
 
@@ -133,11 +137,11 @@ class FrontDoorData:
                 for i, (kind, _role, _hub) in enumerate(plan)
             ]
         )
-        # One save() each, not bulk_create: Membership.save() puts each user in their role, hub
-        # and organisation groups (partnership.grants.sync_membership), which the caseload pages
-        # read through. Sixty saves take well under a second.
+        # One service call each, not bulk_create: membership_create puts each user in their role,
+        # hub and organisation groups (partnership.grants.sync_membership), which the caseload
+        # pages read through. Sixty take well under a second.
         for user, (_kind, role, hub) in zip(users, plan, strict=True):
-            Membership(user=user, organisation=ers, hub=hub, role=role).save()
+            membership_create(user=user, organisation=ers, hub=hub, role=role, by=None, reason=BENCHMARK_REASON)
         workers_by_hub: dict[int, list] = {hub.pk: [] for hub in hubs}
         front_door = []
         for user, (_kind, role, hub) in zip(users, plan, strict=True):
@@ -147,9 +151,11 @@ class FrontDoorData:
                 front_door.append(user)
         # The users the benchmark signs in as are made the ordinary way, groups and all.
         spoc = User.objects.create(username="bench-spoc", first_name="Bench", last_name="Practitioner")
-        Membership.objects.create(user=spoc, organisation=ers, role=Role.SPOC_PRACTITIONER)
+        membership_create(user=spoc, organisation=ers, role=Role.SPOC_PRACTITIONER, by=None, reason=BENCHMARK_REASON)
         hub_worker = User.objects.create(username="bench-hub-worker", first_name="Bench", last_name="Worker")
-        Membership.objects.create(user=hub_worker, organisation=ers, hub=hubs[0], role=Role.HUB_WORKER)
+        membership_create(
+            user=hub_worker, organisation=ers, hub=hubs[0], role=Role.HUB_WORKER, by=None, reason=BENCHMARK_REASON
+        )
         self.grants.load_permissions()
         self.staff = Staff(
             spoc=spoc,

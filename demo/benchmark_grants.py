@@ -1,6 +1,6 @@
 """The django-guardian object grants for the benchmark's bulk referrals.
 
-Every referral with an allocation gets the rows ``partnership.grants.sync_referral_grants``
+Every referral with an allocation gets the rows ``referrals.services.grants.sync_referral_grants``
 would give it (``view_referral`` for the allocated worker and the hub's group ``hub:<pk>``,
 ``view_person`` on its person likewise), written with ``bulk_create``, so the caseload pages
 filter through real grants at full size.
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Permission
 
-from partnership.grants import VIEW_PERSON, VIEW_REFERRAL
 from referrals.models import (
     PersonGroupObjectPermission,
     PersonUserObjectPermission,
@@ -18,6 +17,7 @@ from referrals.models import (
     ReferralGroupObjectPermission,
     ReferralUserObjectPermission,
 )
+from referrals.services.grants import VIEW_PERSON, VIEW_REFERRAL
 
 BATCH = 2000
 

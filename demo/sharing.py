@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from demo.referrals import DemoReferrals
 from demo.scenarios import OUT, clock_at
-from partnership import services as partnership_services
 from partnership.access import role_of
-from partnership.models import Consent, Organisation, Role
-from referrals.models import OnwardReferral, Referral, TreatmentReferral
+from partnership.models import Organisation, Role
+from referrals.models import Consent, OnwardReferral, Referral, TreatmentReferral
+from referrals.services import consent as consent_services
 from referrals.services import sharing as services_sharing
 
 # The onward referral (PAR-4): a housing service, with the person's consent to share with it.
@@ -99,7 +99,7 @@ class DemoSharing:
         if consent is not None:
             return consent, 0
         with clock_at(at):
-            consent = partnership_services.consent_record(
+            consent = consent_services.consent_record(
                 person=referral.person,
                 by=self._sharer(referral),
                 recipient=recipient,

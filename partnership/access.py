@@ -30,12 +30,12 @@ def role_of(user) -> str | None:
 
 
 def can_work_front_door(user) -> bool:
-    """SPOC practitioners and managers take referrals, triage and allocate (REF-1, REF-5)."""
+    """SPOC practitioners and managers take in, triage and allocate each referral (REF-1, REF-5)."""
     return role_of(user) in FRONT_DOOR_ROLES
 
 
 def sees_allocated_caseload(user) -> bool:
-    """Hub and peer workers see referrals allocated to them."""
+    """Hub and peer workers see the work allocated to them."""
     return role_of(user) in CASEWORK_ROLES
 
 
@@ -76,14 +76,14 @@ SHARING_ROLES = REFERRAL_PAGE_ROLES | {Role.SAFEGUARDING_LEAD, Role.DATA_PROTECT
 
 
 def sees_referral_pages(user) -> bool:
-    """The referral page and its history: the front door and caseworkers (which referrals is
+    """The referral page and its history: the front door and caseworkers (which records is
     the selectors' business). Treatment, commissioners, the safeguarding lead (until the
     safeguarding pages) and anyone without a membership see none."""
     return role_of(user) in REFERRAL_PAGE_ROLES
 
 
 def sees_hub_caseload(user) -> bool:
-    """Hub workers and managers see their hub's allocated referrals as well as their own."""
+    """Hub workers and managers see their hub's allocated caseload as well as their own."""
     membership = membership_of(user)
     return membership is not None and membership.role in HUB_TEAM_ROLES and membership.hub_id is not None
 
@@ -98,7 +98,7 @@ def sees_every_restricted_record(user) -> bool:
     return role_of(user) == Role.SAFEGUARDING_LEAD
 
 
-def can_restrict_referrals(user) -> bool:
+def can_restrict_records(user) -> bool:
     """Managers and the safeguarding lead mark a referral restricted, or lift it."""
     return role_of(user) in RESTRICTING_ROLES
 

@@ -3,7 +3,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from partnership.models import AccessLog, Consent, Disclosure, Hub, Membership, Organisation
+from partnership.models import AccessLog, Hub, Membership, Organisation
+from partnership.services import membership_save
 
 
 @admin.register(Organisation)
@@ -18,6 +19,9 @@ class HubAdmin(SimpleHistoryAdmin):
 
 
 class MembershipInline(admin.StackedInline):
+    """Saved through ``membership_save`` (see ``StaffUserAdmin.save_formset``), so a change of
+    role or hub moves the user's groups, and so what they may see, at once."""
+
     model = Membership
     can_delete = False
     fk_name = "user"
@@ -32,6 +36,14 @@ class StaffUserAdmin(UserAdmin):
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "email", "is_active"]
     list_select_related = ["membership"]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        # Not formset.save(): the service saves with history and puts the user in their groups.
+        for membership in formset.save(commit=False):
+            membership_save(membership=membership, by=request.user, reason="Changed in the admin")
+        formset.save_m2m()
 
 
 @admin.register(AccessLog)
@@ -51,31 +63,3 @@ class AccessLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(Consent)
-class ConsentAdmin(SimpleHistoryAdmin):
-    """Consent is recorded and withdrawn through the service pages, which keep the rules
-    (review dates, immediate withdrawal of access); the admin only reads it."""
-
-    list_display = ["person_id", "recipient", "given", "lawful_basis", "recorded_at", "withdrawn_at"]
-    list_filter = ["recipient", "given", "lawful_basis"]
-    search_fields = ["=person__id"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Disclosure)
-class DisclosureAdmin(AccessLogAdmin):
-    """Read-only: the disclosure log is append-only (PAR-5)."""
-
-    list_display = ["at", "by", "to_organisation_name", "dataset", "lawful_basis", "person_id"]
-    list_filter = ["dataset", "lawful_basis"]
-    search_fields = ["by__username", "=person__id"]

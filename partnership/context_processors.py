@@ -2,34 +2,33 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from partnership.access import (
-    can_run_subject_access,
-    can_search_access_log,
-    can_work_front_door,
-    membership_of,
-    sees_allocated_caseload,
-    sees_hub_caseload,
-    works_for_treatment_service,
-)
+from partnership import registry
+from partnership.access import can_search_access_log, membership_of
+from partnership.registry import NavigationItem
+
+# Partnership's own menu items and where they sit among those other apps register
+# (partnership.registry): "Home" first, "Access log" after the casework pages, "Administration" last.
+HOME_ORDER, ACCESS_LOG_ORDER, ADMINISTRATION_ORDER = 0, 60, 100
+
+
+def _own_items() -> list[NavigationItem]:
+    return [
+        NavigationItem(label=_("Home"), url_name="home", shown_to=lambda user: True, order=HOME_ORDER),
+        NavigationItem(
+            label=_("Access log"), url_name="access_log", shown_to=can_search_access_log, order=ACCESS_LOG_ORDER
+        ),
+        NavigationItem(
+            label=_("Administration"),
+            url_name="admin:index",
+            shown_to=lambda user: user.is_staff,
+            order=ADMINISTRATION_ORDER,
+        ),
+    ]
 
 
 def _navigation(request, user) -> list[dict]:
-    items = [(_("Home"), reverse("home"))]
-    if can_work_front_door(user):
-        items += [(_("SPOC queue"), reverse("referrals:queue")), (_("Record a referral"), reverse("referrals:new"))]
-    if sees_allocated_caseload(user):
-        items.append((_("My caseload"), reverse("referrals:caseload")))
-    elif sees_hub_caseload(user):
-        # Managers: their hub's caseload (hub workers reach it from "My caseload").
-        items.append((_("Hub caseload"), reverse("referrals:hub_caseload")))
-    if works_for_treatment_service(user):
-        items.append((_("People shared with us"), reverse("referrals:shared_people")))
-    if can_search_access_log(user):
-        items.append((_("Access log"), reverse("access_log")))
-    if can_run_subject_access(user):
-        items.append((_("Data rights"), reverse("referrals:data_rights")))
-    if user.is_staff:
-        items.append((_("Administration"), reverse("admin:index")))
+    everything = sorted([*_own_items(), *registry.navigation_items()], key=lambda item: item.order)
+    items = [(item.label, reverse(item.url_name)) for item in everything if item.shown_to(user)]
     path = request.path
     # The longest matching prefix is the current section ("Home" is "/", which matches everything).
     best = max((url for _label, url in items if path.startswith(url)), key=len, default=None)

@@ -1,4 +1,4 @@
-"""Which object permissions each role gets: the one place that decides (SEC-1, PAR-1, PAR-2).
+"""Object grants: the machinery every app uses to decide who sees which record (SEC-1, PAR-1, PAR-2).
 
 Roles (``partnership.access``) decide which pages a member of staff may use at all; the
 django-guardian rows written here decide which records those pages show them. Nothing else
@@ -7,56 +7,43 @@ so a record nobody was given stays invisible (deny by default). Selectors always
 ``accept_global_perms=False`` and ``with_superuser=False``: a superuser is an administrator,
 not a caseworker.
 
-Who holds what, and when
-------------------------
-``referrals.view_referral`` on a referral, and ``referrals.view_person`` on its person:
-    the allocated worker (a user grant) and the allocated hub's group ``hub:<pk>`` (the hub
-    workers and managers whose membership is in that hub; peer workers are not in it, so they
-    see only the people allocated to them). The grants follow the allocation fields alone, so
-    ``sync_referral_grants`` can be called after any change and puts things right:
+This module knows groups, hubs and organisations, never what the records are: an app that owns
+records decides its own rules (which allocation gives which permission on which object) and
+calls these functions with the object and the permission. The permission is a codename of the
+object's own model (``"view_x"``, or ``"app_label.view_x"``, whose label must be the object's),
+so this module works with any app's models without importing one.
 
-    - allocation and reallocation: the new worker and hub gain access, the old ones lose it
-      in the same transaction;
-    - reopening clears the allocation, so every grant goes: the referral is back with the
-      front door, which sees every referral by role;
-    - closing keeps the allocation, so the worker and the hub can still read the closed
-      referral (the history of someone they supported stays readable), but it leaves caseload
-      lists, which show allocated referrals only.
+Groups
+------
+Each membership puts its user in exactly these groups (``sync_membership``, called by the
+membership services whenever a membership is created or changed):
 
-    A person's ``view_person`` holders are the union over all of that person's referrals, so
-    a returning person seen by two hubs stays visible to both for as long as either holds a
-    referral.
+- the role's group (model-level permissions for the role, the admin);
+- ``hub:<pk>``, the hub team, for hub workers and managers with a hub (peer workers are not in
+  it, so they see only the people allocated to them);
+- ``org:<pk>``, everyone in an organisation except commissioners, who never see personal
+  data (§3.23 footnote 32): what is shared with an organisation is granted to this group.
 
-``referrals.view_shared_record`` on a person:
-    an organisation's group ``org:<pk>`` (every member of that organisation except
-    commissioners, who never see personal data, §3.23 footnote 32), from
-    ``share_person_with_organisation`` until ``unshare_person_with_organisation``. The
-    consent and sharing services call these when a person is referred to the Treatment
-    Service under a lawful basis, and when consent is withdrawn: the row is deleted in the
-    same transaction, so the next page the other organisation opens no longer shows it.
-
-The front door (SPOC practitioners and managers) sees every referral and person by role, not
-by grant: ask the selectors, never ``user.has_perm``, what someone may see.
-
-This module must not import ``referrals`` (dependencies point ``partnership`` <- ``referrals``):
-it works with permission strings and the objects it is given.
+Holders
+-------
+``set_holders`` makes the holders of a permission on an object exactly the users and groups
+given, in one transaction: call it after any change that decides access, and again whenever in
+doubt (it is idempotent). ``share_with_organisation`` and ``unshare_with_organisation`` add and
+remove one organisation's group, with an access-log row naming who did it and why.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
 from partnership.access import HUB_TEAM_ROLES, can_share_records, membership_of
+from partnership.access_log import access_log_record
 from partnership.models import AccessLog, Membership, Organisation, Role
-from partnership.services import access_log_record
-
-VIEW_REFERRAL = "referrals.view_referral"
-VIEW_PERSON = "referrals.view_person"
-VIEW_SHARED_RECORD = "referrals.view_shared_record"
 
 # Members of an organisation's group receive what is shared with that organisation.
 # Commissioners never do: they see anonymised aggregate reports only (§3.23 footnote 32).
@@ -108,25 +95,37 @@ def groups_for(membership: Membership) -> list[Group]:
 def sync_membership(*, membership: Membership) -> None:
     """Put the user in exactly the right role, hub and organisation groups.
 
-    Called by ``Membership.save()``, so a change of role or hub takes effect at once: a hub
-    worker who moves to Kendal stops seeing Carlisle's referrals and starts seeing Kendal's,
-    and one who becomes a peer support worker keeps only the people allocated to them. Any
-    other group is dropped too, as before: group membership is not edited by hand.
+    Called by the membership services (``partnership.services.membership_create`` and
+    ``membership_save``), so a change of role or hub takes effect at once: a hub worker who
+    moves to Kendal stops seeing Carlisle's caseload and starts seeing Kendal's, and one who
+    becomes a peer support worker keeps only the people allocated to them. Any other group
+    is dropped too: group membership is not edited by hand.
     """
     membership.user.groups.set(groups_for(membership))
 
 
-# --- Referrals and people ------------------------------------------------------------------
+# --- Who holds a permission on an object ----------------------------------------------------
 
 
-def _permission(perm: str) -> Permission:
-    app_label, codename = perm.split(".", 1)
-    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+def _codename(obj, perm: str) -> str:
+    """``"view_x"`` or ``"app_label.view_x"``; a label must be the object's own app."""
+    app_label, _dot, codename = perm.rpartition(".")
+    if app_label and app_label != obj._meta.app_label:
+        raise ValueError(f"{perm!r} is not a permission of {obj._meta.label}.")
+    return codename
 
 
-def _set_holders(obj, perm: str, *, user_ids: set[int], group_ids: set[int]) -> None:
+def object_permission(obj, perm: str) -> Permission:
+    """The ``Permission`` row for ``perm`` on ``obj``'s model (the codename from the object's
+    own content type, so no app's label is written here)."""
+    content_type = ContentType.objects.get_for_model(obj)
+    return Permission.objects.get(content_type=content_type, codename=_codename(obj, perm))
+
+
+@transaction.atomic
+def set_holders(obj, perm: str, *, user_ids: set[int], group_ids: set[int]) -> None:
     """Make the holders of ``perm`` on ``obj`` exactly these users and groups."""
-    permission = _permission(perm)
+    permission = object_permission(obj, perm)
     for model, field, wanted in (
         (get_user_obj_perms_model(obj), "user_id", user_ids),
         (get_group_obj_perms_model(obj), "group_id", group_ids),
@@ -141,8 +140,9 @@ def _set_holders(obj, perm: str, *, user_ids: set[int], group_ids: set[int]) -> 
         )
 
 
-def _allocation_holders(allocations) -> tuple[set[int], set[int]]:
-    """Users and hub groups given access by ``(allocated_worker_id, hub_id)`` pairs."""
+def allocation_holders(allocations) -> tuple[set[int], set[int]]:
+    """Users and hub groups given access by ``(allocated_worker_id, hub_id)`` pairs: the
+    allocated worker, and the hub team of the hub (``hub:<pk>``)."""
     user_ids: set[int] = set()
     group_ids: set[int] = set()
     for worker_id, hub_id in allocations:
@@ -151,28 +151,6 @@ def _allocation_holders(allocations) -> tuple[set[int], set[int]]:
         if hub_id is not None:
             group_ids.add(hub_group(hub_id).pk)
     return user_ids, group_ids
-
-
-@transaction.atomic
-def sync_referral_grants(*, referral) -> None:
-    """Grant ``view_referral`` (and ``view_person`` on its person) to whoever the referral's
-    current allocation names, and take it from anyone it no longer names.
-
-    Call after any change to ``hub``, ``allocated_worker`` or ``person``: allocation,
-    reallocation, reopening, closing, linking a person. Safe to call twice.
-    """
-    user_ids, group_ids = _allocation_holders([(referral.allocated_worker_id, referral.hub_id)])
-    _set_holders(referral, VIEW_REFERRAL, user_ids=user_ids, group_ids=group_ids)
-    if referral.person_id is not None:
-        sync_person_grants(person=referral.person)
-
-
-@transaction.atomic
-def sync_person_grants(*, person) -> None:
-    """``view_person`` for everyone allocated any of the person's referrals, and nobody else."""
-    allocations = person.referrals.values_list("allocated_worker_id", "hub_id")
-    user_ids, group_ids = _allocation_holders(allocations)
-    _set_holders(person, VIEW_PERSON, user_ids=user_ids, group_ids=group_ids)
 
 
 # --- Sharing with another organisation (PAR-2, PAR-3) -------------------------------------
@@ -186,8 +164,10 @@ def _require_reason(reason: str, message) -> str:
 
 
 @transaction.atomic
-def share_person_with_organisation(*, person, organisation: Organisation, by, reason: str) -> bool:
-    """Let an organisation's staff see the dataset shared with them about this person.
+def share_with_organisation(
+    *, obj, perm: str, organisation: Organisation, by, reason: str, person_id: int | None
+) -> bool:
+    """Give ``perm`` on ``obj`` to an organisation's group, so its staff see what is shared.
 
     The caller has already established the lawful basis (consent, or another basis recorded
     with its reason); ``reason`` says which, and goes in the access log with the acting user.
@@ -196,25 +176,27 @@ def share_person_with_organisation(*, person, organisation: Organisation, by, re
     if not can_share_records(by):
         raise PermissionDenied
     reason = _require_reason(reason, SHARE_REASON_REQUIRED)
-    model = get_group_obj_perms_model(person)
+    model = get_group_obj_perms_model(obj)
     _row, created = model.objects.get_or_create(
-        content_object=person, permission=_permission(VIEW_SHARED_RECORD), group=organisation_group(organisation.pk)
+        content_object=obj, permission=object_permission(obj, perm), group=organisation_group(organisation.pk)
     )
     if created:
         access_log_record(
             user=by,
             action=AccessLog.Action.GRANT,
-            obj=person,
-            person_id=person.pk,
+            obj=obj,
+            person_id=person_id,
             reason=f"Shared with {organisation.name}: {reason}",
         )
     return created
 
 
 @transaction.atomic
-def unshare_person_with_organisation(*, person, organisation: Organisation, by, reason: str) -> bool:
-    """Take back an organisation's access to this person's record, at once (PAR-2: a
-    withdrawal of consent is honoured immediately).
+def unshare_with_organisation(
+    *, obj, perm: str, organisation: Organisation, by, reason: str, person_id: int | None
+) -> bool:
+    """Take ``perm`` on ``obj`` back from an organisation, at once (PAR-2: a withdrawal of
+    consent is honoured immediately).
 
     Any member of staff may do this, so a withdrawal is never held up by who happens to take
     the call. Returns True when access was removed, False when there was none.
@@ -222,29 +204,29 @@ def unshare_person_with_organisation(*, person, organisation: Organisation, by, 
     if membership_of(by) is None:
         raise PermissionDenied
     reason = _require_reason(reason, UNSHARE_REASON_REQUIRED)
-    model = get_group_obj_perms_model(person)
+    model = get_group_obj_perms_model(obj)
     deleted, _by_model = model.objects.filter(
-        content_object=person,
-        permission=_permission(VIEW_SHARED_RECORD),
+        content_object=obj,
+        permission=object_permission(obj, perm),
         group__name=organisation_group_name(organisation.pk),
     ).delete()
     if deleted:
         access_log_record(
             user=by,
             action=AccessLog.Action.REVOKE,
-            obj=person,
-            person_id=person.pk,
+            obj=obj,
+            person_id=person_id,
             reason=f"Access withdrawn from {organisation.name}: {reason}",
         )
     return bool(deleted)
 
 
-def organisations_shared_with(*, person) -> list[Organisation]:
-    """The organisations that can currently see the shared dataset about this person."""
-    model = get_group_obj_perms_model(person)
+def organisations_shared_with(*, obj, perm: str) -> list[Organisation]:
+    """The organisations whose group currently holds ``perm`` on ``obj``."""
+    model = get_group_obj_perms_model(obj)
     names = model.objects.filter(
-        content_object=person,
-        permission__codename=VIEW_SHARED_RECORD.split(".", 1)[1],
+        content_object=obj,
+        permission__codename=_codename(obj, perm),
         group__name__startswith=ORGANISATION_GROUP_PREFIX,
     ).values_list("group__name", flat=True)
     ids = [int(name.removeprefix(ORGANISATION_GROUP_PREFIX)) for name in names]

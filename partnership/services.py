@@ -1,176 +1,58 @@
+"""Writes about staff and their place: memberships (PAR-1), and the access log (SEC-2).
+
+A membership decides which groups its user is in (role, hub team, organisation), and so what
+they may see. ``Membership.save()`` does nothing else: the services here save it and then put
+the user in exactly the right groups (``partnership.grants.sync_membership``), so every path
+that creates or changes a membership (the admin, setup commands, test factories) ends with
+the same groups.
+"""
+
 from __future__ import annotations
 
-import datetime as dt
+from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext_lazy
 
-from partnership.access import can_share_records
-from partnership.models import CONSENT_REVIEW_MONTHS, AccessLog, Consent, Disclosure, Organisation, add_months
+from common.audit import audited_save
+from partnership import grants
+from partnership.access_log import access_log_record
+from partnership.models import Hub, Membership, Organisation
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def access_log_record(*, user, action: str, obj, person_id: int | None, reason: str = "") -> AccessLog:
-    """One append-only row per view, export or disclosure of a person's record (SEC-2)."""
-    return AccessLog.objects.create(
-        user=user,
-        action=action,
-        object_type=obj._meta.label_lower,
-        object_id=obj.pk,
-        person_id=person_id,
-        reason=reason[:500],
-    )
+__all__ = ["access_log_record", "membership_create", "membership_save"]
 
 
-# --- Consent and lawful basis (PAR-2) ---------------------------------------------------------
-
-CONSENT_AGENCY_NAME_REQUIRED = gettext_lazy("Enter the name of the agency")
-CONSENT_BASIS_NOTE_REQUIRED = gettext_lazy("Explain why sharing is lawful without the person's consent")
-CONSENT_RECORDED_IN_FUTURE = gettext_lazy("The time the decision was recorded cannot be in the future")
-CONSENT_ALREADY_WITHDRAWN = gettext_lazy("This has already been withdrawn.")
-CONSENT_NOTHING_TO_WITHDRAW = gettext_lazy("The person did not agree to share, so there is nothing to withdraw.")
-WITHDRAWAL_REASON_REQUIRED = gettext_lazy("Enter the reason for the withdrawal")
-
-
-def _require_sharing_staff(by) -> None:
-    if not can_share_records(by):
+def _require_membership_permission(by: User | None, codename: str) -> None:
+    # None: a setup command or a test factory, with nobody signed in (as for audited_save).
+    if by is not None and not by.has_perm(f"partnership.{codename}"):
         raise PermissionDenied
 
 
-def _save_with_history(obj, *, by, reason: str) -> None:
-    obj._history_user = by
-    obj._change_reason = reason[:100]
-    obj.save()
-
-
-def _end_treatment_access_without_basis(*, person, by, reason: str) -> bool:
-    """PAR-2: a withdrawal is honoured at once. When nothing makes sharing with the Treatment
-    Service lawful any more, every Treatment organisation loses its grant on the person now,
-    not at the next sync. Returns True when access was removed."""
-    from partnership import grants  # the grants module decides who holds which object permission
-    from partnership.sharing import sharing_allowed
-
-    consents = list(Consent.objects.filter(person_id=person.pk))
-    if sharing_allowed(consents, recipient=Consent.Recipient.TREATMENT):
-        return False
-    for organisation in Organisation.objects.filter(kind=Organisation.Kind.TREATMENT):
-        grants.unshare_person_with_organisation(person=person, organisation=organisation, by=by, reason=reason)
-    return True
-
-
 @transaction.atomic
-def consent_record(
-    *,
-    person,
-    by,
-    recipient: str,
-    given: bool,
-    lawful_basis: str = Consent.LawfulBasis.CONSENT,
-    agency_name: str = "",
-    basis_note: str = "",
-    recorded_at: dt.datetime | None = None,
-) -> Consent:
-    """Record who the person agrees to share with, or another lawful basis (PAR-2, §3.16.2).
+def membership_save(*, membership: Membership, by: User | None, reason: str = "Membership changed") -> Membership:
+    """Save a new or changed membership, then put its user in exactly the groups it gives.
 
-    The review date is six months on (TH information governance). A later "no" for the
-    Treatment Service takes its access away at once, like a withdrawal.
+    A change of role or hub takes effect at once (see ``partnership.grants.sync_membership``).
     """
-    _require_sharing_staff(by)
-    agency_name = agency_name.strip() if recipient == Consent.Recipient.OTHER_AGENCY else ""
-    basis_note = basis_note.strip() if lawful_basis != Consent.LawfulBasis.CONSENT else ""
-    now = timezone.now()
-    recorded_at = recorded_at or now
-    errors: dict[str, list] = {}
-    if recipient == Consent.Recipient.OTHER_AGENCY and not agency_name:
-        errors["agency_name"] = [CONSENT_AGENCY_NAME_REQUIRED]
-    if lawful_basis != Consent.LawfulBasis.CONSENT and not basis_note:
-        errors["basis_note"] = [CONSENT_BASIS_NOTE_REQUIRED]
-    if recorded_at > now + dt.timedelta(minutes=5):
-        errors["recorded_at"] = [CONSENT_RECORDED_IN_FUTURE]
-    if errors:
-        raise ValidationError(errors)
-    consent = Consent(
-        person=person,
-        recipient=recipient,
-        agency_name=agency_name,
-        given=given,
-        lawful_basis=lawful_basis,
-        basis_note=basis_note,
-        recorded_by=by,
-        recorded_at=recorded_at,
-        review_due=add_months(timezone.localdate(recorded_at), CONSENT_REVIEW_MONTHS),
-    )
-    _save_with_history(consent, by=by, reason="Consent recorded" if given else "Consent declined")
-    if recipient == Consent.Recipient.TREATMENT:
-        _end_treatment_access_without_basis(person=person, by=by, reason="The person did not agree to share")
-    return consent
+    _require_membership_permission(by, "change_membership" if membership.pk else "add_membership")
+    audited_save(membership, by=by, reason=reason, person_id=None)
+    grants.sync_membership(membership=membership)
+    return membership
 
 
-@transaction.atomic
-def consent_withdraw(*, consent: Consent, by, reason: str, at: dt.datetime | None = None) -> Consent:
-    """Withdraw consent, or end another lawful basis, with the reason (PAR-2).
-
-    Where this was the only lawful basis for sharing with the Treatment Service, the
-    Treatment organisations lose access to the person in the same transaction.
-    """
-    _require_sharing_staff(by)
-    consent = Consent.objects.select_for_update().select_related("person").get(pk=consent.pk)
-    reason = (reason or "").strip()
-    if consent.is_withdrawn:
-        raise ValidationError(CONSENT_ALREADY_WITHDRAWN)
-    if not consent.allows_sharing:
-        raise ValidationError(CONSENT_NOTHING_TO_WITHDRAW)
-    if not reason:
-        raise ValidationError({"reason": [WITHDRAWAL_REASON_REQUIRED]})
-    consent.withdrawn_at = at or timezone.now()
-    consent.withdrawn_by = by
-    consent.withdrawal_reason = reason[:1000]
-    _save_with_history(consent, by=by, reason="Consent withdrawn")
-    if consent.recipient == Consent.Recipient.TREATMENT:
-        _end_treatment_access_without_basis(person=consent.person, by=by, reason="Consent withdrawn")
-    return consent
-
-
-# --- Disclosures (PAR-5) -------------------------------------------------------------------
-
-
-def disclosure_record(
+def membership_create(
     *,
-    person,
-    by,
-    dataset: str,
-    lawful_basis: str,
-    to_organisation: Organisation | None = None,
-    to_organisation_name: str = "",
-    consent: Consent | None = None,
-    description: str = "",
-    obj=None,
-    at: dt.datetime | None = None,
-) -> Disclosure:
-    """Log one disclosure of a person's data to another organisation: what kind of data, to
-    whom, on what lawful basis, by whom (PAR-5, §3.16.6). Also an access-log DISCLOSE row, so
-    the access log alone answers "who has this person's data gone to"."""
-    _require_sharing_staff(by)
-    name = (to_organisation_name or (to_organisation.name if to_organisation else "")).strip()
-    if not name:
-        raise ValueError("A disclosure needs the organisation it went to.")
-    disclosure = Disclosure.objects.create(
-        person_id=person.pk,
-        to_organisation=to_organisation,
-        to_organisation_name=name[:200],
-        dataset=dataset,
-        description=description[:500],
-        lawful_basis=lawful_basis,
-        consent=consent,
-        by=by,
-        at=at or timezone.now(),
-    )
-    access_log_record(
-        user=by,
-        action=AccessLog.Action.DISCLOSE,
-        obj=obj if obj is not None else disclosure,
-        person_id=person.pk,
-        reason=f"{Disclosure.Dataset(dataset).label} to {name}",
-    )
-    return disclosure
+    user,
+    organisation: Organisation,
+    role: str,
+    by: User | None,
+    hub: Hub | None = None,
+    job_title: str = "",
+    reason: str = "Membership created",
+) -> Membership:
+    """A member of staff's place (organisation, hub, role), with the groups that follow from it."""
+    membership = Membership(user=user, organisation=organisation, hub=hub, role=role, job_title=job_title)
+    return membership_save(membership=membership, by=by, reason=reason)

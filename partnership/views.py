@@ -6,13 +6,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from partnership.access import (
-    can_work_front_door,
-    membership_of,
-    role_of,
-    sees_allocated_caseload,
-    works_for_treatment_service,
-)
+from partnership import registry
+from partnership.access import membership_of, role_of
 from partnership.auth_forms import NewPasswordForm, PasswordResetRequestForm, SignInForm
 from partnership.models import Role
 
@@ -22,12 +17,10 @@ SIGNED_OUT = _("You have signed out.")
 @login_required
 def home(request):
     """Send each role to where its work is; everyone else sees what they may do."""
-    if can_work_front_door(request.user):
-        return redirect("referrals:queue")
-    if sees_allocated_caseload(request.user):
-        return redirect("referrals:caseload")
-    if works_for_treatment_service(request.user):
-        return redirect("referrals:shared_people")  # PAR-3: people shared with their organisation
+    # Where each role's work is, as the apps that own that work registered it (partnership.registry).
+    destination = registry.home_destination_for(request.user)
+    if destination is not None:
+        return redirect(destination)
     membership = membership_of(request.user)
     return render(
         request,

@@ -11,28 +11,28 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import defaultdict
 
 import django_filters
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Button, Field, Fixed, Fluid, Layout
 from django import forms
-from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from partnership import registry
 from partnership.access import can_search_access_log
 from partnership.models import AccessLog
 
 PAGE_SIZE = 50
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d %m %Y", "%d-%m-%Y", "%Y-%m-%d"]
 REFERENCE_PATTERN = re.compile(r"^R-[0-9A-Z]{8}$")
-REFERRAL_LABEL = "referrals.referral"
-PERSON_LABEL = "referrals.person"
 
 PERSON_INVALID = _("Enter the person's record number using digits only, for example 1234")
 REFERENCE_INVALID = _("Enter a referral reference in the form R-7K3M9QAB")
@@ -147,11 +147,14 @@ class AccessLogFilter(django_filters.FilterSet):
             raise ValidationError(REFERENCE_INVALID)
 
     def filter_reference(self, queryset, name, value):
-        # partnership does not import referrals (dependencies point the other way): the
-        # referral is found by its model label, as one subquery.
-        referral_model = apps.get_model("referrals", "Referral")
-        ids = referral_model.objects.filter(reference=value.strip().upper()).values("pk")
-        return queryset.filter(object_type=REFERRAL_LABEL, object_id__in=ids)
+        # The apps that own referenced records register how to find them (partnership.registry):
+        # partnership imports none of them. One subquery per kind of record.
+        reference = value.strip().upper()
+        matches = Q(pk__in=[])
+        for kind in registry.access_log_types():
+            if kind.find_by_reference is not None:
+                matches |= Q(object_type=kind.object_type, object_id__in=kind.find_by_reference(reference))
+        return queryset.filter(matches)
 
     def filter_from(self, queryset, name, value):
         # A range on the indexed timestamp, not a date extracted from every row.
@@ -162,23 +165,20 @@ class AccessLogFilter(django_filters.FilterSet):
 
 
 def _describe_rows(rows: list[AccessLog]) -> list[dict]:
-    """What each row was about, in words: referrals by their reference (one query for the
-    page), people by their record number."""
-    referral_ids = {row.object_id for row in rows if row.object_type == REFERRAL_LABEL}
-    references = {}
-    if referral_ids:
-        referral_model = apps.get_model("referrals", "Referral")
-        references = dict(referral_model.objects.filter(pk__in=referral_ids).values_list("pk", "reference"))
-    described = []
+    """What each row was about, in words, as the app that owns the object registered it
+    (partnership.registry): one call, so at most one query, per kind of object on the page."""
+    ids_by_type: dict[str, set[int]] = defaultdict(set)
     for row in rows:
-        if row.object_type == REFERRAL_LABEL:
-            what = _("Referral %(reference)s") % {"reference": references.get(row.object_id, row.object_id)}
-        elif row.object_type == PERSON_LABEL:
-            what = _("Person record %(id)s") % {"id": row.object_id}
-        else:
-            what = f"{row.object_type} {row.object_id}"
-        described.append({"row": row, "what": what})
-    return described
+        ids_by_type[row.object_type].add(row.object_id)
+    words: dict[tuple[str, int], str] = {}
+    for object_type, ids in ids_by_type.items():
+        kind = registry.access_log_type(object_type)
+        if kind is not None:
+            words.update({(object_type, pk): what for pk, what in kind.describe(ids).items()})
+    return [
+        {"row": row, "what": words.get((row.object_type, row.object_id), f"{row.object_type} {row.object_id}")}
+        for row in rows
+    ]
 
 
 @login_required

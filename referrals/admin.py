@@ -7,7 +7,7 @@ checks live there), so the admin shows them and their history but never edits th
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from referrals.models import Person, Referral, ResponseTarget
+from referrals.models import Consent, Disclosure, Person, Referral, ResponseTarget
 
 
 @admin.register(ResponseTarget)
@@ -43,3 +43,32 @@ class PersonAdmin(ReadOnlyAdmin):
     list_display = ["id", "created_at"]
     ordering = ["-created_at"]
     show_full_result_count = False
+
+
+@admin.register(Consent)
+class ConsentAdmin(ReadOnlyAdmin):
+    """Consent is recorded and withdrawn through the service pages, which keep the rules
+    (review dates, immediate withdrawal of access); the admin only reads it."""
+
+    list_display = ["person_id", "recipient", "given", "lawful_basis", "recorded_at", "withdrawn_at"]
+    list_filter = ["recipient", "given", "lawful_basis"]
+    search_fields = ["=person__id"]
+
+
+@admin.register(Disclosure)
+class DisclosureAdmin(admin.ModelAdmin):
+    """Read-only: the disclosure log is append-only (PAR-5) and keeps no history of its own."""
+
+    list_display = ["at", "by", "to_organisation_name", "dataset", "lawful_basis", "person_id"]
+    list_filter = ["dataset", "lawful_basis"]
+    search_fields = ["by__username", "=person__id"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from partnership.models import Hub, Membership, Organisation, Role
+from partnership.services import membership_create
 from referrals.matching import normalise_name, normalise_postcode
 from referrals.models import Person, Referral
 
@@ -30,12 +31,19 @@ class HubFactory(factory.django.DjangoModelFactory):
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
+    """Made through ``partnership.services.membership_create``, so the user ends up in their
+    role, hub and organisation groups exactly as in the service."""
+
     class Meta:
         model = Membership
 
     organisation = factory.SubFactory(OrganisationFactory, name="Cumbria ERS (demo)", kind="ers")
     role = Role.SPOC_PRACTITIONER
     hub = None
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return membership_create(by=None, **kwargs)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

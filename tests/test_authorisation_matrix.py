@@ -21,12 +21,12 @@ from dataclasses import dataclass
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from partnership.models import AccessLog, Consent
-from partnership.services import consent_record
+from partnership.models import AccessLog
 from referrals.data_rights import services as data_rights
-from referrals.models import OnwardReferral, Referral, Triage
+from referrals.models import Consent, OnwardReferral, Referral, Triage
 from referrals.services import referrals as services
 from referrals.services import sharing as services_sharing
+from referrals.services.consent import consent_record
 from tests.factories import ReferralFactory
 
 OK, REDIRECT, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405

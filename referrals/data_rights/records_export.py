@@ -115,9 +115,10 @@ def import_order(sections: Iterable[Section]) -> list[type[models.Model]]:
 
 def people_shared_with(organisation: Organisation) -> models.QuerySet[Person]:
     """People whose record is shared with the organisation (its group holds
-    ``referrals.view_shared_record`` on them: partnership.grants)."""
-    from partnership.grants import VIEW_SHARED_RECORD, organisation_group_name
+    ``referrals.view_shared_record`` on them: referrals.services.grants)."""
+    from partnership.grants import organisation_group_name
     from referrals.models import PersonGroupObjectPermission
+    from referrals.services.grants import VIEW_SHARED_RECORD
 
     person_ids = PersonGroupObjectPermission.objects.filter(
         group__name=organisation_group_name(organisation.pk),
@@ -218,9 +219,9 @@ def records_export(
     the consent on record for the Treatment Service where there is one, else ``lawful_basis``.
     Without a recipient (a copy kept by the service), each person gets an EXPORT access-log row.
     """
-    from partnership.models import Consent, Disclosure
-    from partnership.services import disclosure_record
-    from partnership.sharing import sharing_basis
+    from referrals.models import Consent, Disclosure
+    from referrals.selectors.consent import sharing_basis
+    from referrals.services.consent import disclosure_record
 
     if not can_run_subject_access(by):
         raise PermissionDenied
@@ -413,7 +414,7 @@ def records_import(*, source, by) -> ImportResult:
     Every record keeps its field values and its links to the others; only the database ids
     are new. Referral references must not exist here already (an import never merges).
     """
-    from partnership.grants import sync_referral_grants
+    from referrals.services.grants import sync_referral_grants
 
     if not can_run_subject_access(by):
         raise PermissionDenied

@@ -231,7 +231,7 @@ SECTIONS: list[Section] = [
     Section(
         key="consents",
         title=gettext_lazy("Consent and sharing decisions"),
-        model="partnership.consent",
+        model="referrals.consent",
         person_path="person",
         description=gettext_lazy(
             "Who you agreed (or did not agree) we may share your information with, and any other "
@@ -243,7 +243,7 @@ SECTIONS: list[Section] = [
     Section(
         key="disclosures",
         title=gettext_lazy("Information shared with other organisations"),
-        model="partnership.disclosure",
+        model="referrals.disclosure",
         person_path="person",
         description=gettext_lazy("Each time your information was sent to another organisation, and why."),
         order_by=("at", "pk"),
@@ -409,8 +409,8 @@ OBJECT_TYPE_LABELS = {
     "referrals.subjectaccessrequest": gettext_lazy("Subject access request"),
     "referrals.treatmentreferral": gettext_lazy("Referral to the Treatment Service"),
     "referrals.onwardreferral": gettext_lazy("Referral to another service"),
-    "partnership.disclosure": gettext_lazy("Information shared"),
-    "partnership.consent": gettext_lazy("Consent and sharing decision"),
+    "referrals.disclosure": gettext_lazy("Information shared"),
+    "referrals.consent": gettext_lazy("Consent and sharing decision"),
 }
 
 

@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from common.forms.dates import GovUKDateField
 from common.forms.errors import GovUKFormMixin
 from common.forms.fields import YES, YES_NO, helper, notes, radios, text
-from partnership.models import Consent, Organisation
+from partnership.models import Organisation
 from referrals.forms.triage import TriageConditionalQuestion
-from referrals.models import OnwardReferral, WarmIntroduction
+from referrals.models import Consent, OnwardReferral, WarmIntroduction
 
 # --- Messages (constants so tests can assert them) -----------------------------------------
 

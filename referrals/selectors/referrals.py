@@ -27,7 +27,6 @@ from partnership.access import (
     sees_every_restricted_record,
     sees_hub_caseload,
 )
-from partnership.grants import VIEW_PERSON, VIEW_REFERRAL
 from partnership.models import AccessLog
 from partnership.services import access_log_record
 from referrals.break_glass import BreakGlassRequired, break_glass_references
@@ -41,12 +40,13 @@ from referrals.models import (
     Triage,
     WarmIntroduction,
 )
+from referrals.services.grants import VIEW_PERSON, VIEW_REFERRAL
 
 
 def _granted(user, perm: str, model) -> QuerySet:
     """Rows the user holds ``perm`` on through an object grant (their own or their groups'),
     as SQL subqueries. Model-level permissions and superuser status never count: grants are
-    decided in partnership.grants, and a superuser is an administrator, not a caseworker.
+    decided in referrals.services.grants, and a superuser is an administrator, not a caseworker.
 
     The same rows as guardian's ``get_objects_for_user(user, perm, klass=model,
     accept_global_perms=False, with_superuser=False)`` (a test holds the two together), built
@@ -68,7 +68,7 @@ def _granted(user, perm: str, model) -> QuerySet:
 def referrals_visible_to(*, user) -> QuerySet[Referral]:
     """Deny by default (SEC-1): the front door (SPOC practitioners, managers) sees every
     referral; hub workers those allocated to them or to their hub, peer workers those allocated
-    to them (object grants, partnership.grants); everyone else nothing.
+    to them (object grants, referrals.services.grants); everyone else nothing.
 
     Restricted referrals are in here for the front door; ``referral_get_for`` decides whether
     one opens routinely or needs a reason first."""
@@ -240,7 +240,7 @@ def referral_queue_for(*, user) -> QuerySet[Referral]:
 
 def caseload_for(*, user) -> QuerySet[Referral]:
     """A caseworker's own allocated referrals, newest allocation first. Closed referrals leave
-    the list (their worker can still open them: see partnership.grants)."""
+    the list (their worker can still open them: see referrals.services.grants)."""
     return (
         referrals_visible_to(user=user)
         .filter(allocated_worker=user, status=Referral.Status.ALLOCATED)

@@ -2,7 +2,7 @@
 
 A Treatment Service practitioner's world is exactly the people whose record has been shared
 with their organisation: the django-guardian object permission ``referrals.view_shared_record``
-granted to the organisation's group by ``partnership.grants``. No model-level permission and
+granted to the organisation's group by ``referrals.services.grants``. No model-level permission and
 no superuser short cut widen it (``accept_global_perms=False``, ``with_superuser=False``).
 """
 

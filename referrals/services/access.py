@@ -2,7 +2,7 @@
 
 Kept apart from ``services.py`` (which passed the 400-line mark); same rules: keyword-only,
 told who acts, permission checked here, one transaction, history with the acting user.
-Which grants each role holds is decided in ``partnership.grants``, not here.
+Which grants each role holds is decided in ``referrals.services.grants``, not here.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.audit import Exemption, audited_save
-from partnership.access import can_break_glass, can_restrict_referrals
+from partnership.access import can_break_glass, can_restrict_records
 from partnership.models import AccessLog
 from partnership.services import access_log_record
 from referrals.models import Referral
@@ -43,7 +43,7 @@ def _reason(reason: str, message, *, max_length: int) -> str:
 def referral_restrict(*, referral: Referral, by, reason: str) -> Referral:
     """Restrict a referral: from now on it opens routinely only for its allocated worker, its
     hub team and the safeguarding lead; anyone else at the front door must break the glass."""
-    if not can_restrict_referrals(by):
+    if not can_restrict_records(by):
         raise PermissionDenied
     reason = _reason(reason, RESTRICT_REASON_REQUIRED, max_length=RESTRICTION_REASON_MAX)
     if referral.access_restricted:
@@ -62,7 +62,7 @@ def referral_restrict(*, referral: Referral, by, reason: str) -> Referral:
 @transaction.atomic
 def referral_unrestrict(*, referral: Referral, by, reason: str) -> Referral:
     """Lift a restriction. Who restricted it, when and why stay in the history."""
-    if not can_restrict_referrals(by):
+    if not can_restrict_records(by):
         raise PermissionDenied
     reason = _reason(reason, UNRESTRICT_REASON_REQUIRED, max_length=UNRESTRICT_REASON_MAX)
     if not referral.access_restricted:

@@ -26,7 +26,6 @@ from partnership.access import (
     membership_of,
     sees_allocated_caseload,
 )
-from partnership.grants import sync_referral_grants
 from referrals import rules
 from referrals.matching import normalise_name, normalise_postcode
 from referrals.models import (
@@ -39,6 +38,7 @@ from referrals.models import (
     Triage,
     WarmIntroduction,
 )
+from referrals.services.grants import sync_referral_grants
 
 logger = logging.getLogger(__name__)
 
@@ -495,7 +495,7 @@ def referral_close(*, referral: Referral, by, reason: str) -> Referral:
     referral_transition(referral=referral, to=Referral.Status.CLOSED, by=by, reason=reason)
     audited_save(referral, by=by, reason="Closed", person_id=referral.person_id)
     # Closing keeps the allocation, so the worker and hub keep read access to the history;
-    # the referral leaves caseload lists (allocated only). See partnership.grants.
+    # the referral leaves caseload lists (allocated only). See referrals.services.grants.
     sync_referral_grants(referral=referral)
     return referral
 

@@ -18,13 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.audit import audited_save
-from partnership import grants
 from partnership.access import can_share_records, membership_of, works_for_treatment_service
-from partnership.models import Consent, Disclosure, Organisation
-from partnership.services import disclosure_record
-from partnership.sharing import consents_for_person, current_consents, sharing_basis
+from partnership.models import Organisation
 from referrals import rules
 from referrals.models import (
+    Consent,
+    Disclosure,
     OnwardReferral,
     Referral,
     TreatmentReferral,
@@ -33,8 +32,11 @@ from referrals.models import (
     WarmIntroduction,
     YesNoUnknown,
 )
+from referrals.selectors.consent import consents_for_person, current_consents, sharing_basis
 from referrals.selectors.referrals import referrals_visible_to
 from referrals.selectors.sharing import shared_people_for
+from referrals.services import grants
+from referrals.services.consent import disclosure_record
 
 # --- Messages (constants so tests can assert them) -----------------------------------------
 
@@ -194,7 +196,7 @@ def treatment_referral_send(
 
     Refused without the person's consent to share with the Treatment Service or another
     recorded lawful basis (§3.16.2). Sending grants the Treatment organisation access to the
-    person (``partnership.grants``), keeps the dataset as sent, logs the disclosure (PAR-5)
+    person (``referrals.services.grants``), keeps the dataset as sent, logs the disclosure (PAR-5)
     and moves the referral PENDING to SENT. The ERS referral stays open and allocated.
     """
     referral = treatment_referral.referral

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import template
 
 from partnership.access import can_share_records, sees_safeguarding_detail
-from partnership.sharing import consents_for_person, reviews_due
+from referrals.selectors.consent import consents_for_person, reviews_due
 from referrals.selectors.sharing import onward_referrals_for
 
 register = template.Library()

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from common.forms.errors import add_service_errors
 from partnership.access import (
-    can_restrict_referrals,
+    can_restrict_records,
     can_work_front_door,
     sees_allocated_caseload,
     sees_hub_caseload,
@@ -308,7 +308,7 @@ def _referral_header(referral: Referral) -> dict:
 
 def _render_detail(request, referral: Referral, triage: Triage | None, *, form: AssignForm | None = None):
     front_door = can_work_front_door(request.user)
-    can_restrict = can_restrict_referrals(request.user)
+    can_restrict = can_restrict_records(request.user)
     restriction_href = reverse("referrals:access_restriction", args=[referral.reference]) if can_restrict else None
     # SEC-1: the allocated worker is told whenever someone broke the glass on their referral;
     # those who restrict referrals see it on a restricted one too (oversight).

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from common.forms.errors import add_service_errors
-from partnership.access import can_break_glass, can_restrict_referrals, sees_referral_pages
+from partnership.access import can_break_glass, can_restrict_records, sees_referral_pages
 from referrals.break_glass import break_glass_references, open_in_session
 from referrals.forms.access import break_glass_form, restrict_form, unrestrict_form
 from referrals.models import Referral
@@ -72,7 +72,7 @@ def break_glass(request, reference: str):
 @require_http_methods(["GET", "POST"])
 def restriction(request, reference: str):
     """Restrict a referral, or lift its restriction: managers and the safeguarding lead."""
-    if not can_restrict_referrals(request.user):
+    if not can_restrict_records(request.user):
         raise PermissionDenied
     referral = selectors.referral_for_restriction(user=request.user, reference=reference, purpose="Restriction page")
     restricted = referral.access_restricted

@@ -31,7 +31,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from common.forms.errors import add_service_errors
-from partnership import grants
 from partnership.access import (
     can_share_records,
     can_work_front_door,
@@ -39,16 +38,8 @@ from partnership.access import (
     sees_safeguarding_detail,
     works_for_treatment_service,
 )
-from partnership.models import AccessLog, Consent, Organisation, staff_display_name
-from partnership.services import access_log_record, consent_record, consent_withdraw
-from partnership.sharing import (
-    bases_allowing,
-    consents_for_person,
-    current_consents,
-    disclosures_for_person,
-    reviews_due,
-    sharing_basis,
-)
+from partnership.models import AccessLog, Organisation, staff_display_name
+from partnership.services import access_log_record
 from referrals.forms.sharing import (
     ConsentForm,
     OnwardOutcomeForm,
@@ -57,10 +48,20 @@ from referrals.forms.sharing import (
     TreatmentSendForm,
     WithdrawConsentForm,
 )
-from referrals.models import Person, Referral, Substance, TreatmentReferral, YesNoUnknown
+from referrals.models import Consent, Person, Referral, Substance, TreatmentReferral, YesNoUnknown
 from referrals.selectors import referrals as selectors
 from referrals.selectors import sharing as selectors_sharing
+from referrals.selectors.consent import (
+    bases_allowing,
+    consents_for_person,
+    current_consents,
+    disclosures_for_person,
+    reviews_due,
+    sharing_basis,
+)
+from referrals.services import grants
 from referrals.services import sharing as services_sharing
+from referrals.services.consent import consent_record, consent_withdraw
 from referrals.views.queue import REFERENCE, paginate
 
 SHARED_PAGE_SIZE = 50

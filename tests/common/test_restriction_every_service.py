@@ -20,10 +20,11 @@ from django.utils import timezone
 
 from common.audit import PROCESSING_RESTRICTED, Exemption, ProcessingRestricted, audited_save
 from partnership import services as partnership_services
-from partnership.models import Consent, Disclosure
 from referrals.data_rights import services as data_rights
 from referrals.models import (
+    Consent,
     ContactAttempt,
+    Disclosure,
     Escalation,
     OnwardReferral,
     Person,
@@ -32,11 +33,21 @@ from referrals.models import (
     Triage,
 )
 from referrals.services import access as access_services
+from referrals.services import consent as consent_services
+from referrals.services import grants as grant_services
 from referrals.services import referrals as services
 from referrals.services import sharing as sharing_services
 from tests.referrals.data_rights_state import _referral
 
-SERVICE_MODULES = [services, sharing_services, access_services, data_rights, partnership_services]
+SERVICE_MODULES = [
+    services,
+    sharing_services,
+    access_services,
+    data_rights,
+    consent_services,
+    grant_services,
+    partnership_services,
+]
 
 # Public functions in service modules that write nothing about a person (reads and helpers),
 # or that are not about one person's record.
@@ -52,6 +63,15 @@ NOT_WRITES = {
     # Called only from inside other services, which save through the audited write.
     "referral_transition": "used inside services that save the referral through audited_save",
     "treatment_referral_transition": "used inside services that save through audited_save",
+    # Grants follow allocation and only ever narrow or move who may see a record; sharing with
+    # another organisation is a case below.
+    "sync_referral_grants": "object permissions follow the allocation (no personal data written)",
+    "sync_person_grants": "object permissions follow the allocation (no personal data written)",
+    "unshare_person_with_organisation": "taking access away only narrows processing",
+    "organisations_shared_with": "reads who can see the record",
+    # Staff, not people who use the service.
+    "membership_save": "about a member of staff",
+    "membership_create": "about a member of staff",
 }
 
 
@@ -101,7 +121,7 @@ def _allocated(s: State) -> None:
 
 
 def _consented(s: State) -> None:
-    s.extra["consent"] = partnership_services.consent_record(
+    s.extra["consent"] = consent_services.consent_record(
         person=s.person, by=s.spoc, recipient=Consent.Recipient.TREATMENT, given=True
     )
 
@@ -258,22 +278,28 @@ CASES: dict[str, tuple[Callable[[State], None] | None, Callable[[State], object]
     ),
     "consent_record": (
         None,
-        lambda s: partnership_services.consent_record(
+        lambda s: consent_services.consent_record(
             person=s.person, by=s.spoc, recipient=Consent.Recipient.TREATMENT, given=True
         ),
     ),
     "consent_withdraw": (
         _consented,
-        lambda s: partnership_services.consent_withdraw(consent=s.extra["consent"], by=s.spoc, reason="Changed mind"),
+        lambda s: consent_services.consent_withdraw(consent=s.extra["consent"], by=s.spoc, reason="Changed mind"),
     ),
     "disclosure_record": (
         None,
-        lambda s: partnership_services.disclosure_record(
+        lambda s: consent_services.disclosure_record(
             person=s.person,
             by=s.spoc,
             dataset=Disclosure.Dataset.ONWARD_REFERRAL,
             lawful_basis=Consent.LawfulBasis.CONSENT,
             to_organisation_name="Homes",
+        ),
+    ),
+    "share_person_with_organisation": (
+        None,
+        lambda s: grant_services.share_person_with_organisation(
+            person=s.person, organisation=s.treatment_org, by=s.spoc, reason="Consent recorded"
         ),
     ),
     "subject_access_request_create": (

@@ -15,9 +15,10 @@ from demo.management.commands.benchmark_front_door import (
     NOT_A_BENCH_DATABASE,
     SQLITE_REFUSED,
 )
-from partnership.grants import hub_group_name, sync_referral_grants
+from partnership.grants import hub_group_name
 from referrals.models import ContactAttempt, Person, Referral, StatusTransition, Triage
 from referrals.selectors import referrals as selectors
+from referrals.services.grants import sync_referral_grants
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

@@ -15,9 +15,11 @@ from demo.management.commands.seed_demo import (
     PASSWORD_TOO_SHORT,
     SECOND_FACTOR_NOTE,
 )
-from partnership.models import AccessLog, Consent, Disclosure, Hub, Membership, Organisation, Role
+from partnership.models import AccessLog, Hub, Membership, Organisation, Role
 from referrals.models import (
+    Consent,
     ContactAttempt,
+    Disclosure,
     OnwardReferral,
     Person,
     Referral,

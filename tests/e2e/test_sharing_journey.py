@@ -24,9 +24,9 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from playwright.sync_api import expect
 
-from partnership.models import AccessLog, Consent
+from partnership.models import AccessLog
 from referrals.forms.sharing import GIVEN_REQUIRED, RECIPIENT_REQUIRED, WITHDRAWAL_REASON_REQUIRED
-from referrals.models import ContactAttempt, Escalation, Referral, Substance, TreatmentReferral, Triage
+from referrals.models import Consent, ContactAttempt, Escalation, Referral, Substance, TreatmentReferral, Triage
 from referrals.services import referrals as services
 from referrals.views.sharing import dataset_rows
 from tests.e2e.conftest import PERSONA_PASSWORD, assert_accessible, authenticator_app_for, code_shown_now

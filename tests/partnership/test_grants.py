@@ -7,8 +7,10 @@ from guardian.shortcuts import get_objects_for_user
 
 from partnership import grants
 from partnership.models import AccessLog, Role
+from partnership.services import membership_save
 from referrals.models import Person, Referral, Triage
 from referrals.selectors import referrals as selectors
+from referrals.services import grants as referral_grants
 from referrals.services import referrals as services
 from tests.factories import HubFactory, ReferralFactory, UserFactory
 
@@ -57,12 +59,12 @@ def test_everyone_but_commissioners_joins_their_organisation(
 def test_moving_hub_or_role_moves_the_groups_at_once(hub, other_hub, hub_worker):
     membership = hub_worker.membership
     membership.hub = other_hub
-    membership.save()
+    membership_save(membership=membership, by=None)
     assert grants.hub_group_name(other_hub.pk) in group_names(hub_worker)
     assert grants.hub_group_name(hub.pk) not in group_names(hub_worker)
 
     membership.role = Role.PEER_WORKER
-    membership.save()
+    membership_save(membership=membership, by=None)
     assert not any(name.startswith("hub:") for name in group_names(hub_worker))
     assert Role.PEER_WORKER in group_names(hub_worker)
     assert Role.HUB_WORKER not in group_names(hub_worker)
@@ -169,8 +171,8 @@ def test_a_returning_person_stays_visible_to_each_hub_holding_one_of_their_refer
 
 def test_syncing_twice_changes_nothing(spoc_practitioner, hub, hub_worker):
     referral = allocate(ReferralFactory(), spoc=spoc_practitioner, hub=hub, worker=hub_worker)
-    grants.sync_referral_grants(referral=referral)
-    grants.sync_referral_grants(referral=referral)
+    referral_grants.sync_referral_grants(referral=referral)
+    referral_grants.sync_referral_grants(referral=referral)
     assert referral.referraluserobjectpermission_set.count() == 1
     assert referral.referralgroupobjectpermission_set.count() == 1
 
@@ -183,10 +185,10 @@ def test_the_selectors_grant_filter_matches_guardians_own(
     allocate(ReferralFactory(), spoc=spoc_practitioner, hub=other_hub, worker=other_hub_worker)
     ReferralFactory()
     for user in (hub_worker, other_hub_worker, peer_worker, manager, spoc_practitioner):
-        ours = set(selectors._granted(user, grants.VIEW_REFERRAL, Referral).values_list("pk", flat=True))
+        ours = set(selectors._granted(user, referral_grants.VIEW_REFERRAL, Referral).values_list("pk", flat=True))
         theirs = set(
             get_objects_for_user(
-                user, grants.VIEW_REFERRAL, klass=Referral, accept_global_perms=False, with_superuser=False
+                user, referral_grants.VIEW_REFERRAL, klass=Referral, accept_global_perms=False, with_superuser=False
             ).values_list("pk", flat=True)
         )
         assert ours == theirs, user.username
@@ -219,7 +221,7 @@ def person(db):
 def shared_with(user, person):
     return (
         get_objects_for_user(
-            user, grants.VIEW_SHARED_RECORD, klass=Person, accept_global_perms=False, with_superuser=False
+            user, referral_grants.VIEW_SHARED_RECORD, klass=Person, accept_global_perms=False, with_superuser=False
         )
         .filter(pk=person.pk)
         .exists()
@@ -230,20 +232,22 @@ def test_sharing_with_treatment_lets_its_practitioners_see_the_shared_record(
     person, treatment_org, treatment_practitioner, spoc_practitioner, commissioner
 ):
     assert not shared_with(treatment_practitioner, person)
-    assert grants.share_person_with_organisation(
+    assert referral_grants.share_person_with_organisation(
         person=person, organisation=treatment_org, by=spoc_practitioner, reason="Consent given 1 March"
     )
     assert shared_with(treatment_practitioner, person)
     assert not shared_with(spoc_practitioner, person)
     assert not shared_with(commissioner, person)
-    assert grants.organisations_shared_with(person=person) == [treatment_org]
+    assert referral_grants.organisations_shared_with(person=person) == [treatment_org]
     row = AccessLog.objects.get(action=AccessLog.Action.GRANT)
     assert (row.user, row.person_id) == (spoc_practitioner, person.pk)
     assert "Cumbria Treatment Service (demo)" in row.reason and "Consent given" in row.reason
 
 
 def test_a_practitioner_joining_treatment_later_sees_what_was_shared(person, treatment_org, spoc_practitioner):
-    grants.share_person_with_organisation(person=person, organisation=treatment_org, by=spoc_practitioner, reason="x")
+    referral_grants.share_person_with_organisation(
+        person=person, organisation=treatment_org, by=spoc_practitioner, reason="x"
+    )
     newcomer = UserFactory(membership__organisation=treatment_org, membership__role=Role.TREATMENT_PRACTITIONER)
     assert shared_with(newcomer, person)
 
@@ -251,25 +255,27 @@ def test_a_practitioner_joining_treatment_later_sees_what_was_shared(person, tre
 def test_withdrawing_takes_access_away_at_once_and_is_logged(
     person, treatment_org, treatment_practitioner, spoc_practitioner, peer_worker
 ):
-    grants.share_person_with_organisation(person=person, organisation=treatment_org, by=spoc_practitioner, reason="x")
+    referral_grants.share_person_with_organisation(
+        person=person, organisation=treatment_org, by=spoc_practitioner, reason="x"
+    )
     # Anyone on the staff may record a withdrawal: it is never held up.
-    assert grants.unshare_person_with_organisation(
+    assert referral_grants.unshare_person_with_organisation(
         person=person, organisation=treatment_org, by=peer_worker, reason="Consent withdrawn on the phone"
     )
     assert not shared_with(treatment_practitioner, person)
     assert AccessLog.objects.filter(action=AccessLog.Action.REVOKE, user=peer_worker, person_id=person.pk).exists()
     # A second withdrawal finds nothing to take away and logs nothing.
-    assert not grants.unshare_person_with_organisation(
+    assert not referral_grants.unshare_person_with_organisation(
         person=person, organisation=treatment_org, by=peer_worker, reason="Again"
     )
     assert AccessLog.objects.filter(action=AccessLog.Action.REVOKE).count() == 1
 
 
 def test_sharing_twice_grants_once(person, treatment_org, spoc_practitioner):
-    assert grants.share_person_with_organisation(
+    assert referral_grants.share_person_with_organisation(
         person=person, organisation=treatment_org, by=spoc_practitioner, reason="a"
     )
-    assert not grants.share_person_with_organisation(
+    assert not referral_grants.share_person_with_organisation(
         person=person, organisation=treatment_org, by=spoc_practitioner, reason="b"
     )
     assert AccessLog.objects.filter(action=AccessLog.Action.GRANT).count() == 1
@@ -278,19 +284,19 @@ def test_sharing_twice_grants_once(person, treatment_org, spoc_practitioner):
 @pytest.mark.parametrize("persona", ["commissioner", "treatment_practitioner", "outsider"])
 def test_only_ers_staff_may_share(request, person, treatment_org, persona):
     with pytest.raises(PermissionDenied):
-        grants.share_person_with_organisation(
+        referral_grants.share_person_with_organisation(
             person=person, organisation=treatment_org, by=request.getfixturevalue(persona), reason="x"
         )
 
 
 def test_sharing_and_withdrawing_need_a_reason(person, treatment_org, spoc_practitioner):
     with pytest.raises(ValidationError) as excinfo:
-        grants.share_person_with_organisation(
+        referral_grants.share_person_with_organisation(
             person=person, organisation=treatment_org, by=spoc_practitioner, reason=""
         )
     assert excinfo.value.message_dict == {"reason": [str(grants.SHARE_REASON_REQUIRED)]}
     with pytest.raises(ValidationError):
-        grants.unshare_person_with_organisation(
+        referral_grants.unshare_person_with_organisation(
             person=person, organisation=treatment_org, by=spoc_practitioner, reason="  "
         )
 

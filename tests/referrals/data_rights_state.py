@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from partnership.models import AccessLog, Consent, Organisation
-from partnership.services import access_log_record, consent_record
+from partnership.models import AccessLog, Organisation
+from partnership.services import access_log_record
 from referrals.models import (
+    Consent,
     ContactAttempt,
     Escalation,
     OnwardReferral,
@@ -20,6 +21,7 @@ from referrals.models import (
     Triage,
 )
 from referrals.services import referrals as services
+from referrals.services.consent import consent_record
 from referrals.services.sharing import onward_referral_record, treatment_referral_send
 
 # Values the tests look for in every export.

@@ -9,16 +9,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from partnership.models import AccessLog, Consent
-from partnership.services import consent_record
+from partnership.models import AccessLog
 from referrals import break_glass
 from referrals.break_glass import BreakGlassRequired
 from referrals.forms.access import REASON_TOO_LONG
-from referrals.models import Triage
+from referrals.models import Consent, Triage
 from referrals.selectors import referrals as selectors
 from referrals.services import access as services_access
 from referrals.services import referrals as services
 from referrals.services import sharing as services_sharing
+from referrals.services.consent import consent_record
 from tests.factories import ReferralFactory
 
 SCREENING_NOTE = "Told us about a recent overdose at home."

@@ -11,12 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from partnership.models import AccessLog, Consent, Disclosure
-from partnership.services import consent_record
+from partnership.models import AccessLog
 from referrals.forms.sharing import ONWARD_OUTCOME_REQUIRED, ORGANISATION_NAME_REQUIRED, SERVICE_TYPE_REQUIRED
-from referrals.models import OnwardReferral, Triage
+from referrals.models import Consent, Disclosure, OnwardReferral, Triage
 from referrals.services import referrals as services
 from referrals.services import sharing
+from referrals.services.consent import consent_record
 from tests.factories import PersonFactory, ReferralFactory
 
 

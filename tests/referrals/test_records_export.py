@@ -14,9 +14,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
-from partnership.models import AccessLog, Consent, Disclosure
+from partnership.models import AccessLog
 from referrals.data_rights import records_export as rx
-from referrals.models import OnwardReferral, Person, Referral, TreatmentReferral
+from referrals.models import Consent, Disclosure, OnwardReferral, Person, Referral, TreatmentReferral
 from tests.referrals import data_rights_state as state
 
 
@@ -83,8 +83,8 @@ def test_export_then_import_into_an_empty_database_recreates_every_record_exactl
         "referrals.warmintroduction",
         "referrals.treatmentreferral",
         "referrals.onwardreferral",
-        "partnership.consent",
-        "partnership.disclosure",
+        "referrals.consent",
+        "referrals.disclosure",
     ):
         assert before["records"][label], label
 

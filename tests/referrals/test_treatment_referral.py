@@ -10,20 +10,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from partnership.models import AccessLog, Consent, Disclosure, Role
-from partnership.services import consent_record, consent_withdraw
-from partnership.sharing import sharing_basis
+from partnership.models import AccessLog, Role
 from referrals.forms.sharing import NOT_ACCEPTED_REASON_REQUIRED
 from referrals.models import (
+    Consent,
     ContactAttempt,
+    Disclosure,
     Escalation,
     Referral,
     TreatmentReferral,
     TreatmentReferralTransition,
     Triage,
 )
+from referrals.selectors.consent import sharing_basis
 from referrals.services import referrals as services
 from referrals.services import sharing
+from referrals.services.consent import consent_record, consent_withdraw
 from tests.factories import OrganisationFactory, ReferralFactory, UserFactory
 
 SCREENING_SECRET = "Screening note: talked about her brother's debts"

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from partnership.services import membership_save
 from referrals import rules
 from referrals.models import (
     ContactAttempt,
@@ -347,7 +348,7 @@ def test_allocating_to_a_worker_from_another_hub_is_refused_on_the_worker(spoc_p
 def test_allocating_to_someone_who_does_not_hold_a_caseload_is_refused(spoc_practitioner, hub, safeguarding_lead):
     referral = triaged(ReferralFactory(), spoc_practitioner)
     safeguarding_lead.membership.hub = hub
-    safeguarding_lead.membership.save()
+    membership_save(membership=safeguarding_lead.membership, by=None)
     with pytest.raises(ValidationError) as excinfo:
         services.referral_allocate(referral=referral, hub=hub, worker=safeguarding_lead, by=spoc_practitioner)
     assert error_messages(excinfo) == {"worker": [str(services.ALLOCATE_NOT_A_WORKER)]}

@@ -32,6 +32,7 @@ from demo.people import HUB_TOWNS, demo_faker
 from demo.referrals import DemoReferrals
 from demo.sharing import DemoSharing
 from partnership.models import Hub, Membership, Organisation, Role
+from partnership.services import membership_create
 from referrals.models import OnwardReferral, Referral, TreatmentReferral
 
 SEED = 2026
@@ -205,15 +206,15 @@ class Command(BaseCommand):
             user.password = password.hashed()
             user.save(update_fields=["password"])
         if login.role and not Membership.objects.filter(user=user).exists():
-            membership = Membership(
+            membership_create(
                 user=user,
                 organisation=organisations[login.organisation],
                 hub=hubs.get(login.hub),
                 role=login.role,
                 job_title=login.job_title,
+                by=None,
+                reason=DEMO_REASON,
             )
-            membership._change_reason = DEMO_REASON
-            membership.save()
         return user
 
     def _report(self, made: int, shared: int, password: str) -> None:

@@ -21,8 +21,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from partnership.models import Consent, Organisation
+from partnership.models import Organisation
 from referrals.data_rights.records_export import ExportFileError, records_export
+from referrals.models import Consent
 
 
 class Command(BaseCommand):

@@ -1,16 +1,18 @@
 """Rebuild every object grant from the memberships and allocations (SEC-1).
 
 Run once after deploying the access model on a database that already holds referrals, and
-any time the grants are in doubt: it only ever writes what ``partnership.grants`` decides, so
+any time the grants are in doubt: it only ever writes what the grant rules decide
+(``partnership.grants`` for groups, ``referrals.services.grants`` for referrals and people), so
 running it twice changes nothing.
 """
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from partnership.grants import sync_membership, sync_person_grants, sync_referral_grants
+from partnership.grants import sync_membership
 from partnership.models import Membership
 from referrals.models import Person, Referral
+from referrals.services.grants import sync_person_grants, sync_referral_grants
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 The rules work on a list of a person's ``Consent`` rows already loaded (one query), so a page
 can ask several questions of them without another query each. Nothing here writes: writes
-are ``partnership.services``.
+are ``referrals.services.consent``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from partnership.models import Consent, Disclosure
+from referrals.models import Consent, Disclosure
 
 Recipient = Consent.Recipient
 LawfulBasis = Consent.LawfulBasis

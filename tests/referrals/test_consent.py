@@ -9,14 +9,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from partnership import services as partnership_services
-from partnership.grants import organisations_shared_with, share_person_with_organisation
-from partnership.models import AccessLog, Consent, Disclosure, add_months
-from partnership.sharing import current_consents, reviews_due, sharing_allowed, sharing_basis
+from common.audit import ProcessingRestricted
+from partnership.models import AccessLog
 from referrals.forms.sharing import AGENCY_NAME_REQUIRED, BASIS_NOTE_REQUIRED, WITHDRAWAL_REASON_REQUIRED
-from referrals.models import Referral, TreatmentReferral, Triage
+from referrals.models import Consent, Disclosure, Referral, TreatmentReferral, Triage, add_months
+from referrals.selectors.consent import current_consents, reviews_due, sharing_allowed, sharing_basis
+from referrals.services import consent as consent_services
 from referrals.services import referrals as services
 from referrals.services import sharing
+from referrals.services.grants import organisations_shared_with, share_person_with_organisation
 from tests.factories import PersonFactory, ReferralFactory
 
 Recipient = Consent.Recipient
@@ -62,7 +63,7 @@ def noon_on(day):
 def record(person, by, **fields):
     fields.setdefault("recipient", Recipient.TREATMENT)
     fields.setdefault("given", True)
-    return partnership_services.consent_record(person=person, by=by, **fields)
+    return consent_services.consent_record(person=person, by=by, **fields)
 
 
 def referred_to_treatment(spoc, person):
@@ -107,13 +108,13 @@ def test_the_review_date_falls_on_the_last_day_of_a_shorter_month():
 def test_another_agency_must_be_named(person, spoc_practitioner):
     with pytest.raises(ValidationError) as error:
         record(person, spoc_practitioner, recipient=Recipient.OTHER_AGENCY)
-    assert error.value.message_dict == {"agency_name": [str(partnership_services.CONSENT_AGENCY_NAME_REQUIRED)]}
+    assert error.value.message_dict == {"agency_name": [str(consent_services.CONSENT_AGENCY_NAME_REQUIRED)]}
 
 
 def test_a_basis_other_than_consent_must_be_explained(person, spoc_practitioner):
     with pytest.raises(ValidationError) as error:
         record(person, spoc_practitioner, given=False, lawful_basis=Basis.VITAL_INTERESTS)
-    assert error.value.message_dict == {"basis_note": [str(partnership_services.CONSENT_BASIS_NOTE_REQUIRED)]}
+    assert error.value.message_dict == {"basis_note": [str(consent_services.CONSENT_BASIS_NOTE_REQUIRED)]}
 
 
 def test_a_decision_cannot_be_recorded_in_the_future(person, spoc_practitioner):
@@ -301,7 +302,7 @@ def test_withdrawal_keeps_access_while_another_lawful_basis_holds(
     )
     send(spoc_practitioner, person, treatment_org)
 
-    partnership_services.consent_withdraw(consent=consent, by=spoc_practitioner, reason="Person asked")
+    consent_services.consent_withdraw(consent=consent, by=spoc_practitioner, reason="Person asked")
 
     client.force_login(treatment_practitioner)
     assert client.get(shared_url(person)).status_code == 200
@@ -331,11 +332,11 @@ def test_withdrawing_needs_a_reason(spoc_client, spoc_practitioner, person):
 def test_a_no_cannot_be_withdrawn_and_a_withdrawal_not_repeated(spoc_practitioner, person):
     declined = record(person, spoc_practitioner, given=False)
     with pytest.raises(ValidationError):
-        partnership_services.consent_withdraw(consent=declined, by=spoc_practitioner, reason="x")
+        consent_services.consent_withdraw(consent=declined, by=spoc_practitioner, reason="x")
     given = record(person, spoc_practitioner)
-    partnership_services.consent_withdraw(consent=given, by=spoc_practitioner, reason="Person asked")
+    consent_services.consent_withdraw(consent=given, by=spoc_practitioner, reason="Person asked")
     with pytest.raises(ValidationError):
-        partnership_services.consent_withdraw(consent=given, by=spoc_practitioner, reason="Again")
+        consent_services.consent_withdraw(consent=given, by=spoc_practitioner, reason="Again")
 
 
 def test_withdrawal_of_gp_consent_leaves_treatment_access_alone(
@@ -344,7 +345,7 @@ def test_withdrawal_of_gp_consent_leaves_treatment_access_alone(
     record(person, spoc_practitioner)
     gp = record(person, spoc_practitioner, recipient=Recipient.GP)
     send(spoc_practitioner, person, treatment_org)
-    partnership_services.consent_withdraw(consent=gp, by=spoc_practitioner, reason="Person asked")
+    consent_services.consent_withdraw(consent=gp, by=spoc_practitioner, reason="Person asked")
     client.force_login(treatment_practitioner)
     assert client.get(shared_url(person)).status_code == 200
 
@@ -436,3 +437,45 @@ def test_sharing_grants_come_from_the_grants_module_only(spoc_practitioner, trea
     share_person_with_organisation(person=person, organisation=treatment_org, by=spoc_practitioner, reason="Test")
     assert organisations_shared_with(person=person) == [treatment_org]
     assert TreatmentReferral.objects.count() == 0
+
+
+# --- Restriction of processing (PAR-6) ------------------------------------------------------
+
+
+def _restrict(person):
+    # Set directly: the restriction service is the data protection officer's, tested elsewhere.
+    person.processing_restricted = True
+    person.save(update_fields=["processing_restricted"])
+
+
+def test_no_consent_is_recorded_while_processing_is_restricted(person, spoc_practitioner):
+    _restrict(person)
+
+    with pytest.raises(ProcessingRestricted):
+        record(person, spoc_practitioner, recipient=Consent.Recipient.TREATMENT, given=True)
+    assert not Consent.objects.filter(person=person).exists()
+
+
+def test_consent_can_still_be_withdrawn_while_processing_is_restricted(person, spoc_practitioner):
+    consent = record(person, spoc_practitioner, recipient=Consent.Recipient.TREATMENT, given=True)
+    _restrict(person)
+
+    consent_services.consent_withdraw(consent=consent, by=spoc_practitioner, reason="Asked us to stop")
+
+    consent.refresh_from_db()
+    assert consent.is_withdrawn
+    assert consent.history.first().history_user == spoc_practitioner
+
+
+def test_no_disclosure_is_logged_while_processing_is_restricted(person, spoc_practitioner, treatment_org):
+    _restrict(person)
+
+    with pytest.raises(ProcessingRestricted):
+        consent_services.disclosure_record(
+            person=person,
+            by=spoc_practitioner,
+            dataset=Disclosure.Dataset.ONWARD_REFERRAL,
+            lawful_basis=Consent.LawfulBasis.CONSENT,
+            to_organisation=treatment_org,
+        )
+    assert not Disclosure.objects.filter(person=person).exists()

@@ -1,0 +1,53 @@
+"""The referrals app's models, split by topic; every model is importable from here.
+
+``new_reference`` stays importable as ``referrals.models.new_reference``: migrations name it.
+"""
+
+from referrals.models.consent import CONSENT_REVIEW_MONTHS, Consent, Disclosure, add_months
+from referrals.models.data_rights import SubjectAccessRequest
+from referrals.models.people import SUBSTANCES_IN_SCOPE, ContactMethod, Person, Substance, YesNoUnknown
+from referrals.models.permissions import (
+    PersonGroupObjectPermission,
+    PersonUserObjectPermission,
+    ReferralGroupObjectPermission,
+    ReferralUserObjectPermission,
+)
+from referrals.models.referrals import (
+    ContactAttempt,
+    Escalation,
+    Referral,
+    ResponseTarget,
+    StatusTransition,
+    Triage,
+    WarmIntroduction,
+    new_reference,
+)
+from referrals.models.treatment import OnwardReferral, TreatmentReferral, TreatmentReferralTransition
+
+__all__ = [
+    "CONSENT_REVIEW_MONTHS",
+    "SUBSTANCES_IN_SCOPE",
+    "Consent",
+    "ContactAttempt",
+    "ContactMethod",
+    "Disclosure",
+    "Escalation",
+    "OnwardReferral",
+    "Person",
+    "PersonGroupObjectPermission",
+    "PersonUserObjectPermission",
+    "Referral",
+    "ReferralGroupObjectPermission",
+    "ReferralUserObjectPermission",
+    "ResponseTarget",
+    "StatusTransition",
+    "SubjectAccessRequest",
+    "Substance",
+    "TreatmentReferral",
+    "TreatmentReferralTransition",
+    "Triage",
+    "WarmIntroduction",
+    "YesNoUnknown",
+    "add_months",
+    "new_reference",
+]

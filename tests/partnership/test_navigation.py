@@ -1,0 +1,67 @@
+"""The signed-in menu and the home-page redirect: partnership draws them, and the pages in them
+come from the apps that own those pages (partnership.registry, filled by AppConfig.ready())."""
+
+import pytest
+from django.test import RequestFactory
+from django.urls import reverse
+
+from partnership.context_processors import service
+
+MENUS = {
+    "spoc_practitioner": ["Home", "SPOC queue", "Record a referral"],
+    "manager": ["Home", "SPOC queue", "Record a referral", "Hub caseload", "Access log"],
+    "hub_worker": ["Home", "My caseload"],
+    "peer_worker": ["Home", "My caseload"],
+    "treatment_practitioner": ["Home", "People shared with us"],
+    "data_protection_officer": ["Home", "Access log", "Data rights"],
+    "safeguarding_lead": ["Home"],
+    "commissioner": ["Home"],
+    "outsider": ["Home"],
+    "admin_user": ["Home", "Administration"],
+}
+
+
+@pytest.mark.parametrize(("persona", "labels"), MENUS.items())
+def test_each_role_sees_its_menu_in_order(request, persona, labels):
+    user = request.getfixturevalue(persona)
+    http_request = RequestFactory().get("/")
+    http_request.user = user
+
+    items = service(http_request)["nav_items"]
+
+    assert [str(item["label"]) for item in items] == labels
+
+
+def test_the_current_section_is_the_longest_matching_address(manager):
+    http_request = RequestFactory().get(reverse("referrals:queue") + "?page=2")
+    http_request.user = manager
+
+    active = [str(item["label"]) for item in service(http_request)["nav_items"] if item["active"]]
+
+    assert active == ["SPOC queue"]
+
+
+@pytest.mark.parametrize(
+    ("persona", "destination"),
+    [
+        ("spoc_practitioner", "referrals:queue"),
+        ("manager", "referrals:queue"),
+        ("hub_worker", "referrals:caseload"),
+        ("peer_worker", "referrals:caseload"),
+        ("treatment_practitioner", "referrals:shared_people"),
+    ],
+)
+def test_each_role_lands_where_its_work_is(client, request, persona, destination):
+    client.force_login(request.getfixturevalue(persona))
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 302
+    assert response.url == reverse(destination)
+
+
+@pytest.mark.parametrize("persona", ["data_protection_officer", "safeguarding_lead", "commissioner", "outsider"])
+def test_other_roles_stay_on_the_home_page(client, request, persona):
+    client.force_login(request.getfixturevalue(persona))
+
+    assert client.get(reverse("home")).status_code == 200
