@@ -63,6 +63,13 @@ def queue(request):
         }
         for referral in pages.page.object_list
     ]
+    # SEC-2: one row for the page, naming the people whose names it showed (a restricted
+    # referral without routine access shows no name, so names no one).
+    _log_page(
+        request,
+        [row["referral"] for row in rows if not row["restricted"]],
+        f"SPOC queue, page {pages.page.number}",
+    )
     return render(
         request,
         "referrals/queue/queue.html",
@@ -73,6 +80,15 @@ def queue(request):
             "rows": rows,
             "pages": pages,
         },
+    )
+
+
+def _log_page(request, referrals, reason: str) -> None:
+    selectors.record_list_view(
+        user=request.user,
+        object_type="referrals.referral",
+        person_ids=[referral.person_id for referral in referrals],
+        purpose=reason,
     )
 
 
@@ -88,6 +104,7 @@ def caseload(request):
     if not sees_allocated_caseload(request.user):
         raise PermissionDenied
     pages = paginate(request, selectors.caseload_for(user=request.user), CASELOAD_PAGE_SIZE)
+    _log_page(request, pages.page.object_list, f"My caseload, page {pages.page.number}")
     return render(
         request,
         "referrals/queue/caseload.html",
@@ -119,6 +136,7 @@ def hub_caseload(request):
     if not sees_hub_caseload(request.user):
         raise PermissionDenied
     pages = paginate(request, selectors.hub_caseload_for(user=request.user), CASELOAD_PAGE_SIZE)
+    _log_page(request, pages.page.object_list, f"Hub caseload, page {pages.page.number}")
     return render(
         request,
         "referrals/queue/caseload.html",

@@ -309,8 +309,13 @@ def shared_people(request: HttpRequest) -> HttpResponse:
         for person in pages.page.object_list
     ]
     membership = membership_of(request.user)
-    # One row for the list (names and dates of birth on screen), not one per person listed.
-    _log_view(request, membership.organisation, None, f"People shared with us, page {pages.page.number}")
+    # One row for the list (names and dates of birth on screen), naming each person shown.
+    selectors.record_list_view(
+        user=request.user,
+        object_type="referrals.person",
+        person_ids=[person.pk for person in pages.page.object_list],
+        purpose=f"People shared with us, page {pages.page.number}",
+    )
     return render(
         request,
         "referrals/sharing/shared_people.html",
