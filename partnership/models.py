@@ -113,3 +113,19 @@ class AccessLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("The access log is append-only.")
+
+
+class AccessLogSubject(models.Model):
+    """Append-only: one person whose row a list page showed, under that page's access-log row
+    (SEC-2). A plain id, like ``AccessLog.person_id``: partnership points at no other app."""
+
+    log = models.ForeignKey(AccessLog, on_delete=models.PROTECT, related_name="subjects")
+    person_id = models.PositiveBigIntegerField(db_index=True)
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("The access log is append-only.")

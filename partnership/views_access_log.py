@@ -20,15 +20,16 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from partnership import registry
 from partnership.access import can_search_access_log
-from partnership.models import AccessLog
+from partnership.models import AccessLog, AccessLogSubject
 
 PAGE_SIZE = 50
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d %m %Y", "%d-%m-%Y", "%Y-%m-%d"]
@@ -88,6 +89,7 @@ class WholeNumberFilter(django_filters.NumberFilter):
 class AccessLogFilter(django_filters.FilterSet):
     person = WholeNumberFilter(
         field_name="person_id",
+        method="filter_person",
         label=_("Person record number"),
         help_text=_("Shown on the person's page. Finds every view of that person's record."),
         min_value=1,
@@ -146,6 +148,12 @@ class AccessLogFilter(django_filters.FilterSet):
         if value and not REFERENCE_PATTERN.match(value.strip().upper()):
             raise ValidationError(REFERENCE_INVALID)
 
+    def filter_person(self, queryset, name, value):
+        # Views of the person's own record, and list pages (a queue, a caseload, a search)
+        # that showed them: one subquery, not a join, so a row is never repeated.
+        listed = AccessLogSubject.objects.filter(person_id=value).values("log_id")
+        return queryset.filter(Q(person_id=value) | Q(pk__in=listed))
+
     def filter_reference(self, queryset, name, value):
         # The apps that own referenced records register how to find them (partnership.registry):
         # partnership imports none of them. One subquery per kind of record.
@@ -169,16 +177,28 @@ def _describe_rows(rows: list[AccessLog]) -> list[dict]:
     (partnership.registry): one call, so at most one query, per kind of object on the page."""
     ids_by_type: dict[str, set[int]] = defaultdict(set)
     for row in rows:
-        ids_by_type[row.object_type].add(row.object_id)
+        if not _is_list(row):
+            ids_by_type[row.object_type].add(row.object_id)
     words: dict[tuple[str, int], str] = {}
     for object_type, ids in ids_by_type.items():
         kind = registry.access_log_type(object_type)
         if kind is not None:
             words.update({(object_type, pk): what for pk, what in kind.describe(ids).items()})
-    return [
-        {"row": row, "what": words.get((row.object_type, row.object_id), f"{row.object_type} {row.object_id}")}
-        for row in rows
-    ]
+    return [{"row": row, "what": _what(row, words)} for row in rows]
+
+
+def _is_list(row: AccessLog) -> bool:
+    """A list page's row (``access_log_record_list``): about no one record, naming the people
+    it showed in its subject rows."""
+    return row.object_id == 0 and row.person_id is None
+
+
+def _what(row: AccessLog, words: dict[tuple[str, int], str]) -> str:
+    if _is_list(row):
+        count = row.subject_count
+        people = ngettext("%(count)d person", "%(count)d people", count) % {"count": count}
+        return f"{row.reason} ({people})"
+    return words.get((row.object_type, row.object_id), f"{row.object_type} {row.object_id}")
 
 
 @login_required
@@ -186,7 +206,7 @@ def _describe_rows(rows: list[AccessLog]) -> list[dict]:
 def access_log(request):
     if not can_search_access_log(request.user):
         raise PermissionDenied
-    queryset = AccessLog.objects.select_related("user").order_by("-at", "-pk")
+    queryset = AccessLog.objects.select_related("user").annotate(subject_count=Count("subjects")).order_by("-at", "-pk")
     filterset = AccessLogFilter(request.GET or None, queryset=queryset)
     searched = filterset.is_bound
     valid = not searched or filterset.is_valid()

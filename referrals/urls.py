@@ -1,16 +1,18 @@
 """Staff pages for referrals. Each views module owns its own ``urlpatterns``."""
 
 from referrals.data_rights import views as data_rights
-from referrals.views import appointments, intake, queue, restricted, sharing, triage
+from referrals.views import appointments, consent, detail, intake, queue, restricted, sharing, triage
 
 app_name = "referrals"
 
 urlpatterns = [
     *queue.urlpatterns,
+    *detail.urlpatterns,
     *intake.urlpatterns,
     *triage.urlpatterns,
     *restricted.urlpatterns,
     *appointments.urlpatterns,
+    *consent.urlpatterns,
     *sharing.urlpatterns,
     *data_rights.urlpatterns,
 ]

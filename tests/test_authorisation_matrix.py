@@ -394,3 +394,35 @@ def test_every_referral_and_person_page_writes_an_access_log_row(client, request
             if not any(row.person_id == world.person.pk for row in rows):
                 unlogged.append(f"{page.name} as {persona}")
     assert not unlogged, "Pages viewed without an access-log row:\n" + "\n".join(unlogged)
+
+
+# List pages that show people's names, with the query that makes them list someone.
+LIST_PAGES = {
+    "referrals:queue": {},
+    "referrals:caseload": {},
+    "referrals:hub_caseload": {},
+    "referrals:shared_people": {},
+    "referrals:data_rights": {"q": FAMILY},
+}
+
+
+def test_every_list_page_writes_one_access_log_row_naming_the_people_shown(client, request, world):
+    """SEC-2: each GET of a list page, by someone allowed to use it, adds exactly one row, and
+    it names the person exactly when their name was on the page."""
+    wrong = []
+    for name, query in LIST_PAGES.items():
+        allowed = [persona for persona in STAFF if EXPECTED[name][persona] == OK]
+        assert allowed, name
+        for persona in allowed:
+            user = request.getfixturevalue(persona)
+            before = AccessLog.objects.filter(user=user).count()
+            client.logout()
+            client.force_login(user)
+            response = client.get(reverse(name), query)
+            rows = list(AccessLog.objects.filter(user=user).order_by("-pk")[: AccessLog.objects.count()])
+            new = rows[: len(rows) - before]
+            shown = FAMILY in response.content.decode()
+            named = [set(row.subjects.values_list("person_id", flat=True)) for row in new]
+            if len(new) != 1 or new[0].object_id != 0 or named[0] != ({world.person.pk} if shown else set()):
+                wrong.append(f"{name} as {persona}: {len(new)} rows, naming {named}, name shown: {shown}")
+    assert not wrong, "List pages logged wrongly:\n" + "\n".join(wrong)

@@ -3,6 +3,7 @@
 - ``sections``: the registry of what is held on a person, one declaration per model. The
   subject access export and the records export both read it, so a new person-related model
   is included by declaring one ``Section`` (or, failing that, found by ``discover``).
+- ``collect``: every section's records and their change history in words (``common.history``).
 - ``subject_access``: the subject access export (a PDF and a JSON file in one zip).
 - ``restriction``: the check every service that changes a person's records calls.
 - ``services``: subject access requests, restriction of processing (writes).

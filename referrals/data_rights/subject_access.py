@@ -1,6 +1,6 @@
 """The subject access export (PAR-6, §3.16.4): everything held on a person.
 
-``build_document`` gathers every section (``sections.collect``) into one plain dict, which is
+``build_document`` gathers every section (``collect.collect``) into one plain dict, which is
 written twice: as JSON (machine-readable, the raw values and their labels) and as a PDF made
 with WeasyPrint from ``templates/referrals/subject_access/export.html`` (readable, with a
 cover page and contents). ``build_zip`` puts both in one zip. Nothing here checks
@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from referrals.data_rights.sections import collect, staff_name
+from referrals.data_rights.collect import collect
+from referrals.data_rights.sections import staff_name
 
 FORMAT = "ers-subject-access"
 VERSION = 1

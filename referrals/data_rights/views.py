@@ -20,8 +20,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from common.forms.errors import add_service_errors
 from partnership.access import can_run_subject_access
-from partnership.models import AccessLog
-from partnership.services import access_log_record
 from referrals.data_rights import selectors, services
 from referrals.data_rights.forms import (
     PersonSearchForm,
@@ -30,13 +28,8 @@ from referrals.data_rights.forms import (
     SubjectAccessRequestForm,
 )
 from referrals.data_rights.subject_access import file_stem
-from referrals.models import Person
+from referrals.selectors import referrals as referral_selectors
 from referrals.services import referrals as referral_services
-
-
-def _log_view(request: HttpRequest, person: Person, reason: str) -> None:
-    access_log_record(user=request.user, action=AccessLog.Action.VIEW, obj=person, person_id=person.pk, reason=reason)
-
 
 # --- Finding a person (DPO) --------------------------------------------------------------------
 
@@ -51,8 +44,13 @@ def data_rights_home(request: HttpRequest) -> HttpResponse:
     people = None
     if form.is_bound and form.is_valid():
         people = selectors.people_search(user=request.user, query=form.cleaned_data["q"])
-        for person in people:  # each name shown is a view of that person's record (SEC-2)
-            _log_view(request, person, "Data rights search")
+        # SEC-2: one row for the results, naming each person shown.
+        referral_selectors.record_list_view(
+            user=request.user,
+            object_type="referrals.person",
+            person_ids=[person.pk for person in people],
+            purpose="Data rights search",
+        )
     return render(
         request,
         "referrals/data_rights/home.html",

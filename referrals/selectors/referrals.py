@@ -27,6 +27,7 @@ from partnership.access import (
     sees_every_restricted_record,
     sees_hub_caseload,
 )
+from partnership.access_log import access_log_record_list
 from partnership.models import AccessLog
 from partnership.services import access_log_record
 from referrals.break_glass import BreakGlassRequired, break_glass_references
@@ -116,6 +117,13 @@ def record_view(*, user, obj, person_id: int | None, purpose: str) -> None:
     """SEC-2: one access-log row for a view of a person's record. The selectors below that
     fetch a record call it, so a view that reads a record cannot forget to log it."""
     access_log_record(user=user, action=AccessLog.Action.VIEW, obj=obj, person_id=person_id, reason=purpose)
+
+
+def record_list_view(*, user, object_type: str, person_ids, purpose: str) -> None:
+    """SEC-2: one access-log row for a list page that showed people's names (a queue, a
+    caseload, a search), naming each person shown. Called with the rows actually on the page
+    (after pagination); a row not yet linked to a person (``None``) names no one."""
+    access_log_record_list(user=user, object_type=object_type, person_ids=list(person_ids), reason=purpose)
 
 
 def referral_get_for(*, user, reference: str, purpose: str) -> Referral:

@@ -1,9 +1,7 @@
-"""Who may see what: consent and sharing between ERS and the Treatment Service (PAR-2 to PAR-5,
-SEC-1).
+"""Sharing between ERS and the Treatment Service and onward referrals (PAR-3, PAR-4, SEC-1).
 
-ERS pages: a person's "Consent and sharing" page (record consent or another lawful basis,
-withdraw it, see every disclosure), sending a referral to the Treatment Service with the agreed
-minimum dataset, and onward referrals to other services.
+ERS pages: sending a referral to the Treatment Service with the agreed minimum dataset, and
+onward referrals to other services. (Recording consent: ``referrals.views.consent``.)
 
 Treatment Service pages: "People shared with us" and a shared-record page per person showing
 exactly the dataset that was sent and what consent allows, plus the outcome form. Nothing else
@@ -31,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from common.forms.errors import add_service_errors
+from common.pagination import paginate
 from partnership.access import (
     can_share_records,
     can_work_front_door,
@@ -41,28 +40,23 @@ from partnership.access import (
 from partnership.models import AccessLog, Organisation, staff_display_name
 from partnership.services import access_log_record
 from referrals.forms.sharing import (
-    ConsentForm,
     OnwardOutcomeForm,
     OnwardReferralForm,
     TreatmentOutcomeForm,
     TreatmentSendForm,
-    WithdrawConsentForm,
 )
-from referrals.models import Consent, Person, Referral, Substance, TreatmentReferral, YesNoUnknown
+from referrals.models import Consent, Referral, Substance, TreatmentReferral, YesNoUnknown
 from referrals.selectors import referrals as selectors
 from referrals.selectors import sharing as selectors_sharing
 from referrals.selectors.consent import (
     bases_allowing,
     consents_for_person,
     current_consents,
-    disclosures_for_person,
-    reviews_due,
     sharing_basis,
 )
-from referrals.services import grants
 from referrals.services import sharing as services_sharing
-from referrals.services.consent import consent_record, consent_withdraw
-from referrals.views.queue import REFERENCE, paginate
+from referrals.views.consent import consent_url
+from referrals.views.detail import REFERENCE
 
 SHARED_PAGE_SIZE = 50
 
@@ -136,99 +130,6 @@ def _log_view(request, obj, person_id, reason: str) -> None:
 
 def _data(request: HttpRequest):
     return request.POST if request.method == "POST" else None
-
-
-# --- Consent and sharing (PAR-2, PAR-5) ----------------------------------------------------------
-
-
-def _person_for_sharing(request: HttpRequest, pk: int, purpose: str) -> Person:
-    """404 for a person the user may not see (as if they did not exist), then 403 for a role
-    that does not record consent. Fetching the person writes the access-log row."""
-    person = selectors.person_get_for(user=request.user, pk=pk, purpose=purpose)
-    if not can_share_records(request.user):
-        raise PermissionDenied
-    return person
-
-
-def _consent_url(person: Person) -> str:
-    return reverse("referrals:consent", args=[person.pk])
-
-
-@login_required
-@require_GET
-def consent_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """A person's "Consent and sharing": current decisions, review prompts, earlier and
-    withdrawn decisions, who can see the record now, and every disclosure (PAR-2, PAR-5)."""
-    person = _person_for_sharing(request, pk, "Consent and sharing")
-    consents = list(consents_for_person(person_id=person.pk))
-    current = current_consents(consents)
-    current_ids = {c.pk for c in current}
-    return render(
-        request,
-        "referrals/sharing/consent.html",
-        {
-            "person": person,
-            "current": current,
-            "earlier": [c for c in consents if c.pk not in current_ids],
-            "due": reviews_due(consents),
-            "treatment_basis": sharing_basis(consents, recipient=Consent.Recipient.TREATMENT),
-            "shared_with": grants.organisations_shared_with(person=person),
-            "disclosures": list(disclosures_for_person(person_id=person.pk)),
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person_for_sharing(request, pk, "Record consent")
-    form = ConsentForm(_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            consent = consent_record(person=person, by=request.user, **form.service_fields())
-        except ValidationError as error:
-            add_service_errors(form, error, default="recipient")
-        else:
-            if consent.given:
-                message = _("Consent to share with %(who)s recorded") % {"who": consent.recipient_label}
-            elif consent.allows_sharing:
-                message = _("Lawful basis for sharing with %(who)s recorded") % {"who": consent.recipient_label}
-            else:
-                message = _("Recorded that the person does not agree to share with %(who)s") % {
-                    "who": consent.recipient_label
-                }
-            messages.success(request, message)
-            return redirect(_consent_url(person))
-    return render(
-        request,
-        "referrals/sharing/consent_form.html",
-        {"person": person, "form": form, "back_url": _consent_url(person)},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def consent_withdraw_view(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
-    """PAR-2: withdrawal honoured immediately. For the Treatment Service, access ends in the
-    same request when nothing else makes sharing lawful."""
-    person = _person_for_sharing(request, pk, "Withdraw consent")
-    consent = consents_for_person(person_id=person.pk).filter(pk=consent_pk).first()
-    if consent is None:
-        raise Http404
-    form = WithdrawConsentForm(_data(request)) if consent.allows_sharing else None
-    if form is not None and request.method == "POST" and form.is_valid():
-        try:
-            consent_withdraw(consent=consent, by=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            add_service_errors(form, error, default="reason")
-        else:
-            messages.success(request, _("Withdrawn: %(who)s") % {"who": consent.recipient_label})
-            return redirect(_consent_url(person))
-    return render(
-        request,
-        "referrals/sharing/withdraw.html",
-        {"person": person, "consent": consent, "form": form, "back_url": _consent_url(person)},
-    )
 
 
 # --- Sending a referral to the Treatment Service (PAR-3, §3.2.10) -------------------------------
@@ -307,7 +208,7 @@ def treatment_send(request: HttpRequest, reference: str, pk: int) -> HttpRespons
             "basis": basis,
             "no_basis_message": services_sharing.TREATMENT_SEND_NO_BASIS,
             "no_person_message": services_sharing.TREATMENT_SEND_NO_PERSON,
-            "consent_url": _consent_url(person) if person else None,
+            "consent_url": consent_url(person) if person else None,
             "match_url": reverse("referrals:match", args=[referral.reference])
             if can_work_front_door(request.user)
             else None,
@@ -353,7 +254,7 @@ def onward_new(request: HttpRequest, reference: str) -> HttpResponse:
             "referral": referral,
             "detail_url": _detail_url(referral),
             "form": form,
-            "consent_url": _consent_url(referral.person) if referral.person_id else None,
+            "consent_url": consent_url(referral.person) if referral.person_id else None,
         },
     )
 
@@ -408,8 +309,13 @@ def shared_people(request: HttpRequest) -> HttpResponse:
         for person in pages.page.object_list
     ]
     membership = membership_of(request.user)
-    # One row for the list (names and dates of birth on screen), not one per person listed.
-    _log_view(request, membership.organisation, None, f"People shared with us, page {pages.page.number}")
+    # One row for the list (names and dates of birth on screen), naming each person shown.
+    selectors.record_list_view(
+        user=request.user,
+        object_type="referrals.person",
+        person_ids=[person.pk for person in pages.page.object_list],
+        purpose=f"People shared with us, page {pages.page.number}",
+    )
     return render(
         request,
         "referrals/sharing/shared_people.html",
@@ -504,9 +410,6 @@ def shared_outcome(request: HttpRequest, pk: int, tr_pk: int) -> HttpResponse:
 
 
 urlpatterns = [
-    path("people/<int:pk>/consent/", consent_page, name="consent"),
-    path("people/<int:pk>/consent/new/", consent_new, name="consent_new"),
-    path("people/<int:pk>/consent/<int:consent_pk>/withdraw/", consent_withdraw_view, name="consent_withdraw"),
     re_path(rf"^{REFERENCE}/treatment/(?P<pk>[0-9]+)/send/$", treatment_send, name="treatment_send"),
     re_path(rf"^{REFERENCE}/onward/new/$", onward_new, name="onward_new"),
     re_path(rf"^{REFERENCE}/onward/(?P<pk>[0-9]+)/outcome/$", onward_outcome, name="onward_outcome"),

@@ -181,8 +181,8 @@ def test_queue_takes_the_same_number_of_queries_whatever_its_size(
     # Session, user, membership and organisation (menu), the assignable staff and the chosen
     # hub (filter form), count(*), the page, the targets, the hubs (filter form), the session
     # save, and the savepoints of ATOMIC_REQUESTS: the same at any size. +1: the session's
-    # second-factor device (SEC-3).
-    with django_assert_max_num_queries(16):
+    # second-factor device (SEC-3). +2: the access-log row and its subject rows (SEC-2).
+    with django_assert_max_num_queries(18):
         response = spoc_client.get(QUEUE, {"channel": "online", "hub": str(hub.pk)})
     assert len(references_in(response)) == min(size, 50)
 
@@ -255,6 +255,7 @@ def test_caseload_takes_the_same_number_of_queries_whatever_its_size(
         referral = allocate(ReferralFactory(), spoc=spoc_practitioner, hub=hub, worker=hub_worker)
         services.person_create_from_referral(referral=referral, by=spoc_practitioner)
     client.force_login(hub_worker)
-    with django_assert_max_num_queries(12):  # +1: the session's second-factor device (SEC-3)
+    # +1: the session's second-factor device (SEC-3); +2: the access-log row and its subjects.
+    with django_assert_max_num_queries(14):
         response = client.get(CASELOAD)
     assert len(references_in(response)) == size

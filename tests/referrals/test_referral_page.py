@@ -9,7 +9,7 @@ from django.utils import timezone
 from partnership.models import AccessLog
 from referrals.models import ContactAttempt, Referral, Triage, YesNoUnknown
 from referrals.services import referrals as services
-from referrals.views.queue import ASSIGNEE_INVALID, ASSIGNEE_REQUIRED
+from referrals.views.detail import ASSIGNEE_INVALID, ASSIGNEE_REQUIRED
 from tests.factories import PersonFactory, ReferralFactory
 
 

@@ -348,18 +348,18 @@ def test_a_person_who_does_not_exist_is_not_found(dpo_client):
     assert dpo_client.get(reverse("referrals:subject_access", kwargs={"pk": 999999})).status_code == 404
 
 
-def test_the_dpo_finds_a_person_by_name_nhs_number_or_reference_and_each_result_is_logged(dpo_client, record):
+def test_the_dpo_finds_a_person_by_name_nhs_number_or_reference_and_each_search_is_logged(dpo_client, record):
     url = reverse("referrals:data_rights")
     for query in ("siân ó briain", "briain-nakamura", record.referral.reference):
         response = dpo_client.get(url, {"q": query})
         assert response.status_code == 200
         assert [p.pk for p in response.context["people"]] == [record.person.pk], query
-    assert (
-        AccessLog.objects.filter(
-            user__username="dpo", action=AccessLog.Action.VIEW, person_id=record.person.pk, reason="Data rights search"
-        ).count()
-        == 3
-    )
+    # One row per search, naming each person in the results (SEC-2).
+    logs = AccessLog.objects.filter(user__username="dpo", action=AccessLog.Action.VIEW, reason="Data rights search")
+    assert logs.count() == 3
+    for log in logs:
+        assert log.person_id is None
+        assert list(log.subjects.values_list("person_id", flat=True)) == [record.person.pk]
     response = dpo_client.get(url, {"q": "  "})
     assert response.context["people"] is None
     assert response.context["form"].errors

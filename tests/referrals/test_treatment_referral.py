@@ -466,7 +466,10 @@ def test_people_shared_with_us_lists_only_shared_people(
     assert shared_url(referral.person) in html
     assert shared_url(unshared.person) not in html
     assert "Unshared" not in html
-    assert AccessLog.objects.filter(user=treatment_practitioner, object_type="partnership.organisation").exists()
+    # One row for the list, naming exactly the people shown (SEC-2).
+    (log,) = AccessLog.objects.filter(user=treatment_practitioner, reason="People shared with us, page 1")
+    assert (log.object_type, log.object_id, log.person_id) == ("referrals.person", 0, None)
+    assert list(log.subjects.values_list("person_id", flat=True)) == [referral.person_id]
 
 
 def test_home_sends_a_treatment_practitioner_to_their_list(treatment_client):

@@ -1,0 +1,299 @@
+"""The referral page, "Assign" and the referral's history (REF-5, REF-9, SEC-2).
+
+Every page here reads through ``referrals.selectors`` (so a record the user may not see is a
+404), and every view of a referral writes one access-log row (the selector does it).
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import re_path, reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from common.forms.errors import add_service_errors
+from common.history import KIND_LABELS, Namer, ValueStyle, diff_rows, display_value, field_label
+from partnership.access import can_restrict_records, can_work_front_door, sees_safeguarding_detail
+from partnership.models import staff_display_name
+from referrals.models import ContactMethod, Person, Referral, Substance, TreatmentReferral, Triage
+from referrals.selectors import referrals as selectors
+from referrals.services import referrals as services
+from referrals.targets import TargetBook, referral_results
+from referrals.views.badges import RISK_TAG, referral_badges
+
+# The part of a URL that is a referral reference. A pattern, not a bare string, so that
+# "new/", "caseload/" and "people/…" are never taken for a reference.
+REFERENCE = r"(?P<reference>R-[0-9A-Z]{8})"
+
+PUBLIC_FORM = gettext_lazy("Public online form")
+SYSTEM_ACTOR = gettext_lazy("The system")
+
+ASSIGNEE_REQUIRED = gettext_lazy("Choose who to assign this referral to.")
+ASSIGNEE_INVALID = gettext_lazy("Choose someone who works at the front door.")
+
+
+def staff_name(user) -> str:
+    if user is None:
+        return str(PUBLIC_FORM)
+    return staff_display_name(user)
+
+
+def _labels(values, choices) -> list[str]:
+    known = dict(choices)
+    return [str(known.get(value, value)) for value in values or ()]
+
+
+# --- The referral page ---------------------------------------------------------------------
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=gettext_lazy("Assign to someone else"),
+        queryset=selectors.front_door_staff(),
+        empty_label=gettext_lazy("Choose a colleague"),
+        error_messages={"required": ASSIGNEE_REQUIRED, "invalid_choice": ASSIGNEE_INVALID},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].label_from_instance = staff_name
+
+
+# The referral page's next steps, each with the page that records it, in the order a
+# practitioner works. Whether each shows is the model's decision (``Referral.STEPS``).
+_STEP_PAGES = (
+    (Referral.Step.CONTACT, "referrals:contact"),
+    (Referral.Step.SCREENING, "referrals:screening"),
+    (Referral.Step.OUTCOME, "referrals:outcome"),
+    (Referral.Step.ALLOCATE, "referrals:allocate"),
+    (Referral.Step.ESCALATE, "referrals:escalation"),
+)
+
+
+def _actions(referral: Referral, triage: Triage | None) -> list[dict]:
+    """The next steps the referral's status allows (``Referral.STEPS`` and ``TRANSITIONS``)."""
+    ref = referral.reference
+    actions = []
+    for step, url_name in _STEP_PAGES:
+        if referral.allows(step):
+            text = Referral.Step(step).label
+            if step == Referral.Step.SCREENING and triage:
+                text = _("Update screening and risk")
+            actions.append({"text": text, "href": reverse(url_name, args=[ref])})
+    actions.append({"text": _("Record a warm introduction"), "href": reverse("referrals:introduction", args=[ref])})
+    if referral.can_move_to(Referral.Status.CLOSED):
+        actions.append({"text": _("Close the referral"), "href": reverse("referrals:close", args=[ref])})
+    if referral.can_move_to(Referral.Status.RECEIVED):
+        actions.append({"text": _("Reopen the referral"), "href": reverse("referrals:reopen", args=[ref])})
+    return actions
+
+
+def _render_detail(request, referral: Referral, triage: Triage | None, *, form: AssignForm | None = None):
+    front_door = can_work_front_door(request.user)
+    can_restrict = can_restrict_records(request.user)
+    restriction_href = reverse("referrals:access_restriction", args=[referral.reference]) if can_restrict else None
+    # SEC-1: the allocated worker is told whenever someone broke the glass on their referral;
+    # those who restrict referrals see it on a restricted one too (oversight).
+    sees_openings = referral.allocated_worker_id == request.user.pk or (can_restrict and referral.access_restricted)
+    openings = selectors.referral_break_glass_openings(referral=referral) if sees_openings else []
+    targets = TargetBook.load()
+    urgent = referral.priority == Referral.Priority.URGENT or referral.is_urgent
+    context = {
+        "referral": referral,
+        "triage": triage,
+        **referral_badges(referral),
+        "front_door": front_door,
+        # Assigning is front-door work: once allocated or closed, the referral has left the queue.
+        "queue_statuses": Referral.QUEUE_STATUSES,
+        "urgent": urgent,
+        "actions": _actions(referral, triage) if front_door else [],
+        "escalation_href": reverse("referrals:escalation", args=[referral.reference]) if front_door else None,
+        "match_href": reverse("referrals:match", args=[referral.reference]) if front_door else None,
+        "person_href": reverse("referrals:person", args=[referral.person_id]) if referral.person_id else None,
+        "results": {str(r.measure): r for r in referral_results(referral, targets)},
+        "substances": _labels(referral.substances, Substance.choices),
+        "contact_methods": _labels(referral.contact_methods, ContactMethod.choices),
+        "recorded_by": staff_name(referral.created_by),
+        "transitions": list(reversed(referral.transitions.all())),
+        "form": form if form is not None else (AssignForm() if front_door else None),
+        "assigned_to_me": referral.assigned_to_id == request.user.pk,
+        # Peer support workers never see risk reasons and notes, screening notes or
+        # escalations (roles table); the template only follows this flag.
+        "safeguarding_detail": sees_safeguarding_detail(request.user),
+        "restriction_href": restriction_href,
+        "break_glass_openings": openings,
+    }
+    if triage is not None:
+        context.update(
+            {
+                "risk_tag": RISK_TAG.get(triage.risk, ""),
+                "risk_reasons": _labels(triage.risk_reasons, Triage.RiskReason.choices),
+                "triage_substances": _labels(triage.substances, Substance.choices),
+                "eligibility": services.triage_eligibility(referral=referral, triage=triage),
+            }
+        )
+    return render(request, "referrals/detail/detail.html", context)
+
+
+@login_required
+@require_GET
+def detail(request, reference: str):
+    referral, triage = selectors.referral_detail_for(user=request.user, reference=reference)
+    return _render_detail(request, referral, triage)
+
+
+@login_required
+@require_POST
+def assign(request, reference: str):
+    """Assign the referral to the SPOC practitioner handling it: "Assign to me", or a colleague."""
+    if not can_work_front_door(request.user):
+        raise PermissionDenied
+    referral = selectors.referral_get_for(user=request.user, reference=reference, purpose="Assign")
+    form = AssignForm(request.POST)
+    if form.is_valid():
+        assignee = form.cleaned_data["assignee"]
+        try:
+            services.referral_assign(referral=referral, to=assignee, by=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if assignee == request.user:
+                messages.success(request, _("Referral %(ref)s is assigned to you.") % {"ref": referral.reference})
+            else:
+                messages.success(
+                    request,
+                    _("Referral %(ref)s is assigned to %(name)s.")
+                    % {"ref": referral.reference, "name": staff_name(assignee)},
+                )
+            return redirect("referrals:detail", reference=referral.reference)
+    referral, triage = selectors.referral_detail_for(user=request.user, reference=reference)
+    return _render_detail(request, referral, triage, form=form)
+
+
+# --- History (SEC-2) -------------------------------------------------------------------------
+
+RECORD_LABELS = {
+    Referral: gettext_lazy("Referral"),
+    Triage: gettext_lazy("Triage"),
+    Person: gettext_lazy("Person record"),
+    TreatmentReferral: gettext_lazy("Referral to the Treatment Service"),
+}
+# Fields whose verbose name is the bare field name, said the way a member of staff would.
+FIELD_LABELS = {
+    "is_urgent": gettext_lazy("Urgent"),
+    "referrer_type": gettext_lazy("Who referred"),
+    "open_to_childrens_services": gettext_lazy("Open to Children's Services"),
+    "pregnant": gettext_lazy("Pregnant"),
+    "consent_to_contact": gettext_lazy("Consent to be contacted"),
+    "contact_methods": gettext_lazy("How they can be contacted"),
+    "safe_to_leave_message": gettext_lazy("Safe to leave a message"),
+    "preferred_language": gettext_lazy("Preferred language"),
+    "received_at": gettext_lazy("Received"),
+    "first_contact_attempt_at": gettext_lazy("First contact attempt"),
+    "first_contact_made_at": gettext_lazy("First contact made"),
+    "triage_completed_at": gettext_lazy("Triage completed"),
+    "allocated_at": gettext_lazy("Allocated"),
+    "first_appointment_offered_at": gettext_lazy("First appointment offered"),
+    "first_appointment_attended_at": gettext_lazy("First appointment attended"),
+    "closed_at": gettext_lazy("Closed"),
+    "assigned_to": gettext_lazy("Assigned to"),
+    "allocated_worker": gettext_lazy("Allocated worker"),
+    "person": gettext_lazy("Linked person record"),
+    "lives_in_area": gettext_lazy("Lives in the area"),
+    "under_18_commissioner_agreement": gettext_lazy("Under 18: commissioner agreement"),
+    "commissioner_agreement_reference": gettext_lazy("Commissioner agreement reference"),
+    "mental_health_concern": gettext_lazy("Mental health concern"),
+    "homeless": gettext_lazy("Homeless or at risk"),
+    "risk": gettext_lazy("Initial risk"),
+    "risk_reasons": gettext_lazy("Risk reasons"),
+    "done_by_name": gettext_lazy("Done by"),
+    "done_at": gettext_lazy("Done at"),
+}
+# The record's id and its link to the referral never change and say nothing new.
+HIDDEN_FIELDS = {"id", "referral"}
+HISTORY_STYLE = ValueStyle(
+    date_format="j M Y",
+    datetime_format="j M Y, H:i",
+    # JSON lists of coded values, shown by their labels.
+    list_choices={
+        "substances": Substance.choices,
+        "contact_methods": ContactMethod.choices,
+        "risk_reasons": Triage.RiskReason.choices,
+    },
+    structured=False,
+)
+
+
+def _tracked_fields(row) -> list:
+    return [f for f in row.tracked_fields if f.editable and f.name not in HIDDEN_FIELDS]
+
+
+def _history_actor(row, model) -> str:
+    """Only the public form writes without a signed-in user; any other row without one came
+    from the system (a scheduled task or an administrator's command)."""
+    if row.history_user_id is not None:
+        return staff_name(row.history_user)
+    if model is Referral and row.history_type == "+" and row.channel == Referral.Channel.ONLINE:
+        return str(PUBLIC_FORM)
+    return str(SYSTEM_ACTOR)
+
+
+def history_entries(records: list) -> list[dict]:
+    """The referral's "who changed what" entries, newest first (``common.history``)."""
+    diffs = diff_rows(records, fields=_tracked_fields)
+    namer = Namer(user_name=staff_name)
+    namer.want_changes(diffs)
+    namer.load()
+    entries = [
+        {
+            "at": diff.row.history_date,
+            "order": diff.row.history_id,
+            "who": _history_actor(diff.row, diff.model),
+            "record": str(RECORD_LABELS.get(diff.model) or capfirst(diff.model._meta.verbose_name)),
+            "kind": str(KIND_LABELS[diff.kind]),
+            "created": diff.first and diff.kind == "+",
+            "reason": diff.row.history_change_reason or "",
+            "changes": [
+                {
+                    "label": field_label(diff.model, change.field.name, FIELD_LABELS),
+                    "old": "" if diff.first else _show(diff.model, change.field, change.old, namer),
+                    "new": _show(diff.model, change.field, change.new, namer),
+                }
+                for change in diff.changes
+            ],
+        }
+        for diff in diffs
+    ]
+    entries.sort(key=lambda e: (e["at"], e["order"]), reverse=True)
+    return entries
+
+
+def _show(model, model_field, value, namer: Namer) -> str:
+    return display_value(model, model_field, value, namer=namer, style=HISTORY_STYLE)
+
+
+@login_required
+@require_GET
+def history(request, reference: str):
+    referral = selectors.referral_get_for(user=request.user, reference=reference, purpose="History")
+    records = selectors.referral_history_records(
+        referral=referral, safeguarding_detail=sees_safeguarding_detail(request.user)
+    )
+    return render(
+        request,
+        "referrals/detail/history.html",
+        {"referral": referral, "entries": history_entries(records), **referral_badges(referral)},
+    )
+
+
+urlpatterns = [
+    re_path(rf"^{REFERENCE}/$", detail, name="detail"),
+    re_path(rf"^{REFERENCE}/history/$", history, name="history"),
+    re_path(rf"^{REFERENCE}/assign/$", assign, name="assign"),
+]
