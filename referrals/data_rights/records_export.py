@@ -23,7 +23,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -34,6 +34,9 @@ from partnership.access import can_run_subject_access
 from partnership.models import AccessLog, Hub, Organisation
 from referrals.data_rights.sections import Section, active_sections, staff_name
 from referrals.models import Person
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 FORMAT = "ers-export"
 VERSION = 1
@@ -79,11 +82,11 @@ def export_sections() -> list[Section]:
     return [s for s in active_sections() if s.export]
 
 
-def model_label(model) -> str:
+def model_label(model: type[models.Model]) -> str:
     return model._meta.label_lower
 
 
-def exported_fields(model) -> list[models.Field]:
+def exported_fields(model: type[models.Model]) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if f.name not in NOT_EXPORTED_FIELDS]
 
 
@@ -126,7 +129,7 @@ def people_shared_with(organisation: Organisation) -> models.QuerySet[Person]:
     return Person.objects.filter(pk__in=person_ids)
 
 
-def build_export(*, people: models.QuerySet[Person], by, scope: dict) -> dict:
+def build_export(*, people: models.QuerySet[Person], by: User, scope: dict) -> dict:
     """The ``data.json`` document for these people (every exported section)."""
     person_ids = list(people.order_by("pk").values_list("pk", flat=True))
     records: dict[str, list] = {}
@@ -205,7 +208,7 @@ class ExportResult:
 @transaction.atomic
 def records_export(
     *,
-    by,
+    by: User,
     organisation: Organisation | None = None,
     succession_to: Organisation | None = None,
     lawful_basis: str = "",

@@ -14,6 +14,7 @@ import io
 import json
 import zipfile
 from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -39,10 +40,15 @@ from referrals.data_rights.records_export import (
 )
 from referrals.models import Person, Referral
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from django.contrib.auth.models import User
+
 # --- Reading and checking a file ------------------------------------------------------------------
 
 
-def read_zip(source) -> tuple[dict, str]:
+def read_zip(source: bytes | str | Path | IO[bytes]) -> tuple[dict, str]:
     """Open an export (a path, a file or bytes), check its checksum, format and version.
 
     Returns ``(data, sha256)``. Raises ``ExportFileError`` with a clear reason for a file that
@@ -110,19 +116,19 @@ class ImportResult:
     sha256: str
 
 
-def _map_reference(data: dict, by, reason: str) -> tuple[dict[str, dict[int, int]], list[str]]:
+def _map_reference(data: dict, by: User, reason: str) -> tuple[dict[str, dict[int, int]], list[str]]:
     """Staff by username (an inactive placeholder when missing), organisations and hubs by name
     (made when missing)."""
-    User = get_user_model()
+    UserModel = get_user_model()
     ids: dict[str, dict[int, int]] = {USER: {}, ORGANISATION: {}, HUB: {}}
     created_users = []
     reference = data.get("reference", {})
     for row in reference.get(USER, []):
-        user = User.objects.filter(username=row["username"]).first()
+        user = UserModel.objects.filter(username=row["username"]).first()
         if user is None:
             # Someone who worked for the previous provider: named in the history, never able
             # to sign in here.
-            user = User(
+            user = UserModel(
                 username=row["username"],
                 first_name=row.get("first_name", "")[:150],
                 last_name=row.get("last_name", "")[:150],
@@ -150,7 +156,7 @@ def _map_reference(data: dict, by, reason: str) -> tuple[dict[str, dict[int, int
 
 
 @transaction.atomic
-def records_import(*, source, by) -> ImportResult:
+def records_import(*, source: bytes | str | Path | IO[bytes], by: User) -> ImportResult:
     """Check the file (``read_zip``) and re-create its records here, all or nothing.
 
     Every record keeps its field values and its links to the others; only the database ids

@@ -8,6 +8,7 @@ one transaction, history with the acting user and a reason.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,13 +23,18 @@ from referrals.models import Referral
 from referrals.services.grants import sync_referral_grants
 from referrals.services.referrals import _require_front_door, referral_transition
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from partnership.models import Hub
+
 # --- Allocation (REF-7) ------------------------------------------------------------------
 
 ALLOCATE_NOT_A_WORKER = gettext_lazy("Choose a recovery worker, peer support worker or team manager.")
 
 
 @transaction.atomic
-def referral_allocate(*, referral: Referral, hub, worker, by) -> Referral:
+def referral_allocate(*, referral: Referral, hub: Hub, worker: User, by: User) -> Referral:
     """Allocate to a hub and a worker (REF-7 accepted outcomes only)."""
     _require_front_door(by)
     if not referral.allows(Referral.Step.ALLOCATE):
@@ -43,7 +49,7 @@ def referral_allocate(*, referral: Referral, hub, worker, by) -> Referral:
     return referral
 
 
-def _check_allocatable(*, hub, worker) -> None:
+def _check_allocatable(*, hub: Hub, worker: User) -> None:
     # Only an active hub worker, peer worker or manager of the chosen hub can hold a caseload.
     membership = membership_of(worker)
     if membership is None or membership.role not in ALLOCATABLE_ROLES:
@@ -56,7 +62,7 @@ REALLOCATE_REASON_REQUIRED = gettext_lazy("Enter the reason for reallocating the
 
 
 @transaction.atomic
-def referral_reallocate(*, referral: Referral, hub, worker, by, reason: str) -> Referral:
+def referral_reallocate(*, referral: Referral, hub: Hub, worker: User, by: User, reason: str) -> Referral:
     """Move an allocated referral to another worker or hub (a manager balancing caseloads, a
     worker leaving). The status stays "allocated" and ``allocated_at`` keeps the first
     allocation's time (the KPI); the old worker and hub lose access in the same transaction."""
@@ -74,7 +80,7 @@ def referral_reallocate(*, referral: Referral, hub, worker, by, reason: str) -> 
 
 
 @transaction.atomic
-def referral_close(*, referral: Referral, by, reason: str) -> Referral:
+def referral_close(*, referral: Referral, by: User, reason: str) -> Referral:
     _require_front_door(by)
     referral_transition(referral=referral, to=Referral.Status.CLOSED, by=by, reason=reason)
     audited_save(referral, by=by, reason="Closed", person_id=referral.person_id)
@@ -85,7 +91,7 @@ def referral_close(*, referral: Referral, by, reason: str) -> Referral:
 
 
 @transaction.atomic
-def referral_reopen(*, referral: Referral, by, reason: str) -> Referral:
+def referral_reopen(*, referral: Referral, by: User, reason: str) -> Referral:
     _require_front_door(by)
     referral_transition(referral=referral, to=Referral.Status.RECEIVED, by=by, reason=reason)
     # Back to the front door: triage and allocation are done again. Their earlier values stay
@@ -124,7 +130,7 @@ def local_date_time(value: dt.datetime) -> str:
     return formats.date_format(timezone.localtime(value), "j F Y \\a\\t H:i")
 
 
-def first_appointment_may_record(*, referral: Referral, by) -> bool:
+def first_appointment_may_record(*, referral: Referral, by: User) -> bool:
     """The front door, or the caseworker the referral is allocated to."""
     if can_work_front_door(by):
         return True
@@ -139,7 +145,7 @@ def first_appointment_may_record(*, referral: Referral, by) -> bool:
 def referral_first_appointment_record(
     *,
     referral: Referral,
-    by,
+    by: User,
     offered_at: dt.datetime,
     attended_at: dt.datetime | None = None,
     did_not_attend: bool = False,

@@ -8,6 +8,7 @@ well as in the view, one transaction, history with the acting user and a reason.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,6 +26,9 @@ from referrals.models import (
 from referrals.selectors.consent import consents_for_person, current_consents
 from referrals.services.consent import disclosure_record
 from referrals.services.treatment import _date, _require_referral_access
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # --- Messages (constants so tests can assert them) -----------------------------------------
 
@@ -57,7 +61,7 @@ def onward_sharing_recipients(service_type: str) -> tuple[str, ...]:
 def onward_referral_record(
     *,
     referral: Referral,
-    by,
+    by: User,
     service_type: str,
     organisation_name: str,
     sent_at: dt.datetime | None = None,
@@ -119,7 +123,12 @@ def onward_referral_record(
 
 @transaction.atomic
 def onward_referral_record_outcome(
-    *, onward_referral: OnwardReferral, by, outcome: str, outcome_on: dt.date | None = None, notes: str | None = None
+    *,
+    onward_referral: OnwardReferral,
+    by: User,
+    outcome: str,
+    outcome_on: dt.date | None = None,
+    notes: str | None = None,
 ) -> OnwardReferral:
     """What came of an onward referral (§3.19.7): accepted, declined, no response, or the
     person decided not to go ahead."""

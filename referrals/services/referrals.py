@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -32,6 +32,9 @@ from referrals.models import (
 )
 from referrals.services.grants import sync_referral_grants
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 logger = logging.getLogger(__name__)
 
 
@@ -39,19 +42,21 @@ class InvalidTransition(ValidationError):
     pass
 
 
-def _require_front_door(by) -> None:
+def _require_front_door(by: User) -> None:
     if not can_work_front_door(by):
         raise PermissionDenied
 
 
-def _take_if_unassigned(referral: Referral, by) -> None:
+def _take_if_unassigned(referral: Referral, by: User) -> None:
     """Whoever starts working an unassigned referral becomes its SPOC owner, so the queue
     shows who has it without a separate "assign to me" click."""
     if referral.assigned_to_id is None:
         referral.assigned_to = by
 
 
-def referral_transition(*, referral: Referral, to: str, by, reason: str = "", at: dt.datetime | None = None) -> None:
+def referral_transition(
+    *, referral: Referral, to: str, by: User, reason: str = "", at: dt.datetime | None = None
+) -> None:
     """Move a referral along the pipeline in ``Referral.TRANSITIONS``; refuse anything else."""
     if not referral.can_move_to(to):
         raise InvalidTransition(
@@ -108,7 +113,7 @@ def referral_create(
     *,
     data: dict[str, Any],
     channel: str,
-    by=None,
+    by: User | None = None,
     submission_token: uuid.UUID | None = None,
     received_at: dt.datetime | None = None,
 ) -> tuple[Referral, bool]:
@@ -159,7 +164,7 @@ def _notify_spoc(referral_id: int) -> None:
 
 
 @transaction.atomic
-def referral_assign(*, referral: Referral, to, by) -> Referral:
+def referral_assign(*, referral: Referral, to: User, by: User) -> Referral:
     _require_front_door(by)
     referral.assigned_to = to
     audited_save(referral, by=by, reason="Assigned", person_id=referral.person_id)
@@ -175,7 +180,7 @@ def _person_fill_search(person: Person) -> None:
 
 
 @transaction.atomic
-def person_create_from_referral(*, referral: Referral, by) -> Person:
+def person_create_from_referral(*, referral: Referral, by: User) -> Person:
     """The practitioner confirms this is someone new: make a Person from the referral's details."""
     _require_front_door(by)
     if referral.person_id is not None:
@@ -200,7 +205,7 @@ def person_create_from_referral(*, referral: Referral, by) -> Person:
 
 
 @transaction.atomic
-def referral_link_person(*, referral: Referral, person: Person, by) -> Referral:
+def referral_link_person(*, referral: Referral, person: Person, by: User) -> Referral:
     """Link the referral to someone already known: a returning person keeps one record."""
     _require_front_door(by)
     if referral.person_id is not None and referral.person_id != person.pk:
@@ -220,7 +225,7 @@ PERSON_UPDATE_REASON_REQUIRED = gettext_lazy("Enter the reason for the correctio
 
 
 @transaction.atomic
-def person_update(*, person: Person, by, reason: str, **fields) -> Person:
+def person_update(*, person: Person, by: User, reason: str, **fields: Any) -> Person:
     """Correct a person's details (PAR-6). The history keeps the old values, who changed them
     and the reason. The front door and the data protection officer may do this."""
     if not can_rectify_person(by):

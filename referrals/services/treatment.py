@@ -9,7 +9,7 @@ well as in the view, one transaction, history with the acting user and a reason.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -37,6 +37,9 @@ from referrals.selectors.sharing import shared_people_for
 from referrals.services import grants
 from referrals.services.consent import disclosure_record
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 # --- Messages (constants so tests can assert them) -----------------------------------------
 
 TREATMENT_SEND_NO_BASIS = gettext_lazy(
@@ -61,7 +64,7 @@ TREATMENT_START_IN_FUTURE = gettext_lazy("The treatment start date must be today
 DATE_BEFORE_SENT = gettext_lazy("The date must be on or after the day the referral was sent, %(sent)s")
 
 
-def _require_referral_access(*, referral: Referral, by) -> None:
+def _require_referral_access(*, referral: Referral, by: User) -> None:
     """ERS staff who may share records and who can see this referral (services re-check what
     the view's selector already decided)."""
     if not can_share_records(by) or not referrals_visible_to(user=by).filter(pk=referral.pk).exists():
@@ -73,7 +76,7 @@ def _labels(values, choices) -> list[str]:
     return [str(known.get(value, value)) for value in values or ()]
 
 
-def _staff_name(user) -> str:
+def _staff_name(user: User | None) -> str:
     return (user.get_full_name() or user.get_username()) if user else ""
 
 
@@ -86,7 +89,9 @@ def _date(day: dt.date | dt.datetime) -> str:
 # --- Referral to the Treatment Service (PAR-3, §3.2.10) ----------------------------------------
 
 
-def treatment_referral_transition(*, treatment_referral: TreatmentReferral, to: str, by, reason: str = "") -> None:
+def treatment_referral_transition(
+    *, treatment_referral: TreatmentReferral, to: str, by: User, reason: str = ""
+) -> None:
     if not treatment_referral.can_move_to(to):
         raise ValidationError(
             _("A referral to the Treatment Service that is “%(from)s” cannot become “%(to)s”.")
@@ -156,7 +161,7 @@ def treatment_referral_prefill(*, treatment_referral: TreatmentReferral) -> dict
     }
 
 
-def _ers_contact(referral: Referral, by) -> str:
+def _ers_contact(referral: Referral, by: User) -> str:
     # ERS support carries on during and after treatment (§1.1.6, §3.19.3): say who to call.
     if referral.allocated_worker_id and referral.hub_id:
         return _("%(name)s, %(hub)s hub") % {"name": _staff_name(referral.allocated_worker), "hub": referral.hub.name}
@@ -167,7 +172,7 @@ def _ers_contact(referral: Referral, by) -> str:
 def treatment_referral_send(
     *,
     treatment_referral: TreatmentReferral,
-    by,
+    by: User,
     organisation: Organisation | None,
     consent: Consent | None,
     reason_for_referral: str | None = None,
@@ -270,7 +275,7 @@ def treatment_referral_send(
     return treatment_referral
 
 
-def _require_treatment_access(*, treatment_referral: TreatmentReferral, by) -> None:
+def _require_treatment_access(*, treatment_referral: TreatmentReferral, by: User) -> None:
     """Only a practitioner of the Treatment organisation it was sent to, while the person is
     shared with them (consent withdrawn means no access, at once)."""
     membership = membership_of(by)
@@ -288,7 +293,7 @@ def _require_treatment_access(*, treatment_referral: TreatmentReferral, by) -> N
 def treatment_referral_record_outcome(
     *,
     treatment_referral: TreatmentReferral,
-    by,
+    by: User,
     accepted: bool,
     reason: str = "",
     first_appointment_on: dt.date | None = None,

@@ -8,6 +8,7 @@ one transaction, history with the acting user and a reason.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,12 +21,15 @@ from referrals import rules
 from referrals.models import ContactAttempt, Escalation, Referral, TreatmentReferral, Triage, WarmIntroduction
 from referrals.services.referrals import _require_front_door, _take_if_unassigned, referral_transition
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 # --- Contact and triage (REF-6 to REF-9) -----------------------------------------------
 
 
 @transaction.atomic
 def contact_attempt_record(
-    *, referral: Referral, by, attempted_at: dt.datetime, method: str, outcome: str, notes: str = ""
+    *, referral: Referral, by: User, attempted_at: dt.datetime, method: str, outcome: str, notes: str = ""
 ) -> ContactAttempt:
     _require_front_door(by)
     if attempted_at > timezone.now() + rules.CLOCK_GRACE:
@@ -73,7 +77,7 @@ TRIAGE_SCREENING_FIELDS = frozenset(
 )
 
 
-def _triage_for(referral: Referral, by) -> Triage:
+def _triage_for(referral: Referral, by: User) -> Triage:
     try:
         return referral.triage
     except Triage.DoesNotExist:
@@ -97,7 +101,7 @@ def triage_eligibility(*, referral: Referral, triage: Triage) -> rules.Eligibili
     )
 
 
-def _apply_automatic_treatment_referrals(*, referral: Referral, triage: Triage, by) -> list[TreatmentReferral]:
+def _apply_automatic_treatment_referrals(*, referral: Referral, triage: Triage, by: User) -> list[TreatmentReferral]:
     """REF-7, §3.2.11: pregnancy or Children's Services adds a Treatment referral, once per reason."""
     made = []
     for reason in rules.automatic_treatment_reasons(
@@ -111,7 +115,7 @@ def _apply_automatic_treatment_referrals(*, referral: Referral, triage: Triage, 
 
 
 @transaction.atomic
-def triage_save_screening(*, referral: Referral, by, **fields) -> Triage:
+def triage_save_screening(*, referral: Referral, by: User, **fields: Any) -> Triage:
     """Save screening and initial risk; may be saved many times before the outcome."""
     _require_front_door(by)
     unknown = set(fields) - TRIAGE_SCREENING_FIELDS
@@ -147,7 +151,7 @@ OUTCOME_SIGNPOST_REQUIRED = gettext_lazy("Say where the person was signposted to
 
 @transaction.atomic
 def triage_complete(
-    *, referral: Referral, by, outcome: str, outcome_reason: str = "", signposted_to: str = ""
+    *, referral: Referral, by: User, outcome: str, outcome_reason: str = "", signposted_to: str = ""
 ) -> Triage:
     """Record the triage outcome (REF-7) and move the referral on."""
     _require_front_door(by)
@@ -217,7 +221,7 @@ def triage_complete(
 
 @transaction.atomic
 def escalation_record(
-    *, referral: Referral, by, action: str, done_at: dt.datetime, done_by_name: str, notes: str = ""
+    *, referral: Referral, by: User, action: str, done_at: dt.datetime, done_by_name: str, notes: str = ""
 ) -> Escalation:
     _require_front_door(by)
     if done_at > timezone.now() + rules.CLOCK_GRACE:
@@ -237,7 +241,7 @@ def escalation_record(
 
 @transaction.atomic
 def warm_introduction_record(
-    *, referral: Referral, by, introduced_to: str, organisation: str, introduced_at: dt.datetime, notes: str = ""
+    *, referral: Referral, by: User, introduced_to: str, organisation: str, introduced_at: dt.datetime, notes: str = ""
 ) -> WarmIntroduction:
     _require_front_door(by)
     if introduced_at > timezone.now() + rules.CLOCK_GRACE:
