@@ -17,12 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from common.audit import audited_save
 from referrals import rules
-from referrals.models import (
-    Consent,
-    Disclosure,
-    OnwardReferral,
-    Referral,
-)
+from referrals.models import Consent, Disclosure, OnwardReferral, Referral
 from referrals.selectors.consent import consents_for_person, current_consents
 from referrals.services.consent import disclosure_record
 from referrals.services.treatment import _date, _require_referral_access

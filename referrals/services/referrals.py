@@ -1,4 +1,7 @@
-"""Every write to referrals, people and triage goes through here (CONVENTIONS: services).
+"""Intake, people and the referral's status (CONVENTIONS: services): receiving a referral,
+assigning it, confirming or linking the person, correcting their details, and
+``referral_transition``. Contact and triage are in ``referrals.services.triage``; allocation,
+closing, reopening and the first appointment in ``referrals.services.allocation``.
 
 Each service is told who acts, checks that they may, runs in a transaction and records
 history with the acting user and a reason.
@@ -18,18 +21,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.audit import Exemption, audited_save
-from partnership.access import (
-    can_rectify_person,
-    can_run_subject_access,
-    can_work_front_door,
-)
+from partnership.access import can_rectify_person, can_run_subject_access, can_work_front_door
 from referrals import rules
 from referrals.matching import normalise_name, normalise_postcode
-from referrals.models import (
-    Person,
-    Referral,
-    StatusTransition,
-)
+from referrals.models import Person, Referral, StatusTransition
 from referrals.services.grants import sync_referral_grants
 
 if TYPE_CHECKING:
