@@ -40,7 +40,9 @@ from referrals.models import (
     Triage,
     YesNoUnknown,
 )
+from referrals.services import allocation as allocation_services
 from referrals.services import referrals as services
+from referrals.services import triage as triage_services
 
 R = Referral
 
@@ -225,13 +227,13 @@ class DemoReferrals:
         if plan.stage == "declined":
             self._attempt(referral, by, when.after(4, 30), ContactAttempt.Outcome.DECLINED)
             with clock_at(when.after(0.1, 1)):
-                services.referral_close(referral=referral, by=by, reason="Person did not want support")
+                allocation_services.referral_close(referral=referral, by=by, reason="Person did not want support")
             return
         if plan.outcome == OUT.UNABLE_TO_CONTACT:
             with clock_at(when.after(24, 72)):
                 if plan.make_person:
                     services.person_create_from_referral(referral=referral, by=by)
-                services.triage_complete(referral=referral, by=by, outcome=OUT.UNABLE_TO_CONTACT)
+                triage_services.triage_complete(referral=referral, by=by, outcome=OUT.UNABLE_TO_CONTACT)
             return
 
         self._attempt(
@@ -240,9 +242,9 @@ class DemoReferrals:
         screened_at = when.after(0.1, 0.5)
         with clock_at(screened_at):
             self._person(referral, plan, by)
-            services.triage_save_screening(referral=referral, by=by, **self._screening(referral, plan))
+            triage_services.triage_save_screening(referral=referral, by=by, **self._screening(referral, plan))
             if plan.urgent:
-                services.escalation_record(
+                triage_services.escalation_record(
                     referral=referral,
                     by=by,
                     action=rng.choice((Escalation.Action.CRISIS_TEAM, Escalation.Action.MANAGER_INFORMED)),
@@ -254,9 +256,9 @@ class DemoReferrals:
             return
         triaged_at = when.after(2, 72)
         with clock_at(triaged_at):
-            services.triage_complete(referral=referral, by=by, **self._outcome(plan))
+            triage_services.triage_complete(referral=referral, by=by, **self._outcome(plan))
             if plan.outcome in Triage.TREATMENT_OUTCOMES:
-                services.warm_introduction_record(
+                triage_services.warm_introduction_record(
                     referral=referral,
                     by=by,
                     introduced_to="Duty worker",
@@ -271,10 +273,10 @@ class DemoReferrals:
         # The named demo hub worker gets the biggest share, so their caseload is not empty.
         worker = workers[0] if rng.random() < 0.6 else rng.choice(workers)
         with clock_at(when.after(4, 96)):
-            services.referral_allocate(referral=referral, hub=hub, worker=worker, by=by)
+            allocation_services.referral_allocate(referral=referral, hub=hub, worker=worker, by=by)
         if plan.stage == "support_ended":
             with clock_at(when.after(240, 480)):
-                services.referral_close(referral=referral, by=by, reason=rng.choice(CLOSE_AFTER_SUPPORT))
+                allocation_services.referral_close(referral=referral, by=by, reason=rng.choice(CLOSE_AFTER_SUPPORT))
 
     @staticmethod
     def _longest(plan: Plan, failed: int) -> float:
@@ -308,7 +310,7 @@ class DemoReferrals:
             else ContactAttempt.Method.PHONE
         )
         with clock_at(when):
-            services.contact_attempt_record(
+            triage_services.contact_attempt_record(
                 referral=referral,
                 by=by,
                 attempted_at=when,

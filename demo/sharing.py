@@ -19,7 +19,8 @@ from partnership.access import role_of
 from partnership.models import Organisation, Role
 from referrals.models import Consent, OnwardReferral, Referral, TreatmentReferral
 from referrals.services import consent as consent_services
-from referrals.services import sharing as services_sharing
+from referrals.services import onward as services_onward
+from referrals.services import treatment as services_treatment
 
 # The onward referral (PAR-4): a housing service, with the person's consent to share with it.
 ONWARD_HOUSING = "Carlisle Housing Options (demo)"
@@ -118,7 +119,7 @@ class DemoSharing:
         )
         with clock_at(self._after_allocation(referral, 2)):
             for treatment_referral in pending:
-                services_sharing.treatment_referral_send(
+                services_treatment.treatment_referral_send(
                     treatment_referral=treatment_referral,
                     by=self._sharer(referral),
                     organisation=treatment,
@@ -136,7 +137,7 @@ class DemoSharing:
         appointment = timezone.localdate(sent.sent_at) + dt.timedelta(days=3)
         recorded_at = min(sent.sent_at + dt.timedelta(days=4), self.now - dt.timedelta(minutes=1))
         with clock_at(recorded_at):
-            services_sharing.treatment_referral_record_outcome(
+            services_treatment.treatment_referral_record_outcome(
                 treatment_referral=sent,
                 by=treatment_user,
                 accepted=True,
@@ -156,7 +157,7 @@ class DemoSharing:
         )
         sent_at = self._after_allocation(referral, 25)
         with clock_at(sent_at):
-            services_sharing.onward_referral_record(
+            services_onward.onward_referral_record(
                 referral=referral,
                 by=self._sharer(referral),
                 service_type=OnwardReferral.ServiceType.HOUSING,

@@ -45,7 +45,7 @@ def membership_save(*, membership: Membership, by: User | None, reason: str = "M
 
 def membership_create(
     *,
-    user,
+    user: User,
     organisation: Organisation,
     role: str,
     by: User | None,

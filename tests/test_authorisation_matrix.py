@@ -24,8 +24,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from partnership.models import AccessLog
 from referrals.data_rights import services as data_rights
 from referrals.models import Consent, OnwardReferral, Referral, Triage
+from referrals.services import allocation as allocation_services
+from referrals.services import onward as services_onward
 from referrals.services import referrals as services
-from referrals.services import sharing as services_sharing
+from referrals.services import treatment as services_treatment
+from referrals.services import triage as triage_services
 from referrals.services.consent import consent_record
 from tests.factories import ReferralFactory
 
@@ -258,15 +261,15 @@ def world(
         subject_nhs_number=NHS_NUMBER,
     )
     person = services.person_create_from_referral(referral=referral, by=spoc)
-    services.triage_save_screening(referral=referral, by=spoc, lives_in_area="yes", risk=Triage.Risk.GREEN)
-    services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.BOTH)
-    services.referral_allocate(referral=referral, hub=hub, worker=hub_worker, by=spoc)
+    triage_services.triage_save_screening(referral=referral, by=spoc, lives_in_area="yes", risk=Triage.Risk.GREEN)
+    triage_services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.BOTH)
+    allocation_services.referral_allocate(referral=referral, hub=hub, worker=hub_worker, by=spoc)
     consent = consent_record(person=person, by=spoc, recipient=Consent.Recipient.TREATMENT, given=True)
     treatment_referral = referral.treatment_referrals.get()
-    services_sharing.treatment_referral_send(
+    services_treatment.treatment_referral_send(
         treatment_referral=treatment_referral, by=spoc, organisation=treatment_org, consent=consent
     )
-    onward = services_sharing.onward_referral_record(
+    onward = services_onward.onward_referral_record(
         referral=referral, by=spoc, service_type=OnwardReferral.ServiceType.HOUSING, organisation_name="Housing Options"
     )
     sar = data_rights.subject_access_request_create(
@@ -344,7 +347,7 @@ def test_reallocation_within_the_hub_leaves_the_hub_team_able_to_read_it(
 ):
     detail = reverse("referrals:detail", args=[world.referral.reference])
     client.force_login(hub_worker)
-    services.referral_reallocate(
+    allocation_services.referral_reallocate(
         referral=world.referral, hub=hub, worker=manager, by=spoc_practitioner, reason="Caseload balancing"
     )
     assert client.get(detail).status_code == OK  # still in the Carlisle hub team
@@ -358,7 +361,7 @@ def test_reallocation_to_another_hub_revokes_the_old_workers_access_at_once(
     person = reverse("referrals:person", args=[world.person.pk])
     client.force_login(hub_worker)
     assert client.get(detail).status_code == OK
-    services.referral_reallocate(
+    allocation_services.referral_reallocate(
         referral=world.referral, hub=other_hub, worker=other_hub_worker, by=spoc_practitioner, reason="Moved"
     )
     assert client.get(detail).status_code == NOT_FOUND

@@ -8,4 +8,5 @@
 - ``restriction``: the check every service that changes a person's records calls.
 - ``services``: subject access requests, restriction of processing (writes).
 - ``records_export``: the versioned, checksummed ``ers-export`` file (docs/export-format.md).
+- ``records_import``: reading and checking that file, and re-creating its records here.
 """

@@ -1,4 +1,4 @@
-"""The secure records export and import (PAR-7, §3.23.4, §4.5.1): ``ers-export`` version 1.
+"""The secure records export (PAR-7, §3.23.4, §4.5.1): ``ers-export`` version 1.
 
 The file is a zip holding ``data.json`` (canonical JSON: keys sorted, no spaces, UTF-8) and
 ``checksum.sha256`` (its SHA-256 in ``sha256sum`` format). The format is documented in
@@ -9,15 +9,13 @@ person-related model declared there travels too. Foreign keys between exported r
 their ids (the importer maps them to new ones); staff are carried by username, organisations
 and hubs by name. Writes are audited: an export writes an access-log row per person, or a
 disclosure per person when it is for another organisation; an import records history on
-every row it creates and an access-log row per person.
+every row it creates and an access-log row per person (``referrals.data_rights.records_import``).
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
-import hmac
 import io
 import json
 import uuid
@@ -25,7 +23,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -35,7 +33,10 @@ from django.utils import timezone
 from partnership.access import can_run_subject_access
 from partnership.models import AccessLog, Hub, Organisation
 from referrals.data_rights.sections import Section, active_sections, staff_name
-from referrals.models import Person, Referral
+from referrals.models import Person
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 FORMAT = "ers-export"
 VERSION = 1
@@ -81,23 +82,23 @@ def export_sections() -> list[Section]:
     return [s for s in active_sections() if s.export]
 
 
-def _model_label(model) -> str:
+def model_label(model: type[models.Model]) -> str:
     return model._meta.label_lower
 
 
-def _exported_fields(model) -> list[models.Field]:
+def exported_fields(model: type[models.Model]) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if f.name not in NOT_EXPORTED_FIELDS]
 
 
 def import_order(sections: Iterable[Section]) -> list[type[models.Model]]:
     """Exported models ordered so every record comes after the records it points to."""
-    chosen = {_model_label(s.model_class): s.model_class for s in sections}
+    chosen = {model_label(s.model_class): s.model_class for s in sections}
     depends = {
         label: {
-            _model_label(f.related_model)
-            for f in _exported_fields(model)
+            model_label(f.related_model)
+            for f in exported_fields(model)
             if isinstance(f, models.ForeignKey)
-            and _model_label(f.related_model) in chosen
+            and model_label(f.related_model) in chosen
             and f.related_model is not model
         }
         for label, model in chosen.items()
@@ -128,25 +129,25 @@ def people_shared_with(organisation: Organisation) -> models.QuerySet[Person]:
     return Person.objects.filter(pk__in=person_ids)
 
 
-def build_export(*, people: models.QuerySet[Person], by, scope: dict) -> dict:
+def build_export(*, people: models.QuerySet[Person], by: User, scope: dict) -> dict:
     """The ``data.json`` document for these people (every exported section)."""
     person_ids = list(people.order_by("pk").values_list("pk", flat=True))
     records: dict[str, list] = {}
     reference_ids: dict[str, set] = {USER: set(), ORGANISATION: set(), HUB: set()}
     sections = export_sections()
-    exported = {_model_label(s.model_class) for s in sections}
+    exported = {model_label(s.model_class) for s in sections}
     for model in import_order(sections):
         section = next(s for s in sections if s.model_class is model)
         path = "pk" if section.person_path == "pk" else section.person_path
         rows = model._default_manager.filter(**{f"{path}__in": person_ids}).order_by("pk")
-        fields = _exported_fields(model)
+        fields = exported_fields(model)
         out = []
         for obj in rows:
             values = {}
             for f in fields:
                 value = getattr(obj, f.attname)
                 if isinstance(f, models.ForeignKey):
-                    target = _model_label(f.related_model)
+                    target = model_label(f.related_model)
                     if target in reference_ids:
                         if value is not None:
                             reference_ids[target].add(value)
@@ -157,7 +158,7 @@ def build_export(*, people: models.QuerySet[Person], by, scope: dict) -> dict:
                         )
                 values[f.name] = _encode(value)
             out.append({"id": obj.pk, "fields": values})
-        records[_model_label(model)] = out
+        records[model_label(model)] = out
 
     # Hubs name their organisation, so the organisations of the hubs travel too.
     hubs = list(Hub.objects.filter(pk__in=reference_ids[HUB]).order_by("pk"))
@@ -207,7 +208,7 @@ class ExportResult:
 @transaction.atomic
 def records_export(
     *,
-    by,
+    by: User,
     organisation: Organisation | None = None,
     succession_to: Organisation | None = None,
     lawful_basis: str = "",
@@ -295,188 +296,3 @@ def records_export(
         sha256=digest,
         counts={label: len(rows) for label, rows in data["records"].items()},
     )
-
-
-# --- Reading and checking a file ------------------------------------------------------------------
-
-
-def read_zip(source) -> tuple[dict, str]:
-    """Open an export (a path, a file or bytes), check its checksum, format and version.
-
-    Returns ``(data, sha256)``. Raises ``ExportFileError`` with a clear reason for a file that
-    is not an export, has been changed since it was made, or is a version this system does not
-    read.
-    """
-    if isinstance(source, bytes):
-        source = io.BytesIO(source)
-    try:
-        with zipfile.ZipFile(source) as archive:
-            names = set(archive.namelist())
-            if DATA_NAME not in names or CHECKSUM_NAME not in names:
-                raise ExportFileError(f"This is not an {FORMAT} file: it must hold {DATA_NAME} and {CHECKSUM_NAME}.")
-            body = archive.read(DATA_NAME)
-            stated = archive.read(CHECKSUM_NAME).decode("ascii", "replace").split()
-    except zipfile.BadZipFile as error:
-        raise ExportFileError(f"This is not an {FORMAT} file: it is not a zip file.") from error
-    actual = checksum(body)
-    if not stated or not hmac.compare_digest(stated[0].lower(), actual):
-        raise ExportFileError(
-            "The checksum does not match: the file has been changed or damaged since it was made. "
-            "Nothing was imported. Ask the sender for a new copy."
-        )
-    try:
-        data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ExportFileError(f"{DATA_NAME} is not valid JSON.") from error
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ExportFileError(f"This is not an {FORMAT} file (format is {data.get('format')!r}).")
-    if data.get("version") != VERSION:
-        raise ExportFileError(
-            f"This file is {FORMAT} version {data.get('version')!r}; this system reads version {VERSION} only. "
-            "Nothing was imported."
-        )
-    if canonical_bytes(data) != body:
-        raise ExportFileError(f"{DATA_NAME} is not in canonical form, so its checksum cannot be trusted.")
-    return data, actual
-
-
-# --- Importing -------------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def _keep_given_times(model_list):
-    """Keep the times in the file: ``auto_now_add`` would stamp every row with today.
-    Only the import command runs this, one process at a time."""
-    switched = []
-    for model in model_list:
-        for f in model._meta.concrete_fields:
-            if getattr(f, "auto_now_add", False):
-                f.auto_now_add = False
-                switched.append(f)
-    try:
-        yield
-    finally:
-        for f in switched:
-            f.auto_now_add = True
-
-
-@dataclass
-class ImportResult:
-    people: int
-    counts: dict[str, int]
-    users_created: list[str]
-    sha256: str
-
-
-def _map_reference(data: dict, by, reason: str) -> tuple[dict[str, dict[int, int]], list[str]]:
-    """Staff by username (an inactive placeholder when missing), organisations and hubs by name
-    (made when missing)."""
-    User = get_user_model()
-    ids: dict[str, dict[int, int]] = {USER: {}, ORGANISATION: {}, HUB: {}}
-    created_users = []
-    reference = data.get("reference", {})
-    for row in reference.get(USER, []):
-        user = User.objects.filter(username=row["username"]).first()
-        if user is None:
-            # Someone who worked for the previous provider: named in the history, never able
-            # to sign in here.
-            user = User(
-                username=row["username"],
-                first_name=row.get("first_name", "")[:150],
-                last_name=row.get("last_name", "")[:150],
-                is_active=False,
-            )
-            user.set_unusable_password()
-            user.save()
-            created_users.append(user.username)
-        ids[USER][row["id"]] = user.pk
-    for row in reference.get(ORGANISATION, []):
-        organisation = Organisation.objects.filter(name=row["name"]).first()
-        if organisation is None:
-            organisation = Organisation(name=row["name"], kind=row["kind"])
-            organisation._history_user, organisation._change_reason = by, reason
-            organisation.save()
-        ids[ORGANISATION][row["id"]] = organisation.pk
-    for row in reference.get(HUB, []):
-        hub = Hub.objects.filter(name=row["name"]).first()
-        if hub is None:
-            hub = Hub(name=row["name"], organisation_id=ids[ORGANISATION][row["organisation"]])
-            hub._history_user, hub._change_reason = by, reason
-            hub.save()
-        ids[HUB][row["id"]] = hub.pk
-    return ids, created_users
-
-
-@transaction.atomic
-def records_import(*, source, by) -> ImportResult:
-    """Check the file (``read_zip``) and re-create its records here, all or nothing.
-
-    Every record keeps its field values and its links to the others; only the database ids
-    are new. Referral references must not exist here already (an import never merges).
-    """
-    from referrals.services.grants import sync_referral_grants
-
-    if not can_run_subject_access(by):
-        raise PermissionDenied
-    data, digest = read_zip(source)
-    reason = f"Imported from {FORMAT} {digest[:12]}"
-
-    by_label = {_model_label(s.model_class): s.model_class for s in export_sections()}
-    unknown = [label for label in data["records"] if label not in by_label]
-    if unknown:
-        raise ExportFileError(f"The file holds records this system does not know: {', '.join(unknown)}.")
-    references = [r["fields"].get("reference") for r in data["records"].get(_model_label(Referral), [])]
-    clashes = Referral.objects.filter(reference__in=[r for r in references if r]).count()
-    if clashes:
-        raise ExportFileError(
-            f"{clashes} referral references in the file are already in use here. Nothing was imported."
-        )
-
-    ids, created_users = _map_reference(data, by, reason)
-    counts: dict[str, int] = {}
-    models_in_file = [m for m in import_order(export_sections()) if _model_label(m) in data["records"]]
-    with _keep_given_times(models_in_file):
-        for model in models_in_file:
-            label = _model_label(model)
-            ids.setdefault(label, {})
-            known = {f.name: f for f in _exported_fields(model)}
-            for record in data["records"][label]:
-                obj = model()
-                for name, value in record["fields"].items():
-                    f = known.get(name)
-                    if f is None:
-                        raise ExportFileError(f"{label} has a field {name!r} this system does not know.")
-                    if isinstance(f, models.ForeignKey):
-                        if value is not None:
-                            target = _model_label(f.related_model)
-                            try:
-                                value = ids[target][value]
-                            except KeyError:
-                                raise ExportFileError(
-                                    f"{label} {record['id']} points to {target} {value}, which is not in the file."
-                                ) from None
-                        setattr(obj, f.attname, value)
-                    else:
-                        setattr(obj, f.attname, None if value is None else f.to_python(value))
-                obj._history_user, obj._change_reason = by, reason
-                obj.save()
-                ids[label][record["id"]] = obj.pk
-            counts[label] = len(data["records"][label])
-
-    person_ids = list(ids.get(_model_label(Person), {}).values())
-    for referral in Referral.objects.filter(pk__in=ids.get(_model_label(Referral), {}).values()):
-        sync_referral_grants(referral=referral)  # SEC-1: allocated workers and hubs see their people
-    AccessLog.objects.bulk_create(
-        [
-            AccessLog(
-                user=by,
-                action=AccessLog.Action.IMPORT,
-                object_type=Person._meta.label_lower,
-                object_id=pk,
-                person_id=pk,
-                reason=f"{reason}, made {data.get('generated_at', '')[:19]} by {data['generated_by'].get('username', '')}",
-            )
-            for pk in person_ids
-        ]
-    )
-    return ImportResult(people=len(person_ids), counts=counts, users_created=created_users, sha256=digest)

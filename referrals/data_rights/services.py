@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -23,6 +24,10 @@ from partnership.services import access_log_record
 from referrals.data_rights import subject_access
 from referrals.models import Person, SubjectAccessRequest
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.core.files import File
+
 logger = logging.getLogger(__name__)
 
 REQUEST_REFERENCE_REQUIRED = gettext_lazy("Enter the reference of the request")
@@ -34,7 +39,7 @@ NOT_RESTRICTED = gettext_lazy("Processing of this person's information is not re
 EXPORT_NOT_READY = gettext_lazy("This export is not ready to download yet.")
 
 
-def _require_dpo(by) -> None:
+def _require_dpo(by: User) -> None:
     if not can_run_subject_access(by):
         raise PermissionDenied
 
@@ -43,7 +48,9 @@ def _require_dpo(by) -> None:
 
 
 @transaction.atomic
-def subject_access_request_create(*, person: Person, by, request_reference: str, reason: str) -> SubjectAccessRequest:
+def subject_access_request_create(
+    *, person: Person, by: User, request_reference: str, reason: str
+) -> SubjectAccessRequest:
     """Record a subject access request and queue its export (made after commit)."""
     _require_dpo(by)
     request_reference, reason = (request_reference or "").strip(), (reason or "").strip()
@@ -142,7 +149,7 @@ def subject_access_generate(*, request_id: int) -> SubjectAccessRequest:
 
 
 @transaction.atomic
-def subject_access_retry(*, request: SubjectAccessRequest, by) -> SubjectAccessRequest:
+def subject_access_retry(*, request: SubjectAccessRequest, by: User) -> SubjectAccessRequest:
     """Queue a waiting or failed export again."""
     _require_dpo(by)
     if request.status == SubjectAccessRequest.Status.READY:
@@ -151,7 +158,7 @@ def subject_access_retry(*, request: SubjectAccessRequest, by) -> SubjectAccessR
     return request
 
 
-def subject_access_download(*, request: SubjectAccessRequest, by):
+def subject_access_download(*, request: SubjectAccessRequest, by: User) -> File:
     """The export file, opened for reading; writes the EXPORT access-log row (SEC-2)."""
     _require_dpo(by)
     if request.status != SubjectAccessRequest.Status.READY or not request.file:
@@ -170,7 +177,7 @@ def subject_access_download(*, request: SubjectAccessRequest, by):
 
 
 @transaction.atomic
-def processing_restrict(*, person: Person, by, reason: str) -> Person:
+def processing_restrict(*, person: Person, by: User, reason: str) -> Person:
     """Restrict processing of the person's information: their records are kept, but no
     service changes them until the restriction is lifted."""
     _require_dpo(by)
@@ -191,7 +198,7 @@ def processing_restrict(*, person: Person, by, reason: str) -> Person:
 
 
 @transaction.atomic
-def processing_lift(*, person: Person, by, reason: str) -> Person:
+def processing_lift(*, person: Person, by: User, reason: str) -> Person:
     """Lift a restriction. The history keeps when it was set, by whom and why."""
     _require_dpo(by)
     person = Person.objects.select_for_update().get(pk=person.pk)

@@ -20,7 +20,7 @@ from common.forms.fields import helper, radios
 from referrals import rules
 from referrals.forms.triage import TriageConditionalQuestion, WhenMixin
 from referrals.models import Referral
-from referrals.services.referrals import (
+from referrals.services.allocation import (
     ATTENDED_BEFORE_OFFERED,
     ATTENDED_IN_FUTURE,
     OFFERED_BEFORE_RECEIVED,

@@ -7,6 +7,8 @@ Which grants each role holds is decided in ``referrals.services.grants``, not he
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +19,9 @@ from partnership.access import can_break_glass, can_restrict_records
 from partnership.models import AccessLog
 from partnership.services import access_log_record
 from referrals.models import Referral
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 RESTRICT_REASON_REQUIRED = _("Enter why access to this referral should be restricted")
 UNRESTRICT_REASON_REQUIRED = _("Enter why the restriction is being lifted")
@@ -40,7 +45,7 @@ def _reason(reason: str, message, *, max_length: int) -> str:
 
 
 @transaction.atomic
-def referral_restrict(*, referral: Referral, by, reason: str) -> Referral:
+def referral_restrict(*, referral: Referral, by: User, reason: str) -> Referral:
     """Restrict a referral: from now on it opens routinely only for its allocated worker, its
     hub team and the safeguarding lead; anyone else at the front door must break the glass."""
     if not can_restrict_records(by):
@@ -60,7 +65,7 @@ def referral_restrict(*, referral: Referral, by, reason: str) -> Referral:
 
 
 @transaction.atomic
-def referral_unrestrict(*, referral: Referral, by, reason: str) -> Referral:
+def referral_unrestrict(*, referral: Referral, by: User, reason: str) -> Referral:
     """Lift a restriction. Who restricted it, when and why stay in the history."""
     if not can_restrict_records(by):
         raise PermissionDenied
@@ -76,7 +81,7 @@ def referral_unrestrict(*, referral: Referral, by, reason: str) -> Referral:
 
 
 @transaction.atomic
-def referral_break_glass(*, referral: Referral, by, reason: str) -> AccessLog:
+def referral_break_glass(*, referral: Referral, by: User, reason: str) -> AccessLog:
     """Record that ``by`` opened a restricted referral outside routine access, and why.
 
     The caller then lets the session in (``break_glass.open_in_session``); the row written

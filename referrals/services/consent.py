@@ -8,6 +8,7 @@ withdrawal of consent, which only narrows what may be done (the person's own req
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,6 +23,12 @@ from referrals.models import CONSENT_REVIEW_MONTHS, Consent, Disclosure, add_mon
 from referrals.selectors.consent import sharing_allowed
 from referrals.services import grants
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.db import models
+
+    from referrals.models import Person
+
 CONSENT_AGENCY_NAME_REQUIRED = gettext_lazy("Enter the name of the agency")
 CONSENT_BASIS_NOTE_REQUIRED = gettext_lazy("Explain why sharing is lawful without the person's consent")
 CONSENT_RECORDED_IN_FUTURE = gettext_lazy("The time the decision was recorded cannot be in the future")
@@ -30,12 +37,12 @@ CONSENT_NOTHING_TO_WITHDRAW = gettext_lazy("The person did not agree to share, s
 WITHDRAWAL_REASON_REQUIRED = gettext_lazy("Enter the reason for the withdrawal")
 
 
-def _require_sharing_staff(by) -> None:
+def _require_sharing_staff(by: User) -> None:
     if not can_share_records(by):
         raise PermissionDenied
 
 
-def _end_treatment_access_without_basis(*, person, by, reason: str) -> bool:
+def _end_treatment_access_without_basis(*, person: Person, by: User, reason: str) -> bool:
     """PAR-2: a withdrawal is honoured at once. When nothing makes sharing with the Treatment
     Service lawful any more, every Treatment organisation loses its grant on the person now,
     not at the next sync. Returns True when access was removed."""
@@ -50,8 +57,8 @@ def _end_treatment_access_without_basis(*, person, by, reason: str) -> bool:
 @transaction.atomic
 def consent_record(
     *,
-    person,
-    by,
+    person: Person,
+    by: User,
     recipient: str,
     given: bool,
     lawful_basis: str = Consent.LawfulBasis.CONSENT,
@@ -97,7 +104,7 @@ def consent_record(
 
 
 @transaction.atomic
-def consent_withdraw(*, consent: Consent, by, reason: str, at: dt.datetime | None = None) -> Consent:
+def consent_withdraw(*, consent: Consent, by: User, reason: str, at: dt.datetime | None = None) -> Consent:
     """Withdraw consent, or end another lawful basis, with the reason (PAR-2).
 
     Where this was the only lawful basis for sharing with the Treatment Service, the
@@ -131,15 +138,15 @@ def consent_withdraw(*, consent: Consent, by, reason: str, at: dt.datetime | Non
 
 def disclosure_record(
     *,
-    person,
-    by,
+    person: Person,
+    by: User,
     dataset: str,
     lawful_basis: str,
     to_organisation: Organisation | None = None,
     to_organisation_name: str = "",
     consent: Consent | None = None,
     description: str = "",
-    obj=None,
+    obj: models.Model | None = None,
     at: dt.datetime | None = None,
     exemption: Exemption | None = None,
 ) -> Disclosure:

@@ -37,11 +37,18 @@ by grant: ask the selectors, never ``user.has_perm``, what someone may see.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 
 from common.audit import processing_allowed_check
 from partnership import grants
 from partnership.models import Organisation
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from referrals.models import Person, Referral
 
 VIEW_REFERRAL = "referrals.view_referral"
 VIEW_PERSON = "referrals.view_person"
@@ -49,7 +56,7 @@ VIEW_SHARED_RECORD = "referrals.view_shared_record"
 
 
 @transaction.atomic
-def sync_referral_grants(*, referral) -> None:
+def sync_referral_grants(*, referral: Referral) -> None:
     """Grant ``view_referral`` (and ``view_person`` on its person) to whoever the referral's
     current allocation names, and take it from anyone it no longer names.
 
@@ -63,14 +70,14 @@ def sync_referral_grants(*, referral) -> None:
 
 
 @transaction.atomic
-def sync_person_grants(*, person) -> None:
+def sync_person_grants(*, person: Person) -> None:
     """``view_person`` for everyone allocated any of the person's referrals, and nobody else."""
     allocations = person.referrals.values_list("allocated_worker_id", "hub_id")
     user_ids, group_ids = grants.allocation_holders(allocations)
     grants.set_holders(person, VIEW_PERSON, user_ids=user_ids, group_ids=group_ids)
 
 
-def share_person_with_organisation(*, person, organisation: Organisation, by, reason: str) -> bool:
+def share_person_with_organisation(*, person: Person, organisation: Organisation, by: User, reason: str) -> bool:
     """Let an organisation's staff see the dataset shared with them about this person (PAR-2,
     PAR-3). Returns True when access was newly granted, False when it was already in place.
 
@@ -82,7 +89,7 @@ def share_person_with_organisation(*, person, organisation: Organisation, by, re
     )
 
 
-def unshare_person_with_organisation(*, person, organisation: Organisation, by, reason: str) -> bool:
+def unshare_person_with_organisation(*, person: Person, organisation: Organisation, by: User, reason: str) -> bool:
     """Take back an organisation's access to this person's record, at once (PAR-2). Returns
     True when access was removed, False when there was none."""
     return grants.unshare_with_organisation(
@@ -90,6 +97,6 @@ def unshare_person_with_organisation(*, person, organisation: Organisation, by, 
     )
 
 
-def organisations_shared_with(*, person) -> list[Organisation]:
+def organisations_shared_with(*, person: Person) -> list[Organisation]:
     """The organisations that can currently see the shared dataset about this person."""
     return grants.organisations_shared_with(obj=person, perm=VIEW_SHARED_RECORD)

@@ -21,7 +21,7 @@ from partnership.access import can_work_front_door, sees_allocated_caseload
 from referrals.forms.appointments import DID_NOT_ATTEND, FirstAppointmentForm
 from referrals.models import Referral
 from referrals.selectors.referrals import referral_get_for
-from referrals.services import referrals as services
+from referrals.services import allocation as allocation_services
 
 # Where a service's error is about a time, show it on the first input of that time.
 SERVICE_FIELD_MAP = {"offered_at": "when_date", "attended_at": "attended_date"}
@@ -34,7 +34,7 @@ def first_appointment(request: HttpRequest, reference: str) -> HttpResponse:
     if not (can_work_front_door(request.user) or sees_allocated_caseload(request.user)):
         raise PermissionDenied
     referral = referral_get_for(user=request.user, reference=reference, purpose="")
-    if not services.first_appointment_may_record(referral=referral, by=request.user):
+    if not allocation_services.first_appointment_may_record(referral=referral, by=request.user):
         raise PermissionDenied
     detail_url = reverse("referrals:detail", args=[referral.reference])
     is_open = referral.allows(Referral.Step.FIRST_APPOINTMENT)
@@ -43,7 +43,7 @@ def first_appointment(request: HttpRequest, reference: str) -> HttpResponse:
         form = FirstAppointmentForm(request.POST if request.method == "POST" else None, referral=referral)
         if request.method == "POST" and form.is_valid():
             try:
-                services.referral_first_appointment_record(
+                allocation_services.referral_first_appointment_record(
                     referral=referral,
                     by=request.user,
                     offered_at=form.cleaned_data["when"],
@@ -60,7 +60,7 @@ def first_appointment(request: HttpRequest, reference: str) -> HttpResponse:
         "detail_url": detail_url,
         "form": form,
         "is_open": is_open,
-        "not_open_message": services.FIRST_APPOINTMENT_NOT_OPEN,
+        "not_open_message": allocation_services.FIRST_APPOINTMENT_NOT_OPEN,
     }
     return render(request, "referrals/appointments/first_appointment.html", context)
 

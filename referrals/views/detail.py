@@ -24,6 +24,7 @@ from partnership.models import staff_display_name
 from referrals.models import ContactMethod, Person, Referral, Substance, TreatmentReferral, Triage
 from referrals.selectors import referrals as selectors
 from referrals.services import referrals as services
+from referrals.services import triage as triage_services
 from referrals.targets import TargetBook, referral_results
 from referrals.views.badges import RISK_TAG, referral_badges
 
@@ -135,7 +136,7 @@ def _render_detail(request, referral: Referral, triage: Triage | None, *, form: 
                 "risk_tag": RISK_TAG.get(triage.risk, ""),
                 "risk_reasons": _labels(triage.risk_reasons, Triage.RiskReason.choices),
                 "triage_substances": _labels(triage.substances, Substance.choices),
-                "eligibility": services.triage_eligibility(referral=referral, triage=triage),
+                "eligibility": triage_services.triage_eligibility(referral=referral, triage=triage),
             }
         )
     return render(request, "referrals/detail/detail.html", context)

@@ -54,7 +54,8 @@ from referrals.selectors.consent import (
     current_consents,
     sharing_basis,
 )
-from referrals.services import sharing as services_sharing
+from referrals.services import onward as services_onward
+from referrals.services import treatment as services_treatment
 from referrals.views.consent import consent_url
 from referrals.views.detail import REFERENCE
 
@@ -163,7 +164,7 @@ def treatment_send(request: HttpRequest, reference: str, pk: int) -> HttpRespons
     form = None
     prefill = None
     if pending:
-        prefill = services_sharing.treatment_referral_prefill(treatment_referral=treatment_referral)
+        prefill = services_treatment.treatment_referral_prefill(treatment_referral=treatment_referral)
         organisations = Organisation.objects.filter(kind=Organisation.Kind.TREATMENT).order_by("name")
         introductions = list(referral.warm_introductions.order_by("introduced_at", "pk"))
         initial = {"reason_for_referral": prefill["reason_for_referral"], "risk_summary": prefill["risk_summary"]}
@@ -175,7 +176,7 @@ def treatment_send(request: HttpRequest, reference: str, pk: int) -> HttpRespons
         )
         if request.method == "POST" and form.is_valid():
             try:
-                services_sharing.treatment_referral_send(
+                services_treatment.treatment_referral_send(
                     treatment_referral=treatment_referral,
                     by=request.user,
                     organisation=form.cleaned_data["organisation"],
@@ -206,8 +207,8 @@ def treatment_send(request: HttpRequest, reference: str, pk: int) -> HttpRespons
             "pending": pending,
             "preview": preview,
             "basis": basis,
-            "no_basis_message": services_sharing.TREATMENT_SEND_NO_BASIS,
-            "no_person_message": services_sharing.TREATMENT_SEND_NO_PERSON,
+            "no_basis_message": services_treatment.TREATMENT_SEND_NO_BASIS,
+            "no_person_message": services_treatment.TREATMENT_SEND_NO_PERSON,
             "consent_url": consent_url(person) if person else None,
             "match_url": reverse("referrals:match", args=[referral.reference])
             if can_work_front_door(request.user)
@@ -224,7 +225,7 @@ def _onward_bases(referral: Referral, service_type: str | None) -> list[Consent]
     if referral.person_id is None:
         return []
     recipients = (
-        services_sharing.onward_sharing_recipients(service_type)
+        services_onward.onward_sharing_recipients(service_type)
         if service_type
         else (Consent.Recipient.GP, Consent.Recipient.OTHER_AGENCY)
     )
@@ -239,7 +240,7 @@ def onward_new(request: HttpRequest, reference: str) -> HttpResponse:
     form = OnwardReferralForm(_data(request), bases=bases)
     if request.method == "POST" and form.is_valid():
         try:
-            services_sharing.onward_referral_record(referral=referral, by=request.user, **form.service_fields())
+            services_onward.onward_referral_record(referral=referral, by=request.user, **form.service_fields())
         except ValidationError as error:
             add_service_errors(
                 form, error, field_map={"sent_at": "referred_on", "sharing_basis": "share_personal_data"}, default=None
@@ -270,7 +271,7 @@ def onward_outcome(request: HttpRequest, reference: str, pk: int) -> HttpRespons
     form = OnwardOutcomeForm(_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services_sharing.onward_referral_record_outcome(
+            services_onward.onward_referral_record_outcome(
                 onward_referral=onward,
                 by=request.user,
                 outcome=form.cleaned_data["outcome"],
@@ -383,7 +384,7 @@ def shared_outcome(request: HttpRequest, pk: int, tr_pk: int) -> HttpResponse:
             pk=treatment_referral.referral_id
         )
         try:
-            services_sharing.treatment_referral_record_outcome(
+            services_treatment.treatment_referral_record_outcome(
                 treatment_referral=treatment_referral,
                 by=request.user,
                 accepted=form.cleaned_data["outcome"] == TreatmentOutcomeForm.ACCEPTED,

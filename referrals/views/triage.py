@@ -30,7 +30,8 @@ from referrals.forms.triage import (
 )
 from referrals.models import ContactMethod, Referral, TreatmentReferral, Triage, YesNoUnknown
 from referrals.selectors.referrals import referral_get_for
-from referrals.services import referrals as services
+from referrals.services import allocation as allocation_services
+from referrals.services import triage as triage_services
 
 
 def _referral_for(request: HttpRequest, reference: str) -> Referral:
@@ -83,7 +84,7 @@ def contact(request: HttpRequest, reference: str) -> HttpResponse:
     form = ContactAttemptForm(_data(request), referral=referral)
     if request.method == "POST" and form.is_valid():
         try:
-            services.contact_attempt_record(
+            triage_services.contact_attempt_record(
                 referral=referral,
                 by=request.user,
                 attempted_at=form.cleaned_data["when"],
@@ -120,7 +121,7 @@ def _screening_initial(referral: Referral, triage: Triage | None) -> dict:
             "mental_health_concern": YesNoUnknown.UNKNOWN,
             "homeless": YesNoUnknown.UNKNOWN,
         }
-    return {name: getattr(triage, name) for name in services.TRIAGE_SCREENING_FIELDS}
+    return {name: getattr(triage, name) for name in triage_services.TRIAGE_SCREENING_FIELDS}
 
 
 def _automatic_treatment(referral: Referral) -> list[str]:
@@ -147,7 +148,7 @@ def screening(request: HttpRequest, reference: str) -> HttpResponse:
         )
         if request.method == "POST" and form.is_valid():
             try:
-                services.triage_save_screening(referral=referral, by=request.user, **form.service_fields())
+                triage_services.triage_save_screening(referral=referral, by=request.user, **form.service_fields())
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -164,7 +165,7 @@ def screening(request: HttpRequest, reference: str) -> HttpResponse:
         "age": age,
         "under_18": under_18,
         # Server-rendered from what is saved, so the result matches what the outcome will check.
-        "eligibility": services.triage_eligibility(referral=referral, triage=triage) if triage else None,
+        "eligibility": triage_services.triage_eligibility(referral=referral, triage=triage) if triage else None,
         "automatic_treatment": _automatic_treatment(referral),
         "outcome_open": referral.allows(Referral.Step.OUTCOME),
     }
@@ -185,7 +186,7 @@ def outcome(request: HttpRequest, reference: str) -> HttpResponse:
         form = OutcomeForm(_data(request))
         if request.method == "POST" and form.is_valid():
             try:
-                triage = services.triage_complete(
+                triage = triage_services.triage_complete(
                     referral=referral,
                     by=request.user,
                     outcome=form.cleaned_data["outcome"],
@@ -214,7 +215,7 @@ def outcome(request: HttpRequest, reference: str) -> HttpResponse:
         "form": form,
         "is_open": is_open,
         "triage": triage,
-        "eligibility": services.triage_eligibility(referral=referral, triage=triage) if triage else None,
+        "eligibility": triage_services.triage_eligibility(referral=referral, triage=triage) if triage else None,
         "automatic_treatment": automatic,
     }
     return _render(request, "referrals/triage/outcome.html", referral, context)
@@ -230,7 +231,7 @@ def escalation(request: HttpRequest, reference: str) -> HttpResponse:
     form = EscalationForm(_data(request), referral=referral, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.escalation_record(
+            triage_services.escalation_record(
                 referral=referral,
                 by=request.user,
                 action=form.cleaned_data["action"],
@@ -260,7 +261,7 @@ def introduction(request: HttpRequest, reference: str) -> HttpResponse:
     form = WarmIntroductionForm(_data(request), referral=referral)
     if request.method == "POST" and form.is_valid():
         try:
-            services.warm_introduction_record(
+            triage_services.warm_introduction_record(
                 referral=referral,
                 by=request.user,
                 introduced_to=form.cleaned_data["introduced_to"],
@@ -292,7 +293,7 @@ def allocate(request: HttpRequest, reference: str) -> HttpResponse:
         form = AllocateForm(_data(request))
         if request.method == "POST" and form.is_valid():
             try:
-                services.referral_allocate(
+                allocation_services.referral_allocate(
                     referral=referral,
                     by=request.user,
                     hub=form.cleaned_data["hub"],
@@ -332,7 +333,9 @@ def close(request: HttpRequest, reference: str) -> HttpResponse:
         )
         if request.method == "POST" and form.is_valid():
             try:
-                services.referral_close(referral=referral, by=request.user, reason=form.cleaned_data["reason"])
+                allocation_services.referral_close(
+                    referral=referral, by=request.user, reason=form.cleaned_data["reason"]
+                )
             except ValidationError as error:
                 add_service_errors(form, error, default="reason")
             else:
@@ -355,7 +358,9 @@ def reopen(request: HttpRequest, reference: str) -> HttpResponse:
         )
         if request.method == "POST" and form.is_valid():
             try:
-                services.referral_reopen(referral=referral, by=request.user, reason=form.cleaned_data["reason"])
+                allocation_services.referral_reopen(
+                    referral=referral, by=request.user, reason=form.cleaned_data["reason"]
+                )
             except ValidationError as error:
                 add_service_errors(form, error, default="reason")
             else:

@@ -33,15 +33,21 @@ from referrals.models import (
     Triage,
 )
 from referrals.services import access as access_services
+from referrals.services import allocation as allocation_services
 from referrals.services import consent as consent_services
 from referrals.services import grants as grant_services
+from referrals.services import onward as onward_services
 from referrals.services import referrals as services
-from referrals.services import sharing as sharing_services
+from referrals.services import treatment as treatment_services
+from referrals.services import triage as triage_services
 from tests.referrals.data_rights_state import _referral
 
 SERVICE_MODULES = [
     services,
-    sharing_services,
+    triage_services,
+    allocation_services,
+    treatment_services,
+    onward_services,
     access_services,
     data_rights,
     consent_services,
@@ -96,7 +102,7 @@ def _linked_referral(spoc, **extra) -> Referral:
 
 
 def _contacted(s: State) -> None:
-    services.contact_attempt_record(
+    triage_services.contact_attempt_record(
         referral=s.referral,
         by=s.spoc,
         attempted_at=timezone.now() - dt.timedelta(hours=1),
@@ -107,17 +113,17 @@ def _contacted(s: State) -> None:
 
 def _screened(s: State) -> None:
     _contacted(s)
-    services.triage_save_screening(referral=s.referral, by=s.spoc, lives_in_area="yes", substances=["alcohol"])
+    triage_services.triage_save_screening(referral=s.referral, by=s.spoc, lives_in_area="yes", substances=["alcohol"])
 
 
 def _triaged(s: State, outcome=Triage.Outcome.BOTH) -> None:
     _screened(s)
-    services.triage_complete(referral=s.referral, by=s.spoc, outcome=outcome)
+    triage_services.triage_complete(referral=s.referral, by=s.spoc, outcome=outcome)
 
 
 def _allocated(s: State) -> None:
     _triaged(s)
-    services.referral_allocate(referral=s.referral, hub=s.hub, worker=s.hub_worker, by=s.spoc)
+    allocation_services.referral_allocate(referral=s.referral, hub=s.hub, worker=s.hub_worker, by=s.spoc)
 
 
 def _consented(s: State) -> None:
@@ -130,20 +136,20 @@ def _sent(s: State) -> None:
     _allocated(s)
     _consented(s)
     tr = s.referral.treatment_referrals.get()
-    sharing_services.treatment_referral_send(
+    treatment_services.treatment_referral_send(
         treatment_referral=tr, by=s.spoc, organisation=s.treatment_org, consent=s.extra["consent"]
     )
     s.extra["treatment_referral"] = tr
 
 
 def _onward(s: State) -> None:
-    s.extra["onward"] = sharing_services.onward_referral_record(
+    s.extra["onward"] = onward_services.onward_referral_record(
         referral=s.referral, by=s.spoc, service_type=OnwardReferral.ServiceType.HOUSING, organisation_name="Homes"
     )
 
 
 def _closed(s: State) -> None:
-    services.referral_close(referral=s.referral, by=s.spoc, reason="Closed for the test")
+    allocation_services.referral_close(referral=s.referral, by=s.spoc, reason="Closed for the test")
 
 
 def _restricted_access(s: State) -> None:
@@ -189,7 +195,7 @@ CASES: dict[str, tuple[Callable[[State], None] | None, Callable[[State], object]
     ),
     "contact_attempt_record": (
         None,
-        lambda s: services.contact_attempt_record(
+        lambda s: triage_services.contact_attempt_record(
             referral=s.referral,
             by=s.spoc,
             attempted_at=now(),
@@ -199,29 +205,35 @@ CASES: dict[str, tuple[Callable[[State], None] | None, Callable[[State], object]
     ),
     "triage_save_screening": (
         _contacted,
-        lambda s: services.triage_save_screening(
+        lambda s: triage_services.triage_save_screening(
             referral=s.referral, by=s.spoc, risk=Triage.Risk.RED, risk_reasons=[Triage.RiskReason.OVERDOSE]
         ),
     ),
     "triage_complete": (
         _screened,
-        lambda s: services.triage_complete(referral=s.referral, by=s.spoc, outcome=Triage.Outcome.ERS),
+        lambda s: triage_services.triage_complete(referral=s.referral, by=s.spoc, outcome=Triage.Outcome.ERS),
     ),
     "referral_allocate": (
         lambda s: _triaged(s, Triage.Outcome.ERS),
-        lambda s: services.referral_allocate(referral=s.referral, hub=s.hub, worker=s.hub_worker, by=s.spoc),
+        lambda s: allocation_services.referral_allocate(referral=s.referral, hub=s.hub, worker=s.hub_worker, by=s.spoc),
     ),
     "referral_reallocate": (
         _allocated,
-        lambda s: services.referral_reallocate(
+        lambda s: allocation_services.referral_reallocate(
             referral=s.referral, hub=s.hub, worker=s.spoc_manager, by=s.spoc, reason="Cover"
         ),
     ),
-    "referral_close": (None, lambda s: services.referral_close(referral=s.referral, by=s.spoc, reason="Done")),
-    "referral_reopen": (_closed, lambda s: services.referral_reopen(referral=s.referral, by=s.spoc, reason="Back")),
+    "referral_close": (
+        None,
+        lambda s: allocation_services.referral_close(referral=s.referral, by=s.spoc, reason="Done"),
+    ),
+    "referral_reopen": (
+        _closed,
+        lambda s: allocation_services.referral_reopen(referral=s.referral, by=s.spoc, reason="Back"),
+    ),
     "escalation_record": (
         None,
-        lambda s: services.escalation_record(
+        lambda s: triage_services.escalation_record(
             referral=s.referral,
             by=s.spoc,
             action=Escalation.Action.EMERGENCY_SERVICES,
@@ -231,19 +243,19 @@ CASES: dict[str, tuple[Callable[[State], None] | None, Callable[[State], object]
     ),
     "warm_introduction_record": (
         None,
-        lambda s: services.warm_introduction_record(
+        lambda s: triage_services.warm_introduction_record(
             referral=s.referral, by=s.spoc, introduced_to="Sam", organisation="Housing", introduced_at=now()
         ),
     ),
     "referral_first_appointment_record": (
         _allocated,
-        lambda s: services.referral_first_appointment_record(
+        lambda s: allocation_services.referral_first_appointment_record(
             referral=s.referral, by=s.hub_worker, offered_at=now() - dt.timedelta(hours=1)
         ),
     ),
     "treatment_referral_send": (
         lambda s: (_allocated(s), _consented(s)),
-        lambda s: sharing_services.treatment_referral_send(
+        lambda s: treatment_services.treatment_referral_send(
             treatment_referral=s.referral.treatment_referrals.get(),
             by=s.spoc,
             organisation=s.treatment_org,
@@ -252,19 +264,19 @@ CASES: dict[str, tuple[Callable[[State], None] | None, Callable[[State], object]
     ),
     "treatment_referral_record_outcome": (
         _sent,
-        lambda s: sharing_services.treatment_referral_record_outcome(
+        lambda s: treatment_services.treatment_referral_record_outcome(
             treatment_referral=s.extra["treatment_referral"], by=s.treatment_practitioner, accepted=True
         ),
     ),
     "onward_referral_record": (
         None,
-        lambda s: sharing_services.onward_referral_record(
+        lambda s: onward_services.onward_referral_record(
             referral=s.referral, by=s.spoc, service_type=OnwardReferral.ServiceType.HOUSING, organisation_name="Homes"
         ),
     ),
     "onward_referral_record_outcome": (
         _onward,
-        lambda s: sharing_services.onward_referral_record_outcome(
+        lambda s: onward_services.onward_referral_record_outcome(
             onward_referral=s.extra["onward"], by=s.spoc, outcome=OnwardReferral.Outcome.ACCEPTED
         ),
     ),
@@ -427,7 +439,7 @@ def test_the_restriction_is_read_from_the_database_not_the_callers_copy(state):
     stale = Referral.objects.get(pk=state.referral.pk)
     _restrict(state)
     with pytest.raises(ProcessingRestricted):
-        services.referral_close(referral=stale, by=state.spoc, reason="Stale copy")
+        allocation_services.referral_close(referral=stale, by=state.spoc, reason="Stale copy")
 
 
 def test_audited_save_names_the_user_and_reason(state):

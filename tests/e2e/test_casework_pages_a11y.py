@@ -22,7 +22,9 @@ from referrals.forms.appointments import ATTENDED_REQUIRED
 from referrals.forms.intake import GIVEN_NAME_REQUIRED
 from referrals.models import Referral, SubjectAccessRequest, Triage
 from referrals.services import access as services_access
+from referrals.services import allocation as allocation_services
 from referrals.services import referrals as services
+from referrals.services import triage as triage_services
 from referrals.services.access import BREAK_GLASS_REASON_REQUIRED, UNRESTRICT_REASON_REQUIRED
 from tests.e2e.conftest import assert_accessible
 
@@ -80,7 +82,7 @@ def _allocated(spoc, *, names, hub, worker, day_of_birth: int) -> Referral:
         received_at=timezone.now() - dt.timedelta(days=3),
     )
     services.person_create_from_referral(referral=referral, by=spoc)
-    services.triage_save_screening(
+    triage_services.triage_save_screening(
         referral=referral,
         by=spoc,
         lives_in_area="yes",
@@ -89,8 +91,8 @@ def _allocated(spoc, *, names, hub, worker, day_of_birth: int) -> Referral:
         risk_reasons=[Triage.RiskReason.INJECTING],
         risk_notes=RISK_NOTE,
     )
-    services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.ERS)
-    services.referral_allocate(referral=referral, hub=hub, worker=worker, by=spoc)
+    triage_services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.ERS)
+    allocation_services.referral_allocate(referral=referral, hub=hub, worker=worker, by=spoc)
     referral.refresh_from_db()
     return referral
 

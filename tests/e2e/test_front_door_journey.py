@@ -24,6 +24,7 @@ from referrals.forms.public import DOB_IN_FUTURE, SUBSTANCES_REQUIRED
 from referrals.forms.triage import CONTACT_OUTCOME_REQUIRED
 from referrals.matching import SAME_DATE_OF_BIRTH, SIMILAR_NAME
 from referrals.models import ContactAttempt, Referral, Substance, Triage
+from referrals.services import allocation as allocation_services
 from referrals.services import referrals as services
 from tests.e2e.conftest import assert_accessible
 from tests.factories import UserFactory
@@ -105,7 +106,9 @@ def front_door_world(ers):
         received_at=now - dt.timedelta(days=400),
     )
     person = services.person_create_from_referral(referral=earlier, by=colleague)
-    services.referral_close(referral=earlier, by=colleague, reason="Person chose not to take up support then")
+    allocation_services.referral_close(
+        referral=earlier, by=colleague, reason="Person chose not to take up support then"
+    )
 
     routine = _staff_referral(
         by=colleague, given_name="Alex", family_name="Older", received_at=now - dt.timedelta(days=3)

@@ -27,7 +27,9 @@ from playwright.sync_api import expect
 from partnership.models import AccessLog
 from referrals.forms.sharing import GIVEN_REQUIRED, RECIPIENT_REQUIRED, WITHDRAWAL_REASON_REQUIRED
 from referrals.models import Consent, ContactAttempt, Escalation, Referral, Substance, TreatmentReferral, Triage
+from referrals.services import allocation as allocation_services
 from referrals.services import referrals as services
+from referrals.services import triage as triage_services
 from referrals.views.sharing import dataset_rows
 from tests.e2e.conftest import PERSONA_PASSWORD, assert_accessible, authenticator_app_for, code_shown_now
 
@@ -129,7 +131,7 @@ def allocated_referral(spoc_practitioner, hub, hub_worker, treatment_org):
         received_at=timezone.now() - dt.timedelta(days=2),
     )
     services.person_create_from_referral(referral=referral, by=spoc)
-    services.contact_attempt_record(
+    triage_services.contact_attempt_record(
         referral=referral,
         by=spoc,
         attempted_at=timezone.now() - dt.timedelta(hours=3),
@@ -137,7 +139,7 @@ def allocated_referral(spoc_practitioner, hub, hub_worker, treatment_org):
         outcome=ContactAttempt.Outcome.MADE_CONTACT,
         notes=CONTACT_NOTE,
     )
-    services.triage_save_screening(
+    triage_services.triage_save_screening(
         referral=referral,
         by=spoc,
         lives_in_area="yes",
@@ -149,7 +151,7 @@ def allocated_referral(spoc_practitioner, hub, hub_worker, treatment_org):
         risk_reasons=[Triage.RiskReason.INJECTING],
         risk_notes=RISK_NOTE,
     )
-    services.escalation_record(
+    triage_services.escalation_record(
         referral=referral,
         by=spoc,
         action=Escalation.Action.MANAGER_INFORMED,
@@ -157,8 +159,10 @@ def allocated_referral(spoc_practitioner, hub, hub_worker, treatment_org):
         done_by_name="Jo Duty",
         notes=ESCALATION_NOTE,
     )
-    services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.BOTH, outcome_reason=OUTCOME_NOTE)
-    services.referral_allocate(referral=referral, hub=hub, worker=hub_worker, by=spoc)
+    triage_services.triage_complete(
+        referral=referral, by=spoc, outcome=Triage.Outcome.BOTH, outcome_reason=OUTCOME_NOTE
+    )
+    allocation_services.referral_allocate(referral=referral, hub=hub, worker=hub_worker, by=spoc)
     referral.refresh_from_db()
     assert referral.status == Referral.Status.ALLOCATED
     assert referral.treatment_referrals.get().status == TreatmentReferral.Status.PENDING

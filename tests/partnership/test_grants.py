@@ -10,15 +10,17 @@ from partnership.models import AccessLog, Role
 from partnership.services import membership_save
 from referrals.models import Person, Referral, Triage
 from referrals.selectors import referrals as selectors
+from referrals.services import allocation as allocation_services
 from referrals.services import grants as referral_grants
 from referrals.services import referrals as services
+from referrals.services import triage as triage_services
 from tests.factories import HubFactory, ReferralFactory, UserFactory
 
 
 def allocate(referral, *, spoc, hub, worker):
-    services.triage_save_screening(referral=referral, by=spoc, lives_in_area="yes", risk=Triage.Risk.GREEN)
-    services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.ERS)
-    services.referral_allocate(referral=referral, hub=hub, worker=worker, by=spoc)
+    triage_services.triage_save_screening(referral=referral, by=spoc, lives_in_area="yes", risk=Triage.Risk.GREEN)
+    triage_services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.ERS)
+    allocation_services.referral_allocate(referral=referral, hub=hub, worker=worker, by=spoc)
     return referral
 
 
@@ -99,7 +101,7 @@ def test_reallocation_takes_access_from_the_old_worker_and_hub_at_once(
     services.person_create_from_referral(referral=referral, by=spoc_practitioner)
     person_id = referral.person_id
 
-    services.referral_reallocate(
+    allocation_services.referral_reallocate(
         referral=referral, hub=other_hub, worker=other_hub_worker, by=spoc_practitioner, reason="Moved to Kendal"
     )
 
@@ -117,27 +119,33 @@ def test_reallocation_needs_a_reason_an_allocated_referral_and_the_front_door(
 ):
     waiting = ReferralFactory()
     with pytest.raises(ValidationError):
-        services.referral_reallocate(referral=waiting, hub=hub, worker=hub_worker, by=spoc_practitioner, reason="x")
+        allocation_services.referral_reallocate(
+            referral=waiting, hub=hub, worker=hub_worker, by=spoc_practitioner, reason="x"
+        )
     referral = allocate(ReferralFactory(), spoc=spoc_practitioner, hub=hub, worker=hub_worker)
     with pytest.raises(ValidationError) as excinfo:
-        services.referral_reallocate(referral=referral, hub=hub, worker=manager, by=spoc_practitioner, reason=" ")
-    assert excinfo.value.message_dict == {"reason": [str(services.REALLOCATE_REASON_REQUIRED)]}
+        allocation_services.referral_reallocate(
+            referral=referral, hub=hub, worker=manager, by=spoc_practitioner, reason=" "
+        )
+    assert excinfo.value.message_dict == {"reason": [str(allocation_services.REALLOCATE_REASON_REQUIRED)]}
     with pytest.raises(PermissionDenied):
-        services.referral_reallocate(referral=referral, hub=hub, worker=manager, by=hub_worker, reason="Leave")
+        allocation_services.referral_reallocate(
+            referral=referral, hub=hub, worker=manager, by=hub_worker, reason="Leave"
+        )
 
 
 def test_reopening_clears_every_grant(spoc_practitioner, hub, hub_worker):
     referral = allocate(ReferralFactory(), spoc=spoc_practitioner, hub=hub, worker=hub_worker)
     services.person_create_from_referral(referral=referral, by=spoc_practitioner)
-    services.referral_close(referral=referral, by=spoc_practitioner, reason="Moved away")
-    services.referral_reopen(referral=referral, by=spoc_practitioner, reason="Moved back")
+    allocation_services.referral_close(referral=referral, by=spoc_practitioner, reason="Moved away")
+    allocation_services.referral_reopen(referral=referral, by=spoc_practitioner, reason="Moved back")
     assert referral.reference not in visible(hub_worker)
     assert referral.person_id not in people(hub_worker)
 
 
 def test_closing_keeps_read_access_for_the_worker_and_hub(spoc_practitioner, hub, peer_worker, hub_worker):
     referral = allocate(ReferralFactory(), spoc=spoc_practitioner, hub=hub, worker=peer_worker)
-    services.referral_close(referral=referral, by=spoc_practitioner, reason="Goals met")
+    allocation_services.referral_close(referral=referral, by=spoc_practitioner, reason="Goals met")
     assert referral.reference in visible(peer_worker)
     assert referral.reference in visible(hub_worker)
     # ...but it is no longer on anyone's caseload.
@@ -163,8 +171,8 @@ def test_a_returning_person_stays_visible_to_each_hub_holding_one_of_their_refer
     allocate(second, spoc=spoc_practitioner, hub=other_hub, worker=other_hub_worker)
 
     assert person.pk in people(hub_worker) and person.pk in people(other_hub_worker)
-    services.referral_close(referral=second, by=spoc_practitioner, reason="Done")
-    services.referral_reopen(referral=second, by=spoc_practitioner, reason="Wrong outcome")
+    allocation_services.referral_close(referral=second, by=spoc_practitioner, reason="Done")
+    allocation_services.referral_reopen(referral=second, by=spoc_practitioner, reason="Wrong outcome")
     assert person.pk in people(hub_worker)
     assert person.pk not in people(other_hub_worker)
 

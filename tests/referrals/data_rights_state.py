@@ -20,9 +20,12 @@ from referrals.models import (
     TreatmentReferral,
     Triage,
 )
+from referrals.services import allocation as allocation_services
 from referrals.services import referrals as services
+from referrals.services import triage as triage_services
 from referrals.services.consent import consent_record
-from referrals.services.sharing import onward_referral_record, treatment_referral_send
+from referrals.services.onward import onward_referral_record
+from referrals.services.treatment import treatment_referral_send
 
 # Values the tests look for in every export.
 GIVEN, FAMILY = "Siân", "Ó Briain-Nakamura"
@@ -81,7 +84,7 @@ def build(*, spoc, hub, hub_worker, treatment_org: Organisation) -> PersonState:
     now = timezone.now()
     referral = _referral(spoc, given=GIVEN, family=FAMILY, pregnant="yes")
     person = services.person_create_from_referral(referral=referral, by=spoc)
-    services.contact_attempt_record(
+    triage_services.contact_attempt_record(
         referral=referral,
         by=spoc,
         attempted_at=now - dt.timedelta(days=2),
@@ -89,7 +92,7 @@ def build(*, spoc, hub, hub_worker, treatment_org: Organisation) -> PersonState:
         outcome=ContactAttempt.Outcome.MADE_CONTACT,
         notes=CONTACT_NOTE,
     )
-    services.triage_save_screening(
+    triage_services.triage_save_screening(
         referral=referral,
         by=spoc,
         lives_in_area="yes",
@@ -98,7 +101,7 @@ def build(*, spoc, hub, hub_worker, treatment_org: Organisation) -> PersonState:
         risk_reasons=[Triage.RiskReason.OVERDOSE],
         risk_notes=RISK_NOTE,
     )
-    services.escalation_record(
+    triage_services.escalation_record(
         referral=referral,
         by=spoc,
         action=Escalation.Action.MANAGER_INFORMED,
@@ -106,15 +109,15 @@ def build(*, spoc, hub, hub_worker, treatment_org: Organisation) -> PersonState:
         done_by_name="Duty manager",
         notes=ESCALATION_NOTE,
     )
-    intro = services.warm_introduction_record(
+    intro = triage_services.warm_introduction_record(
         referral=referral,
         by=spoc,
         introduced_to=INTRODUCED_TO,
         organisation=INTRODUCTION_ORGANISATION,
         introduced_at=now - dt.timedelta(days=1),
     )
-    services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.BOTH)
-    services.referral_allocate(referral=referral, hub=hub, worker=hub_worker, by=spoc)
+    triage_services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.BOTH)
+    allocation_services.referral_allocate(referral=referral, hub=hub, worker=hub_worker, by=spoc)
     services.person_update(person=person, by=spoc, reason=RECTIFY_REASON, phone=NEW_PHONE)
     consent = consent_record(person=person, by=spoc, recipient=Consent.Recipient.TREATMENT, given=True)
     other_agency = consent_record(
@@ -147,7 +150,7 @@ def build(*, spoc, hub, hub_worker, treatment_org: Organisation) -> PersonState:
 
     other_referral = _referral(spoc, given=OTHER_GIVEN, family=OTHER_FAMILY)
     other_person = services.person_create_from_referral(referral=other_referral, by=spoc)
-    services.contact_attempt_record(
+    triage_services.contact_attempt_record(
         referral=other_referral,
         by=spoc,
         attempted_at=now - dt.timedelta(hours=1),

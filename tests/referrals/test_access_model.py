@@ -16,8 +16,10 @@ from referrals.forms.access import REASON_TOO_LONG
 from referrals.models import Consent, Triage
 from referrals.selectors import referrals as selectors
 from referrals.services import access as services_access
+from referrals.services import allocation as allocation_services
 from referrals.services import referrals as services
-from referrals.services import sharing as services_sharing
+from referrals.services import treatment as services_treatment
+from referrals.services import triage as triage_services
 from referrals.services.consent import consent_record
 from tests.factories import ReferralFactory
 
@@ -27,7 +29,7 @@ ESCALATION_NOTE = "Duty manager phoned the crisis team."
 
 
 def allocate(referral, *, spoc, hub, worker):
-    services.triage_save_screening(
+    triage_services.triage_save_screening(
         referral=referral,
         by=spoc,
         lives_in_area="yes",
@@ -36,7 +38,7 @@ def allocate(referral, *, spoc, hub, worker):
         risk_notes=RISK_NOTE,
         screening_notes=SCREENING_NOTE,
     )
-    services.escalation_record(
+    triage_services.escalation_record(
         referral=referral,
         by=spoc,
         action="crisis_team",
@@ -44,8 +46,8 @@ def allocate(referral, *, spoc, hub, worker):
         done_by_name="Duty manager",
         notes=ESCALATION_NOTE,
     )
-    services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.ERS)
-    services.referral_allocate(referral=referral, hub=hub, worker=worker, by=spoc)
+    triage_services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.ERS)
+    allocation_services.referral_allocate(referral=referral, hub=hub, worker=worker, by=spoc)
     return referral
 
 
@@ -114,7 +116,7 @@ def test_reallocation_takes_the_page_away_from_the_old_worker_at_once(
 ):
     client.force_login(hub_worker)
     assert client.get(detail(carlisle)).status_code == 200
-    services.referral_reallocate(
+    allocation_services.referral_reallocate(
         referral=carlisle, hub=other_hub, worker=other_hub_worker, by=spoc_practitioner, reason="Moved"
     )
     assert client.get(detail(carlisle)).status_code == 404
@@ -159,7 +161,7 @@ def test_a_hub_workers_referral_page_takes_the_same_queries_whatever_its_size(
 ):
     referral = allocate(ReferralFactory(), spoc=spoc_practitioner, hub=hub, worker=hub_worker)
     for _ in range(size):
-        services.warm_introduction_record(
+        triage_services.warm_introduction_record(
             referral=referral,
             by=spoc_practitioner,
             introduced_to="Sam",
@@ -196,13 +198,13 @@ def test_a_peer_worker_does_not_see_the_risk_sent_to_treatment_in_the_history(
 ):
     referral = ReferralFactory()
     person = services.person_create_from_referral(referral=referral, by=spoc_practitioner)
-    services.triage_save_screening(
+    triage_services.triage_save_screening(
         referral=referral, by=spoc_practitioner, lives_in_area="yes", risk=Triage.Risk.RED, risk_reasons=["overdose"]
     )
-    services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.BOTH)
-    services.referral_allocate(referral=referral, hub=hub, worker=peer_worker, by=spoc_practitioner)
+    triage_services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.BOTH)
+    allocation_services.referral_allocate(referral=referral, hub=hub, worker=peer_worker, by=spoc_practitioner)
     consent = consent_record(person=person, by=spoc_practitioner, recipient=Consent.Recipient.TREATMENT, given=True)
-    services_sharing.treatment_referral_send(
+    services_treatment.treatment_referral_send(
         treatment_referral=referral.treatment_referrals.get(),
         by=spoc_practitioner,
         organisation=treatment_org,
@@ -406,7 +408,7 @@ def test_without_the_middleware_a_restricted_referral_is_refused(restricted, spo
 def test_a_closed_restricted_referral_stays_restricted_and_readable_to_its_worker(
     client, restricted, spoc_practitioner, hub_worker
 ):
-    services.referral_close(referral=restricted, by=spoc_practitioner, reason="Done")
+    allocation_services.referral_close(referral=restricted, by=spoc_practitioner, reason="Done")
     client.force_login(spoc_practitioner)
     assert client.get(detail(restricted)).status_code == 302
     client.force_login(hub_worker)

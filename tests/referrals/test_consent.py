@@ -14,9 +14,10 @@ from partnership.models import AccessLog
 from referrals.forms.sharing import AGENCY_NAME_REQUIRED, BASIS_NOTE_REQUIRED, WITHDRAWAL_REASON_REQUIRED
 from referrals.models import Consent, Disclosure, Referral, TreatmentReferral, Triage, add_months
 from referrals.selectors.consent import current_consents, reviews_due, sharing_allowed, sharing_basis
+from referrals.services import allocation as allocation_services
 from referrals.services import consent as consent_services
-from referrals.services import referrals as services
-from referrals.services import sharing
+from referrals.services import treatment as treatment_services
+from referrals.services import triage as triage_services
 from referrals.services.grants import organisations_shared_with, share_person_with_organisation
 from tests.factories import PersonFactory, ReferralFactory
 
@@ -69,8 +70,8 @@ def record(person, by, **fields):
 def referred_to_treatment(spoc, person):
     """A referral for ``person`` triaged as ERS support and Treatment, ready to send."""
     referral = ReferralFactory(person=person)
-    services.triage_save_screening(referral=referral, by=spoc, lives_in_area="yes", risk=Triage.Risk.GREEN)
-    services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.BOTH)
+    triage_services.triage_save_screening(referral=referral, by=spoc, lives_in_area="yes", risk=Triage.Risk.GREEN)
+    triage_services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.BOTH)
     return referral, referral.treatment_referrals.get()
 
 
@@ -78,7 +79,9 @@ def send(spoc, person, organisation):
     referral, tr = referred_to_treatment(spoc, person)
     consents = list(Consent.objects.filter(person=person))
     basis = sharing_basis(consents, recipient=Recipient.TREATMENT)
-    return sharing.treatment_referral_send(treatment_referral=tr, by=spoc, organisation=organisation, consent=basis)
+    return treatment_services.treatment_referral_send(
+        treatment_referral=tr, by=spoc, organisation=organisation, consent=basis
+    )
 
 
 # --- Recording ------------------------------------------------------------------------------
@@ -401,9 +404,9 @@ def test_a_treatment_practitioner_cannot_use_ers_consent_pages_even_for_a_shared
 
 def test_an_allocated_hub_worker_records_consent(client, spoc_practitioner, hub, hub_worker, person):
     referral = ReferralFactory(person=person)
-    services.triage_save_screening(referral=referral, by=spoc_practitioner, lives_in_area="yes", risk="green")
-    services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.ERS)
-    services.referral_allocate(referral=referral, hub=hub, worker=hub_worker, by=spoc_practitioner)
+    triage_services.triage_save_screening(referral=referral, by=spoc_practitioner, lives_in_area="yes", risk="green")
+    triage_services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.ERS)
+    allocation_services.referral_allocate(referral=referral, hub=hub, worker=hub_worker, by=spoc_practitioner)
     assert Referral.objects.get(pk=referral.pk).status == Referral.Status.ALLOCATED
 
     client.force_login(hub_worker)

@@ -17,7 +17,8 @@ from common.forms import dates
 from partnership.models import AccessLog, Role
 from referrals.forms import appointments as forms
 from referrals.models import Referral, Triage
-from referrals.services import referrals as services
+from referrals.services import allocation as allocation_services
+from referrals.services import triage as triage_services
 from tests.factories import ReferralFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -93,18 +94,20 @@ def new_referral(*, days_ago: int) -> Referral:
 
 
 def triaged(referral: Referral, by) -> Referral:
-    services.contact_attempt_record(
+    triage_services.contact_attempt_record(
         referral=referral, by=by, attempted_at=NOW - dt.timedelta(hours=1), method="phone", outcome="made_contact"
     )
-    services.triage_save_screening(referral=referral, by=by, substances=["alcohol"], lives_in_area="yes", risk="green")
-    services.triage_complete(referral=referral, by=by, outcome=Triage.Outcome.ERS)
+    triage_services.triage_save_screening(
+        referral=referral, by=by, substances=["alcohol"], lives_in_area="yes", risk="green"
+    )
+    triage_services.triage_complete(referral=referral, by=by, outcome=Triage.Outcome.ERS)
     referral.refresh_from_db()
     return referral
 
 
 def allocated(referral: Referral, *, spoc, hub, worker) -> Referral:
     triaged(referral, spoc)
-    services.referral_allocate(referral=referral, hub=hub, worker=worker, by=spoc)
+    allocation_services.referral_allocate(referral=referral, hub=hub, worker=worker, by=spoc)
     referral.refresh_from_db()
     return referral
 
@@ -172,7 +175,7 @@ def test_recording_again_updates_the_times_and_the_history_keeps_the_old_ones(wo
 
 def test_the_form_starts_from_what_is_already_recorded(worker_client, hub_worker, referral):
     offered, attended = NOW - dt.timedelta(days=1, hours=1), NOW - dt.timedelta(hours=1)
-    services.referral_first_appointment_record(
+    allocation_services.referral_first_appointment_record(
         referral=referral, by=hub_worker, offered_at=offered, attended_at=attended
     )
 
@@ -264,7 +267,7 @@ def test_the_service_refuses_anyone_but_the_front_door_and_the_allocated_worker(
 ):
     for user in (other_hub_worker, commissioner):
         with pytest.raises(PermissionDenied):
-            services.referral_first_appointment_record(
+            allocation_services.referral_first_appointment_record(
                 referral=referral, by=user, offered_at=NOW - dt.timedelta(hours=1)
             )
 
@@ -321,7 +324,7 @@ def test_attendance_in_the_future_is_explained(worker_client, referral):
 def test_an_offer_before_the_referral_was_received_is_explained(worker_client, referral):
     content = page(worker_client.post(url(referral), appointment_data(NOW - dt.timedelta(days=5))))
 
-    received = services.local_date_time(referral.received_at)
+    received = allocation_services.local_date_time(referral.received_at)
     assert escaped(forms.OFFERED_BEFORE_RECEIVED % {"received": received}) in content
 
 
@@ -399,7 +402,7 @@ def test_dates_typed_under_yes_do_not_count_when_not_yet_is_chosen(worker_client
 
 def test_the_service_keys_its_errors_by_field(referral, hub_worker):
     with pytest.raises(ValidationError) as caught:
-        services.referral_first_appointment_record(
+        allocation_services.referral_first_appointment_record(
             referral=referral,
             by=hub_worker,
             offered_at=NOW + dt.timedelta(days=1),
@@ -408,8 +411,8 @@ def test_the_service_keys_its_errors_by_field(referral, hub_worker):
         )
 
     assert caught.value.message_dict == {
-        "offered_at": [str(services.OFFERED_IN_FUTURE)],
-        "attended_at": [str(services.ATTENDED_AND_DID_NOT_ATTEND)],
+        "offered_at": [str(allocation_services.OFFERED_IN_FUTURE)],
+        "attended_at": [str(allocation_services.ATTENDED_AND_DID_NOT_ATTEND)],
     }
 
 
@@ -425,22 +428,22 @@ def test_a_referral_still_in_the_queue_is_refused_with_the_reason(client, spoc_p
 
     for response in (get, post):
         assert response.status_code == 200
-        assert escaped(services.FIRST_APPOINTMENT_NOT_OPEN) in page(response)
+        assert escaped(allocation_services.FIRST_APPOINTMENT_NOT_OPEN) in page(response)
         assert 'name="when_date_0"' not in page(response)
     referral.refresh_from_db()
     assert referral.first_appointment_offered_at is None
     with pytest.raises(ValidationError) as caught:
-        services.referral_first_appointment_record(
+        allocation_services.referral_first_appointment_record(
             referral=referral, by=spoc_practitioner, offered_at=NOW - dt.timedelta(hours=1)
         )
-    assert caught.value.messages == [str(services.FIRST_APPOINTMENT_NOT_OPEN)]
+    assert caught.value.messages == [str(allocation_services.FIRST_APPOINTMENT_NOT_OPEN)]
 
 
 def test_a_closed_referral_is_refused(referral, spoc_practitioner):
-    services.referral_close(referral=referral, by=spoc_practitioner, reason="Moved away")
+    allocation_services.referral_close(referral=referral, by=spoc_practitioner, reason="Moved away")
 
     with pytest.raises(ValidationError):
-        services.referral_first_appointment_record(
+        allocation_services.referral_first_appointment_record(
             referral=referral, by=spoc_practitioner, offered_at=NOW - dt.timedelta(hours=1)
         )
 
@@ -449,7 +452,7 @@ def test_a_closed_referral_is_refused(referral, spoc_practitioner):
 
 
 def test_the_referral_page_links_to_the_page_and_shows_the_times(worker_client, hub_worker, referral):
-    services.referral_first_appointment_record(
+    allocation_services.referral_first_appointment_record(
         referral=referral,
         by=hub_worker,
         offered_at=NOW - dt.timedelta(days=1, hours=1),
@@ -476,7 +479,7 @@ def test_the_referral_page_takes_the_same_queries_with_the_link_whatever_its_siz
 ):
     def attempts(count: int) -> None:
         for n in range(count):
-            services.contact_attempt_record(
+            triage_services.contact_attempt_record(
                 referral=referral,
                 by=spoc_practitioner,
                 attempted_at=NOW - dt.timedelta(minutes=50 - n),

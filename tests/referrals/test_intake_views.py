@@ -17,7 +17,9 @@ from partnership.models import AccessLog
 from referrals.forms import intake as f
 from referrals.matching import SAME_DATE_OF_BIRTH, SIMILAR_NAME
 from referrals.models import Person, Referral, Triage
+from referrals.services import allocation as allocation_services
 from referrals.services import referrals as services
+from referrals.services import triage as triage_services
 from referrals.views.intake import CHOOSE_A_PERSON, PERSON_NOT_FOUND
 from tests.factories import PersonFactory, ReferralFactory
 
@@ -480,7 +482,7 @@ def known_person(spoc_practitioner):
         received_at=timezone.now() - dt.timedelta(days=400),
     )
     person = services.person_create_from_referral(referral=earlier, by=spoc_practitioner)
-    services.referral_close(referral=earlier, by=spoc_practitioner, reason="Moved away")
+    allocation_services.referral_close(referral=earlier, by=spoc_practitioner, reason="Moved away")
     return person
 
 
@@ -621,17 +623,21 @@ def test_an_unknown_referral_is_not_found(spoc_client):
 
 
 def allocate(referral, *, spoc, hub, worker):
-    services.triage_save_screening(referral=referral, by=spoc, lives_in_area="yes", risk=Triage.Risk.GREEN)
-    services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.ERS)
-    services.referral_allocate(referral=referral, hub=hub, worker=worker, by=spoc)
+    triage_services.triage_save_screening(referral=referral, by=spoc, lives_in_area="yes", risk=Triage.Risk.GREEN)
+    triage_services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.ERS)
+    allocation_services.referral_allocate(referral=referral, hub=hub, worker=worker, by=spoc)
     return referral
 
 
 def test_the_person_page_lists_every_referral_newest_first(spoc_client, spoc_practitioner, known_person):
     newest = ReferralFactory(person=known_person, received_at=timezone.now() - dt.timedelta(days=1))
     middle = ReferralFactory(person=known_person, received_at=timezone.now() - dt.timedelta(days=30))
-    services.triage_save_screening(referral=middle, by=spoc_practitioner, lives_in_area="yes", risk=Triage.Risk.GREEN)
-    services.triage_complete(referral=middle, by=spoc_practitioner, outcome=Triage.Outcome.SIGNPOST, signposted_to="GP")
+    triage_services.triage_save_screening(
+        referral=middle, by=spoc_practitioner, lives_in_area="yes", risk=Triage.Risk.GREEN
+    )
+    triage_services.triage_complete(
+        referral=middle, by=spoc_practitioner, outcome=Triage.Outcome.SIGNPOST, signposted_to="GP"
+    )
     oldest = known_person.referrals.get(pk__lt=newest.pk, received_at__lt=middle.received_at)
 
     response = spoc_client.get(person_url(known_person))

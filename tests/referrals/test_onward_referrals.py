@@ -14,8 +14,9 @@ from django.utils import timezone
 from partnership.models import AccessLog
 from referrals.forms.sharing import ONWARD_OUTCOME_REQUIRED, ORGANISATION_NAME_REQUIRED, SERVICE_TYPE_REQUIRED
 from referrals.models import Consent, Disclosure, OnwardReferral, Triage
-from referrals.services import referrals as services
-from referrals.services import sharing
+from referrals.services import allocation as allocation_services
+from referrals.services import onward as onward_services
+from referrals.services import triage as triage_services
 from referrals.services.consent import consent_record
 from tests.factories import PersonFactory, ReferralFactory
 
@@ -43,8 +44,8 @@ def date_fields(name, day):
 @pytest.fixture
 def referral(spoc_practitioner):
     referral = ReferralFactory(person=PersonFactory(given_name="Siân", family_name="Ó Briain-Nakamura"))
-    services.triage_save_screening(referral=referral, by=spoc_practitioner, lives_in_area="yes", risk="green")
-    services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.ERS)
+    triage_services.triage_save_screening(referral=referral, by=spoc_practitioner, lives_in_area="yes", risk="green")
+    triage_services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.ERS)
     return referral
 
 
@@ -66,7 +67,7 @@ def housing_consent(person, by, **fields):
 
 
 def test_an_onward_referral_without_personal_data_logs_no_disclosure(referral, spoc_practitioner):
-    onward = sharing.onward_referral_record(
+    onward = onward_services.onward_referral_record(
         referral=referral,
         by=spoc_practitioner,
         service_type=OnwardReferral.ServiceType.COUNSELLING,
@@ -82,7 +83,7 @@ def test_an_onward_referral_without_personal_data_logs_no_disclosure(referral, s
 
 def test_sending_details_with_consent_writes_a_disclosure(referral, spoc_practitioner):
     consent = housing_consent(referral.person, spoc_practitioner)
-    onward = sharing.onward_referral_record(
+    onward = onward_services.onward_referral_record(
         referral=referral,
         by=spoc_practitioner,
         service_type=OnwardReferral.ServiceType.HOUSING,
@@ -105,14 +106,14 @@ def test_sending_details_with_consent_writes_a_disclosure(referral, spoc_practit
 
 def test_sending_details_without_a_lawful_basis_is_refused(referral, spoc_practitioner):
     with pytest.raises(ValidationError) as error:
-        sharing.onward_referral_record(
+        onward_services.onward_referral_record(
             referral=referral,
             by=spoc_practitioner,
             service_type=OnwardReferral.ServiceType.HOUSING,
             organisation_name="Carlisle Housing Options",
             share_personal_data=True,
         )
-    assert error.value.message_dict == {"sharing_basis": [str(sharing.ONWARD_NO_BASIS)]}
+    assert error.value.message_dict == {"sharing_basis": [str(onward_services.ONWARD_NO_BASIS)]}
     assert not OnwardReferral.objects.exists()
     assert not Disclosure.objects.exists()
 
@@ -120,7 +121,7 @@ def test_sending_details_without_a_lawful_basis_is_refused(referral, spoc_practi
 def test_gp_consent_does_not_cover_a_housing_referral(referral, spoc_practitioner):
     gp = consent_record(person=referral.person, by=spoc_practitioner, recipient=Consent.Recipient.GP, given=True)
     with pytest.raises(ValidationError):
-        sharing.onward_referral_record(
+        onward_services.onward_referral_record(
             referral=referral,
             by=spoc_practitioner,
             service_type=OnwardReferral.ServiceType.HOUSING,
@@ -132,7 +133,7 @@ def test_gp_consent_does_not_cover_a_housing_referral(referral, spoc_practitione
 
 def test_a_referral_in_the_future_is_refused(referral, spoc_practitioner):
     with pytest.raises(ValidationError) as error:
-        sharing.onward_referral_record(
+        onward_services.onward_referral_record(
             referral=referral,
             by=spoc_practitioner,
             service_type=OnwardReferral.ServiceType.HOUSING,
@@ -145,7 +146,7 @@ def test_a_referral_in_the_future_is_refused(referral, spoc_practitioner):
 @pytest.mark.parametrize("persona", ["treatment_practitioner", "commissioner", "outsider", "hub_worker"])
 def test_only_ers_staff_who_can_see_the_referral_record_one(referral, request, persona):
     with pytest.raises(PermissionDenied):
-        sharing.onward_referral_record(
+        onward_services.onward_referral_record(
             referral=referral,
             by=request.getfixturevalue(persona),
             service_type=OnwardReferral.ServiceType.HOUSING,
@@ -197,22 +198,22 @@ def test_recording_an_onward_referral_and_its_outcome_through_the_pages(spoc_cli
 
 @pytest.mark.parametrize("outcome", list(OnwardReferral.Outcome.values))
 def test_every_outcome_can_be_recorded(referral, spoc_practitioner, outcome):
-    onward = sharing.onward_referral_record(
+    onward = onward_services.onward_referral_record(
         referral=referral, by=spoc_practitioner, service_type="mental_health", organisation_name="Crisis team"
     )
-    sharing.onward_referral_record_outcome(onward_referral=onward, by=spoc_practitioner, outcome=outcome)
+    onward_services.onward_referral_record_outcome(onward_referral=onward, by=spoc_practitioner, outcome=outcome)
     onward.refresh_from_db()
     assert onward.outcome == outcome
     assert onward.outcome_on == timezone.localdate()
 
 
 def test_an_outcome_cannot_be_in_the_future_or_before_the_referral(referral, spoc_practitioner):
-    onward = sharing.onward_referral_record(
+    onward = onward_services.onward_referral_record(
         referral=referral, by=spoc_practitioner, service_type="employment", organisation_name="Jobcentre Plus"
     )
     for day in (timezone.localdate() + dt.timedelta(days=1), timezone.localdate() - dt.timedelta(days=10)):
         with pytest.raises(ValidationError) as error:
-            sharing.onward_referral_record_outcome(
+            onward_services.onward_referral_record_outcome(
                 onward_referral=onward, by=spoc_practitioner, outcome="accepted", outcome_on=day
             )
         assert "outcome_on" in error.value.message_dict
@@ -229,7 +230,7 @@ def test_the_forms_say_what_is_missing_and_keep_what_was_typed(spoc_client, refe
     assert "Siân's notes" in html
     assert "No consent or other lawful basis for sharing with another agency is recorded" in html
 
-    onward = sharing.onward_referral_record(
+    onward = onward_services.onward_referral_record(
         referral=referral, by=spoc_practitioner, service_type="gp", organisation_name="Fusehill Medical Practice"
     )
     response = spoc_client.post(outcome_url(onward), {"outcome": "", "outcome_on_0": "31", "outcome_on_1": "2"})
@@ -249,12 +250,12 @@ def test_sharing_on_the_page_without_a_basis_is_refused_with_a_message(spoc_clie
         },
     )
     assert response.status_code == 200
-    assert str(sharing.ONWARD_NO_BASIS) in page(response)
+    assert str(onward_services.ONWARD_NO_BASIS) in page(response)
     assert not OnwardReferral.objects.exists()
 
 
 def test_each_page_view_is_access_logged(spoc_client, referral, spoc_practitioner):
-    onward = sharing.onward_referral_record(
+    onward = onward_services.onward_referral_record(
         referral=referral, by=spoc_practitioner, service_type="housing", organisation_name="Housing"
     )
     spoc_client.get(new_url(referral))
@@ -267,7 +268,7 @@ def test_each_page_view_is_access_logged(spoc_client, referral, spoc_practitione
 
 @pytest.mark.parametrize("persona", ["treatment_practitioner", "commissioner", "outsider", "hub_worker", "peer_worker"])
 def test_people_who_cannot_see_the_referral_get_not_found(client, referral, spoc_practitioner, request, persona):
-    onward = sharing.onward_referral_record(
+    onward = onward_services.onward_referral_record(
         referral=referral, by=spoc_practitioner, service_type="housing", organisation_name="Housing"
     )
     client.force_login(request.getfixturevalue(persona))
@@ -279,7 +280,7 @@ def test_people_who_cannot_see_the_referral_get_not_found(client, referral, spoc
 
 
 def test_an_allocated_worker_records_onward_referrals(client, referral, spoc_practitioner, hub, hub_worker):
-    services.referral_allocate(referral=referral, hub=hub, worker=hub_worker, by=spoc_practitioner)
+    allocation_services.referral_allocate(referral=referral, hub=hub, worker=hub_worker, by=spoc_practitioner)
     client.force_login(hub_worker)
     response = client.post(
         new_url(referral),
@@ -296,7 +297,7 @@ def test_an_allocated_worker_records_onward_referrals(client, referral, spoc_pra
 
 def test_an_onward_referral_on_another_referral_is_not_found(spoc_client, referral, spoc_practitioner):
     other = ReferralFactory()
-    onward = sharing.onward_referral_record(
+    onward = onward_services.onward_referral_record(
         referral=other, by=spoc_practitioner, service_type="housing", organisation_name="Housing"
     )
     url = reverse("referrals:onward_outcome", args=[referral.reference, onward.pk])
@@ -308,10 +309,12 @@ def test_the_referral_page_costs_the_same_queries_however_many_onward_referrals(
 ):
     def add(count):
         for n in range(count):
-            onward = sharing.onward_referral_record(
+            onward = onward_services.onward_referral_record(
                 referral=referral, by=spoc_practitioner, service_type="housing", organisation_name=f"Agency {n}"
             )
-            sharing.onward_referral_record_outcome(onward_referral=onward, by=spoc_practitioner, outcome="no_response")
+            onward_services.onward_referral_record_outcome(
+                onward_referral=onward, by=spoc_practitioner, outcome="no_response"
+            )
 
     def queries():
         spoc_client.get(detail_url(referral))  # warm caches

@@ -8,7 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from referrals.models import Referral, Triage
+from referrals.services import allocation as allocation_services
 from referrals.services import referrals as services
+from referrals.services import triage as triage_services
 from tests.factories import ReferralFactory
 
 QUEUE = reverse("referrals:queue")
@@ -24,9 +26,9 @@ def hours_ago(hours):
 
 
 def allocate(referral, *, spoc, hub, worker):
-    services.triage_save_screening(referral=referral, by=spoc, lives_in_area="yes", risk=Triage.Risk.GREEN)
-    services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.ERS)
-    services.referral_allocate(referral=referral, hub=hub, worker=worker, by=spoc)
+    triage_services.triage_save_screening(referral=referral, by=spoc, lives_in_area="yes", risk=Triage.Risk.GREEN)
+    triage_services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.ERS)
+    allocation_services.referral_allocate(referral=referral, hub=hub, worker=worker, by=spoc)
     return referral
 
 
@@ -64,7 +66,7 @@ def test_allocated_and_closed_referrals_leave_the_queue(spoc_client, spoc_practi
     waiting = ReferralFactory()
     allocated = allocate(ReferralFactory(), spoc=spoc_practitioner, hub=hub, worker=hub_worker)
     closed = ReferralFactory()
-    services.referral_close(referral=closed, by=spoc_practitioner, reason="Duplicate")
+    allocation_services.referral_close(referral=closed, by=spoc_practitioner, reason="Duplicate")
 
     refs = references_in(spoc_client.get(QUEUE))
 
@@ -114,7 +116,7 @@ def test_filters_narrow_the_rows(spoc_client, spoc_practitioner, manager, hub, o
     theirs = ReferralFactory(source=Referral.Source.HOUSING, channel=Referral.Channel.EMAIL, hub=other_hub)
     services.referral_assign(referral=theirs, to=manager, by=spoc_practitioner)
     contacting = ReferralFactory(channel=Referral.Channel.PHONE)
-    services.contact_attempt_record(
+    triage_services.contact_attempt_record(
         referral=contacting, by=spoc_practitioner, attempted_at=timezone.now(), method="phone", outcome="no_answer"
     )
 

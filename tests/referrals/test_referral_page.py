@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from partnership.models import AccessLog
 from referrals.models import ContactAttempt, Referral, Triage, YesNoUnknown
+from referrals.services import allocation as allocation_services
 from referrals.services import referrals as services
+from referrals.services import triage as triage_services
 from referrals.views.detail import ASSIGNEE_INVALID, ASSIGNEE_REQUIRED
 from tests.factories import PersonFactory, ReferralFactory
 
@@ -26,9 +28,9 @@ def assign_url(referral):
 
 
 def allocate(referral, *, spoc, hub, worker):
-    services.triage_save_screening(referral=referral, by=spoc, lives_in_area="yes", risk=Triage.Risk.GREEN)
-    services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.ERS)
-    services.referral_allocate(referral=referral, hub=hub, worker=worker, by=spoc)
+    triage_services.triage_save_screening(referral=referral, by=spoc, lives_in_area="yes", risk=Triage.Risk.GREEN)
+    triage_services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.ERS)
+    allocation_services.referral_allocate(referral=referral, hub=hub, worker=worker, by=spoc)
     return referral
 
 
@@ -109,7 +111,7 @@ def test_a_linked_person_is_a_link_to_their_record(spoc_client, spoc_practitione
 
 def test_triage_risk_eligibility_and_automatic_treatment_referral_are_shown(spoc_client, spoc_practitioner):
     referral = ReferralFactory()
-    services.triage_save_screening(
+    triage_services.triage_save_screening(
         referral=referral,
         by=spoc_practitioner,
         lives_in_area="yes",
@@ -128,7 +130,7 @@ def test_contact_attempts_and_status_changes_are_listed_with_who_and_why(spoc_cl
     spoc_practitioner.first_name, spoc_practitioner.last_name = "Priya", "Shah"
     spoc_practitioner.save()
     referral = ReferralFactory()
-    services.contact_attempt_record(
+    triage_services.contact_attempt_record(
         referral=referral,
         by=spoc_practitioner,
         attempted_at=timezone.now(),
@@ -144,7 +146,7 @@ def test_contact_attempts_and_status_changes_are_listed_with_who_and_why(spoc_cl
 
 def test_kpi_times_show_the_target_and_whether_it_was_met(spoc_client, spoc_practitioner):
     referral = ReferralFactory(received_at=timezone.now() - dt.timedelta(minutes=30))
-    services.contact_attempt_record(
+    triage_services.contact_attempt_record(
         referral=referral, by=spoc_practitioner, attempted_at=timezone.now(), method="phone", outcome="made_contact"
     )
     html = spoc_client.get(detail_url(referral)).content.decode()
@@ -166,8 +168,8 @@ def test_a_new_referral_offers_contact_screening_and_outcome_but_not_allocation(
 
 def test_allocate_is_offered_only_once_triaged(spoc_client, spoc_practitioner):
     referral = ReferralFactory()
-    services.triage_save_screening(referral=referral, by=spoc_practitioner, lives_in_area="yes")
-    services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.ERS)
+    triage_services.triage_save_screening(referral=referral, by=spoc_practitioner, lives_in_area="yes")
+    triage_services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.ERS)
     html = spoc_client.get(detail_url(referral)).content.decode()
     assert reverse("referrals:allocate", args=[referral.reference]) in html
     assert reverse("referrals:outcome", args=[referral.reference]) not in html
@@ -175,7 +177,7 @@ def test_allocate_is_offered_only_once_triaged(spoc_client, spoc_practitioner):
 
 def test_a_closed_referral_can_only_be_reopened(spoc_client, spoc_practitioner):
     referral = ReferralFactory()
-    services.referral_close(referral=referral, by=spoc_practitioner, reason="Duplicate referral")
+    allocation_services.referral_close(referral=referral, by=spoc_practitioner, reason="Duplicate referral")
     html = spoc_client.get(detail_url(referral)).content.decode()
     assert reverse("referrals:reopen", args=[referral.reference]) in html
     for name in ["contact", "outcome", "allocate", "close", "escalation"]:
@@ -315,10 +317,10 @@ def test_history_names_the_user_who_made_each_change(spoc_client, spoc_practitio
     manager.save()
     referral = online_referral()
     services.referral_assign(referral=referral, to=manager, by=spoc_practitioner)
-    services.contact_attempt_record(
+    triage_services.contact_attempt_record(
         referral=referral, by=manager, attempted_at=timezone.now(), method="phone", outcome="made_contact"
     )
-    services.triage_save_screening(
+    triage_services.triage_save_screening(
         referral=referral, by=manager, lives_in_area="yes", risk=Triage.Risk.AMBER, risk_reasons=["homelessness"]
     )
     services.person_create_from_referral(referral=referral, by=spoc_practitioner)
@@ -345,8 +347,8 @@ def test_history_names_the_user_who_made_each_change(spoc_client, spoc_practitio
 
 def test_history_shows_old_and_new_values(spoc_client, spoc_practitioner):
     referral = ReferralFactory()
-    services.triage_save_screening(referral=referral, by=spoc_practitioner, lives_in_area="unknown")
-    services.triage_save_screening(referral=referral, by=spoc_practitioner, lives_in_area="yes")
+    triage_services.triage_save_screening(referral=referral, by=spoc_practitioner, lives_in_area="unknown")
+    triage_services.triage_save_screening(referral=referral, by=spoc_practitioner, lives_in_area="yes")
     html = spoc_client.get(history_url(referral)).content.decode()
     row = html[html.index("Lives in the area") :][:400]
     assert "Not known" in row and "Yes" in row
@@ -368,17 +370,17 @@ def _busy_referral(spoc, manager, size):
     services.referral_link_person(referral=referral, person=person, by=spoc)
     services.referral_assign(referral=referral, to=manager, by=spoc)
     for n in range(size):
-        services.contact_attempt_record(
+        triage_services.contact_attempt_record(
             referral=referral,
             by=spoc if n % 2 else manager,
             attempted_at=timezone.now(),
             method="phone",
             outcome="no_answer",
         )
-        services.escalation_record(
+        triage_services.escalation_record(
             referral=referral, by=spoc, action="manager", done_at=timezone.now(), done_by_name="Duty manager"
         )
-        services.warm_introduction_record(
+        triage_services.warm_introduction_record(
             referral=referral,
             by=manager,
             introduced_to="Sam",
@@ -388,12 +390,12 @@ def _busy_referral(spoc, manager, size):
         services.person_update(
             person=person, by=manager if n % 2 else spoc, reason="Phone corrected", phone=f"0770090{n:04d}"
         )
-    services.triage_save_screening(
+    triage_services.triage_save_screening(
         referral=referral, by=spoc, lives_in_area="yes", pregnant="yes", risk="red", risk_reasons=["overdose"]
     )
     for n in range(size):
-        services.referral_close(referral=referral, by=spoc, reason=f"Closed {n}")
-        services.referral_reopen(referral=referral, by=manager, reason=f"Reopened {n}")
+        allocation_services.referral_close(referral=referral, by=spoc, reason=f"Closed {n}")
+        allocation_services.referral_reopen(referral=referral, by=manager, reason=f"Reopened {n}")
     return referral
 
 

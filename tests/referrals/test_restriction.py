@@ -20,7 +20,9 @@ from referrals.data_rights.services import (
     RESTRICTION_REASON_REQUIRED,
 )
 from referrals.models import ContactAttempt, Escalation, Referral, Triage
+from referrals.services import allocation as allocation_services
 from referrals.services import referrals as services
+from referrals.services import triage as triage_services
 from tests.factories import ReferralFactory
 
 NOTICE = "Processing of this person's information is restricted."
@@ -153,17 +155,17 @@ def test_the_dpo_may_still_correct_a_restricted_persons_details(data_protection_
 def _writes(referral, spoc, hub, hub_worker):
     now = timezone.now()
     return {
-        "contact attempt": lambda: services.contact_attempt_record(
+        "contact attempt": lambda: triage_services.contact_attempt_record(
             referral=referral,
             by=spoc,
             attempted_at=now,
             method=ContactAttempt.Method.PHONE,
             outcome=ContactAttempt.Outcome.NO_ANSWER,
         ),
-        "screening": lambda: services.triage_save_screening(referral=referral, by=spoc, lives_in_area="yes"),
+        "screening": lambda: triage_services.triage_save_screening(referral=referral, by=spoc, lives_in_area="yes"),
         "assign": lambda: services.referral_assign(referral=referral, to=spoc, by=spoc),
-        "close": lambda: services.referral_close(referral=referral, by=spoc, reason="Closing"),
-        "introduction": lambda: services.warm_introduction_record(
+        "close": lambda: allocation_services.referral_close(referral=referral, by=spoc, reason="Closing"),
+        "introduction": lambda: triage_services.warm_introduction_record(
             referral=referral, by=spoc, introduced_to="Sam", organisation="Housing", introduced_at=now
         ),
     }
@@ -192,7 +194,7 @@ def test_a_new_referral_cannot_be_linked_to_a_restricted_person(spoc_practitione
 
 def test_urgent_actions_are_still_recorded_for_a_restricted_person(spoc_practitioner, restricted):
     # UK GDPR Art. 18(2): vital interests; the escalation protocol always applies (§3.2.6).
-    services.escalation_record(
+    triage_services.escalation_record(
         referral=restricted,
         by=spoc_practitioner,
         action=Escalation.Action.EMERGENCY_SERVICES,
@@ -204,7 +206,7 @@ def test_urgent_actions_are_still_recorded_for_a_restricted_person(spoc_practiti
 
 def test_lifting_the_restriction_lets_changes_happen_again(spoc_practitioner, data_protection_officer, restricted):
     data_rights.processing_lift(person=restricted.person, by=data_protection_officer, reason="Resolved")
-    services.referral_close(referral=restricted, by=spoc_practitioner, reason="No longer wanted")
+    allocation_services.referral_close(referral=restricted, by=spoc_practitioner, reason="No longer wanted")
     restricted.refresh_from_db()
     assert restricted.status == Referral.Status.CLOSED
 

@@ -23,8 +23,10 @@ from referrals.models import (
     Triage,
 )
 from referrals.selectors.consent import sharing_basis
+from referrals.services import allocation as allocation_services
 from referrals.services import referrals as services
-from referrals.services import sharing
+from referrals.services import treatment as treatment_services
+from referrals.services import triage as triage_services
 from referrals.services.consent import consent_record, consent_withdraw
 from tests.factories import OrganisationFactory, ReferralFactory, UserFactory
 
@@ -71,7 +73,7 @@ def referral_for_treatment(spoc, *, pregnant="no", **referral_fields):
         **referral_fields,
     )
     services.person_create_from_referral(referral=referral, by=spoc)
-    services.contact_attempt_record(
+    triage_services.contact_attempt_record(
         referral=referral,
         by=spoc,
         attempted_at=timezone.now() - dt.timedelta(hours=1),
@@ -79,7 +81,7 @@ def referral_for_treatment(spoc, *, pregnant="no", **referral_fields):
         outcome=ContactAttempt.Outcome.MADE_CONTACT,
         notes=CONTACT_SECRET,
     )
-    services.triage_save_screening(
+    triage_services.triage_save_screening(
         referral=referral,
         by=spoc,
         lives_in_area="yes",
@@ -90,7 +92,7 @@ def referral_for_treatment(spoc, *, pregnant="no", **referral_fields):
         risk_reasons=[Triage.RiskReason.INJECTING],
         risk_notes=RISK_SECRET,
     )
-    services.escalation_record(
+    triage_services.escalation_record(
         referral=referral,
         by=spoc,
         action=Escalation.Action.MANAGER_INFORMED,
@@ -98,7 +100,9 @@ def referral_for_treatment(spoc, *, pregnant="no", **referral_fields):
         done_by_name="Jo",
         notes=ESCALATION_SECRET,
     )
-    services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.BOTH, outcome_reason=OUTCOME_SECRET)
+    triage_services.triage_complete(
+        referral=referral, by=spoc, outcome=Triage.Outcome.BOTH, outcome_reason=OUTCOME_SECRET
+    )
     referral.refresh_from_db()
     return referral
 
@@ -116,7 +120,7 @@ def basis_for(person):
 
 
 def send(tr, by, organisation, **kwargs):
-    return sharing.treatment_referral_send(
+    return treatment_services.treatment_referral_send(
         treatment_referral=tr, by=by, organisation=organisation, consent=basis_for(tr.referral.person), **kwargs
     )
 
@@ -144,10 +148,10 @@ def treatment_client(client, treatment_practitioner):
 def test_sending_without_consent_or_a_lawful_basis_is_refused(referral, spoc_practitioner, treatment_org):
     tr = triage_outcome_tr(referral)
     with pytest.raises(ValidationError) as error:
-        sharing.treatment_referral_send(
+        treatment_services.treatment_referral_send(
             treatment_referral=tr, by=spoc_practitioner, organisation=treatment_org, consent=None
         )
-    assert error.value.message_dict["consent"] == [str(sharing.TREATMENT_SEND_NO_BASIS)]
+    assert error.value.message_dict["consent"] == [str(treatment_services.TREATMENT_SEND_NO_BASIS)]
     tr.refresh_from_db()
     assert tr.status == TreatmentReferral.Status.PENDING
     assert not Disclosure.objects.exists()
@@ -158,12 +162,12 @@ def test_the_send_page_refuses_without_consent_with_a_specific_message(
 ):
     tr = triage_outcome_tr(referral)
     client.force_login(spoc_practitioner)
-    assert str(sharing.TREATMENT_SEND_NO_BASIS) in page(client.get(send_url(tr)))
+    assert str(treatment_services.TREATMENT_SEND_NO_BASIS) in page(client.get(send_url(tr)))
 
     response = client.post(send_url(tr), {"organisation": treatment_org.pk, "reason_for_referral": "Help to stop"})
 
     assert response.status_code == 200
-    assert str(sharing.TREATMENT_SEND_NO_BASIS) in page(response)
+    assert str(treatment_services.TREATMENT_SEND_NO_BASIS) in page(response)
     assert "govuk-error-summary" in page(response)
     assert TreatmentReferral.objects.get(pk=tr.pk).status == TreatmentReferral.Status.PENDING
     client.force_login(treatment_practitioner)
@@ -174,20 +178,20 @@ def test_a_no_from_the_person_is_refused_too(referral, spoc_practitioner, treatm
     consent_record(person=referral.person, by=spoc_practitioner, recipient=Consent.Recipient.TREATMENT, given=False)
     consent = Consent.objects.get()
     with pytest.raises(ValidationError) as error:
-        sharing.treatment_referral_send(
+        treatment_services.treatment_referral_send(
             treatment_referral=triage_outcome_tr(referral),
             by=spoc_practitioner,
             organisation=treatment_org,
             consent=consent,
         )
-    assert error.value.message_dict["consent"] == [str(sharing.TREATMENT_SEND_NO_BASIS)]
+    assert error.value.message_dict["consent"] == [str(treatment_services.TREATMENT_SEND_NO_BASIS)]
 
 
 def test_withdrawn_consent_is_refused(referral, spoc_practitioner, treatment_org):
     consent = give_consent(referral.person, spoc_practitioner)
     consent_withdraw(consent=consent, by=spoc_practitioner, reason="Changed their mind")
     with pytest.raises(ValidationError):
-        sharing.treatment_referral_send(
+        treatment_services.treatment_referral_send(
             treatment_referral=triage_outcome_tr(referral),
             by=spoc_practitioner,
             organisation=treatment_org,
@@ -198,7 +202,7 @@ def test_withdrawn_consent_is_refused(referral, spoc_practitioner, treatment_org
 def test_consent_to_share_with_someone_else_does_not_cover_treatment(referral, spoc_practitioner, treatment_org):
     gp = consent_record(person=referral.person, by=spoc_practitioner, recipient=Consent.Recipient.GP, given=True)
     with pytest.raises(ValidationError):
-        sharing.treatment_referral_send(
+        treatment_services.treatment_referral_send(
             treatment_referral=triage_outcome_tr(referral), by=spoc_practitioner, organisation=treatment_org, consent=gp
         )
 
@@ -241,26 +245,26 @@ def test_treatment_sees_the_basis_but_not_the_ers_note_explaining_it(
 
 def test_a_referral_without_a_person_record_cannot_be_sent(spoc_practitioner, treatment_org):
     referral = ReferralFactory(pregnant="yes")
-    services.triage_save_screening(referral=referral, by=spoc_practitioner, lives_in_area="yes", pregnant="yes")
+    triage_services.triage_save_screening(referral=referral, by=spoc_practitioner, lives_in_area="yes", pregnant="yes")
     tr = referral.treatment_referrals.get()
     with pytest.raises(ValidationError) as error:
-        sharing.treatment_referral_send(
+        treatment_services.treatment_referral_send(
             treatment_referral=tr, by=spoc_practitioner, organisation=treatment_org, consent=None
         )
-    assert error.value.messages == [str(sharing.TREATMENT_SEND_NO_PERSON)]
+    assert error.value.messages == [str(treatment_services.TREATMENT_SEND_NO_PERSON)]
 
 
 def test_only_a_treatment_organisation_can_be_sent_to(referral, spoc_practitioner, council):
     give_consent(referral.person, spoc_practitioner)
     with pytest.raises(ValidationError) as error:
         send(triage_outcome_tr(referral), spoc_practitioner, council)
-    assert error.value.message_dict["organisation"] == [str(sharing.TREATMENT_SEND_NOT_TREATMENT)]
+    assert error.value.message_dict["organisation"] == [str(treatment_services.TREATMENT_SEND_NOT_TREATMENT)]
 
 
 def test_a_referral_is_sent_once(sent, spoc_practitioner, treatment_org):
     with pytest.raises(ValidationError) as error:
         send(sent, spoc_practitioner, treatment_org)
-    assert error.value.messages == [str(sharing.TREATMENT_SEND_ALREADY_SENT)]
+    assert error.value.messages == [str(treatment_services.TREATMENT_SEND_ALREADY_SENT)]
 
 
 @pytest.mark.parametrize("persona", ["treatment_practitioner", "commissioner", "outsider"])
@@ -317,7 +321,7 @@ def test_sending_writes_a_disclosure_and_an_access_log_row(sent, referral, spoc_
 
 def test_the_send_page_shows_the_prefilled_dataset_and_sends_it(client, referral, spoc_practitioner, treatment_org):
     give_consent(referral.person, spoc_practitioner)
-    services.warm_introduction_record(
+    triage_services.warm_introduction_record(
         referral=referral,
         by=spoc_practitioner,
         introduced_to="Alex Morgan",
@@ -399,7 +403,7 @@ def test_an_allocated_hub_worker_sends_but_a_peer_worker_may_not(
     client, spoc_practitioner, hub, hub_worker, peer_worker, treatment_org
 ):
     referral = referral_for_treatment(spoc_practitioner)
-    services.referral_allocate(referral=referral, hub=hub, worker=hub_worker, by=spoc_practitioner)
+    allocation_services.referral_allocate(referral=referral, hub=hub, worker=hub_worker, by=spoc_practitioner)
     give_consent(referral.person, spoc_practitioner)
     tr = triage_outcome_tr(referral)
 
@@ -608,18 +612,18 @@ def test_not_accepted_with_a_reason_is_shown_to_ers(client, sent, referral, trea
 
 def test_treatment_cannot_have_started_in_the_future(sent, treatment_practitioner):
     with pytest.raises(ValidationError) as error:
-        sharing.treatment_referral_record_outcome(
+        treatment_services.treatment_referral_record_outcome(
             treatment_referral=sent,
             by=treatment_practitioner,
             accepted=True,
             treatment_started_on=timezone.localdate() + dt.timedelta(days=3),
         )
-    assert error.value.message_dict == {"treatment_started_on": [str(sharing.TREATMENT_START_IN_FUTURE)]}
+    assert error.value.message_dict == {"treatment_started_on": [str(treatment_services.TREATMENT_START_IN_FUTURE)]}
 
 
 def test_a_first_appointment_may_be_booked_ahead(sent, treatment_practitioner):
     ahead = timezone.localdate() + dt.timedelta(days=7)
-    tr = sharing.treatment_referral_record_outcome(
+    tr = treatment_services.treatment_referral_record_outcome(
         treatment_referral=sent, by=treatment_practitioner, accepted=True, first_appointment_on=ahead
     )
     assert tr.first_appointment_on == ahead
@@ -642,7 +646,7 @@ def test_impossible_dates_get_a_message_not_an_error(treatment_client, sent):
 @pytest.mark.parametrize("persona", ["spoc_practitioner", "commissioner"])
 def test_only_the_treatment_service_records_the_outcome(sent, request, persona):
     with pytest.raises(PermissionDenied):
-        sharing.treatment_referral_record_outcome(
+        treatment_services.treatment_referral_record_outcome(
             treatment_referral=sent, by=request.getfixturevalue(persona), accepted=True
         )
 
@@ -664,8 +668,8 @@ def _shared_people(spoc, organisation, count):
     for n in range(count):
         referral = ReferralFactory(subject_given_name=f"Person{n}", subject_family_name="Shared")
         services.person_create_from_referral(referral=referral, by=spoc)
-        services.triage_save_screening(referral=referral, by=spoc, lives_in_area="yes", risk="green")
-        services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.TREATMENT)
+        triage_services.triage_save_screening(referral=referral, by=spoc, lives_in_area="yes", risk="green")
+        triage_services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.TREATMENT)
         give_consent(referral.person, spoc)
         send(triage_outcome_tr(referral), spoc, organisation)
         people.append(referral.person)
@@ -691,8 +695,10 @@ def test_the_shared_record_costs_the_same_queries_at_any_size(
     person = _shared_people(spoc_practitioner, treatment_org, 1)[0]
     for _n in range(size - 1):
         referral = ReferralFactory(person=person)
-        services.triage_save_screening(referral=referral, by=spoc_practitioner, lives_in_area="yes", risk="green")
-        services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.TREATMENT)
+        triage_services.triage_save_screening(
+            referral=referral, by=spoc_practitioner, lives_in_area="yes", risk="green"
+        )
+        triage_services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.TREATMENT)
         send(triage_outcome_tr(referral), spoc_practitioner, treatment_org)
     treatment_client.get(shared_url(person))
     with django_assert_max_num_queries(14):

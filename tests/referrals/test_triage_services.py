@@ -17,7 +17,9 @@ from referrals.models import (
     YesNoUnknown,
 )
 from referrals.selectors import referrals as selectors
+from referrals.services import allocation as allocation_services
 from referrals.services import referrals as services
+from referrals.services import triage as triage_services
 from tests.factories import ReferralFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +38,7 @@ def years_ago(years: int, days: int = 0) -> dt.date:
 
 
 def contact_made(referral, by, *, minutes_ago=60):
-    return services.contact_attempt_record(
+    return triage_services.contact_attempt_record(
         referral=referral,
         by=by,
         attempted_at=timezone.now() - dt.timedelta(minutes=minutes_ago),
@@ -48,7 +50,7 @@ def contact_made(referral, by, *, minutes_ago=60):
 def screen(referral, by, **overrides):
     fields = {"substances": ["alcohol"], "lives_in_area": YesNoUnknown.YES, "risk": Triage.Risk.GREEN}
     fields.update(overrides)
-    return services.triage_save_screening(referral=referral, by=by, **fields)
+    return triage_services.triage_save_screening(referral=referral, by=by, **fields)
 
 
 def error_messages(excinfo) -> dict:
@@ -69,14 +71,14 @@ def test_contact_screening_acceptance_and_allocation_are_timed_and_attributed(sp
     assert referral.first_contact_made_at == referral.first_contact_attempt_at
 
     screen(referral, spoc)
-    services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.ERS)
+    triage_services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.ERS)
     referral.refresh_from_db()
     assert referral.status == Referral.Status.TRIAGED
     assert referral.triage_completed_at is not None
     assert referral.triage.completed_by == spoc
     assert referral.triage.outcome == Triage.Outcome.ERS
 
-    services.referral_allocate(referral=referral, hub=hub, worker=hub_worker, by=spoc)
+    allocation_services.referral_allocate(referral=referral, hub=hub, worker=hub_worker, by=spoc)
     referral.refresh_from_db()
     assert referral.status == Referral.Status.ALLOCATED
     assert (referral.hub, referral.allocated_worker) == (hub, hub_worker)
@@ -100,7 +102,7 @@ def test_contact_screening_acceptance_and_allocation_are_timed_and_attributed(sp
 def test_an_unanswered_call_starts_contacting_and_only_spoken_contact_counts_as_made(spoc_practitioner):
     referral = ReferralFactory()
     first = timezone.now() - dt.timedelta(minutes=90)
-    services.contact_attempt_record(
+    triage_services.contact_attempt_record(
         referral=referral, by=spoc_practitioner, attempted_at=first, method=PHONE, outcome="no_answer"
     )
     referral.refresh_from_db()
@@ -120,7 +122,7 @@ def test_an_attempt_recorded_late_but_made_earlier_becomes_the_first_attempt(spo
     later = timezone.now() - dt.timedelta(hours=1)
     earlier = timezone.now() - dt.timedelta(days=1)
     for when in (later, earlier):
-        services.contact_attempt_record(
+        triage_services.contact_attempt_record(
             referral=referral, by=spoc_practitioner, attempted_at=when, method=PHONE, outcome="no_answer"
         )
     referral.refresh_from_db()
@@ -137,7 +139,7 @@ def test_an_attempt_recorded_late_but_made_earlier_becomes_the_first_attempt(spo
 def test_a_contact_attempt_in_the_future_or_before_the_referral_is_refused(spoc_practitioner, when, message):
     referral = ReferralFactory()
     with pytest.raises(ValidationError, match=message):
-        services.contact_attempt_record(
+        triage_services.contact_attempt_record(
             referral=referral, by=spoc_practitioner, attempted_at=timezone.now() + when, method=PHONE, outcome=MADE
         )
     assert not referral.contact_attempts.exists()
@@ -168,7 +170,9 @@ def test_a_referral_from_early_help_adds_an_automatic_treatment_referral(spoc_pr
 
 def test_screening_starts_from_what_the_referrer_said(spoc_practitioner):
     referral = ReferralFactory(substances=["opioids", "crack"], pregnant=YesNoUnknown.YES)
-    triage = services.triage_save_screening(referral=referral, by=spoc_practitioner, lives_in_area=YesNoUnknown.YES)
+    triage = triage_services.triage_save_screening(
+        referral=referral, by=spoc_practitioner, lives_in_area=YesNoUnknown.YES
+    )
     assert triage.substances == ["opioids", "crack"]
     assert triage.pregnant == YesNoUnknown.YES
     assert referral.treatment_referrals.filter(reason=TreatmentReferral.Reason.PREGNANT).exists()
@@ -179,9 +183,9 @@ def test_ers_only_is_refused_for_someone_who_is_pregnant(spoc_practitioner):
     screen(referral, spoc_practitioner, pregnant=YesNoUnknown.YES)
 
     with pytest.raises(ValidationError) as excinfo:
-        services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.ERS)
+        triage_services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.ERS)
 
-    assert error_messages(excinfo) == {"outcome": [str(services.OUTCOME_NEEDS_TREATMENT)]}
+    assert error_messages(excinfo) == {"outcome": [str(triage_services.OUTCOME_NEEDS_TREATMENT)]}
     referral.refresh_from_db()
     assert referral.status == Referral.Status.IN_TRIAGE
     assert referral.triage_completed_at is None
@@ -192,14 +196,16 @@ def test_someone_open_to_childrens_services_must_go_to_treatment(spoc_practition
     referral = ReferralFactory()
     screen(referral, spoc_practitioner, open_to_childrens_services=YesNoUnknown.YES)
     with pytest.raises(ValidationError) as excinfo:
-        services.triage_complete(referral=referral, by=spoc_practitioner, outcome=outcome, signposted_to="Housing")
-    assert error_messages(excinfo)["outcome"] == [str(services.OUTCOME_NEEDS_TREATMENT)]
+        triage_services.triage_complete(
+            referral=referral, by=spoc_practitioner, outcome=outcome, signposted_to="Housing"
+        )
+    assert error_messages(excinfo)["outcome"] == [str(triage_services.OUTCOME_NEEDS_TREATMENT)]
 
 
 def test_ers_support_and_treatment_for_someone_pregnant_is_accepted_and_referred_on(spoc_practitioner):
     referral = ReferralFactory()
     screen(referral, spoc_practitioner, pregnant=YesNoUnknown.YES)
-    services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.BOTH)
+    triage_services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.BOTH)
 
     referral.refresh_from_db()
     assert referral.status == Referral.Status.TRIAGED
@@ -212,7 +218,7 @@ def test_ers_support_and_treatment_for_someone_pregnant_is_accepted_and_referred
 def test_refer_to_treatment_only_closes_the_ers_referral_with_a_treatment_referral(spoc_practitioner):
     referral = ReferralFactory()
     screen(referral, spoc_practitioner)
-    services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.TREATMENT)
+    triage_services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.TREATMENT)
     referral.refresh_from_db()
     assert referral.status == Referral.Status.CLOSED
     assert referral.closed_at == referral.triage_completed_at
@@ -226,12 +232,12 @@ def test_not_eligible_needs_a_reason(spoc_practitioner):
     referral = ReferralFactory()
     screen(referral, spoc_practitioner, lives_in_area=YesNoUnknown.NO)
     with pytest.raises(ValidationError) as excinfo:
-        services.triage_complete(
+        triage_services.triage_complete(
             referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.NOT_ELIGIBLE, outcome_reason="   "
         )
-    assert error_messages(excinfo) == {"outcome_reason": [str(services.OUTCOME_REASON_REQUIRED)]}
+    assert error_messages(excinfo) == {"outcome_reason": [str(triage_services.OUTCOME_REASON_REQUIRED)]}
 
-    services.triage_complete(
+    triage_services.triage_complete(
         referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.NOT_ELIGIBLE, outcome_reason="Lives in Leeds"
     )
     referral.refresh_from_db()
@@ -243,15 +249,15 @@ def test_signposting_needs_to_say_where(spoc_practitioner):
     referral = ReferralFactory()
     screen(referral, spoc_practitioner)
     with pytest.raises(ValidationError) as excinfo:
-        services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.SIGNPOST)
-    assert error_messages(excinfo) == {"signposted_to": [str(services.OUTCOME_SIGNPOST_REQUIRED)]}
+        triage_services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.SIGNPOST)
+    assert error_messages(excinfo) == {"signposted_to": [str(triage_services.OUTCOME_SIGNPOST_REQUIRED)]}
 
 
 def test_someone_out_of_area_cannot_be_accepted_for_support(spoc_practitioner):
     referral = ReferralFactory()
     screen(referral, spoc_practitioner, lives_in_area=YesNoUnknown.NO)
     with pytest.raises(ValidationError) as excinfo:
-        services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.ERS)
+        triage_services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.ERS)
     assert str(rules.NOT_ELIGIBLE_OUT_OF_AREA) in error_messages(excinfo)["outcome"][0]
 
 
@@ -259,8 +265,8 @@ def test_an_under_18_without_commissioner_agreement_cannot_be_accepted(spoc_prac
     referral = ReferralFactory(subject_date_of_birth=years_ago(17))
     screen(referral, spoc_practitioner)
     with pytest.raises(ValidationError) as excinfo:
-        services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.ERS)
-    expected = services.OUTCOME_NOT_ELIGIBLE_MISMATCH % {"reasons": rules.NOT_ELIGIBLE_UNDER_18}
+        triage_services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.ERS)
+    expected = triage_services.OUTCOME_NOT_ELIGIBLE_MISMATCH % {"reasons": rules.NOT_ELIGIBLE_UNDER_18}
     assert error_messages(excinfo) == {"outcome": [str(expected)]}
 
 
@@ -272,7 +278,7 @@ def test_an_under_18_with_commissioner_agreement_can_be_accepted(spoc_practition
         under_18_commissioner_agreement=True,
         commissioner_agreement_reference="CA-2026-014",
     )
-    services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.ERS)
+    triage_services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.ERS)
     referral.refresh_from_db()
     assert referral.status == Referral.Status.TRIAGED
 
@@ -280,15 +286,15 @@ def test_an_under_18_with_commissioner_agreement_can_be_accepted(spoc_practition
 def test_someone_who_turned_18_today_is_an_adult(spoc_practitioner):
     referral = ReferralFactory(subject_date_of_birth=years_ago(18))
     triage = screen(referral, spoc_practitioner)
-    assert services.triage_eligibility(referral=referral, triage=triage).eligible
+    assert triage_services.triage_eligibility(referral=referral, triage=triage).eligible
 
 
 def test_mental_health_concerns_and_homelessness_never_make_anyone_ineligible(spoc_practitioner):
     # §3.1.4
     referral = ReferralFactory()
     triage = screen(referral, spoc_practitioner, mental_health_concern=YesNoUnknown.YES, homeless=YesNoUnknown.YES)
-    assert services.triage_eligibility(referral=referral, triage=triage).eligible
-    services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.ERS)
+    assert triage_services.triage_eligibility(referral=referral, triage=triage).eligible
+    triage_services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.ERS)
     referral.refresh_from_db()
     assert referral.status == Referral.Status.TRIAGED
 
@@ -296,22 +302,24 @@ def test_mental_health_concerns_and_homelessness_never_make_anyone_ineligible(sp
 def test_an_outcome_other_than_unable_to_contact_needs_the_screening_first(spoc_practitioner):
     referral = ReferralFactory()
     with pytest.raises(ValidationError) as excinfo:
-        services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.ERS)
+        triage_services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.ERS)
     assert "outcome" in error_messages(excinfo)
 
 
 def test_unable_to_contact_needs_an_attempt_and_then_closes_the_referral(spoc_practitioner):
     referral = ReferralFactory()
     with pytest.raises(ValidationError):
-        services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.UNABLE_TO_CONTACT)
-    services.contact_attempt_record(
+        triage_services.triage_complete(
+            referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.UNABLE_TO_CONTACT
+        )
+    triage_services.contact_attempt_record(
         referral=referral,
         by=spoc_practitioner,
         attempted_at=timezone.now() - dt.timedelta(minutes=30),
         method=PHONE,
         outcome="no_answer",
     )
-    services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.UNABLE_TO_CONTACT)
+    triage_services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.UNABLE_TO_CONTACT)
     referral.refresh_from_db()
     assert referral.status == Referral.Status.CLOSED
 
@@ -330,7 +338,7 @@ def test_a_red_or_amber_risk_needs_reasons(spoc_practitioner):
 def triaged(referral, by):
     contact_made(referral, by)
     screen(referral, by)
-    services.triage_complete(referral=referral, by=by, outcome=Triage.Outcome.ERS)
+    triage_services.triage_complete(referral=referral, by=by, outcome=Triage.Outcome.ERS)
     referral.refresh_from_db()
     return referral
 
@@ -338,7 +346,7 @@ def triaged(referral, by):
 def test_allocating_to_a_worker_from_another_hub_is_refused_on_the_worker(spoc_practitioner, hub, other_hub_worker):
     referral = triaged(ReferralFactory(), spoc_practitioner)
     with pytest.raises(ValidationError) as excinfo:
-        services.referral_allocate(referral=referral, hub=hub, worker=other_hub_worker, by=spoc_practitioner)
+        allocation_services.referral_allocate(referral=referral, hub=hub, worker=other_hub_worker, by=spoc_practitioner)
     assert error_messages(excinfo) == {"worker": ["Choose a worker from the Carlisle hub."]}
     referral.refresh_from_db()
     assert referral.status == Referral.Status.TRIAGED
@@ -350,19 +358,21 @@ def test_allocating_to_someone_who_does_not_hold_a_caseload_is_refused(spoc_prac
     safeguarding_lead.membership.hub = hub
     membership_save(membership=safeguarding_lead.membership, by=None)
     with pytest.raises(ValidationError) as excinfo:
-        services.referral_allocate(referral=referral, hub=hub, worker=safeguarding_lead, by=spoc_practitioner)
-    assert error_messages(excinfo) == {"worker": [str(services.ALLOCATE_NOT_A_WORKER)]}
+        allocation_services.referral_allocate(
+            referral=referral, hub=hub, worker=safeguarding_lead, by=spoc_practitioner
+        )
+    assert error_messages(excinfo) == {"worker": [str(allocation_services.ALLOCATE_NOT_A_WORKER)]}
 
 
 def test_a_referral_not_yet_triaged_cannot_be_allocated(spoc_practitioner, hub, hub_worker):
     referral = ReferralFactory()
     with pytest.raises(ValidationError):
-        services.referral_allocate(referral=referral, hub=hub, worker=hub_worker, by=spoc_practitioner)
+        allocation_services.referral_allocate(referral=referral, hub=hub, worker=hub_worker, by=spoc_practitioner)
 
 
 def test_a_manager_can_be_allocated_people_in_their_hub(spoc_practitioner, hub, manager):
     referral = triaged(ReferralFactory(), spoc_practitioner)
-    services.referral_allocate(referral=referral, hub=hub, worker=manager, by=spoc_practitioner)
+    allocation_services.referral_allocate(referral=referral, hub=hub, worker=manager, by=spoc_practitioner)
     assert referral.allocated_worker == manager
 
 
@@ -373,11 +383,11 @@ def test_reopening_a_closed_referral_clears_the_outcome_and_keeps_the_contact_hi
     referral = ReferralFactory()
     contact_made(referral, spoc_practitioner)
     screen(referral, spoc_practitioner)
-    services.triage_complete(
+    triage_services.triage_complete(
         referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.SIGNPOST, signposted_to="Housing options"
     )
     referral.refresh_from_db()
-    services.referral_reopen(referral=referral, by=spoc_practitioner, reason="They rang back")
+    allocation_services.referral_reopen(referral=referral, by=spoc_practitioner, reason="They rang back")
 
     referral.refresh_from_db()
     assert referral.status == Referral.Status.RECEIVED
@@ -391,9 +401,9 @@ def test_reopening_a_closed_referral_clears_the_outcome_and_keeps_the_contact_hi
 
 def test_reopening_an_allocated_referral_takes_it_off_the_workers_caseload(spoc_practitioner, hub, hub_worker):
     referral = triaged(ReferralFactory(), spoc_practitioner)
-    services.referral_allocate(referral=referral, hub=hub, worker=hub_worker, by=spoc_practitioner)
-    services.referral_close(referral=referral, by=spoc_practitioner, reason="Moved away")
-    services.referral_reopen(referral=referral, by=spoc_practitioner, reason="Moved back")
+    allocation_services.referral_allocate(referral=referral, hub=hub, worker=hub_worker, by=spoc_practitioner)
+    allocation_services.referral_close(referral=referral, by=spoc_practitioner, reason="Moved away")
+    allocation_services.referral_reopen(referral=referral, by=spoc_practitioner, reason="Moved back")
 
     referral.refresh_from_db()
     assert referral.status == Referral.Status.RECEIVED
@@ -405,7 +415,7 @@ def test_reopening_an_allocated_referral_takes_it_off_the_workers_caseload(spoc_
 
 def test_closing_records_the_reason_on_the_transition(spoc_practitioner):
     referral = ReferralFactory()
-    services.referral_close(referral=referral, by=spoc_practitioner, reason="Duplicate of another referral")
+    allocation_services.referral_close(referral=referral, by=spoc_practitioner, reason="Duplicate of another referral")
     referral.refresh_from_db()
     assert referral.status == Referral.Status.CLOSED
     assert referral.transitions.get().reason == "Duplicate of another referral"
@@ -414,14 +424,14 @@ def test_closing_records_the_reason_on_the_transition(spoc_practitioner):
 def test_escalation_and_warm_introduction_are_recorded_with_who_and_when(spoc_practitioner):
     referral = ReferralFactory(is_urgent=True)
     when = timezone.now() - dt.timedelta(minutes=15)
-    escalation = services.escalation_record(
+    escalation = triage_services.escalation_record(
         referral=referral,
         by=spoc_practitioner,
         action="emergency_services",
         done_at=when,
         done_by_name="Siân Ó Briain-Nakamura",
     )
-    intro = services.warm_introduction_record(
+    intro = triage_services.warm_introduction_record(
         referral=referral,
         by=spoc_practitioner,
         introduced_to="Dr Okafor",
@@ -435,7 +445,7 @@ def test_escalation_and_warm_introduction_are_recorded_with_who_and_when(spoc_pr
     )
     assert (intro.introduced_by, intro.introduced_at) == (spoc_practitioner, when)
     with pytest.raises(ValidationError) as excinfo:
-        services.escalation_record(
+        triage_services.escalation_record(
             referral=referral,
             by=spoc_practitioner,
             action="manager",
@@ -450,20 +460,20 @@ def test_only_the_front_door_may_triage(request, persona):
     user = request.getfixturevalue(persona)
     referral = ReferralFactory()
     with pytest.raises(PermissionDenied):
-        services.triage_save_screening(referral=referral, by=user, lives_in_area=YesNoUnknown.YES)
+        triage_services.triage_save_screening(referral=referral, by=user, lives_in_area=YesNoUnknown.YES)
     with pytest.raises(PermissionDenied):
-        services.contact_attempt_record(
+        triage_services.contact_attempt_record(
             referral=referral, by=user, attempted_at=timezone.now(), method=PHONE, outcome=MADE
         )
     with pytest.raises(PermissionDenied):
-        services.referral_close(referral=referral, by=user, reason="No")
+        allocation_services.referral_close(referral=referral, by=user, reason="No")
 
 
 def test_whoever_starts_work_on_an_unassigned_referral_takes_it(spoc_practitioner, manager):
     first = ReferralFactory(received_at=timezone.now())
     # The form's "now" is to the minute, so it can read just before a referral that has only
     # just arrived: the KPI time is never earlier than the referral.
-    services.contact_attempt_record(
+    triage_services.contact_attempt_record(
         referral=first,
         by=spoc_practitioner,
         attempted_at=first.received_at - dt.timedelta(seconds=50),

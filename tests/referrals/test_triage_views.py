@@ -25,7 +25,8 @@ from referrals.models import (
     WarmIntroduction,
     YesNoUnknown,
 )
-from referrals.services import referrals as services
+from referrals.services import allocation as allocation_services
+from referrals.services import triage as triage_services
 from tests.factories import HubFactory, ReferralFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -111,15 +112,17 @@ def fixed_now(monkeypatch):
 
 
 def triaged(referral, by):
-    services.contact_attempt_record(
+    triage_services.contact_attempt_record(
         referral=referral,
         by=by,
         attempted_at=timezone.now() - dt.timedelta(minutes=30),
         method="phone",
         outcome="made_contact",
     )
-    services.triage_save_screening(referral=referral, by=by, substances=["alcohol"], lives_in_area="yes", risk="green")
-    services.triage_complete(referral=referral, by=by, outcome=Triage.Outcome.ERS)
+    triage_services.triage_save_screening(
+        referral=referral, by=by, substances=["alcohol"], lives_in_area="yes", risk="green"
+    )
+    triage_services.triage_complete(referral=referral, by=by, outcome=Triage.Outcome.ERS)
     referral.refresh_from_db()
     return referral
 
@@ -224,7 +227,7 @@ def test_contact_page_puts_the_persons_contact_wishes_first(spoc_client, spoc_pr
         safe_contact_times="Weekday mornings before 10",
         safe_to_leave_message=YesNoUnknown.NO,
     )
-    services.contact_attempt_record(
+    triage_services.contact_attempt_record(
         referral=referral,
         by=spoc_practitioner,
         attempted_at=timezone.now() - dt.timedelta(minutes=20),
@@ -385,8 +388,8 @@ def test_ers_only_is_refused_for_a_pregnant_person_with_the_reason(spoc_client):
     response = spoc_client.post(url("outcome", referral), {"outcome": "ers"})
 
     assert response.status_code == 200
-    assert response.context["form"].errors == {"outcome": [str(services.OUTCOME_NEEDS_TREATMENT)]}
-    assert escaped(services.OUTCOME_NEEDS_TREATMENT) in page(response)
+    assert response.context["form"].errors == {"outcome": [str(triage_services.OUTCOME_NEEDS_TREATMENT)]}
+    assert escaped(triage_services.OUTCOME_NEEDS_TREATMENT) in page(response)
     referral.refresh_from_db()
     assert referral.status == Referral.Status.IN_TRIAGE
 
@@ -466,7 +469,7 @@ def test_an_under_18_without_agreement_cannot_be_accepted(spoc_client):
 
     response = spoc_client.post(url("outcome", referral), {"outcome": "ers"})
 
-    expected = services.OUTCOME_NOT_ELIGIBLE_MISMATCH % {"reasons": rules.NOT_ELIGIBLE_UNDER_18}
+    expected = triage_services.OUTCOME_NOT_ELIGIBLE_MISMATCH % {"reasons": rules.NOT_ELIGIBLE_UNDER_18}
     assert response.context["form"].errors == {"outcome": [str(expected)]}
     referral.refresh_from_db()
     assert referral.status == Referral.Status.IN_TRIAGE
@@ -498,7 +501,7 @@ def test_not_eligible_needs_a_reason_and_keeps_the_choice(spoc_client):
 
     response = spoc_client.post(url("outcome", referral), {"outcome": "not_eligible", "outcome_reason": ""})
 
-    assert response.context["form"].errors == {"outcome_reason": [str(services.OUTCOME_REASON_REQUIRED)]}
+    assert response.context["form"].errors == {"outcome_reason": [str(triage_services.OUTCOME_REASON_REQUIRED)]}
     assert checked(page(response), "outcome") == ["not_eligible"]
 
     response = spoc_client.post(
@@ -513,7 +516,7 @@ def test_signposting_needs_to_say_where(spoc_client):
     referral = ReferralFactory()
     spoc_client.post(url("screening", referral), screening_data())
     response = spoc_client.post(url("outcome", referral), {"outcome": "signpost"})
-    assert response.context["form"].errors == {"signposted_to": [str(services.OUTCOME_SIGNPOST_REQUIRED)]}
+    assert response.context["form"].errors == {"signposted_to": [str(triage_services.OUTCOME_SIGNPOST_REQUIRED)]}
 
 
 def test_only_the_revealing_outcomes_point_at_a_reveal(spoc_client):
@@ -614,10 +617,10 @@ def test_the_contact_and_escalation_pages_read_in_a_fixed_number_of_queries(
     for n in range(rows):
         recorder = UserFactory(username=f"recorder-{n}", membership__role=Role.SPOC_PRACTITIONER)
         when = timezone.now() - dt.timedelta(hours=n + 1)
-        services.contact_attempt_record(
+        triage_services.contact_attempt_record(
             referral=referral, by=recorder, attempted_at=when, method="phone", outcome="no_answer"
         )
-        services.escalation_record(
+        triage_services.escalation_record(
             referral=referral, by=recorder, action="manager", done_at=when, done_by_name="Duty manager"
         )
     with django_assert_max_num_queries(13):
@@ -722,7 +725,7 @@ def test_closing_needs_a_reason_and_records_it(spoc_client, spoc_practitioner):
 
 def test_a_closed_referral_can_be_reopened_with_a_reason(spoc_client, spoc_practitioner):
     referral = ReferralFactory()
-    services.referral_close(referral=referral, by=spoc_practitioner, reason="No reply")
+    allocation_services.referral_close(referral=referral, by=spoc_practitioner, reason="No reply")
 
     assert "cannot-close" in page(spoc_client.get(url("close", referral)))
     response = spoc_client.post(url("reopen", referral), {"reason": ""})

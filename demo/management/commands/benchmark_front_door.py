@@ -51,7 +51,9 @@ from referrals.models import (
     Triage,
     YesNoUnknown,
 )
+from referrals.services import allocation as allocation_services
 from referrals.services import referrals as services
+from referrals.services import triage as triage_services
 
 SQLITE_REFUSED = (
     "benchmark_front_door measures PostgreSQL, which production uses: set DATABASE_URL, for example "
@@ -236,14 +238,14 @@ class Command(BaseCommand):
                 by=spoc,
                 received_at=received,
             )
-            services.contact_attempt_record(
+            triage_services.contact_attempt_record(
                 referral=referral,
                 by=spoc,
                 attempted_at=received + dt.timedelta(hours=2),
                 method=ContactAttempt.Method.PHONE,
                 outcome=ContactAttempt.Outcome.NO_ANSWER,
             )
-            services.contact_attempt_record(
+            triage_services.contact_attempt_record(
                 referral=referral,
                 by=spoc,
                 attempted_at=received + dt.timedelta(hours=20),
@@ -251,7 +253,7 @@ class Command(BaseCommand):
                 outcome=ContactAttempt.Outcome.MADE_CONTACT,
             )
             services.referral_link_person(referral=referral, person=person, by=spoc)
-            services.triage_save_screening(
+            triage_services.triage_save_screening(
                 referral=referral,
                 by=spoc,
                 substances=["alcohol"],
@@ -262,9 +264,9 @@ class Command(BaseCommand):
                 risk_reasons=[Triage.RiskReason.WITHDRAWAL],
                 risk_notes="Drinks daily; advised not to stop suddenly.",
             )
-            services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.ERS)
+            triage_services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.ERS)
             worker = data.staff.hub_worker
-            services.referral_allocate(referral=referral, hub=worker.membership.hub, worker=worker, by=spoc)
+            allocation_services.referral_allocate(referral=referral, hub=worker.membership.hub, worker=worker, by=spoc)
             data.remember_person_grants(person.pk)  # written by the services, not the bulk seeding
         return {"spoc": spoc, "hub_worker": worker, "reference": referral.reference, "person": person.pk}
 

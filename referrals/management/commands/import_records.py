@@ -11,7 +11,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from referrals.data_rights.records_export import ExportFileError, read_zip, records_import
+from referrals.data_rights.records_export import ExportFileError
+from referrals.data_rights.records_import import read_zip, records_import
 
 
 class Command(BaseCommand):

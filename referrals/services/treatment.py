@@ -1,15 +1,15 @@
-"""Writes for referring on: to the Treatment Service with the agreed minimum dataset (PAR-3,
-§3.2.10) and to other services (PAR-4, §3.19.4). Every sending of personal data is a
-disclosure with its lawful basis (PAR-5, §3.16.6, §3.24.2).
+"""Referral to the Treatment Service with the agreed minimum dataset (PAR-3, §3.2.10): its
+status, the prefilled dataset, sending it and the outcome the Treatment Service records. Every
+sending of personal data is a disclosure with its lawful basis (PAR-5, §3.16.6, §3.24.2).
 
-As in ``referrals.services``: keyword-only, told who acts, permission checked here as well as
-in the view, one transaction, history with the acting user and a reason.
+As in ``referrals.services.referrals``: keyword-only, told who acts, permission checked here as
+well as in the view, one transaction, history with the acting user and a reason.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -24,7 +24,6 @@ from referrals import rules
 from referrals.models import (
     Consent,
     Disclosure,
-    OnwardReferral,
     Referral,
     TreatmentReferral,
     TreatmentReferralTransition,
@@ -37,6 +36,9 @@ from referrals.selectors.referrals import referrals_visible_to
 from referrals.selectors.sharing import shared_people_for
 from referrals.services import grants
 from referrals.services.consent import disclosure_record
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # --- Messages (constants so tests can assert them) -----------------------------------------
 
@@ -61,25 +63,8 @@ TREATMENT_OUTCOME_DATES_NEED_ACCEPTANCE = gettext_lazy(
 TREATMENT_START_IN_FUTURE = gettext_lazy("The treatment start date must be today or in the past")
 DATE_BEFORE_SENT = gettext_lazy("The date must be on or after the day the referral was sent, %(sent)s")
 
-ONWARD_ORGANISATION_REQUIRED = gettext_lazy("Enter the name of the organisation")
-ONWARD_SENT_IN_FUTURE = gettext_lazy("The date of the referral must be today or in the past")
-ONWARD_NO_PERSON = gettext_lazy("Link this referral to a person record before sharing their details")
-ONWARD_NO_BASIS = gettext_lazy(
-    "Choose the consent or other lawful basis for sharing the person's details. If there is none, "
-    "record it under “Consent and sharing” first, or do not share their details."
-)
-ONWARD_OUTCOME_REQUIRED = gettext_lazy("Select the outcome of the referral")
-ONWARD_OUTCOME_IN_FUTURE = gettext_lazy("The outcome date must be today or in the past")
-ONWARD_OUTCOME_BEFORE_SENT = gettext_lazy("The outcome date must be on or after the day of the referral, %(sent)s")
 
-# Which consent records may cover a disclosure to an onward service (PAR-4, PAR-5).
-ONWARD_RECIPIENTS = {
-    OnwardReferral.ServiceType.GP: (Consent.Recipient.GP, Consent.Recipient.OTHER_AGENCY),
-}
-ONWARD_DEFAULT_RECIPIENTS = (Consent.Recipient.OTHER_AGENCY,)
-
-
-def _require_referral_access(*, referral: Referral, by) -> None:
+def _require_referral_access(*, referral: Referral, by: User) -> None:
     """ERS staff who may share records and who can see this referral (services re-check what
     the view's selector already decided)."""
     if not can_share_records(by) or not referrals_visible_to(user=by).filter(pk=referral.pk).exists():
@@ -91,7 +76,7 @@ def _labels(values, choices) -> list[str]:
     return [str(known.get(value, value)) for value in values or ()]
 
 
-def _staff_name(user) -> str:
+def _staff_name(user: User | None) -> str:
     return (user.get_full_name() or user.get_username()) if user else ""
 
 
@@ -104,7 +89,9 @@ def _date(day: dt.date | dt.datetime) -> str:
 # --- Referral to the Treatment Service (PAR-3, §3.2.10) ----------------------------------------
 
 
-def treatment_referral_transition(*, treatment_referral: TreatmentReferral, to: str, by, reason: str = "") -> None:
+def treatment_referral_transition(
+    *, treatment_referral: TreatmentReferral, to: str, by: User, reason: str = ""
+) -> None:
     if not treatment_referral.can_move_to(to):
         raise ValidationError(
             _("A referral to the Treatment Service that is “%(from)s” cannot become “%(to)s”.")
@@ -174,7 +161,7 @@ def treatment_referral_prefill(*, treatment_referral: TreatmentReferral) -> dict
     }
 
 
-def _ers_contact(referral: Referral, by) -> str:
+def _ers_contact(referral: Referral, by: User) -> str:
     # ERS support carries on during and after treatment (§1.1.6, §3.19.3): say who to call.
     if referral.allocated_worker_id and referral.hub_id:
         return _("%(name)s, %(hub)s hub") % {"name": _staff_name(referral.allocated_worker), "hub": referral.hub.name}
@@ -185,7 +172,7 @@ def _ers_contact(referral: Referral, by) -> str:
 def treatment_referral_send(
     *,
     treatment_referral: TreatmentReferral,
-    by,
+    by: User,
     organisation: Organisation | None,
     consent: Consent | None,
     reason_for_referral: str | None = None,
@@ -288,7 +275,7 @@ def treatment_referral_send(
     return treatment_referral
 
 
-def _require_treatment_access(*, treatment_referral: TreatmentReferral, by) -> None:
+def _require_treatment_access(*, treatment_referral: TreatmentReferral, by: User) -> None:
     """Only a practitioner of the Treatment organisation it was sent to, while the person is
     shared with them (consent withdrawn means no access, at once)."""
     membership = membership_of(by)
@@ -306,7 +293,7 @@ def _require_treatment_access(*, treatment_referral: TreatmentReferral, by) -> N
 def treatment_referral_record_outcome(
     *,
     treatment_referral: TreatmentReferral,
-    by,
+    by: User,
     accepted: bool,
     reason: str = "",
     first_appointment_on: dt.date | None = None,
@@ -355,105 +342,3 @@ def treatment_referral_record_outcome(
         person_id=treatment_referral.referral.person_id,
     )
     return treatment_referral
-
-
-# --- Onward referrals (PAR-4, §3.19.4) -----------------------------------------------------------
-
-
-def onward_sharing_recipients(service_type: str) -> tuple[str, ...]:
-    return ONWARD_RECIPIENTS.get(service_type, ONWARD_DEFAULT_RECIPIENTS)
-
-
-@transaction.atomic
-def onward_referral_record(
-    *,
-    referral: Referral,
-    by,
-    service_type: str,
-    organisation_name: str,
-    sent_at: dt.datetime | None = None,
-    notes: str = "",
-    share_personal_data: bool = False,
-    sharing_basis: Consent | None = None,
-) -> OnwardReferral:
-    """Record a referral to another service. Sending the person's details is a disclosure and
-    needs a recorded consent or other lawful basis covering that organisation (PAR-5)."""
-    _require_referral_access(referral=referral, by=by)
-    organisation_name = (organisation_name or "").strip()
-    now = timezone.now()
-    sent_at = sent_at or now
-    errors: dict[str, list] = {}
-    if not organisation_name:
-        errors["organisation_name"] = [ONWARD_ORGANISATION_REQUIRED]
-    if sent_at > now + rules.CLOCK_GRACE:
-        errors["sent_at"] = [ONWARD_SENT_IN_FUTURE]
-    person = referral.person
-    if share_personal_data:
-        if person is None:
-            errors["share_personal_data"] = [ONWARD_NO_PERSON]
-        else:
-            allowed = {
-                c.pk
-                for c in current_consents(consents_for_person(person_id=person.pk))
-                if c.allows_sharing and c.recipient in onward_sharing_recipients(service_type)
-            }
-            if sharing_basis is None or sharing_basis.pk not in allowed:
-                errors["sharing_basis"] = [ONWARD_NO_BASIS]
-    if errors:
-        raise ValidationError(errors)
-    onward = OnwardReferral(
-        referral=referral,
-        person=person,
-        service_type=service_type,
-        organisation_name=organisation_name[:200],
-        sent_at=sent_at,
-        sent_by=by,
-        shared_personal_data=share_personal_data,
-        sharing_basis=sharing_basis if share_personal_data else None,
-        notes=(notes or "").strip()[:2000],
-    )
-    audited_save(onward, by=by, reason="Onward referral recorded", person_id=onward.person_id or referral.person_id)
-    if share_personal_data:
-        disclosure_record(
-            person=person,
-            by=by,
-            dataset=Disclosure.Dataset.ONWARD_REFERRAL,
-            lawful_basis=sharing_basis.lawful_basis,
-            to_organisation_name=organisation_name,
-            consent=sharing_basis,
-            description=f"Referral {referral.reference}: {OnwardReferral.ServiceType(service_type).label}",
-            obj=onward,
-            at=sent_at,
-        )
-    return onward
-
-
-@transaction.atomic
-def onward_referral_record_outcome(
-    *, onward_referral: OnwardReferral, by, outcome: str, outcome_on: dt.date | None = None, notes: str | None = None
-) -> OnwardReferral:
-    """What came of an onward referral (§3.19.7): accepted, declined, no response, or the
-    person decided not to go ahead."""
-    _require_referral_access(referral=onward_referral.referral, by=by)
-    outcome_on = outcome_on or timezone.localdate()
-    errors: dict[str, list] = {}
-    if outcome not in OnwardReferral.Outcome.values:
-        errors["outcome"] = [ONWARD_OUTCOME_REQUIRED]
-    if outcome_on > timezone.localdate():
-        errors["outcome_on"] = [ONWARD_OUTCOME_IN_FUTURE]
-    elif outcome_on < timezone.localdate(onward_referral.sent_at):
-        errors["outcome_on"] = [ONWARD_OUTCOME_BEFORE_SENT % {"sent": _date(onward_referral.sent_at)}]
-    if errors:
-        raise ValidationError(errors)
-    onward_referral.outcome = outcome
-    onward_referral.outcome_on = outcome_on
-    onward_referral.outcome_recorded_by = by
-    if notes is not None:
-        onward_referral.notes = notes.strip()[:2000]
-    audited_save(
-        onward_referral,
-        by=by,
-        reason="Onward referral outcome recorded",
-        person_id=onward_referral.person_id or onward_referral.referral.person_id,
-    )
-    return onward_referral

@@ -1,0 +1,258 @@
+"""Contact, screening, the triage outcome, escalations and warm introductions (REF-6 to
+REF-9): the front door's work on a referral before allocation.
+
+As in ``referrals.services.referrals``: keyword-only, told who acts, permission checked here,
+one transaction, history with the acting user and a reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from common.audit import Exemption, audited_save
+from referrals import rules
+from referrals.models import ContactAttempt, Escalation, Referral, TreatmentReferral, Triage, WarmIntroduction
+from referrals.services.referrals import _require_front_door, _take_if_unassigned, referral_transition
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+# --- Contact and triage (REF-6 to REF-9) -----------------------------------------------
+
+
+@transaction.atomic
+def contact_attempt_record(
+    *, referral: Referral, by: User, attempted_at: dt.datetime, method: str, outcome: str, notes: str = ""
+) -> ContactAttempt:
+    _require_front_door(by)
+    if attempted_at > timezone.now() + rules.CLOCK_GRACE:
+        raise ValidationError(_("The time of a contact attempt cannot be in the future."))
+    if attempted_at < referral.received_at - rules.CLOCK_GRACE:
+        raise ValidationError(_("A contact attempt cannot be before the referral was received."))
+    # Forms give times to the minute, so "now" can read a few seconds before a referral that
+    # has only just arrived; a KPI must never come out negative (REF-9).
+    attempted_at = max(attempted_at, referral.received_at)
+    attempt = ContactAttempt(
+        referral=referral, attempted_at=attempted_at, method=method, outcome=outcome, notes=notes, by=by
+    )
+    audited_save(attempt, by=by, reason="Contact attempt recorded", person_id=referral.person_id)
+
+    # REF-9: the earliest attempt and the earliest successful contact are the KPI times.
+    if referral.first_contact_attempt_at is None or attempted_at < referral.first_contact_attempt_at:
+        referral.first_contact_attempt_at = attempted_at
+    made = outcome == ContactAttempt.Outcome.MADE_CONTACT
+    if made and (referral.first_contact_made_at is None or attempted_at < referral.first_contact_made_at):
+        referral.first_contact_made_at = attempted_at
+    if made and referral.can_move_to(Referral.Status.IN_TRIAGE):
+        referral_transition(referral=referral, to=Referral.Status.IN_TRIAGE, by=by, reason="Contact made")
+    elif referral.status == Referral.Status.RECEIVED:
+        referral_transition(referral=referral, to=Referral.Status.CONTACTING, by=by, reason="Contact attempted")
+    _take_if_unassigned(referral, by)
+    audited_save(referral, by=by, reason="Contact attempt recorded", person_id=referral.person_id)
+    return attempt
+
+
+TRIAGE_SCREENING_FIELDS = frozenset(
+    {
+        "substances",
+        "lives_in_area",
+        "under_18_commissioner_agreement",
+        "commissioner_agreement_reference",
+        "pregnant",
+        "open_to_childrens_services",
+        "mental_health_concern",
+        "homeless",
+        "screening_notes",
+        "risk",
+        "risk_reasons",
+        "risk_notes",
+    }
+)
+
+
+def _triage_for(referral: Referral, by: User) -> Triage:
+    try:
+        return referral.triage
+    except Triage.DoesNotExist:
+        return Triage(
+            referral=referral,
+            started_by=by,
+            substances=list(referral.substances),
+            pregnant=referral.pregnant,
+            open_to_childrens_services=referral.open_to_childrens_services,
+        )
+
+
+def triage_eligibility(*, referral: Referral, triage: Triage) -> rules.Eligibility:
+    person_dob = referral.person.date_of_birth if referral.person_id else None
+    dob = person_dob or referral.subject_date_of_birth
+    return rules.assess_eligibility(
+        age=rules.age_on(dob, timezone.localdate()),
+        lives_in_area=triage.lives_in_area,
+        substances=triage.substances,
+        under_18_commissioner_agreement=triage.under_18_commissioner_agreement,
+    )
+
+
+def _apply_automatic_treatment_referrals(*, referral: Referral, triage: Triage, by: User) -> list[TreatmentReferral]:
+    """REF-7, §3.2.11: pregnancy or Children's Services adds a Treatment referral, once per reason."""
+    made = []
+    for reason in rules.automatic_treatment_reasons(
+        pregnant=triage.pregnant, open_to_childrens_services=triage.open_to_childrens_services, source=referral.source
+    ):
+        if not referral.treatment_referrals.filter(reason=reason).exists():
+            tr = TreatmentReferral(referral=referral, reason=reason, automatic=True, created_by=by)
+            audited_save(tr, by=by, reason="Automatic referral to the Treatment Service", person_id=referral.person_id)
+            made.append(tr)
+    return made
+
+
+@transaction.atomic
+def triage_save_screening(*, referral: Referral, by: User, **fields: Any) -> Triage:
+    """Save screening and initial risk; may be saved many times before the outcome."""
+    _require_front_door(by)
+    unknown = set(fields) - TRIAGE_SCREENING_FIELDS
+    if unknown:
+        raise ValueError(f"Not screening fields: {sorted(unknown)}")
+    if not referral.allows(Referral.Step.SCREENING):
+        raise ValidationError(_("Triage is finished for this referral. Reopen it to change the screening."))
+    triage = _triage_for(referral, by)
+    for name, value in fields.items():
+        setattr(triage, name, value)
+    if triage.risk != Triage.Risk.GREEN and triage.risk and not (triage.risk_reasons or triage.risk_notes):
+        raise ValidationError(_("Give the reasons for a red or amber risk rating."))
+    audited_save(triage, by=by, reason="Screening saved", person_id=referral.person_id)
+    _apply_automatic_treatment_referrals(referral=referral, triage=triage, by=by)
+    moved = referral.status in (Referral.Status.RECEIVED, Referral.Status.CONTACTING)
+    if moved:
+        referral_transition(referral=referral, to=Referral.Status.IN_TRIAGE, by=by, reason="Triage started")
+    if moved or referral.assigned_to_id is None:
+        _take_if_unassigned(referral, by)
+        audited_save(referral, by=by, reason="Triage started", person_id=referral.person_id)
+    return triage
+
+
+OUTCOME_NEEDS_TREATMENT = gettext_lazy(
+    "This person is pregnant or open to Children's Services, so they must be referred to the "
+    "Treatment Service (§3.2.11). Choose “Refer to the Treatment Service” or “ERS support and refer "
+    "to the Treatment Service”."
+)
+OUTCOME_NOT_ELIGIBLE_MISMATCH = gettext_lazy("The screening shows this person is not eligible: %(reasons)s")
+OUTCOME_REASON_REQUIRED = gettext_lazy("Give the reason for this outcome.")
+OUTCOME_SIGNPOST_REQUIRED = gettext_lazy("Say where the person was signposted to.")
+
+
+@transaction.atomic
+def triage_complete(
+    *, referral: Referral, by: User, outcome: str, outcome_reason: str = "", signposted_to: str = ""
+) -> Triage:
+    """Record the triage outcome (REF-7) and move the referral on."""
+    _require_front_door(by)
+    if not referral.allows(Referral.Step.OUTCOME):
+        raise ValidationError(_("This referral has already been triaged."))
+    triage = _triage_for(referral, by)
+    errors: dict[str, list] = {}
+    if outcome == Triage.Outcome.UNABLE_TO_CONTACT:
+        if referral.first_contact_attempt_at is None:
+            errors["outcome"] = [_("Record at least one contact attempt before closing as unable to contact.")]
+    else:
+        if triage.pk is None:
+            errors["outcome"] = [_("Save the screening before recording the outcome.")]
+        else:
+            eligibility = triage_eligibility(referral=referral, triage=triage)
+            auto = rules.automatic_treatment_reasons(
+                pregnant=triage.pregnant,
+                open_to_childrens_services=triage.open_to_childrens_services,
+                source=referral.source,
+            )
+            if outcome in Triage.ALLOCATING_OUTCOMES | Triage.TREATMENT_OUTCOMES and not eligibility.eligible:
+                errors["outcome"] = [
+                    OUTCOME_NOT_ELIGIBLE_MISMATCH % {"reasons": " ".join(str(r) for r in eligibility.reasons)}
+                ]
+            elif auto and outcome not in Triage.TREATMENT_OUTCOMES and outcome != Triage.Outcome.NOT_ELIGIBLE:
+                errors["outcome"] = [OUTCOME_NEEDS_TREATMENT]
+    if outcome == Triage.Outcome.NOT_ELIGIBLE and not outcome_reason.strip():
+        errors["outcome_reason"] = [OUTCOME_REASON_REQUIRED]
+    if outcome == Triage.Outcome.SIGNPOST and not signposted_to.strip():
+        errors["signposted_to"] = [OUTCOME_SIGNPOST_REQUIRED]
+    if errors:
+        raise ValidationError(errors)
+
+    now = timezone.now()
+    triage.outcome = outcome
+    triage.outcome_reason = outcome_reason
+    triage.signposted_to = signposted_to
+    triage.completed_at = now
+    triage.completed_by = by
+    audited_save(triage, by=by, reason="Triage completed", person_id=referral.person_id)
+    if (
+        outcome in Triage.TREATMENT_OUTCOMES
+        and not referral.treatment_referrals.filter(reason=TreatmentReferral.Reason.TRIAGE_OUTCOME).exists()
+    ):
+        tr = TreatmentReferral(referral=referral, reason=TreatmentReferral.Reason.TRIAGE_OUTCOME, created_by=by)
+        audited_save(tr, by=by, reason="Referred to the Treatment Service at triage", person_id=referral.person_id)
+    if triage.pk:
+        _apply_automatic_treatment_referrals(referral=referral, triage=triage, by=by)
+
+    referral.triage_completed_at = now
+    if referral.status != Referral.Status.IN_TRIAGE:
+        referral_transition(referral=referral, to=Referral.Status.IN_TRIAGE, by=by, reason="Triage", at=now)
+    if outcome in Triage.ALLOCATING_OUTCOMES:
+        referral_transition(
+            referral=referral, to=Referral.Status.TRIAGED, by=by, reason=Triage.Outcome(outcome).label, at=now
+        )
+    else:
+        referral_transition(
+            referral=referral, to=Referral.Status.CLOSED, by=by, reason=Triage.Outcome(outcome).label, at=now
+        )
+    audited_save(referral, by=by, reason="Triage completed", person_id=referral.person_id)
+    return triage
+
+
+# --- Escalation and warm introductions (REF-8) ------------------------------------------
+
+
+@transaction.atomic
+def escalation_record(
+    *, referral: Referral, by: User, action: str, done_at: dt.datetime, done_by_name: str, notes: str = ""
+) -> Escalation:
+    _require_front_door(by)
+    if done_at > timezone.now() + rules.CLOCK_GRACE:
+        raise ValidationError({"done_at": [_("The time an action was taken cannot be in the future.")]})
+    escalation = Escalation(
+        referral=referral, action=action, done_at=done_at, done_by_name=done_by_name, notes=notes, recorded_by=by
+    )
+    audited_save(
+        escalation,
+        by=by,
+        reason="Escalation recorded",
+        person_id=referral.person_id,
+        exemption=Exemption.VITAL_INTERESTS,
+    )
+    return escalation
+
+
+@transaction.atomic
+def warm_introduction_record(
+    *, referral: Referral, by: User, introduced_to: str, organisation: str, introduced_at: dt.datetime, notes: str = ""
+) -> WarmIntroduction:
+    _require_front_door(by)
+    if introduced_at > timezone.now() + rules.CLOCK_GRACE:
+        raise ValidationError({"introduced_at": [_("The time of an introduction cannot be in the future.")]})
+    intro = WarmIntroduction(
+        referral=referral,
+        introduced_by=by,
+        introduced_to=introduced_to,
+        organisation=organisation,
+        introduced_at=introduced_at,
+        notes=notes,
+    )
+    audited_save(intro, by=by, reason="Warm introduction recorded", person_id=referral.person_id)
+    return intro
