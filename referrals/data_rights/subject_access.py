@@ -2,7 +2,7 @@
 
 ``build_document`` gathers every section (``collect.collect``) into one plain dict, which is
 written twice: as JSON (machine-readable, the raw values and their labels) and as a PDF made
-with WeasyPrint from ``templates/referrals/subject_access/export.html`` (readable, with a
+with WeasyPrint from ``templates/referrals/data_rights/export.html`` (readable, with a
 cover page and contents). ``build_zip`` puts both in one zip. Nothing here checks
 permissions or writes to the database: ``data_rights.services`` does.
 """
@@ -58,7 +58,7 @@ def to_json(document: dict) -> bytes:
 
 
 def render_html(document: dict) -> str:
-    return render_to_string("referrals/subject_access/export.html", {"doc": document, "title": _pdf_title(document)})
+    return render_to_string("referrals/data_rights/export.html", {"doc": document, "title": _pdf_title(document)})
 
 
 def _pdf_title(document: dict) -> str:

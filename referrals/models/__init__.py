@@ -3,8 +3,8 @@
 ``new_reference`` stays importable as ``referrals.models.new_reference``: migrations name it.
 """
 
+from referrals.data_rights.models import SubjectAccessRequest
 from referrals.models.consent import CONSENT_REVIEW_MONTHS, Consent, Disclosure, add_months
-from referrals.models.data_rights import SubjectAccessRequest
 from referrals.models.people import SUBSTANCES_IN_SCOPE, ContactMethod, Person, Substance, YesNoUnknown
 from referrals.models.permissions import (
     PersonGroupObjectPermission,
