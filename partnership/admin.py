@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin import ReadOnlyAdmin
 from partnership.models import AccessLog, Hub, Membership, Organisation
 from partnership.services import membership_save
 
@@ -47,19 +48,10 @@ class StaffUserAdmin(UserAdmin):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(ReadOnlyAdmin):
     """Read-only: the access log is append-only (SEC-2)."""
 
     list_display = ["at", "user", "action", "object_type", "object_id", "person_id", "reason"]
     list_filter = ["action", "object_type"]
     search_fields = ["user__username", "=person_id", "=object_id"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -7,6 +7,7 @@ checks live there), so the admin shows them and their history but never edits th
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin import ReadOnlyAdmin, ReadOnlyAdminMixin
 from referrals.models import Consent, Disclosure, Person, Referral, ResponseTarget
 
 
@@ -17,19 +18,12 @@ class ResponseTargetAdmin(SimpleHistoryAdmin):
     ordering = ["priority", "measure", "-effective_from"]
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyHistoryAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    pass
 
 
 @admin.register(Referral)
-class ReferralAdmin(ReadOnlyAdmin):
+class ReferralAdmin(ReadOnlyHistoryAdmin):
     list_display = ["reference", "status", "priority", "channel", "source", "received_at"]
     search_fields = ["=reference"]
     ordering = ["-received_at"]
@@ -38,7 +32,7 @@ class ReferralAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(ReadOnlyAdmin):
+class PersonAdmin(ReadOnlyHistoryAdmin):
     # No names in the list: the change page shows the record to someone who opens it.
     list_display = ["id", "created_at"]
     ordering = ["-created_at"]
@@ -46,7 +40,7 @@ class PersonAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Consent)
-class ConsentAdmin(ReadOnlyAdmin):
+class ConsentAdmin(ReadOnlyHistoryAdmin):
     """Consent is recorded and withdrawn through the service pages, which keep the rules
     (review dates, immediate withdrawal of access); the admin only reads it."""
 
@@ -56,19 +50,10 @@ class ConsentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Disclosure)
-class DisclosureAdmin(admin.ModelAdmin):
+class DisclosureAdmin(ReadOnlyAdmin):
     """Read-only: the disclosure log is append-only (PAR-5) and keeps no history of its own."""
 
     list_display = ["at", "by", "to_organisation_name", "dataset", "lawful_basis", "person_id"]
     list_filter = ["dataset", "lawful_basis"]
     search_fields = ["by__username", "=person__id"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

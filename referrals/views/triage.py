@@ -318,54 +318,68 @@ def allocate(request: HttpRequest, reference: str) -> HttpResponse:
 # --- Close and reopen ---------------------------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def close(request: HttpRequest, reference: str) -> HttpResponse:
+def _status_change_page(
+    request: HttpRequest,
+    reference: str,
+    *,
+    to: str,
+    service,
+    label: str,
+    required_message,
+    submit: str,
+    done: str,
+    template: str,
+    allowed_key: str,
+) -> HttpResponse:
+    """Close or reopen: the pipeline (``Referral.TRANSITIONS``) says whether the move is
+    open; the service records it with the reason."""
     referral = _referral_for(request, reference)
-    can_close = referral.can_move_to(Referral.Status.CLOSED)
+    allowed = referral.can_move_to(to)
     form = None
-    if can_close:
-        form = ReasonForm(
-            _data(request),
-            label=_("Why is this referral being closed?"),
-            required_message=CLOSE_REASON_REQUIRED,
-            submit=_("Close referral"),
-        )
+    if allowed:
+        form = ReasonForm(_data(request), label=label, required_message=required_message, submit=submit)
         if request.method == "POST" and form.is_valid():
             try:
-                allocation_services.referral_close(
-                    referral=referral, by=request.user, reason=form.cleaned_data["reason"]
-                )
+                service(referral=referral, by=request.user, reason=form.cleaned_data["reason"])
             except ValidationError as error:
                 add_service_errors(form, error, default="reason")
             else:
-                return _done(request, referral, _("Referral closed"))
-    return _render(request, "referrals/triage/close.html", referral, {"form": form, "can_close": can_close})
+                return _done(request, referral, done)
+    return _render(request, template, referral, {"form": form, allowed_key: allowed})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def close(request: HttpRequest, reference: str) -> HttpResponse:
+    return _status_change_page(
+        request,
+        reference,
+        to=Referral.Status.CLOSED,
+        service=allocation_services.referral_close,
+        label=_("Why is this referral being closed?"),
+        required_message=CLOSE_REASON_REQUIRED,
+        submit=_("Close referral"),
+        done=_("Referral closed"),
+        template="referrals/triage/close.html",
+        allowed_key="can_close",
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def reopen(request: HttpRequest, reference: str) -> HttpResponse:
-    referral = _referral_for(request, reference)
-    can_reopen = referral.can_move_to(Referral.Status.RECEIVED)
-    form = None
-    if can_reopen:
-        form = ReasonForm(
-            _data(request),
-            label=_("Why is this referral being reopened?"),
-            required_message=REOPEN_REASON_REQUIRED,
-            submit=_("Reopen referral"),
-        )
-        if request.method == "POST" and form.is_valid():
-            try:
-                allocation_services.referral_reopen(
-                    referral=referral, by=request.user, reason=form.cleaned_data["reason"]
-                )
-            except ValidationError as error:
-                add_service_errors(form, error, default="reason")
-            else:
-                return _done(request, referral, _("Referral reopened"))
-    return _render(request, "referrals/triage/reopen.html", referral, {"form": form, "can_reopen": can_reopen})
+    return _status_change_page(
+        request,
+        reference,
+        to=Referral.Status.RECEIVED,
+        service=allocation_services.referral_reopen,
+        label=_("Why is this referral being reopened?"),
+        required_message=REOPEN_REASON_REQUIRED,
+        submit=_("Reopen referral"),
+        done=_("Referral reopened"),
+        template="referrals/triage/reopen.html",
+        allowed_key="can_reopen",
+    )
 
 
 urlpatterns = [

@@ -15,11 +15,9 @@ that matter are PostgreSQL's.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import os
 import statistics
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -38,6 +36,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from demo.benchmark_data import FrontDoorData
 from demo.benchmark_report import Measurement, SqlTimer, percentile, report_markdown
+from demo.logging import quiet_task_log
 from partnership.models import Membership, Organisation
 from referrals.models import (
     ContactAttempt,
@@ -73,18 +72,6 @@ GRANT_MODELS = (
 )
 
 
-@contextmanager
-def _quiet_task_log():
-    """Eager Celery logs a line per task run; keep the benchmark's output readable."""
-    logger = logging.getLogger("celery.app.trace")
-    level = logger.level
-    logger.setLevel(logging.WARNING)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
-
-
 class Command(BaseCommand):
     help = "Seed county-scale synthetic referrals (small, then full size) and time the front-door pages."
 
@@ -114,7 +101,7 @@ class Command(BaseCommand):
         # DEBUG off, as in production: no query log filling up with bulk inserts, no debug templates.
         with (
             override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", DEBUG=False),
-            _quiet_task_log(),
+            quiet_task_log(),
         ):
             seconds = self._seed(data, people=small_people, referrals=options["small"], label="small")
             target = self._measured_records(data, now=now)

@@ -14,10 +14,8 @@ The organisations' names end in "(demo)" so nobody mistakes the data for real re
 
 from __future__ import annotations
 
-import logging
 import os
 import random
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -28,6 +26,7 @@ from django.db.models import Count
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from demo.logging import quiet_task_log
 from demo.people import HUB_TOWNS, demo_faker
 from demo.referrals import DemoReferrals
 from demo.sharing import DemoSharing
@@ -88,18 +87,6 @@ PASSWORD_TOO_SHORT = "DJANGO_DEMO_PASSWORD must be at least %(min)d characters l
 DEMO_REASON = "Demo data (seed_demo)"
 
 
-@contextmanager
-def _quiet_task_log():
-    """Eager Celery logs a line per task run; ~80 of them would bury the sign-in table."""
-    logger = logging.getLogger("celery.app.trace")
-    level = logger.level
-    logger.setLevel(logging.WARNING)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
-
-
 def demo_password() -> str:
     password = os.environ.get("DJANGO_DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
     if len(password) < DEMO_PASSWORD_MIN_LENGTH:
@@ -149,7 +136,7 @@ class Command(BaseCommand):
         # (a Celery worker on a real broker still would; its mail settings are its own).
         with (
             override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
-            _quiet_task_log(),
+            quiet_task_log(),
             transaction.atomic(),
         ):
             organisations = {
