@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import (
     BooleanField,
     Case,
+    Exists,
     OuterRef,
     Prefetch,
     Q,
@@ -44,26 +45,37 @@ from referrals.models import (
 from referrals.services.grants import VIEW_PERSON, VIEW_REFERRAL
 
 
+def _holds(user, perm: str, model) -> Exists | Q:
+    """"The user holds ``perm`` on this row through an object grant (their own or one of
+    their groups')", as a condition on ``model`` rows. Model-level permissions and superuser
+    status never count: grants are decided in referrals.services.grants, and a superuser is an
+    administrator, not a caseworker.
+
+    Correlated EXISTS probes, one per candidate row, each on the grant tables' unique index
+    (group or user, permission, object): the cost follows the rows a page looks at, not the
+    number of grants in the county (an ``IN (all my group's grants)`` subquery scanned every
+    grant row of the hub, twice per page, and grew with history; benchmarks/)."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    codename = perm.split(".", 1)[1]
+    by_user = get_user_obj_perms_model(model).objects.filter(
+        content_object_id=OuterRef("pk"), user_id=user.pk, permission__codename=codename
+    )
+    by_group = get_group_obj_perms_model(model).objects.filter(
+        content_object_id=OuterRef("pk"), group__user=user, permission__codename=codename
+    )
+    return Exists(by_user) | Exists(by_group)
+
+
 def _granted(user, perm: str, model) -> QuerySet:
-    """Rows the user holds ``perm`` on through an object grant (their own or their groups'),
-    as SQL subqueries. Model-level permissions and superuser status never count: grants are
-    decided in referrals.services.grants, and a superuser is an administrator, not a caseworker.
+    """Rows the user holds ``perm`` on through an object grant (see ``_holds``).
 
     The same rows as guardian's ``get_objects_for_user(user, perm, klass=model,
     accept_global_perms=False, with_superuser=False)`` (a test holds the two together), built
     straight on the direct foreign-key permission tables: guardian's shortcut first looks up
     content types, which costs queries on a cold process and made page query counts depend
     on which test ran first."""
-    if not getattr(user, "is_authenticated", False):
-        return model.objects.none()
-    codename = perm.split(".", 1)[1]
-    by_user = get_user_obj_perms_model(model).objects.filter(user=user, permission__codename=codename)
-    by_group = get_group_obj_perms_model(model).objects.filter(
-        group__in=user.groups.all(), permission__codename=codename
-    )
-    return model.objects.filter(
-        Q(pk__in=by_user.values("content_object_id")) | Q(pk__in=by_group.values("content_object_id"))
-    )
+    return model.objects.filter(_holds(user, perm, model))
 
 
 def referrals_visible_to(*, user) -> QuerySet[Referral]:
@@ -83,13 +95,12 @@ def referrals_visible_to(*, user) -> QuerySet[Referral]:
 def with_routine_access(queryset: QuerySet[Referral], *, user) -> QuerySet[Referral]:
     """Annotate ``routine_access``: False only for a restricted referral the user holds no
     grant on (not its allocated worker or hub team) and is not the safeguarding lead for. One
-    uncorrelated subquery, so a list page stays one query however long it is."""
+    EXISTS probe per row on the grant index, so a list page stays one query however long it is."""
     if sees_every_restricted_record(user):
         return queryset.annotate(routine_access=Value(True, output_field=BooleanField()))
-    granted = _granted(user, VIEW_REFERRAL, Referral).values("pk")
     return queryset.annotate(
         routine_access=Case(
-            When(Q(access_restricted=False) | Q(pk__in=granted), then=Value(True)),
+            When(Q(access_restricted=False) | _holds(user, VIEW_REFERRAL, Referral), then=Value(True)),
             default=Value(False),
             output_field=BooleanField(),
         )
@@ -206,7 +217,7 @@ def person_get_for(*, user, pk: int, purpose: str) -> Person:
         # has not broken the glass on.
         blocking = (
             Referral.objects.filter(person=OuterRef("pk"), access_restricted=True)
-            .exclude(pk__in=_granted(user, VIEW_REFERRAL, Referral).values("pk"))
+            .exclude(_holds(user, VIEW_REFERRAL, Referral))
             .exclude(reference__in=break_glass_references(user))
             .order_by("-received_at", "-pk")
             .values("reference")[:1]
