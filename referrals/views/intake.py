@@ -24,7 +24,7 @@ from partnership.access import can_work_front_door
 from partnership.models import AccessLog
 from partnership.services import access_log_record
 from referrals.forms.intake import StaffReferralForm
-from referrals.matching import Match, find_likely_matches
+from referrals.matching import POSSIBLE_MATCH, STRONG_MATCH, Match, find_likely_matches
 from referrals.models import Person, Referral, Triage
 from referrals.selectors import referrals as selectors
 from referrals.services import referrals as services
@@ -38,8 +38,6 @@ MATCH_ACTION_NEW = "new"
 CHOOSE_A_PERSON = gettext_lazy("Choose the person this referral is about, or create a new person")
 PERSON_NOT_FOUND = gettext_lazy("That person could not be found. Choose someone from the list")
 
-# How a match's score reads to the practitioner (words, never colour alone).
-STRONG_MATCH, POSSIBLE_MATCH = 60, 40
 
 
 def _require_front_door(user) -> None:
