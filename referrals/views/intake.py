@@ -39,7 +39,6 @@ CHOOSE_A_PERSON = gettext_lazy("Choose the person this referral is about, or cre
 PERSON_NOT_FOUND = gettext_lazy("That person could not be found. Choose someone from the list")
 
 
-
 def _require_front_door(user) -> None:
     if not can_work_front_door(user):
         raise PermissionDenied

@@ -161,6 +161,12 @@ NHS_NUMBERS_REFUSED = [
     ("94347659190", identifiers.NHS_NUMBER_LENGTH),
     ("ABC 476 5919", identifiers.NHS_NUMBER_LENGTH),
     ("9" * 21, identifiers.NHS_NUMBER_LENGTH),
+    # Placeholders pass the modulus 11 check (every ten-equal-digit number does) but are no one's.
+    ("0000000000", identifiers.NHS_NUMBER_PLACEHOLDER),
+    ("000 000 0000", identifiers.NHS_NUMBER_PLACEHOLDER),
+    ("1111111111", identifiers.NHS_NUMBER_PLACEHOLDER),
+    ("555-555-5555", identifiers.NHS_NUMBER_PLACEHOLDER),
+    ("9999999999", identifiers.NHS_NUMBER_PLACEHOLDER),
 ]
 
 
@@ -285,6 +291,22 @@ def test_phone_postcode_and_nhs_number_fields_are_the_toolkits():
 )
 def test_nhs_number_modulus_11_check(number, valid):
     assert identifiers.nhs_number_is_valid(number) is valid
+
+
+@pytest.mark.parametrize("digit", "0123456789")
+def test_every_ten_equal_digits_is_a_placeholder_though_it_passes_the_check_digit(digit):
+    number = digit * 10
+    assert identifiers.nhs_number_is_valid(number)
+    assert identifiers.is_placeholder_nhs_number(number)
+    with pytest.raises(ValidationError) as raised:
+        identifiers.clean_nhs_number(number)
+    assert raised.value.messages == [str(identifiers.NHS_NUMBER_PLACEHOLDER)]
+    assert str(identifiers.NHS_NUMBER_PLACEHOLDER) == "Enter a real NHS number, not a placeholder such as 0000000000"
+
+
+@pytest.mark.parametrize("number", ["9434765919", "1000000060", "", "000000000"])
+def test_real_numbers_are_not_placeholders(number):
+    assert not identifiers.is_placeholder_nhs_number(number)
 
 
 def test_each_wrong_check_digit_is_refused():
