@@ -21,16 +21,22 @@ from common.forms.dates import DateOfBirthField, check_date_of_birth, earliest_d
 from common.forms.identifiers import NHSNumberField, UKPhoneField, UKPostcodeField
 from referrals.data_rights import forms as data_rights_forms
 from referrals.data_rights.forms import RectifyForm
-from referrals.forms import access, allocation, appointments, intake, public, sharing, triage
+from referrals.forms import access, allocation, appointments, intake, person_search, public, sharing, triage
 from referrals.forms.intake import StaffReferralForm
+from referrals.forms.person_search import PersonSearchForm
 from referrals.forms.public import PublicReferralForm
 from referrals.models import Person
 
-FORM_MODULES = (public, intake, triage, allocation, sharing, access, appointments, data_rights_forms)
+FORM_MODULES = (public, intake, triage, allocation, sharing, access, appointments, data_rights_forms, person_search)
 
 
 def _rectify(data):
     return RectifyForm(data, person=Person(given_name="Sam", family_name="Taylor"))
+
+
+def _search(data):
+    # The duplicate check's person search: its fields are prefixed "search-" on the page.
+    return PersonSearchForm({f"search-{key}": value for key, value in data.items()})
 
 
 # (form factory, field name) for every field of each kind.
@@ -41,12 +47,18 @@ PHONE_FIELDS = [
     (StaffReferralForm, "referrer_phone"),
     (_rectify, "phone"),
 ]
-POSTCODE_FIELDS = [(PublicReferralForm, "postcode"), (StaffReferralForm, "subject_postcode"), (_rectify, "postcode")]
-NHS_NUMBER_FIELDS = [(StaffReferralForm, "subject_nhs_number"), (_rectify, "nhs_number")]
+POSTCODE_FIELDS = [
+    (PublicReferralForm, "postcode"),
+    (StaffReferralForm, "subject_postcode"),
+    (_rectify, "postcode"),
+    (_search, "postcode"),
+]
+NHS_NUMBER_FIELDS = [(StaffReferralForm, "subject_nhs_number"), (_rectify, "nhs_number"), (_search, "nhs_number")]
 DATE_OF_BIRTH_FIELDS = [
     (PublicReferralForm, "date_of_birth"),
     (StaffReferralForm, "subject_date_of_birth"),
     (_rectify, "date_of_birth"),
+    (_search, "date_of_birth"),
 ]
 KINDS = {
     UKPhoneField: PHONE_FIELDS,
@@ -59,7 +71,7 @@ NAME_HINTS = {"phone": UKPhoneField, "postcode": UKPostcodeField, "nhs_number": 
 
 
 def _form_class(factory):
-    return RectifyForm if factory is _rectify else factory
+    return {_rectify: RectifyForm, _search: PersonSearchForm}.get(factory, factory)
 
 
 def _ids(fields):
