@@ -9,6 +9,12 @@ Two steps, so it stays fast with 50,000+ people:
 2. Score: the few hundred candidates at most are scored in Python with rapidfuzz on
    normalised names, and the best ``limit`` are returned with the reasons they matched.
 
+Allowing for how details really differ between two records of one person: a nickname ("Bill"
+on the referral, "William" on the record: ``referrals.matching_names``) counts as a first-name
+match a little below an exact one; a date of birth with the day and month swapped (12/04 and
+04/12) counts for part of a date-of-birth match. A placeholder NHS number (0000000000, or any
+ten equal digits) is never a match, whether typed now or stored before forms refused it.
+
 The practitioner decides; the score only orders what they look at.
 """
 
@@ -25,7 +31,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from rapidfuzz import fuzz
 
-from common.forms.identifiers import normalise_nhs_number, normalise_postcode
+from common.forms.identifiers import is_placeholder_nhs_number, normalise_nhs_number, normalise_postcode
+from referrals.matching_names import are_nickname_forms, nickname_forms
 from referrals.models import Person
 
 # Letters that do not decompose into a base letter plus an accent under NFKD, mapped to the
@@ -48,8 +55,10 @@ def normalise_name(name: str) -> str:
 # Reasons shown to the practitioner next to each likely match.
 SAME_NHS_NUMBER = _("Same NHS number")
 SAME_DATE_OF_BIRTH = _("Same date of birth")
+DATE_OF_BIRTH_SWAPPED = _("Date of birth matches with day and month swapped")
 SIMILAR_NAME = _("Similar name")
 SAME_POSTCODE = _("Same postcode")
+KNOWN_AS = _("Known as %(known_as)s, recorded as %(recorded_as)s")
 
 # Points (0-100 in the end). An NHS number is the strongest signal; the same date of birth
 # with a similar name is strong; a similar name alone is weak; a postcode only adds weight.
@@ -57,11 +66,21 @@ NHS_NUMBER_POINTS = 70
 DIFFERENT_NHS_NUMBER_POINTS = -40  # both known and different: almost certainly someone else
 DATE_OF_BIRTH_POINTS = 25
 DIFFERENT_DATE_OF_BIRTH_POINTS = -10  # both known and different (a typo is possible)
+# Day and month swapped (an American-style date, or a form filled in a hurry): part of a match.
+SWAPPED_DATE_OF_BIRTH_POINTS = 15
 SIMILAR_NAME_MIN_POINTS = 20
 SIMILAR_NAME_MAX_POINTS = 35
 POSTCODE_POINTS = 10
 # rapidfuzz similarity (0-100) from which two names count as similar.
 SIMILAR_NAME_THRESHOLD = 85
+# How alike a first name and its nickname count ("Bill" and "William"): a little below the
+# same name (100), so the exact name ranks first, and well above the similar-name threshold.
+NICKNAME_SIMILARITY = 95
+
+# How a score reads to the practitioner (words, never colour alone): the same name and date of
+# birth (60) is a strong match; a similar name and the same date of birth a possible one.
+STRONG_MATCH = 60
+POSSIBLE_MATCH = 40
 
 # Caps on each narrowing query: generous for real data, bounded for speed.
 NHS_CANDIDATE_CAP = 20
@@ -76,6 +95,8 @@ class Match:
     score: int
     reasons: list = field(default_factory=list)
     name_similarity: float = 0.0
+    # (as on the referral, as recorded) when the first names matched as nickname forms.
+    nickname: tuple[str, str] | None = None
 
 
 def _part_similarity(a: str, b: str) -> float:
@@ -86,20 +107,68 @@ def _part_similarity(a: str, b: str) -> float:
     return fuzz.token_set_ratio(a, b)
 
 
-def name_similarity(*, given_name: str, family_name: str, person) -> float:
-    """0-100: how alike the names are, allowing for swapped first and last names, accents,
-    case, hyphens and the person's preferred name."""
+def _given_similarity(given: str, their_given: str) -> tuple[float, tuple[str, str] | None]:
+    """Similarity of two first names, a nickname counting as ``NICKNAME_SIMILARITY``; with the
+    pair of words that matched as nickname forms, if that is how they matched. Names already
+    spelt alike ("Ann" and "Anne", "Jon" and "John") are compared by spelling."""
+    similarity = _part_similarity(given, their_given)
+    if similarity >= SIMILAR_NAME_THRESHOLD:
+        return similarity, None
+    for word in given.split():
+        for their_word in their_given.split():
+            if are_nickname_forms(word, their_word):
+                return float(NICKNAME_SIMILARITY), (word, their_word)
+    return similarity, None
+
+
+def _as_written(name: str, word: str) -> str:
+    """The word of ``name`` that normalises to ``word``, as it was written ("Bill" for "bill")."""
+    for written in re.split(r"[\s\-]+", name or ""):
+        if normalise_name(written) == word:
+            return written
+    return word.title()
+
+
+def name_comparison(*, given_name: str, family_name: str, person) -> tuple[float, tuple[str, str] | None]:
+    """How alike the names are (0-100), allowing for swapped first and last names, accents,
+    case, hyphens, nicknames and the person's preferred name; with (as on the referral, as
+    recorded) when the best comparison matched first names as nickname forms."""
     given, family = normalise_name(given_name), normalise_name(family_name)
     their_family = normalise_name(person.family_name)
-    their_givens = [normalise_name(person.given_name)]
+    their_givens = [person.given_name]
     if getattr(person, "preferred_name", ""):
-        their_givens.append(normalise_name(person.preferred_name))
-    best = 0.0
-    for their_given in their_givens:
-        straight = (_part_similarity(given, their_given) + _part_similarity(family, their_family)) / 2
+        their_givens.append(person.preferred_name)
+    best, nickname = 0.0, None
+    for their_given_written in their_givens:
+        their_given = normalise_name(their_given_written)
+        given_similarity, pair = _given_similarity(given, their_given)
+        straight = (given_similarity + _part_similarity(family, their_family)) / 2
         swapped = (_part_similarity(given, their_family) + _part_similarity(family, their_given)) / 2
-        best = max(best, straight, swapped)
-    return best
+        if straight > best or (straight == best and nickname is not None and pair is None):
+            best = straight
+            nickname = (_as_written(given_name, pair[0]), _as_written(their_given_written, pair[1])) if pair else None
+        if swapped > best:
+            best, nickname = swapped, None
+    return best, nickname
+
+
+def name_similarity(*, given_name: str, family_name: str, person) -> float:
+    """0-100: how alike the names are (see ``name_comparison``)."""
+    return name_comparison(given_name=given_name, family_name=family_name, person=person)[0]
+
+
+def real_nhs_number(nhs_number: str) -> str:
+    """The digits of an NHS number that can identify someone: "" for none, or a placeholder."""
+    digits = normalise_nhs_number(nhs_number)
+    return "" if is_placeholder_nhs_number(digits) else digits
+
+
+def swapped_date(date: dt.date | None) -> dt.date | None:
+    """The date with its day and month swapped (12 April -> 4 December), when that is another
+    real date; None otherwise (13 April, or 4 April)."""
+    if date is None or date.day > 12 or date.day == date.month:
+        return None
+    return date.replace(month=date.day, day=date.month)
 
 
 def score_candidate(
@@ -119,7 +188,7 @@ def score_candidate(
     """
     reasons: list = []
     score = 0
-    nhs, their_nhs = normalise_nhs_number(nhs_number), normalise_nhs_number(person.nhs_number)
+    nhs, their_nhs = real_nhs_number(nhs_number), real_nhs_number(person.nhs_number)
     same_nhs = bool(nhs) and nhs == their_nhs
     if same_nhs:
         reasons.append(SAME_NHS_NUMBER)
@@ -131,13 +200,19 @@ def score_candidate(
     if same_dob:
         reasons.append(SAME_DATE_OF_BIRTH)
         score += DATE_OF_BIRTH_POINTS
+    elif person.date_of_birth is not None and swapped_date(date_of_birth) == person.date_of_birth:
+        reasons.append(DATE_OF_BIRTH_SWAPPED)
+        score += SWAPPED_DATE_OF_BIRTH_POINTS
     elif date_of_birth is not None and person.date_of_birth is not None:
         score += DIFFERENT_DATE_OF_BIRTH_POINTS
 
-    similarity = name_similarity(given_name=given_name, family_name=family_name, person=person)
+    similarity, nickname = name_comparison(given_name=given_name, family_name=family_name, person=person)
     similar_name = similarity >= SIMILAR_NAME_THRESHOLD
     if similar_name:
-        reasons.append(SIMILAR_NAME)
+        if nickname:
+            reasons.append(KNOWN_AS % {"known_as": nickname[0], "recorded_as": nickname[1]})
+        else:
+            reasons.append(SIMILAR_NAME)
         spread = SIMILAR_NAME_MAX_POINTS - SIMILAR_NAME_MIN_POINTS
         score += round(
             SIMILAR_NAME_MIN_POINTS + spread * (similarity - SIMILAR_NAME_THRESHOLD) / (100 - SIMILAR_NAME_THRESHOLD)
@@ -151,7 +226,13 @@ def score_candidate(
 
     if not (same_nhs or similar_name or (same_dob and same_postcode)):
         return None
-    return Match(person=person, score=max(0, min(100, score)), reasons=reasons, name_similarity=similarity)
+    return Match(
+        person=person,
+        score=max(0, min(100, score)),
+        reasons=reasons,
+        name_similarity=similarity,
+        nickname=nickname if similar_name else None,
+    )
 
 
 def _name_filter(given_name: str, family_name: str) -> Q | None:
@@ -159,7 +240,9 @@ def _name_filter(given_name: str, family_name: str) -> Q | None:
 
     - the same first given name, with a family-name word starting the same way;
     - names recorded the other way round (family name first);
-    - a misspelt first name starting with the same letter and the same last family word.
+    - a misspelt first name starting with the same letter and the same last family word;
+    - a nickname form of the first given name ("bill" for "william", and the other way round)
+      with a family-name word starting the same way.
     Each uses the index for its prefix; the rest of the condition filters the small range.
     """
     given_tokens = normalise_name(given_name).split()
@@ -172,7 +255,8 @@ def _name_filter(given_name: str, family_name: str) -> Q | None:
         return Q(search_name__startswith=f"{only} ")
     first = given_tokens[0]
     family_hint = reduce(or_, (Q(search_name__contains=f" {token[:3]}") for token in family_tokens))
-    conditions = [Q(search_name__startswith=f"{first} ") & family_hint]
+    firsts = [first, *sorted(nickname_forms(first))]
+    conditions = [Q(search_name__startswith=f"{name} ") & family_hint for name in firsts]
     conditions += [
         Q(search_name__startswith=f"{token} ") & Q(search_name__contains=f" {first[:3]}")
         for token in family_tokens
@@ -201,11 +285,12 @@ def find_likely_matches(
         for person in queryset[:cap]:
             candidates.setdefault(person.pk, person)
 
-    nhs = normalise_nhs_number(nhs_number)
+    nhs = real_nhs_number(nhs_number)
     if nhs:
         collect(Person.objects.filter(nhs_number=nhs), NHS_CANDIDATE_CAP)
     if date_of_birth is not None:
-        collect(Person.objects.filter(date_of_birth=date_of_birth), DATE_OF_BIRTH_CANDIDATE_CAP)
+        dates = [date_of_birth] + ([swapped_date(date_of_birth)] if swapped_date(date_of_birth) else [])
+        collect(Person.objects.filter(date_of_birth__in=dates), DATE_OF_BIRTH_CANDIDATE_CAP)
     pc = normalise_postcode(postcode)
     if pc:
         collect(Person.objects.filter(postcode=pc), POSTCODE_CANDIDATE_CAP)

@@ -26,6 +26,7 @@ NHS_NUMBER_LENGTH = _("NHS number must be 10 digits, like 485 777 3456")
 NHS_NUMBER_INVALID = _(
     "This is not a valid NHS number. Check it against a letter or prescription, or leave it blank if it is not known"
 )
+NHS_NUMBER_PLACEHOLDER = _("Enter a real NHS number, not a placeholder such as 0000000000")
 
 # What may be typed: generous with spaces and punctuation, but nothing longer than this.
 PHONE_INPUT_MAX = 30
@@ -120,6 +121,16 @@ def nhs_number_is_valid(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
+def is_placeholder_nhs_number(digits: str) -> bool:
+    """A number typed to fill the box, not one the NHS issued: ten of the same digit
+    (0000000000, 1111111111, 9999999999...). Every one of them passes the modulus 11 check
+    (nine equal digits weigh 54 times the digit, so the check digit is the digit itself), so
+    the check alone lets them through, and two people recorded with 0000000000 would look
+    like the same person to the duplicate check."""
+    digits = normalise_nhs_number(digits)
+    return len(digits) == 10 and len(set(digits)) == 1
+
+
 def clean_nhs_number(value: str) -> str:
     """ "485 777 3456" -> "4857773456"; raises ValidationError with a specific message."""
     value = (value or "").strip()
@@ -130,6 +141,8 @@ def clean_nhs_number(value: str) -> str:
     digits = normalise_nhs_number(value)
     if len(digits) != 10:
         raise ValidationError(NHS_NUMBER_LENGTH, code="nhs_number_length")
+    if is_placeholder_nhs_number(digits):
+        raise ValidationError(NHS_NUMBER_PLACEHOLDER, code="nhs_number_placeholder")
     if not nhs_number_is_valid(digits):
         raise ValidationError(NHS_NUMBER_INVALID, code="nhs_number_invalid")
     return digits
@@ -188,7 +201,8 @@ class UKPostcodeField(_NormalisedField):
 
 
 class NHSNumberField(_NormalisedField):
-    """An NHS number: 10 digits with a valid modulus 11 check digit, cleaned to the digits."""
+    """An NHS number: 10 digits with a valid modulus 11 check digit, not a placeholder such as
+    0000000000, cleaned to the digits."""
 
     input_max = NHS_NUMBER_INPUT_MAX
     message = NHS_NUMBER_LENGTH

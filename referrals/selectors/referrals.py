@@ -32,6 +32,7 @@ from partnership.access_log import access_log_record_list
 from partnership.models import AccessLog
 from partnership.services import access_log_record
 from referrals.break_glass import BreakGlassRequired, break_glass_references
+from referrals.matching import Match, find_likely_matches
 from referrals.models import (
     ContactAttempt,
     Escalation,
@@ -230,6 +231,44 @@ def person_get_for(*, user, pk: int, purpose: str) -> Person:
         raise BreakGlassRequired(person.blocked_by_restriction)
     record_view(user=user, obj=person, person_id=person.pk, purpose=purpose)
     return person
+
+
+def people_needing_a_reason_for(*, user, person_ids) -> dict[int, str]:
+    """Of these people, those the user may not see routinely: person id -> the reference of a
+    restricted referral of theirs that the user holds no grant on and has not broken the glass
+    on (the one to open first), the same rule as ``person_get_for``. One query, or none."""
+    person_ids = [pk for pk in person_ids if pk is not None]
+    if not person_ids or not can_work_front_door(user) or sees_every_restricted_record(user):
+        return {}
+    rows = (
+        Referral.objects.filter(person_id__in=person_ids, access_restricted=True)
+        .exclude(pk__in=_granted(user, VIEW_REFERRAL, Referral).values("pk"))
+        .exclude(reference__in=break_glass_references(user))
+        .order_by("person_id", "-received_at", "-pk")
+        .values_list("person_id", "reference")
+    )
+    blocked: dict[int, str] = {}
+    for person_id, reference in rows:
+        blocked.setdefault(person_id, reference)
+    return blocked
+
+
+def person_matches_for(*, user, purpose: str, criteria: dict) -> tuple[list[Match], dict[int, str]]:
+    """REF-4: the people who may be the one described (``find_likely_matches`` criteria), for
+    the front door only, best first; with those whose details must stay hidden until a reason
+    is given (``people_needing_a_reason_for``). Writes one access-log list row naming the
+    people whose details will be shown (SEC-2). A fixed number of queries."""
+    if not can_work_front_door(user):
+        return [], {}
+    matches = find_likely_matches(**criteria)
+    hidden = people_needing_a_reason_for(user=user, person_ids=[m.person.pk for m in matches])
+    record_list_view(
+        user=user,
+        object_type=Person._meta.label_lower,
+        person_ids=[m.person.pk for m in matches if m.person.pk not in hidden],
+        purpose=purpose,
+    )
+    return matches, hidden
 
 
 def person_referrals_for(*, user, person: Person) -> QuerySet[Referral]:

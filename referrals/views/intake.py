@@ -6,6 +6,7 @@ page where a returning person's earlier referrals are one click away (§3.4.6).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -14,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path, re_path
+from django.urls import path, re_path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -24,7 +25,8 @@ from partnership.access import can_work_front_door
 from partnership.models import AccessLog
 from partnership.services import access_log_record
 from referrals.forms.intake import StaffReferralForm
-from referrals.matching import Match, find_likely_matches
+from referrals.forms.person_search import SEARCH_ACTION, PersonSearchForm
+from referrals.matching import POSSIBLE_MATCH, STRONG_MATCH, Match
 from referrals.models import Person, Referral, Triage
 from referrals.selectors import referrals as selectors
 from referrals.services import referrals as services
@@ -37,9 +39,6 @@ MATCH_ACTION_LINK = "link"
 MATCH_ACTION_NEW = "new"
 CHOOSE_A_PERSON = gettext_lazy("Choose the person this referral is about, or create a new person")
 PERSON_NOT_FOUND = gettext_lazy("That person could not be found. Choose someone from the list")
-
-# How a match's score reads to the practitioner (words, never colour alone).
-STRONG_MATCH, POSSIBLE_MATCH = 60, 40
 
 
 def _require_front_door(user) -> None:
@@ -158,6 +157,9 @@ def _referral_summaries(person_ids: list[int], *, exclude_referral: Referral) ->
 class ShownMatch:
     match: Match
     summary: ReferralSummary | None
+    # A person the user may not see routinely (SEC-1): shown without their details, with the
+    # way in through the break-glass page for this restricted referral of theirs.
+    needs_reason_url: str = ""
 
     @property
     def person(self) -> Person:
@@ -172,6 +174,30 @@ class ShownMatch:
         return _("Weak match")
 
 
+def _shown_matches(request, referral: Referral, *, purpose: str, criteria: dict) -> list[ShownMatch]:
+    """The people who may be the one described, best first, each with their other referrals;
+    those the user needs a reason to open without their details. Logged as one list view
+    (SEC-2); a fixed number of queries however many are shown."""
+    matches, hidden = selectors.person_matches_for(user=request.user, purpose=purpose, criteria=criteria)
+    visible = [m.person.pk for m in matches if m.person.pk not in hidden]
+    summaries = _referral_summaries(visible, exclude_referral=referral)
+    here = reverse("referrals:match", kwargs={"reference": referral.reference})
+    shown = []
+    for match in matches:
+        blocking = hidden.get(match.person.pk)
+        needs_reason_url = ""
+        if blocking:
+            needs_reason_url = f"{reverse('referrals:break_glass', args=[blocking])}?{urlencode({'next': here})}"
+        shown.append(
+            ShownMatch(
+                match=match,
+                summary=None if blocking else summaries.get(match.person.pk),
+                needs_reason_url=needs_reason_url,
+            )
+        )
+    return shown
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_match(request, reference):
@@ -179,8 +205,10 @@ def referral_match(request, reference):
     _require_front_door(request.user)
     reason = f"Duplicate check for {reference}"
     referral = selectors.referral_get_for(user=request.user, reference=reference, purpose=reason)
-    form = MatchDecisionForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    searching = request.method == "POST" and request.POST.get("action") == SEARCH_ACTION
+    search_form = PersonSearchForm(request.POST if searching else None)
+    form = MatchDecisionForm(request.POST if request.method == "POST" and not searching else None)
+    if request.method == "POST" and not searching and form.is_valid():
         try:
             if form.cleaned_data["action"] == MATCH_ACTION_NEW:
                 services.person_create_from_referral(referral=referral, by=request.user)
@@ -201,6 +229,7 @@ def referral_match(request, reference):
         referral = selectors.referral_get_for(user=request.user, reference=reference, purpose=reason)
 
     shown: list[ShownMatch] = []
+    found: list[ShownMatch] | None = None
     linked_summary = None
     if referral.person_id is not None:
         linked_summary = _referral_summaries([referral.person_id], exclude_referral=referral).get(referral.person_id)
@@ -212,23 +241,21 @@ def referral_match(request, reference):
             reason=reason,
         )
     else:
-        matches = find_likely_matches(
-            given_name=referral.subject_given_name,
-            family_name=referral.subject_family_name,
-            date_of_birth=referral.subject_date_of_birth,
-            nhs_number=referral.subject_nhs_number,
-            postcode=referral.subject_postcode,
+        shown = _shown_matches(
+            request,
+            referral,
+            purpose=reason,
+            criteria={
+                "given_name": referral.subject_given_name,
+                "family_name": referral.subject_family_name,
+                "date_of_birth": referral.subject_date_of_birth,
+                "nhs_number": referral.subject_nhs_number,
+                "postcode": referral.subject_postcode,
+            },
         )
-        summaries = _referral_summaries([m.person.pk for m in matches], exclude_referral=referral)
-        shown = [ShownMatch(match=m, summary=summaries.get(m.person.pk)) for m in matches]
-        # Each match shown is a view of that person's record (SEC-2).
-        for item in shown:
-            access_log_record(
-                user=request.user,
-                action=AccessLog.Action.VIEW,
-                obj=item.person,
-                person_id=item.person.pk,
-                reason=reason,
+        if searching and search_form.is_valid():
+            found = _shown_matches(
+                request, referral, purpose=f"Person search for {reference}", criteria=search_form.criteria()
             )
     return render(
         request,
@@ -238,6 +265,8 @@ def referral_match(request, reference):
             "matches": shown,
             "linked_summary": linked_summary,
             "form": form,
+            "search_form": search_form,
+            "found": found,
             "action_link": MATCH_ACTION_LINK,
             "action_new": MATCH_ACTION_NEW,
         },

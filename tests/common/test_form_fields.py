@@ -21,16 +21,22 @@ from common.forms.dates import DateOfBirthField, check_date_of_birth, earliest_d
 from common.forms.identifiers import NHSNumberField, UKPhoneField, UKPostcodeField
 from referrals.data_rights import forms as data_rights_forms
 from referrals.data_rights.forms import RectifyForm
-from referrals.forms import access, allocation, appointments, intake, public, sharing, triage
+from referrals.forms import access, allocation, appointments, intake, person_search, public, sharing, triage
 from referrals.forms.intake import StaffReferralForm
+from referrals.forms.person_search import PersonSearchForm
 from referrals.forms.public import PublicReferralForm
 from referrals.models import Person
 
-FORM_MODULES = (public, intake, triage, allocation, sharing, access, appointments, data_rights_forms)
+FORM_MODULES = (public, intake, triage, allocation, sharing, access, appointments, data_rights_forms, person_search)
 
 
 def _rectify(data):
     return RectifyForm(data, person=Person(given_name="Sam", family_name="Taylor"))
+
+
+def _search(data):
+    # The duplicate check's person search: its fields are prefixed "search-" on the page.
+    return PersonSearchForm({f"search-{key}": value for key, value in data.items()})
 
 
 # (form factory, field name) for every field of each kind.
@@ -41,12 +47,18 @@ PHONE_FIELDS = [
     (StaffReferralForm, "referrer_phone"),
     (_rectify, "phone"),
 ]
-POSTCODE_FIELDS = [(PublicReferralForm, "postcode"), (StaffReferralForm, "subject_postcode"), (_rectify, "postcode")]
-NHS_NUMBER_FIELDS = [(StaffReferralForm, "subject_nhs_number"), (_rectify, "nhs_number")]
+POSTCODE_FIELDS = [
+    (PublicReferralForm, "postcode"),
+    (StaffReferralForm, "subject_postcode"),
+    (_rectify, "postcode"),
+    (_search, "postcode"),
+]
+NHS_NUMBER_FIELDS = [(StaffReferralForm, "subject_nhs_number"), (_rectify, "nhs_number"), (_search, "nhs_number")]
 DATE_OF_BIRTH_FIELDS = [
     (PublicReferralForm, "date_of_birth"),
     (StaffReferralForm, "subject_date_of_birth"),
     (_rectify, "date_of_birth"),
+    (_search, "date_of_birth"),
 ]
 KINDS = {
     UKPhoneField: PHONE_FIELDS,
@@ -59,7 +71,7 @@ NAME_HINTS = {"phone": UKPhoneField, "postcode": UKPostcodeField, "nhs_number": 
 
 
 def _form_class(factory):
-    return RectifyForm if factory is _rectify else factory
+    return {_rectify: RectifyForm, _search: PersonSearchForm}.get(factory, factory)
 
 
 def _ids(fields):
@@ -161,6 +173,12 @@ NHS_NUMBERS_REFUSED = [
     ("94347659190", identifiers.NHS_NUMBER_LENGTH),
     ("ABC 476 5919", identifiers.NHS_NUMBER_LENGTH),
     ("9" * 21, identifiers.NHS_NUMBER_LENGTH),
+    # Placeholders pass the modulus 11 check (every ten-equal-digit number does) but are no one's.
+    ("0000000000", identifiers.NHS_NUMBER_PLACEHOLDER),
+    ("000 000 0000", identifiers.NHS_NUMBER_PLACEHOLDER),
+    ("1111111111", identifiers.NHS_NUMBER_PLACEHOLDER),
+    ("555-555-5555", identifiers.NHS_NUMBER_PLACEHOLDER),
+    ("9999999999", identifiers.NHS_NUMBER_PLACEHOLDER),
 ]
 
 
@@ -285,6 +303,22 @@ def test_phone_postcode_and_nhs_number_fields_are_the_toolkits():
 )
 def test_nhs_number_modulus_11_check(number, valid):
     assert identifiers.nhs_number_is_valid(number) is valid
+
+
+@pytest.mark.parametrize("digit", "0123456789")
+def test_every_ten_equal_digits_is_a_placeholder_though_it_passes_the_check_digit(digit):
+    number = digit * 10
+    assert identifiers.nhs_number_is_valid(number)
+    assert identifiers.is_placeholder_nhs_number(number)
+    with pytest.raises(ValidationError) as raised:
+        identifiers.clean_nhs_number(number)
+    assert raised.value.messages == [str(identifiers.NHS_NUMBER_PLACEHOLDER)]
+    assert str(identifiers.NHS_NUMBER_PLACEHOLDER) == "Enter a real NHS number, not a placeholder such as 0000000000"
+
+
+@pytest.mark.parametrize("number", ["9434765919", "1000000060", "", "000000000"])
+def test_real_numbers_are_not_placeholders(number):
+    assert not identifiers.is_placeholder_nhs_number(number)
 
 
 def test_each_wrong_check_digit_is_refused():

@@ -519,12 +519,10 @@ def test_every_person_shown_in_the_duplicate_check_is_access_logged(
     other = PersonFactory(given_name="Sian", family_name="Nakamura", date_of_birth=dt.date(1970, 1, 1))
     spoc_client.get(match_url(new_referral))
     reason = f"Duplicate check for {new_referral.reference}"
-    logged = set(
-        AccessLog.objects.filter(user=spoc_practitioner, object_type="referrals.person", reason=reason).values_list(
-            "person_id", flat=True
-        )
-    )
-    assert logged == {known_person.pk, other.pk}
+    # One list row naming everyone shown (SEC-2), not a row each.
+    (row,) = AccessLog.objects.filter(user=spoc_practitioner, object_type="referrals.person", reason=reason)
+    assert (row.action, row.object_id, row.person_id) == (AccessLog.Action.VIEW, 0, None)
+    assert {subject.person_id for subject in row.subjects.all()} == {known_person.pk, other.pk}
     assert AccessLog.objects.filter(object_type="referrals.referral", object_id=new_referral.pk, reason=reason).exists()
 
 

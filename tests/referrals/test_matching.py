@@ -247,3 +247,178 @@ def test_each_narrowing_query_is_capped(monkeypatch, django_assert_num_queries):
     with django_assert_num_queries(1) as context:
         find(date_of_birth=DOB)
     assert "LIMIT 5" in context.captured_queries[0]["sql"]
+
+
+# --- The weights and thresholds -----------------------------------------------------------
+
+
+def test_the_match_thresholds():
+    assert (matching.STRONG_MATCH, matching.POSSIBLE_MATCH) == (60, 40)
+
+
+def test_the_same_name_and_date_of_birth_is_a_strong_match_and_a_similar_name_alone_is_not():
+    exact = score(Candidate("Sian", "Jones", date_of_birth=DOB), date_of_birth=DOB)
+    assert exact.score >= matching.STRONG_MATCH
+    assert score(Candidate("Sian", "Jones")).score < matching.POSSIBLE_MATCH
+    assert score(Candidate("Sian", "Jones", nhs_number=NHS), nhs_number=NHS).score >= matching.STRONG_MATCH
+
+
+# --- Placeholder NHS numbers -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("placeholder", ["0000000000", "000 000 0000", "1111111111", "9999999999", "4444444444"])
+def test_a_placeholder_nhs_number_is_never_a_match(placeholder):
+    # Two unrelated people, both recorded (before forms refused it) with a placeholder.
+    assert score(Candidate("Robert", "Taylor", nhs_number=placeholder.replace(" ", "")), nhs_number=placeholder) is None
+
+
+def test_a_placeholder_does_not_count_against_a_real_number_either():
+    with_placeholder = score(
+        Candidate("Sian", "Jones", date_of_birth=DOB, nhs_number="0000000000"), date_of_birth=DOB, nhs_number=NHS
+    )
+    without = score(Candidate("Sian", "Jones", date_of_birth=DOB), date_of_birth=DOB, nhs_number=NHS)
+    assert with_placeholder.score == without.score
+    assert SAME_NHS_NUMBER not in with_placeholder.reasons
+
+
+@pytest.mark.django_db
+def test_people_stored_with_a_placeholder_are_not_found_by_it(django_assert_num_queries):
+    person(given_name="Robert", family_name="Taylor", nhs_number="0000000000")
+    person(given_name="Aisha", family_name="Begum", nhs_number="0000000000")
+    with django_assert_num_queries(1):  # the name only: a placeholder is not searched for
+        assert find(given_name="Sian", family_name="Jones", nhs_number="0000000000") == []
+
+
+# --- Nicknames ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("known_as", "recorded_as"),
+    [
+        ("Bill", "William"),
+        ("Will", "William"),
+        ("Liz", "Elizabeth"),
+        ("Beth", "Elizabeth"),
+        ("Betty", "Elizabeth"),
+        ("Jon", "Jonathan"),
+        ("Mo", "Mohammed"),
+        ("Mo", "Muhammad"),
+        ("Mo", "Mohammad"),
+        ("Bob", "Robert"),
+        ("Rob", "Robert"),
+        ("Dave", "David"),
+        ("Mike", "Michael"),
+        ("Jim", "James"),
+        ("Kate", "Katherine"),
+        ("Kate", "Catherine"),
+        ("Tom", "Thomas"),
+        ("Chris", "Christopher"),
+        ("Chris", "Christine"),
+        ("Sam", "Samuel"),
+        ("Sam", "Samantha"),
+        ("Alex", "Alexander"),
+        ("Alex", "Alexandra"),
+        ("Steve", "Stephen"),
+        ("Tony", "Anthony"),
+        ("Sue", "Susan"),
+        ("Jenny", "Jennifer"),
+        ("Pat", "Patrick"),
+        ("Pat", "Patricia"),
+        ("Dan", "Daniel"),
+        ("Matt", "Matthew"),
+        ("Nick", "Nicholas"),
+        ("Andy", "Andrew"),
+        ("Ben", "Benjamin"),
+    ],
+)
+def test_a_nickname_matches_the_name_it_is_short_for_either_way_round(known_as, recorded_as):
+    match = score(Candidate(recorded_as, "Jones"), given_name=known_as)
+    assert match is not None
+    assert str(match.reasons[-1]) == f"Known as {known_as}, recorded as {recorded_as}"
+    assert SIMILAR_NAME not in match.reasons
+    reverse = score(Candidate(known_as, "Jones"), given_name=recorded_as)
+    assert str(reverse.reasons[-1]) == f"Known as {recorded_as}, recorded as {known_as}"
+
+
+@pytest.mark.parametrize(("given", "theirs"), [("Samuel", "Samantha"), ("Bill", "Thomas"), ("Ian", "Jack")])
+def test_names_that_only_share_a_nickname_do_not_match(given, theirs):
+    assert score(Candidate(theirs, "Jones"), given_name=given) is None
+
+
+def test_a_nickname_scores_as_a_first_name_match_a_little_below_the_same_name():
+    exact = score(Candidate("William", "Jones", date_of_birth=DOB), given_name="William", date_of_birth=DOB)
+    nickname = score(Candidate("William", "Jones", date_of_birth=DOB), given_name="Bill", date_of_birth=DOB)
+    misspelt = score(Candidate("Wiliam", "Jonse", date_of_birth=DOB), given_name="William", date_of_birth=DOB)
+    assert exact.score >= matching.STRONG_MATCH
+    assert matching.POSSIBLE_MATCH <= nickname.score < exact.score
+    assert exact.score - nickname.score <= 5
+    assert nickname.score > misspelt.score
+    assert matching.name_similarity(
+        given_name="Bill", family_name="Jones", person=Candidate("William", "Jones")
+    ) == pytest.approx((matching.NICKNAME_SIMILARITY + 100) / 2)
+    assert matching.SIMILAR_NAME_THRESHOLD < matching.NICKNAME_SIMILARITY < 100
+
+
+def test_a_nickname_with_a_different_family_name_is_not_a_match():
+    assert score(Candidate("William", "Brown"), given_name="Bill") is None
+
+
+def test_a_preferred_name_that_is_the_same_beats_a_nickname():
+    match = score(Candidate("William", "Jones", preferred_name="Bill"), given_name="Bill")
+    assert match.reasons == [SIMILAR_NAME]
+    assert match.nickname is None
+
+
+@pytest.mark.django_db
+def test_a_nickname_finds_the_person_by_the_name_search_and_ranks_the_exact_name_first():
+    william = person(given_name="William", family_name="Smith", date_of_birth=DOB)
+    bill = person(given_name="Bill", family_name="Smith", date_of_birth=DOB)
+    person(given_name="Thomas", family_name="Smith", date_of_birth=DOB)
+    matches = find(given_name="Bill", family_name="Smith")
+    assert [m.person for m in matches] == [bill, william]
+    assert str(matches[1].reasons[0]) == "Known as Bill, recorded as William"
+
+
+# --- Day and month swapped ---------------------------------------------------------------
+
+
+def test_swapped_dates():
+    assert matching.swapped_date(dt.date(1985, 4, 12)) == dt.date(1985, 12, 4)
+    assert matching.swapped_date(dt.date(1985, 12, 4)) == dt.date(1985, 4, 12)
+    assert matching.swapped_date(dt.date(1985, 4, 13)) is None  # no 13th month
+    assert matching.swapped_date(dt.date(1985, 4, 4)) is None  # the same date
+    assert matching.swapped_date(None) is None
+
+
+def test_day_and_month_swapped_is_a_partial_date_of_birth_match():
+    referred = dt.date(1985, 4, 12)
+    swapped = score(Candidate("Sian", "Jones", date_of_birth=dt.date(1985, 12, 4)), date_of_birth=referred)
+    same = score(Candidate("Sian", "Jones", date_of_birth=referred), date_of_birth=referred)
+    namesake = score(Candidate("Sian", "Jones", date_of_birth=dt.date(1985, 12, 5)), date_of_birth=referred)
+    unknown = score(Candidate("Sian", "Jones"), date_of_birth=referred)
+    assert swapped.reasons == [matching.DATE_OF_BIRTH_SWAPPED, SIMILAR_NAME]
+    assert str(matching.DATE_OF_BIRTH_SWAPPED) == "Date of birth matches with day and month swapped"
+    assert namesake.score < unknown.score < swapped.score < same.score
+    assert swapped.score >= matching.POSSIBLE_MATCH
+    assert SAME_DATE_OF_BIRTH not in swapped.reasons
+
+
+def test_a_swapped_date_in_another_year_is_not_a_match():
+    match = score(Candidate("Sian", "Jones", date_of_birth=dt.date(1986, 12, 4)), date_of_birth=dt.date(1985, 4, 12))
+    assert matching.DATE_OF_BIRTH_SWAPPED not in match.reasons
+
+
+@pytest.mark.django_db
+def test_a_swapped_date_ranks_above_a_namesake_with_a_different_date_of_birth():
+    namesake = person(given_name="Sian", family_name="Jones", date_of_birth=dt.date(1970, 1, 1))
+    swapped = person(given_name="Sian", family_name="Jones", date_of_birth=dt.date(1985, 12, 4))
+    matches = find(given_name="Sian", family_name="Jones", date_of_birth=dt.date(1985, 4, 12))
+    assert [m.person for m in matches] == [swapped, namesake]
+
+
+@pytest.mark.django_db
+def test_the_date_of_birth_search_also_fetches_the_swapped_date_in_the_same_query(django_assert_num_queries):
+    with django_assert_num_queries(1) as context:
+        find(date_of_birth=dt.date(1985, 4, 12))
+    sql = context.captured_queries[0]["sql"]
+    assert "1985-04-12" in sql and "1985-12-04" in sql
