@@ -8,3 +8,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# The server error page: translated on the public pages, with the phone number.
+handler500 = "common.errors.server_error"

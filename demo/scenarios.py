@@ -42,6 +42,9 @@ ROUTES = (
         (R.Channel.ONLINE, R.Channel.ONLINE, R.Channel.PHONE, R.Channel.IN_PERSON),
     ),
     (4, R.ReferrerType.SELF, R.Source.SELF, (R.Channel.OUTREACH,)),
+    # No wrong door: met by staff at a partner's venue or a hub drop-in.
+    (6, R.ReferrerType.SELF, R.Source.SELF, (R.Channel.IN_REACH,)),
+    (6, R.ReferrerType.SELF, R.Source.SELF, (R.Channel.HUB_DROP_IN,)),
     (9, R.ReferrerType.FAMILY, R.Source.FAMILY, (R.Channel.ONLINE, R.Channel.PHONE)),
     (10, R.ReferrerType.PROFESSIONAL, R.Source.GP, (R.Channel.PHONE, R.Channel.EMAIL)),
     (6, R.ReferrerType.PROFESSIONAL, R.Source.HOSPITAL, (R.Channel.PHONE, R.Channel.EMAIL)),

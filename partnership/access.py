@@ -34,6 +34,23 @@ def can_work_front_door(user) -> bool:
     return role_of(user) in FRONT_DOOR_ROLES
 
 
+# No wrong door: everyone on staff who meets people, wherever they meet them (a recovery hub, a
+# partner venue, outreach, the Treatment Service), records a referral straight into the SPOC
+# queue. Recording gives no access to the queue or to the referral afterwards. Commissioners
+# see no personal data and the data protection officer does not meet people: neither records.
+REFERRAL_RECORDING_ROLES = FRONT_DOOR_ROLES | {
+    Role.HUB_WORKER,
+    Role.PEER_WORKER,
+    Role.SAFEGUARDING_LEAD,
+    Role.TREATMENT_PRACTITIONER,
+}
+
+
+def can_record_referral(user) -> bool:
+    """Any member of staff who works with people may record a referral into the SPOC queue."""
+    return role_of(user) in REFERRAL_RECORDING_ROLES
+
+
 def sees_allocated_caseload(user) -> bool:
     """Hub and peer workers see the work allocated to them."""
     return role_of(user) in CASEWORK_ROLES

@@ -12,6 +12,7 @@ class ReferralsConfig(AppConfig):
 
         from partnership import registry
         from partnership.access import (
+            can_record_referral,
             can_run_subject_access,
             can_work_front_door,
             sees_allocated_caseload,
@@ -24,7 +25,7 @@ class ReferralsConfig(AppConfig):
         # Administration (100).
         for label, url_name, shown_to, order in (
             (_("SPOC queue"), "referrals:queue", can_work_front_door, 10),
-            (_("Record a referral"), "referrals:new", can_work_front_door, 11),
+            (_("Record a referral"), "referrals:new", can_record_referral, 11),
             (_("My caseload"), "referrals:caseload", sees_allocated_caseload, 20),
             # Managers: their hub's caseload (hub workers reach it from "My caseload").
             (

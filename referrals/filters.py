@@ -11,6 +11,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from common.forms.errors import GovUKFormMixin
 from partnership.models import Hub, staff_display_name
 from referrals.models import Referral
 from referrals.selectors.referrals import front_door_staff
@@ -18,28 +19,81 @@ from referrals.selectors.referrals import front_door_staff
 ASSIGNED_TO_ME = "me"
 UNASSIGNED = "unassigned"
 
+# A hand-edited or stale address (?status=bogus) gets these, in the GOV.UK error summary,
+# instead of Django's "Select a valid choice"; the queue shows with the other filters applied.
+STATUS_INVALID = _("Choose a status from the list")
+PRIORITY_INVALID = _("Choose a priority from the list")
+SOURCE_INVALID = _("Choose a source from the list")
+CHANNEL_INVALID = _("Choose a channel from the list")
+HUB_INVALID = _("Choose a hub from the list")
+ASSIGNEE_INVALID = _("Choose who the referral is assigned to from the list")
+
+
+def _invalid(message) -> dict:
+    return {"error_messages": {"invalid_choice": message, "invalid_list": message, "invalid_pk_value": message}}
+
+
+class QueueFilterForm(GovUKFormMixin, forms.Form):
+    """The filter form, with the GOV.UK error summary. Its checkboxes are numbered from 0 (see
+    templates/referrals/queue/_checkboxes.html), so each error links to the first one."""
+
+    @property
+    def error_summary(self) -> list[tuple[str, str]]:
+        items = []
+        for name, errors in self.errors.items():
+            if name not in self.fields:
+                continue
+            bound = self[name]
+            if isinstance(bound.field.widget, forms.CheckboxSelectMultiple) and bound.subwidgets:
+                anchor = bound.subwidgets[0].id_for_label
+            else:
+                anchor = bound.auto_id
+            items.extend((anchor, message) for message in errors)
+        return items
+
 
 class QueueFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"),
+        **_invalid(STATUS_INVALID),
         choices=[(s.value, s.label) for s in Referral.QUEUE_STATUSES],
         widget=forms.CheckboxSelectMultiple,
         distinct=False,
     )
     priority = django_filters.MultipleChoiceFilter(
-        label=_("Priority"), choices=Referral.Priority.choices, widget=forms.CheckboxSelectMultiple, distinct=False
+        label=_("Priority"),
+        **_invalid(PRIORITY_INVALID),
+        choices=Referral.Priority.choices,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     source = django_filters.MultipleChoiceFilter(
-        label=_("Source"), choices=Referral.Source.choices, widget=forms.CheckboxSelectMultiple, distinct=False
+        label=_("Source"),
+        **_invalid(SOURCE_INVALID),
+        choices=Referral.Source.choices,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     channel = django_filters.MultipleChoiceFilter(
-        label=_("Channel"), choices=Referral.Channel.choices, widget=forms.CheckboxSelectMultiple, distinct=False
+        label=_("Channel"),
+        **_invalid(CHANNEL_INVALID),
+        choices=Referral.Channel.choices,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
-    hub = django_filters.ModelChoiceFilter(label=_("Hub"), queryset=Hub.objects.all(), empty_label=_("Any hub"))
-    assignee = django_filters.ChoiceFilter(label=_("Assigned to"), method="filter_assignee", empty_label=_("Anyone"))
+    hub = django_filters.ModelChoiceFilter(
+        label=_("Hub"), queryset=Hub.objects.all(), empty_label=_("Any hub"), **_invalid(HUB_INVALID)
+    )
+    assignee = django_filters.ChoiceFilter(
+        label=_("Assigned to"),
+        method="filter_assignee",
+        empty_label=_("Anyone"),
+        **_invalid(ASSIGNEE_INVALID),
+    )
 
     class Meta:
         model = Referral
+        form = QueueFilterForm
         fields = ["status", "priority", "source", "channel", "hub", "assignee"]
 
     def __init__(self, *args, **kwargs):

@@ -19,9 +19,9 @@ ADULT_AGE = 18
 # introductions, appointments, consents, onward referrals).
 CLOCK_GRACE = dt.timedelta(minutes=5)
 
-NOT_ELIGIBLE_UNDER_18 = _("Under 18 without a recorded commissioner agreement (§3.1.3).")
-NOT_ELIGIBLE_OUT_OF_AREA = _("Does not live in the area the service covers (§3.1.1).")
-NOT_ELIGIBLE_NO_SUBSTANCE = _("No substance use in scope recorded (§3.1.2).")
+NOT_ELIGIBLE_UNDER_18 = _("Under 18 without a recorded commissioner agreement.")  # §3.1.3
+NOT_ELIGIBLE_OUT_OF_AREA = _("Does not live in the area the service covers.")  # §3.1.1
+NOT_ELIGIBLE_NO_SUBSTANCE = _("No substance use in scope recorded.")  # §3.1.2
 
 
 def age_on(date_of_birth: dt.date | None, on: dt.date) -> int | None:

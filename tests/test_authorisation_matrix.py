@@ -65,6 +65,17 @@ def rule(default, *, anonymous=SIGN_IN, **by_persona) -> dict:
 PUBLIC = rule(OK, anonymous=OK)
 # Front door only (SPOC practitioners and managers); everyone else 403.
 FRONT_DOOR = rule(FORBIDDEN, spoc_practitioner=OK, manager=OK)
+# Everyone on staff who works with people; never commissioners, the DPO or anyone without a role.
+RECORDING_PERSONAS = [
+    "spoc_practitioner",
+    "manager",
+    "hub_worker",
+    "other_hub_worker",
+    "peer_worker",
+    "safeguarding_lead",
+    "treatment_practitioner",
+]
+RECORDING = rule(FORBIDDEN, **dict.fromkeys(RECORDING_PERSONAS, OK))
 # The world's referral is allocated to the hub worker in Carlisle: the front door sees every
 # referral, the hub worker their own; nobody else may see it (404, as if it did not exist).
 THE_REFERRAL = rule(NOT_FOUND, spoc_practitioner=OK, manager=OK, hub_worker=OK)
@@ -106,7 +117,10 @@ EXPECTED: dict[str, dict] = {
     "public:done": rule(REDIRECT, anonymous=REDIRECT),  # nothing submitted: back to the start
     # --- the front door ----------------------------------------------------------------------
     "referrals:queue": FRONT_DOOR,
-    "referrals:new": FRONT_DOOR,
+    # No wrong door: everyone on staff who meets people records referrals.
+    "referrals:new": RECORDING,
+    # The confirmation after recording: with nothing recorded in this session, back to the form.
+    "referrals:recorded": rule(FORBIDDEN, **dict.fromkeys(RECORDING_PERSONAS, REDIRECT)),
     "referrals:caseload": rule(
         FORBIDDEN,
         spoc_practitioner=REDIRECT,  # the front door works from the queue

@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Staff pages are always English; only the public pages follow the language chosen.
+    "common.i18n.StaffPagesInEnglishMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -93,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "partnership.context_processors.service",
+                "common.i18n.public_pages",
             ],
         },
     },
@@ -132,6 +135,8 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", "English"), ("pl", "Polski")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The public pages, which follow the language chosen (common.i18n); everything else is English.
+PUBLIC_PATH_PREFIXES = ("/refer/",)
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

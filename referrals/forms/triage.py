@@ -148,8 +148,9 @@ class ScreeningForm(GovUKFormMixin, forms.Form):
     lives_in_area = radios(
         YesNoUnknown.choices, _("Does the person live in the area the service covers?"), LIVES_IN_AREA_REQUIRED
     )
+    # §3.1.3: under-18s only by the commissioners' agreement, case by case.
     under_18_commissioner_agreement = forms.BooleanField(
-        label=_("The commissioners have agreed this young person may be supported (§3.1.3)"), required=False
+        label=_("The commissioners have agreed this young person may be supported"), required=False
     )
     commissioner_agreement_reference = forms.CharField(
         label=_("Commissioners' agreement reference"),
@@ -165,12 +166,12 @@ class ScreeningForm(GovUKFormMixin, forms.Form):
     mental_health_concern = _yes_no_unknown(
         _("Is there a mental health concern?"),
         MENTAL_HEALTH_REQUIRED,
-        help_text=_("These never exclude anyone from support (§3.1.4)"),
+        help_text=_("These never exclude anyone from support"),  # §3.1.4
     )
     homeless = _yes_no_unknown(
         _("Is the person homeless or at risk of homelessness?"),
         HOMELESS_REQUIRED,
-        help_text=_("These never exclude anyone from support (§3.1.4)"),
+        help_text=_("These never exclude anyone from support"),  # §3.1.4
     )
     screening_notes = notes(5000, _("Screening notes (optional)"), NOTES_TOO_LONG_5000)
     risk = radios(

@@ -132,13 +132,15 @@ class Disclosure(models.Model):
     and who sent it: never the data itself."""
 
     class Dataset(models.TextChoices):
+        # §3.2.10: the agreed minimum dataset.
         TREATMENT_REFERRAL = (
             "treatment_referral",
-            _("Referral to the Treatment Service: the agreed minimum dataset (§3.2.10)"),
+            _("Referral to the Treatment Service: the agreed minimum dataset"),
         )
         ONWARD_REFERRAL = "onward_referral", _("Onward referral: contact details and the reason for referral")
-        # The secure records export for the Treatment Service or an incoming provider (PAR-7).
-        RECORDS_EXPORT = "records_export", _("Secure records export (§3.23.4, §4.5.1)")
+        # The secure records export for the Treatment Service or an incoming provider (PAR-7,
+        # §3.23.4, §4.5.1).
+        RECORDS_EXPORT = "records_export", _("Secure records export")
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="disclosures")
     to_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")

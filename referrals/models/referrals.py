@@ -118,6 +118,9 @@ class Referral(models.Model):
         EMAIL = "email", _("Email")
         IN_PERSON = "in_person", _("In person")
         OUTREACH = "outreach", _("Outreach")
+        # No wrong door: met by ERS staff at a partner's premises, or at a hub drop-in session.
+        IN_REACH = "in_reach", _("In-reach at a partner venue")
+        HUB_DROP_IN = "hub_drop_in", _("Hub drop-in")
 
     reference = models.CharField(max_length=12, unique=True, default=new_reference, editable=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals")

@@ -21,10 +21,11 @@ class TreatmentReferral(models.Model):
     """
 
     class Reason(models.TextChoices):
-        PREGNANT = "pregnant", _("Pregnant: automatic referral to the Treatment Service (§3.2.11)")
+        # §3.2.11: both are automatic referrals to the Treatment Service.
+        PREGNANT = "pregnant", _("Pregnant: automatic referral to the Treatment Service")
         CHILDRENS_SERVICES = (
             "childrens_services",
-            _("Open to Children's Services: automatic referral to the Treatment Service (§3.2.11)"),
+            _("Open to Children's Services: automatic referral to the Treatment Service"),
         )
         TRIAGE_OUTCOME = "triage_outcome", _("Triage outcome")
 

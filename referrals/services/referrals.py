@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.audit import Exemption, audited_save
-from partnership.access import can_rectify_person, can_run_subject_access, can_work_front_door
+from partnership.access import can_record_referral, can_rectify_person, can_run_subject_access, can_work_front_door
 from referrals import rules
 from referrals.matching import normalise_name, normalise_postcode
 from referrals.models import Person, Referral, StatusTransition
@@ -118,8 +118,9 @@ def referral_create(
     referral: a double-clicked submit makes one referral, not two. The referral is stored
     before any notification is tried, and a failed notification never loses it.
     """
-    if by is not None:
-        _require_front_door(by)
+    # No wrong door: anyone on staff who meets people may record one (see can_record_referral).
+    if by is not None and not can_record_referral(by):
+        raise PermissionDenied
     if submission_token is not None:
         existing = Referral.objects.filter(submission_token=submission_token).first()
         if existing is not None:

@@ -139,9 +139,10 @@ def triage_save_screening(*, referral: Referral, by: User, **fields: Any) -> Tri
     return triage
 
 
+# §3.2.11: pregnancy or an open Children's Services case means an automatic Treatment referral.
 OUTCOME_NEEDS_TREATMENT = gettext_lazy(
     "This person is pregnant or open to Children's Services, so they must be referred to the "
-    "Treatment Service (§3.2.11). Choose “Refer to the Treatment Service” or “ERS support and refer "
+    "Treatment Service. Choose “Refer to the Treatment Service” or “ERS support and refer "
     "to the Treatment Service”."
 )
 OUTCOME_NOT_ELIGIBLE_MISMATCH = gettext_lazy("The screening shows this person is not eligible: %(reasons)s")

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from common.forms.errors import add_service_errors
-from partnership.access import can_work_front_door
+from partnership.access import can_record_referral, can_work_front_door
 from partnership.models import AccessLog
 from partnership.services import access_log_record
 from referrals.forms.intake import StaffReferralForm
@@ -47,12 +47,23 @@ def _require_front_door(user) -> None:
 
 
 # --- Recording a referral (REF-1, REF-2) --------------------------------------------------
+# No wrong door (§3.2.5, §3.5.2): any member of staff who meets a person records the referral
+# here. The front door goes on to the referral; everyone else sees a confirmation page, since
+# the referral is the SPOC team's until it is allocated.
+
+# The reference shown on the confirmation page travels in the session, never in the URL.
+SESSION_RECORDED_KEY = "recorded_referral_reference"
+
+
+def _require_can_record(user) -> None:
+    if not can_record_referral(user):
+        raise PermissionDenied
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_new(request):
-    _require_front_door(request.user)
+    _require_can_record(request.user)
     if request.method == "POST":
         form = StaffReferralForm(request.POST)
         if form.is_valid():
@@ -75,10 +86,27 @@ def referral_new(request):
                         request,
                         _("This referral was already saved as %(reference)s.") % {"reference": referral.reference},
                     )
-                return redirect("referrals:detail", reference=referral.reference)
+                if can_work_front_door(request.user):
+                    return redirect("referrals:detail", reference=referral.reference)
+                request.session[SESSION_RECORDED_KEY] = referral.reference
+                return redirect("referrals:recorded")
     else:
         form = StaffReferralForm()
-    return render(request, "referrals/intake/new.html", {"form": form})
+    return render(
+        request, "referrals/intake/new.html", {"form": form, "is_front_door": can_work_front_door(request.user)}
+    )
+
+
+@login_required
+@require_GET
+def referral_recorded(request):
+    """What someone outside the front door sees after recording a referral: its reference and
+    what happens next. Nothing about the person is shown, so nothing is access-logged."""
+    _require_can_record(request.user)
+    reference = request.session.get(SESSION_RECORDED_KEY)
+    if not reference:
+        return redirect("referrals:new")
+    return render(request, "referrals/intake/recorded.html", {"reference": reference})
 
 
 # --- The duplicate check (REF-4) ----------------------------------------------------------
@@ -308,6 +336,7 @@ def person_detail(request, pk):
 
 urlpatterns = [
     path("new/", referral_new, name="new"),
+    path("new/recorded/", referral_recorded, name="recorded"),
     re_path(rf"^{REFERENCE}/person/$", referral_match, name="match"),
     path("people/<int:pk>/", person_detail, name="person"),
 ]

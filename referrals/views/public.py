@@ -23,6 +23,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -36,6 +37,11 @@ logger = logging.getLogger(__name__)
 # The reference shown on the confirmation page travels in the session, never in the URL.
 SESSION_REFERENCE_KEY = "public_referral_reference"
 RATE_LIMIT_WINDOW_SECONDS = 60 * 60
+# The form page's language buttons send the form with this name (see
+# templates/includes/language_chooser.html): the page comes back in the language chosen with
+# everything typed so far, unvalidated. Nothing is stored: the answers go back to the browser.
+CHANGE_LANGUAGE = "change_language"
+FORM_ID = "public-referral-form"
 
 
 def _client_key(request) -> str:
@@ -65,10 +71,47 @@ def start(request):
     return render(request, "referrals/public/start.html")
 
 
+def _as_typed(request) -> PublicReferralForm:
+    """An unbound form showing what was typed (each field read as the form itself would read
+    it), so nothing is validated and no error is shown. The honeypot is never carried over."""
+    blank = PublicReferralForm()
+    initial = {
+        name: field.widget.value_from_datadict(request.POST, request.FILES, blank.add_prefix(name))
+        for name, field in blank.fields.items()
+        if name != "homepage"
+    }
+    if not initial.get("submission_token"):
+        initial["submission_token"] = str(uuid.uuid4())
+    return PublicReferralForm(initial=initial)
+
+
+def _change_language(request):
+    language = request.POST.get(CHANGE_LANGUAGE, "")
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+    response = render(request, "referrals/public/form.html", {"form": _as_typed(request), "language_form_id": FORM_ID})
+    # As Django's set_language view does: the choice lasts for the other public pages.
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
+
+
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def referral_form(request):
+    if request.method == "POST" and CHANGE_LANGUAGE in request.POST:
+        return _change_language(request)
     if request.method == "POST":
         key = _client_key(request)
         if _over_rate_limit(key):
@@ -103,7 +146,7 @@ def referral_form(request):
                 return redirect("public:done")
     else:
         form = PublicReferralForm(initial={"submission_token": str(uuid.uuid4())})
-    return render(request, "referrals/public/form.html", {"form": form})
+    return render(request, "referrals/public/form.html", {"form": form, "language_form_id": FORM_ID})
 
 
 @login_not_required

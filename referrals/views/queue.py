@@ -76,6 +76,8 @@ def queue(request):
         {
             "filter": filterset,
             "filter_form": filterset.form,
+            # A hand-edited address shows the GOV.UK error summary and "Error:" in the title.
+            "form": filterset.form,
             "selected_filters": selected_filters(filterset, request.GET),
             "rows": rows,
             "pages": pages,

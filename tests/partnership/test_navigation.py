@@ -10,11 +10,12 @@ from partnership.context_processors import service
 MENUS = {
     "spoc_practitioner": ["Home", "SPOC queue", "Record a referral"],
     "manager": ["Home", "SPOC queue", "Record a referral", "Hub caseload", "Access log"],
-    "hub_worker": ["Home", "My caseload"],
-    "peer_worker": ["Home", "My caseload"],
-    "treatment_practitioner": ["Home", "People shared with us"],
+    # No wrong door: everyone who meets people may record a referral.
+    "hub_worker": ["Home", "Record a referral", "My caseload"],
+    "peer_worker": ["Home", "Record a referral", "My caseload"],
+    "treatment_practitioner": ["Home", "Record a referral", "People shared with us"],
     "data_protection_officer": ["Home", "Access log", "Data rights"],
-    "safeguarding_lead": ["Home"],
+    "safeguarding_lead": ["Home", "Record a referral"],
     "commissioner": ["Home"],
     "outsider": ["Home"],
     "admin_user": ["Home", "Administration"],

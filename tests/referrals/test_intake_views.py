@@ -5,6 +5,7 @@ import re
 import uuid
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -24,6 +25,11 @@ from referrals.views.intake import CHOOSE_A_PERSON, PERSON_NOT_FOUND
 from tests.factories import PersonFactory, ReferralFactory
 
 NEW = reverse("referrals:new")
+# Those who may not record referrals at all: commissioners (no personal data), the data
+# protection officer (does not meet people) and anyone without a role.
+MAY_NOT_RECORD = ["commissioner", "data_protection_officer", "outsider"]
+# No wrong door: staff outside the front door who record referrals but do not work the queue.
+RECORD_ONLY = ["hub_worker", "peer_worker", "safeguarding_lead", "treatment_practitioner"]
 NO_FRONT_DOOR = ["hub_worker", "peer_worker", "treatment_practitioner", "commissioner", "outsider"]
 DOB = dt.date(1985, 3, 27)
 
@@ -117,7 +123,7 @@ def test_the_form_offers_staff_channels_and_defaults_to_now(spoc_client):
     assert response.status_code == 200
     html = response.content.decode()
     assert html.count("<h1") == 1
-    for channel in ("phone", "email", "in_person", "outreach"):
+    for channel in ("phone", "email", "in_person", "outreach", "in_reach", "hub_drop_in"):
         assert f'value="{channel}"' in html
     assert 'value="online"' not in html
     now = timezone.localtime()
@@ -454,12 +460,121 @@ def test_times_are_read_as_people_type_them(typed, time):
     assert parse_time(typed) == time
 
 
-@pytest.mark.parametrize("persona", NO_FRONT_DOOR)
-def test_staff_without_front_door_access_cannot_record_referrals(client, request, persona):
+@pytest.mark.parametrize("persona", MAY_NOT_RECORD)
+def test_staff_who_do_not_meet_people_cannot_record_referrals(client, request, persona):
     client.force_login(request.getfixturevalue(persona))
     assert client.get(NEW).status_code == 403
     assert client.post(NEW, referral_form()).status_code == 403
+    assert client.get(reverse("referrals:recorded")).status_code == 403
     assert not Referral.objects.exists()
+
+
+@pytest.mark.parametrize("persona", MAY_NOT_RECORD)
+def test_the_service_refuses_them_too(request, persona):
+    form = f.StaffReferralForm(referral_form())
+    assert form.is_valid(), form.errors
+    with pytest.raises(PermissionDenied):
+        services.referral_create(
+            data=form.referral_data(), channel=Referral.Channel.PHONE, by=request.getfixturevalue(persona)
+        )
+
+
+@pytest.mark.parametrize("persona", RECORD_ONLY)
+def test_anyone_who_meets_people_records_a_referral_into_the_spoc_queue(
+    client, request, persona, spoc_practitioner, django_assert_max_num_queries
+):
+    """No wrong door: a peer worker at a drop-in, a Treatment practitioner, a recovery worker or
+    the safeguarding lead records the referral; it lands in the SPOC queue; they see its
+    reference and what happens next, but neither the queue nor the referral."""
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(NEW).status_code == 200
+    response = client.post(NEW, referral_form(channel="hub_drop_in"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("referrals:recorded")
+
+    referral = Referral.objects.get()
+    assert referral.channel == Referral.Channel.HUB_DROP_IN
+    assert referral.status == Referral.Status.RECEIVED
+    assert referral.created_by == request.getfixturevalue(persona)
+
+    confirmation = client.get(reverse("referrals:recorded"))
+    assert confirmation.status_code == 200
+    html = confirmation.content.decode()
+    assert referral.reference in html
+    assert "What happens next" in html
+    assert "Siân" not in html  # nothing about the person on the confirmation page
+
+    # Not visible to them afterwards: the queue is refused, the referral is not there.
+    assert client.get(reverse("referrals:queue")).status_code == 403
+    assert client.get(detail_url(referral)).status_code in (403, 404)
+    assert client.get(match_url(referral)).status_code == 403
+
+    # It is in the SPOC queue.
+    client.force_login(spoc_practitioner)
+    with django_assert_max_num_queries(40):
+        queue = client.get(reverse("referrals:queue"))
+    assert referral.reference in queue.content.decode()
+
+
+def test_a_peer_worker_records_an_in_reach_referral_and_cannot_open_it(client, peer_worker):
+    client.force_login(peer_worker)
+    response = client.post(NEW, referral_form(channel="in_reach"), follow=True)
+    referral = Referral.objects.get()
+    assert referral.channel == Referral.Channel.IN_REACH
+    assert response.redirect_chain == [(reverse("referrals:recorded"), 302)]
+    assert referral.reference in response.content.decode()
+    assert client.get(reverse("referrals:queue")).status_code == 403
+    assert client.get(detail_url(referral)).status_code == 404
+
+
+def test_a_treatment_practitioner_records_a_referral_and_cannot_open_it(client, treatment_practitioner):
+    client.force_login(treatment_practitioner)
+    response = client.post(NEW, referral_form(channel="in_person"))
+    assert response["Location"] == reverse("referrals:recorded")
+    referral = Referral.objects.get()
+    assert client.get(reverse("referrals:queue")).status_code == 403
+    assert client.get(detail_url(referral)).status_code in (403, 404)
+    assert client.get(reverse("referrals:shared_people")).content.decode().count(referral.reference) == 0
+
+
+def test_the_front_door_still_goes_on_to_the_referral(spoc_client):
+    response = spoc_client.post(NEW, referral_form())
+    assert response["Location"] == detail_url(Referral.objects.get())
+
+
+@pytest.mark.parametrize("persona", RECORD_ONLY)
+def test_a_form_with_errors_is_shown_again_to_them(client, request, persona):
+    client.force_login(request.getfixturevalue(persona))
+    response = client.post(NEW, referral_form(subject_given_name=""))
+    assert response.status_code == 200
+    assert errors_of(response)["subject_given_name"] == [str(f.GIVEN_NAME_REQUIRED)]
+    assert not Referral.objects.exists()
+
+
+def test_the_confirmation_page_without_a_recorded_referral_goes_back_to_the_form(client, peer_worker):
+    client.force_login(peer_worker)
+    response = client.get(reverse("referrals:recorded"))
+    assert response.status_code == 302
+    assert response["Location"] == NEW
+
+
+@pytest.mark.parametrize(
+    ("persona", "shown"),
+    [
+        ("spoc_practitioner", True),
+        ("manager", True),
+        ("hub_worker", True),
+        ("peer_worker", True),
+        ("safeguarding_lead", True),
+        ("treatment_practitioner", True),
+        ("commissioner", False),
+        ("data_protection_officer", False),
+    ],
+)
+def test_record_a_referral_is_in_the_menu_for_everyone_who_may(client, request, persona, shown):
+    client.force_login(request.getfixturevalue(persona))
+    html = client.get(reverse("home"), follow=True).content.decode()
+    assert (f'href="{NEW}"' in html) is shown
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(client, db):

@@ -523,4 +523,4 @@ def test_a_signed_in_member_of_staff_sees_the_same_public_page_without_the_staff
     html = client.get(FORM_URL).content.decode()
 
     assert "Sign out" not in html and "SPOC queue" not in html
-    assert 'name="language"' in html
+    assert 'name="change_language"' in html

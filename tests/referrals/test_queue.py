@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from referrals import filters
 from referrals.models import Referral, Triage
 from referrals.services import allocation as allocation_services
 from referrals.services import referrals as services
@@ -147,6 +148,37 @@ def test_nonsense_filter_values_are_ignored_not_an_error(spoc_client):
     response = spoc_client.get(QUEUE, {"status": "nonsense", "hub": "abc", "assignee": "999999", "page": "-4"})
     assert response.status_code == 200
     assert referral.reference in references_in(response)
+
+
+@pytest.mark.parametrize(
+    ("query", "anchor", "message"),
+    [
+        ({"status": "bogus"}, "id_status_0", filters.STATUS_INVALID),
+        ({"priority": "7"}, "id_priority_0", filters.PRIORITY_INVALID),
+        ({"source": "<script>"}, "id_source_0", filters.SOURCE_INVALID),
+        ({"channel": "carrier pigeon"}, "id_channel_0", filters.CHANNEL_INVALID),
+        ({"hub": "abc"}, "id_hub", filters.HUB_INVALID),
+        ({"hub": str(2**70)}, "id_hub", filters.HUB_INVALID),
+        ({"assignee": "999999"}, "id_assignee", filters.ASSIGNEE_INVALID),
+    ],
+)
+def test_a_hand_edited_filter_shows_a_govuk_error_summary(spoc_client, query, anchor, message):
+    referral = ReferralFactory()
+    response = spoc_client.get(QUEUE, query)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "govuk-error-summary" in html
+    assert f'<a href="#{anchor}">{message}</a>' in html
+    assert f'id="{anchor}"' in html
+    assert "Select a valid choice" not in html
+    assert "<title>Error:" in html
+    # The queue still shows, without the filter that made no sense.
+    assert referral.reference in references_in(response)
+
+
+def test_good_filters_show_no_error_summary(spoc_client):
+    html = spoc_client.get(QUEUE, {"status": "received", "channel": "hub_drop_in"}).content.decode()
+    assert "govuk-error-summary" not in html
 
 
 # --- Paging and query counts ----------------------------------------------------------------

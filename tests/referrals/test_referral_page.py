@@ -123,7 +123,7 @@ def test_triage_risk_eligibility_and_automatic_treatment_referral_are_shown(spoc
     assert 'class="govuk-tag govuk-tag--red">Red risk<' in html
     assert "Recent overdose or high overdose risk" in html
     assert "Eligible" in html
-    assert "Pregnant: automatic referral to the Treatment Service (§3.2.11)" in html
+    assert "Pregnant: automatic referral to the Treatment Service" in html
 
 
 def test_contact_attempts_and_status_changes_are_listed_with_who_and_why(spoc_client, spoc_practitioner):

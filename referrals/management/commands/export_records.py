@@ -34,9 +34,8 @@ class Command(BaseCommand):
         parser.add_argument("--output", help="Where to write the zip (default: ers-export-<time>.zip here).")
         group = parser.add_mutually_exclusive_group()
         group.add_argument("--organisation", type=int, help="Only the people shared with this organisation (id).")
-        group.add_argument(
-            "--succession-to", type=int, help="Everyone, for this incoming provider (organisation id), §4.5.1."
-        )
+        # §4.5.1: handover to an incoming provider.
+        group.add_argument("--succession-to", type=int, help="Everyone, for this incoming provider (organisation id).")
         parser.add_argument(
             "--lawful-basis",
             choices=Consent.LawfulBasis.values,
