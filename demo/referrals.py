@@ -14,6 +14,7 @@ import random
 
 from demo.people import HUB_TOWNS, OUT_OF_AREA, nhs_test_number
 from demo.scenarios import (
+    CARER_REASONS,
     CHILDRENS_SOURCES,
     CLOSE_AFTER_SUPPORT,
     NOTES_MADE,
@@ -103,7 +104,9 @@ class DemoReferrals:
             return subject
         fake, rng = self.fake, self.rng
         given, family = fake.first_name(), fake.last_name()
-        if plan.under_18:
+        if plan.young_carer:
+            dob = fake.date_of_birth(minimum_age=13, maximum_age=16)
+        elif plan.under_18:
             dob = fake.date_of_birth(minimum_age=16, maximum_age=17)
         elif plan.pregnant:
             dob = fake.date_of_birth(minimum_age=19, maximum_age=40)
@@ -118,7 +121,7 @@ class DemoReferrals:
         subject = {
             "subject_given_name": given,
             "subject_family_name": family,
-            "subject_date_of_birth": dob if rng.random() < 0.9 else None,
+            "subject_date_of_birth": dob if rng.random() < 0.9 or plan.young_carer else None,
             "subject_nhs_number": nhs_test_number(rng) if rng.random() < 0.4 else "",
             "subject_address": f"{fake.building_number()} {fake.street_name()}\n{town}",
             "subject_postcode": postcode,
@@ -132,7 +135,11 @@ class DemoReferrals:
 
     def _intake_data(self, plan: Plan) -> dict:
         rng, fake = self.rng, self.fake
-        if plan.childrens:
+        if plan.carer:
+            # A carer refers herself, online or by phone.
+            referrer_type, source = R.ReferrerType.SELF, R.Source.SELF
+            channel = rng.choice((R.Channel.ONLINE, R.Channel.PHONE))
+        elif plan.childrens:
             referrer_type, source = R.ReferrerType.PROFESSIONAL, rng.choice(CHILDRENS_SOURCES)
             channel = rng.choice((R.Channel.PHONE, R.Channel.EMAIL))
         else:
@@ -178,6 +185,16 @@ class DemoReferrals:
             "safe_to_leave_message": rng.choice((YesNoUnknown.YES, YesNoUnknown.NO, YesNoUnknown.UNKNOWN)),
             "preferred_language": "pl" if rng.random() < 0.05 else "",
         }
+        if plan.carer:
+            # What the person she cares for uses: never a substance record of her own.
+            data["support_for"] = R.SupportFor.CARER
+            data["cared_for_relationship"] = (
+                R.CaredForRelationship.PARENT if plan.young_carer else rng.choice(R.CaredForRelationship.values)
+            )
+            data["cared_for_given_name"] = fake.first_name()
+            data["cared_for_substances"] = substances
+            data["substances"] = []
+            data["reason"] = rng.choice(CARER_REASONS)
         if referrer_type != R.ReferrerType.SELF:
             name = fake.name()
             data["referrer_name"] = name
@@ -356,6 +373,7 @@ class DemoReferrals:
             risk = risk if risk == Triage.Risk.RED else Triage.Risk.AMBER
         return {
             "substances": list(referral.substances),
+            "cared_for_substances": list(referral.cared_for_substances),
             "lives_in_area": YesNoUnknown.NO if plan.out_of_area else YesNoUnknown.YES,
             "pregnant": YesNoUnknown.YES if plan.pregnant else YesNoUnknown.NO,
             "open_to_childrens_services": YesNoUnknown.YES if plan.childrens else YesNoUnknown.NO,

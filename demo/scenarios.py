@@ -91,6 +91,12 @@ REASONS = (
     "Has been to A&E twice this month after drinking; would like support.",
     "Looking for peer support and activities in their area.",
 )
+# §3.1.1.c: a family member, friend or carer asking for support for themselves.
+CARER_REASONS = (
+    "Worried about my mum's drinking and would like someone to talk to.",
+    "My partner's drug use is affecting the whole family; I need support for me.",
+    "Looking after my brother, who uses heroin, and finding it hard to cope.",
+)
 NOTES_NO_ANSWER = (
     "Rang the mobile given, no answer.",
     "No reply; will try again tomorrow.",
@@ -119,6 +125,9 @@ class Plan:
     pregnant: bool = False
     out_of_area: bool = False
     under_18: bool = False
+    # §3.1.1.c: a family member, friend or carer asking for support for themselves.
+    carer: bool = False
+    young_carer: bool = False
     hub: str = ""
     make_person: bool = False
     returning_of: str = ""
@@ -233,4 +242,8 @@ def build_plans(rng: random.Random) -> list[Plan]:
     add("triaged", days(2, 6), outcome=OUT.ERS, hub="Penrith", returning_of=earlier[1].key)
     add("allocated", days(8, 20), outcome=OUT.ERS, hub="Carlisle", returning_of=earlier[2].key)
     add("allocated", days(8, 20), outcome=OUT.ERS, hub="Carlisle", returning_of=earlier[3].key)
+    # Families, friends and carers (§3.1.1.c): an adult carer with the Carlisle hub, and a young
+    # carer (under 18, flagged for a safeguarding-aware response) waiting in the queue.
+    add("allocated", days(8, 20), outcome=OUT.CARER_SUPPORT, hub="Carlisle", carer=True)
+    add("in_triage", days(1, 3), carer=True, young_carer=True)
     return plans

@@ -22,6 +22,9 @@ CLOCK_GRACE = dt.timedelta(minutes=5)
 NOT_ELIGIBLE_UNDER_18 = _("Under 18 without a recorded commissioner agreement.")  # §3.1.3
 NOT_ELIGIBLE_OUT_OF_AREA = _("Does not live in the area the service covers.")  # §3.1.1
 NOT_ELIGIBLE_NO_SUBSTANCE = _("No substance use in scope recorded.")  # §3.1.2
+NOT_ELIGIBLE_CARED_FOR_NO_SUBSTANCE = _(  # §3.1.1.c
+    "No alcohol or drug use recorded for the person they care for, so they are not a carer in scope."
+)
 
 
 def age_on(date_of_birth: dt.date | None, on: dt.date) -> int | None:
@@ -45,19 +48,33 @@ def assess_eligibility(
     lives_in_area: str,
     substances: list[str],
     under_18_commissioner_agreement: bool,
+    support_for: str = Referral.SupportFor.OWN_USE,
+    cared_for_substances: list[str] = (),
 ) -> Eligibility:
     """§3.1: adults in the area using a substance in scope; under-18s only by commissioner
-    agreement. Mental health and homelessness are deliberately not parameters: they never
-    exclude anyone (§3.1.4). Unknown age or area does not exclude: it is asked at triage.
+    agreement. Or (§3.1.1.c) a family member, friend or carer of any age, in the area, who
+    cares for someone using a substance in scope: the under-18 rule does not apply to them,
+    and their own ``substances`` are not asked for. Mental health and homelessness are
+    deliberately not parameters: they never exclude anyone (§3.1.4). Unknown age or area does
+    not exclude: it is asked at triage.
     """
     reasons = []
-    if age is not None and age < ADULT_AGE and not under_18_commissioner_agreement:
+    carer = support_for == Referral.SupportFor.CARER
+    if not carer and age is not None and age < ADULT_AGE and not under_18_commissioner_agreement:
         reasons.append(NOT_ELIGIBLE_UNDER_18)
     if lives_in_area == YesNoUnknown.NO:
         reasons.append(NOT_ELIGIBLE_OUT_OF_AREA)
-    if not any(s in SUBSTANCES_IN_SCOPE for s in substances):
+    if carer:
+        if not any(s in SUBSTANCES_IN_SCOPE for s in cared_for_substances):
+            reasons.append(NOT_ELIGIBLE_CARED_FOR_NO_SUBSTANCE)
+    elif not any(s in SUBSTANCES_IN_SCOPE for s in substances):
         reasons.append(NOT_ELIGIBLE_NO_SUBSTANCE)
     return Eligibility(eligible=not reasons, reasons=reasons)
+
+
+def is_young_carer(*, support_for: str, age: int | None) -> bool:
+    """§3.1.1.c, §3.10.10: a carer under 18 gets a safeguarding-aware response."""
+    return support_for == Referral.SupportFor.CARER and age is not None and age < ADULT_AGE
 
 
 def childrens_services_involved(*, source: str, open_to_childrens_services: str) -> bool:
@@ -67,8 +84,14 @@ def childrens_services_involved(*, source: str, open_to_childrens_services: str)
     return source in Referral.CHILDRENS_SERVICES_SOURCES or open_to_childrens_services == YesNoUnknown.YES
 
 
-def automatic_treatment_reasons(*, pregnant: str, open_to_childrens_services: str, source: str) -> list[str]:
-    """§3.2.11: anyone pregnant or open to Children's Services goes to the Treatment Service."""
+def automatic_treatment_reasons(
+    *, pregnant: str, open_to_childrens_services: str, source: str, support_for: str = Referral.SupportFor.OWN_USE
+) -> list[str]:
+    """§3.2.11: anyone pregnant or open to Children's Services goes to the Treatment Service.
+    Never a carer (§3.1.1.c): the Treatment Service is for a person's own use, and a carer's
+    referral is not a referral of the person they care for."""
+    if support_for == Referral.SupportFor.CARER:
+        return []
     reasons = []
     if pregnant == YesNoUnknown.YES:
         reasons.append(TreatmentReferral.Reason.PREGNANT)

@@ -109,6 +109,7 @@ def _style() -> ValueStyle:
     return ValueStyle(
         list_choices={
             "substances": Substance.choices,
+            "cared_for_substances": Substance.choices,
             "contact_methods": ContactMethod.choices,
             "risk_reasons": Triage.RiskReason.choices,
         },

@@ -53,6 +53,15 @@ REFERRER_ROLE_REQUIRED = _("Enter the referrer’s job title")
 REFERRER_ROLE_TOO_LONG = format_lazy(_("Job title must be {max} characters or fewer"), max=_max("referrer_role"))
 REFERRER_CONTACT_REQUIRED = _("Enter a phone number or email address for the referrer")
 
+SUPPORT_FOR_REQUIRED = _("Select who the support is for")
+CARED_FOR_RELATIONSHIP_REQUIRED = _("Select who the carer cares for")
+CARED_FOR_NAME_TOO_LONG = format_lazy(
+    _("Their first name must be {max} characters or fewer"), max=_max("cared_for_given_name")
+)
+CARED_FOR_SUBSTANCES_REQUIRED = _("Select what the person they care for uses, or select ‘Something else’")
+CARER_OWN_SUBSTANCES = _(
+    "A carer’s referral does not record substances of their own. Record what the person they care for uses instead."
+)
 SUBSTANCE_INVALID = _("Select substances from the list")
 REASON_TOO_LONG = format_lazy(_("What help is wanted must be {max} characters or fewer"), max=5000)
 PREGNANT_REQUIRED = _("Select whether the person is pregnant")
@@ -106,6 +115,37 @@ class StaffReferralForm(GovUKFormMixin, forms.Form):
         label=_("Where did the referral come from?"),
         choices=[("", _("Choose a source"))] + list(Referral.Source.choices),
         error_messages={"required": SOURCE_REQUIRED, "invalid_choice": SOURCE_REQUIRED},
+    )
+    # §3.1.1.c: a family member, friend or carer of any age asking for support for themselves.
+    support_for = govuk.radios(
+        Referral.SupportFor.choices,
+        _("Who is the support for?"),
+        SUPPORT_FOR_REQUIRED,
+        help_text=_("A family member, friend or carer can ask for support for themselves, at any age."),
+        initial=Referral.SupportFor.OWN_USE,
+        # Chosen by default; a form sent without it is about the person's own use.
+        required=False,
+    )
+
+    # The person a carer cares for: never a record of their own.
+    cared_for_relationship = forms.ChoiceField(
+        label=_("Who do they care for?"),
+        choices=[("", _("Choose who they care for"))] + list(Referral.CaredForRelationship.choices),
+        required=False,
+        error_messages={"invalid_choice": CARED_FOR_RELATIONSHIP_REQUIRED},
+    )
+    cared_for_given_name = govuk.text(
+        _("First name of the person they care for (optional)"),
+        max_length=_max("cared_for_given_name"),
+        too_long=CARED_FOR_NAME_TOO_LONG,
+    )
+    cared_for_substances = forms.MultipleChoiceField(
+        label=_("What does the person they care for use?"),
+        help_text=_("Select all that apply"),
+        choices=Substance.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": SUBSTANCE_INVALID, "invalid_list": SUBSTANCE_INVALID},
     )
 
     # The person
@@ -245,6 +285,7 @@ class StaffReferralForm(GovUKFormMixin, forms.Form):
             Field.radios("channel", legend_size=Size.SMALL, small=True),
             Field.radios("referrer_type", legend_size=Size.SMALL, small=True),
             Field.select("source"),
+            Field.radios("support_for", legend_size=Size.SMALL, small=True),
             govuk.heading(_("The person being referred")),
             Field.text("subject_given_name", field_width=Fluid.ONE_HALF),
             Field.text("subject_family_name", field_width=Fluid.ONE_HALF),
@@ -267,6 +308,15 @@ class StaffReferralForm(GovUKFormMixin, forms.Form):
             Field.text("referrer_role", field_width=Fluid.ONE_HALF),
             Field.text("referrer_phone", field_width=Fixed.TWENTY),
             Field.text("referrer_email", field_width=Fluid.TWO_THIRDS),
+            govuk.heading(_("The person they care for")),
+            govuk.paragraph(
+                _(
+                    "Only for a family member, friend or carer asking for support for themselves. We never contact this person."
+                )
+            ),
+            Field.select("cared_for_relationship"),
+            Field.text("cared_for_given_name", field_width=Fluid.ONE_HALF),
+            Field.checkboxes("cared_for_substances", legend_size=Size.SMALL, small=True),
             govuk.heading(_("Substances and support")),
             Field.checkboxes("substances", legend_size=Size.SMALL, small=True),
             Field.textarea("reason", rows=5, max_characters=REASON_MAX_LENGTH),
@@ -312,6 +362,9 @@ class StaffReferralForm(GovUKFormMixin, forms.Form):
 
     # --- Rules across fields -------------------------------------------------------------
 
+    def clean_support_for(self):
+        return self.cleaned_data.get("support_for") or Referral.SupportFor.OWN_USE
+
     def _blank(self, name: str) -> bool:
         """Blank, and not already in error (so one problem gets one message)."""
         return not self.cleaned_data.get(name) and name not in self.errors
@@ -331,6 +384,14 @@ class StaffReferralForm(GovUKFormMixin, forms.Form):
                 self.add_error("referrer_role", REFERRER_ROLE_REQUIRED)
         if referrer_type == Referral.ReferrerType.FAMILY and self._blank("referrer_relationship"):
             self.add_error("referrer_relationship", REFERRER_RELATIONSHIP_REQUIRED)
+
+        if data.get("support_for") == Referral.SupportFor.CARER:
+            if self._blank("cared_for_relationship"):
+                self.add_error("cared_for_relationship", CARED_FOR_RELATIONSHIP_REQUIRED)
+            if self._blank("cared_for_substances"):
+                self.add_error("cared_for_substances", CARED_FOR_SUBSTANCES_REQUIRED)
+            if data.get("substances"):
+                self.add_error("substances", CARER_OWN_SUBSTANCES)
 
         if data.get("consent_to_contact") == govuk.YES:
             methods = data.get("contact_methods") or []
@@ -373,7 +434,12 @@ class StaffReferralForm(GovUKFormMixin, forms.Form):
         if referrer_type == Referral.ReferrerType.SELF:
             # The person referred themselves: they are not also "the referrer".
             referrer = dict.fromkeys(referrer, "")
+        carer = data["support_for"] == Referral.SupportFor.CARER
         return {
+            "support_for": data["support_for"],
+            "cared_for_relationship": data["cared_for_relationship"] if carer else "",
+            "cared_for_given_name": data["cared_for_given_name"] if carer else "",
+            "cared_for_substances": [s for s in Substance.values if s in data["cared_for_substances"]] if carer else [],
             "referrer_type": referrer_type,
             "source": data["source"],
             "subject_given_name": data["subject_given_name"],

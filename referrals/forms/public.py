@@ -42,11 +42,17 @@ from referrals.models import ContactMethod, Referral, Substance, YesNoUnknown
 
 FOR_MYSELF = "myself"
 FOR_SOMEONE_ELSE = "someone_else"
+# §3.1.1.c: a family member, friend or carer, of any age, asking for support for themselves.
+FOR_MYSELF_AS_CARER = "carer"
 REFERRAL_FOR_CHOICES = [
     (FOR_MYSELF, _("Myself")),
     (FOR_SOMEONE_ELSE, _("Someone I care about")),
+    (FOR_MYSELF_AS_CARER, _("Me, because of someone else’s drinking or drug use")),
 ]
 FOR_SOMEONE_ELSE_HINT = _("For example, a family member, a friend or someone I care for")
+FOR_MYSELF_AS_CARER_HINT = _(
+    "Support for you as a family member, friend or carer of someone who drinks or uses drugs. You can ask at any age."
+)
 
 # The public wording for YesNoUnknown: "Not sure" reads better here than "Not known".
 YES_NO_NOT_SURE = [
@@ -88,6 +94,8 @@ DOB_YEAR_FOUR_DIGITS = YEAR_FOUR_DIGITS
 DOB_IN_FUTURE = DATE_OF_BIRTH_IN_FUTURE
 DOB_TOO_OLD = DATE_OF_BIRTH_TOO_EARLY
 
+CARED_FOR_RELATIONSHIP_REQUIRED = _("Select who the person whose drinking or drug use affects you is")
+CARED_FOR_NAME_TOO_LONG = _("Their first name must be 100 characters or fewer")
 SUBSTANCES_REQUIRED = _("Select at least one substance, or select ‘Something else’")
 REASON_TOO_LONG = _("Tell us about the help you would like in 5,000 characters or fewer")
 PREGNANT_REQUIRED = _("Select whether the person is pregnant")
@@ -147,6 +155,22 @@ class PublicReferralForm(GovUKFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "tel"}),
     )
     referrer_email = EmailAddressField(label=_("Your email address"), autocomplete="email")
+
+    # §3.1.1.c: the person the carer cares for. Never a record of their own: a relationship,
+    # an optional first name, and (from "What is causing concern?") what they use.
+    cared_for_relationship = forms.ChoiceField(
+        label=_("Who is the person whose drinking or drug use affects you?"),
+        choices=Referral.CaredForRelationship.choices,
+        widget=forms.RadioSelect,
+        required=False,  # required for a carer: checked in clean()
+        error_messages={"invalid_choice": CARED_FOR_RELATIONSHIP_REQUIRED},
+    )
+    cared_for_given_name = text(
+        _("Their first name (optional)"),
+        max_length=NAME_MAX,
+        too_long=CARED_FOR_NAME_TOO_LONG,
+        spellcheck="false",
+    )
 
     given_name = text(
         _("First name"),
@@ -266,7 +290,7 @@ class PublicReferralForm(GovUKFormMixin, forms.Form):
             Field(
                 "referral_for",
                 template="referrals/public/fields/referral_for.html",
-                context={"someone_else_hint": FOR_SOMEONE_ELSE_HINT},
+                context={"someone_else_hint": FOR_SOMEONE_ELSE_HINT, "carer_hint": FOR_MYSELF_AS_CARER_HINT},
             ),
             Fieldset(
                 paragraph(_("If the referral is for you, give your own details.")),
@@ -306,8 +330,15 @@ class PublicReferralForm(GovUKFormMixin, forms.Form):
     def clean(self):
         data = super().clean()
         for_someone_else = data.get("referral_for") == FOR_SOMEONE_ELSE
-        if data.get("referral_for") == FOR_MYSELF and "date_of_birth" in data and data["date_of_birth"] is None:
+        for_carer = data.get("referral_for") == FOR_MYSELF_AS_CARER
+        if (
+            data.get("referral_for") in (FOR_MYSELF, FOR_MYSELF_AS_CARER)
+            and "date_of_birth" in data
+            and data["date_of_birth"] is None
+        ):
             self.add_error("date_of_birth", DOB_REQUIRED)
+        if for_carer and "cared_for_relationship" in data and not data["cared_for_relationship"]:
+            self.add_error("cared_for_relationship", CARED_FOR_RELATIONSHIP_REQUIRED)
 
         # §3.1.1.c: when someone refers a person they care about, we need to reach them too.
         # Without JavaScript these boxes always show, so they are only required here.
@@ -349,9 +380,17 @@ class PublicReferralForm(GovUKFormMixin, forms.Form):
         """The cleaned answers as ``Referral`` intake fields, coded as reports count them."""
         d = self.cleaned_data
         someone_else = d["referral_for"] == FOR_SOMEONE_ELSE
+        carer = d["referral_for"] == FOR_MYSELF_AS_CARER
+        substances = [s for s in Substance.values if s in d["substances"]]
         return {
+            # A carer refers herself: the referrer is the person who needs support.
             "referrer_type": Referral.ReferrerType.FAMILY if someone_else else Referral.ReferrerType.SELF,
             "source": Referral.Source.FAMILY if someone_else else Referral.Source.SELF,
+            "support_for": Referral.SupportFor.CARER if carer else Referral.SupportFor.OWN_USE,
+            "cared_for_relationship": d["cared_for_relationship"] if carer else "",
+            "cared_for_given_name": d["cared_for_given_name"] if carer else "",
+            # What is causing concern is the cared-for person's use: never the carer's own.
+            "cared_for_substances": substances if carer else [],
             "referrer_name": d["referrer_name"] if someone_else else "",
             "referrer_relationship": d["referrer_relationship"] if someone_else else "",
             "referrer_phone": d["referrer_phone"] if someone_else else "",
@@ -363,7 +402,7 @@ class PublicReferralForm(GovUKFormMixin, forms.Form):
             "subject_postcode": d["postcode"],
             "subject_phone": d["phone"],
             "subject_email": d["email"],
-            "substances": [s for s in Substance.values if s in d["substances"]],
+            "substances": [] if carer else substances,
             "reason": d["reason"],
             "pregnant": d["pregnant"],
             "open_to_childrens_services": d["open_to_childrens_services"],

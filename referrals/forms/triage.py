@@ -145,6 +145,16 @@ class ScreeningForm(GovUKFormMixin, forms.Form):
         help_text=_("Select all that apply"),
         error_messages={"invalid_choice": _("Select substances from the list")},
     )
+    cared_for_substances = forms.MultipleChoiceField(
+        label=_("Which substances does the person they care for use?"),
+        choices=Substance.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "Select all that apply. The person asking for support is a carer: this is not a record of their own use."
+        ),
+        error_messages={"invalid_choice": _("Select substances from the list")},
+    )
     lives_in_area = radios(
         YesNoUnknown.choices, _("Does the person live in the area the service covers?"), LIVES_IN_AREA_REQUIRED
     )
@@ -191,16 +201,20 @@ class ScreeningForm(GovUKFormMixin, forms.Form):
     )
     risk_notes = notes(5000, _("Risk notes (optional)"), NOTES_TOO_LONG_5000)
 
-    def __init__(self, *args, under_18: bool, **kwargs):
+    def __init__(self, *args, under_18: bool, carer: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        # §3.1.1.c: the under-18 rule does not apply to a carer, and a carer has no
+        # substances of their own: what the person they care for uses is asked instead.
+        under_18 = under_18 and not carer
         self.under_18 = under_18
+        del self.fields["substances" if carer else "cared_for_substances"]
         if not under_18:
             # The agreement only means something for a young person (§3.1.3).
             del self.fields["under_18_commissioner_agreement"]
             del self.fields["commissioner_agreement_reference"]
         layout = [
             HTML('<h2 class="govuk-heading-m">{}</h2>'.format(_("Screening"))),
-            Field.checkboxes("substances", legend_size=Size.SMALL, small=True),
+            Field.checkboxes("cared_for_substances" if carer else "substances", legend_size=Size.SMALL, small=True),
             Field.radios("lives_in_area", legend_size=Size.SMALL, inline=True),
         ]
         if under_18:
@@ -243,10 +257,17 @@ class ScreeningForm(GovUKFormMixin, forms.Form):
         """The cleaned values in the shape ``services.triage_save_screening`` takes."""
         data = {name: self.cleaned_data[name] for name in self.fields}
         data["risk_reasons"] = list(data["risk_reasons"]) if data.get("risk") else []
+        for name in ("substances", "cared_for_substances"):
+            if name in data:
+                data[name] = [s for s in Substance.values if s in data[name]]
         return data
 
 
 # --- Outcome (REF-7) ---------------------------------------------------------------------
+
+
+# Outcomes that are about a person's own alcohol or drug use (§3.1.1.b).
+CARER_HIDDEN_OUTCOMES = frozenset({Triage.Outcome.ERS, Triage.Outcome.TREATMENT, Triage.Outcome.BOTH})
 
 
 class OutcomeForm(GovUKFormMixin, forms.Form):
@@ -267,11 +288,14 @@ class OutcomeForm(GovUKFormMixin, forms.Form):
         error_messages={"max_length": SIGNPOSTED_TO_TOO_LONG},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, carer: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        # §3.1.1.c: a carer is offered family and carer support, never ERS support or the
+        # Treatment Service for the person they care for; anyone else is offered the reverse.
+        hidden = CARER_HIDDEN_OUTCOMES if carer else {Triage.Outcome.CARER_SUPPORT}
         # ConditionalQuestion matches choices by label: make them plain strings in the
         # language of this request.
-        choices = [(value, str(label)) for value, label in Triage.Outcome.choices]
+        choices = [(value, str(label)) for value, label in Triage.Outcome.choices if value not in hidden]
         self.fields["outcome"].choices = choices
         questions = []
         for value, label in choices:

@@ -11,6 +11,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -112,6 +113,22 @@ class Referral(models.Model):
         {Source.CHILDRENS_SERVICES, Source.EARLY_HELP, Source.YOUTH_JUSTICE, Source.CHILD_PROTECTION}
     )
 
+    class SupportFor(models.TextChoices):
+        """Who the support is for (§3.1.1.b, §3.1.1.c): reports count carers separately."""
+
+        OWN_USE = "own_use", _("The person's own alcohol or drug use")
+        CARER = "carer", _("Support as a family member, friend or carer")
+
+    class CaredForRelationship(models.TextChoices):
+        """§3.1.1.c: who the carer cares for, as the cared-for person is to them."""
+
+        PARTNER = "partner", _("Partner")
+        PARENT = "parent", _("Parent")
+        CHILD = "child", _("Son or daughter")
+        SIBLING = "sibling", _("Brother or sister")
+        FRIEND = "friend", _("Friend")
+        OTHER = "other", _("Someone else")
+
     class Channel(models.TextChoices):
         PHONE = "phone", _("Phone")
         ONLINE = "online", _("Online")
@@ -152,6 +169,19 @@ class Referral(models.Model):
     referrer_email = models.EmailField(_("referrer's email"), blank=True)
 
     substances = models.JSONField(_("substances"), default=list, blank=True)  # list of Substance values
+    # §3.1.1.c: a family member, friend or carer (of any age) asking for support in their
+    # caring role is a client in their own right. Their referral has no substances of its
+    # own: the person they care for is described here, and never made a record of their own.
+    support_for = models.CharField(
+        _("who the support is for"), max_length=20, choices=SupportFor.choices, default=SupportFor.OWN_USE
+    )
+    cared_for_relationship = models.CharField(
+        _("who they care for"), max_length=20, choices=CaredForRelationship.choices, blank=True
+    )
+    cared_for_given_name = models.CharField(_("first name of the person they care for"), max_length=100, blank=True)
+    cared_for_substances = models.JSONField(
+        _("substances the person they care for uses"), default=list, blank=True
+    )  # list of Substance values
     reason = models.TextField(_("what help is wanted"), max_length=5000, blank=True)
     open_to_childrens_services = models.CharField(
         max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
@@ -236,6 +266,21 @@ class Referral(models.Model):
     def subject_full_name(self) -> str:
         return f"{self.subject_given_name} {self.subject_family_name}".strip()
 
+    @property
+    def is_carer(self) -> bool:
+        return self.support_for == self.SupportFor.CARER
+
+    @property
+    def is_young_carer(self) -> bool:
+        """§3.1.1.c: a carer under 18 by the date of birth given on the referral (no query, so
+        queue rows can ask it); pages with a linked person use ``rules.is_young_carer``."""
+        from referrals import rules
+
+        return rules.is_young_carer(
+            support_for=self.support_for,
+            age=rules.age_on(self.subject_date_of_birth, timezone.localdate()),
+        )
+
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS.get(self.status, frozenset())
 
@@ -311,6 +356,7 @@ class Triage(models.Model):
         """REF-7."""
 
         ERS = "ers", _("Accept for ERS support")
+        CARER_SUPPORT = "carer_support", _("Accept for family and carer support")
         TREATMENT = "treatment", _("Refer to the Treatment Service")
         BOTH = "both", _("ERS support and refer to the Treatment Service")
         SIGNPOST = "signpost", _("Signpost elsewhere")
@@ -318,12 +364,14 @@ class Triage(models.Model):
         UNABLE_TO_CONTACT = "unable_to_contact", _("Unable to contact")
 
     # Outcomes after which ERS allocates the person to a hub and worker.
-    ALLOCATING_OUTCOMES = frozenset({Outcome.ERS, Outcome.BOTH})
+    ALLOCATING_OUTCOMES = frozenset({Outcome.ERS, Outcome.BOTH, Outcome.CARER_SUPPORT})
     TREATMENT_OUTCOMES = frozenset({Outcome.TREATMENT, Outcome.BOTH})
 
     referral = models.OneToOneField(Referral, on_delete=models.CASCADE, related_name="triage")
     # Screening
     substances = models.JSONField(default=list, blank=True)
+    # §3.1.1.c: for a carer, what the person they care for uses (the carer has no substances).
+    cared_for_substances = models.JSONField(default=list, blank=True)
     lives_in_area = models.CharField(max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN)
     under_18_commissioner_agreement = models.BooleanField(default=False)
     commissioner_agreement_reference = models.CharField(max_length=100, blank=True)

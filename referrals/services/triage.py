@@ -62,6 +62,7 @@ def contact_attempt_record(
 TRIAGE_SCREENING_FIELDS = frozenset(
     {
         "substances",
+        "cared_for_substances",
         "lives_in_area",
         "under_18_commissioner_agreement",
         "commissioner_agreement_reference",
@@ -85,6 +86,7 @@ def _triage_for(referral: Referral, by: User) -> Triage:
             referral=referral,
             started_by=by,
             substances=list(referral.substances),
+            cared_for_substances=list(referral.cared_for_substances),
             pregnant=referral.pregnant,
             open_to_childrens_services=referral.open_to_childrens_services,
         )
@@ -98,6 +100,8 @@ def triage_eligibility(*, referral: Referral, triage: Triage) -> rules.Eligibili
         lives_in_area=triage.lives_in_area,
         substances=triage.substances,
         under_18_commissioner_agreement=triage.under_18_commissioner_agreement,
+        support_for=referral.support_for,
+        cared_for_substances=triage.cared_for_substances,
     )
 
 
@@ -105,7 +109,10 @@ def _apply_automatic_treatment_referrals(*, referral: Referral, triage: Triage, 
     """REF-7, §3.2.11: pregnancy or Children's Services adds a Treatment referral, once per reason."""
     made = []
     for reason in rules.automatic_treatment_reasons(
-        pregnant=triage.pregnant, open_to_childrens_services=triage.open_to_childrens_services, source=referral.source
+        pregnant=triage.pregnant,
+        open_to_childrens_services=triage.open_to_childrens_services,
+        source=referral.source,
+        support_for=referral.support_for,
     ):
         if not referral.treatment_referrals.filter(reason=reason).exists():
             tr = TreatmentReferral(referral=referral, reason=reason, automatic=True, created_by=by)
@@ -146,6 +153,15 @@ OUTCOME_NEEDS_TREATMENT = gettext_lazy(
     "to the Treatment Service”."
 )
 OUTCOME_NOT_ELIGIBLE_MISMATCH = gettext_lazy("The screening shows this person is not eligible: %(reasons)s")
+OUTCOME_CARER_ONLY = gettext_lazy(
+    "Family and carer support is for someone asking for support in their caring role. "
+    "This referral is for the person's own alcohol or drug use."
+)
+OUTCOME_NOT_FOR_CARER = gettext_lazy(
+    "This person is asking for support as a family member, friend or carer. Choose “Accept for family "
+    "and carer support”, signpost them, or record them as not eligible. If they want help with their "
+    "own alcohol or drug use, record a new referral for that."
+)
 OUTCOME_REASON_REQUIRED = gettext_lazy("Give the reason for this outcome.")
 OUTCOME_SIGNPOST_REQUIRED = gettext_lazy("Say where the person was signposted to.")
 
@@ -172,8 +188,15 @@ def triage_complete(
                 pregnant=triage.pregnant,
                 open_to_childrens_services=triage.open_to_childrens_services,
                 source=referral.source,
+                support_for=referral.support_for,
             )
-            if outcome in Triage.ALLOCATING_OUTCOMES | Triage.TREATMENT_OUTCOMES and not eligibility.eligible:
+            if outcome == Triage.Outcome.CARER_SUPPORT and not referral.is_carer:
+                errors["outcome"] = [OUTCOME_CARER_ONLY]
+            elif referral.is_carer and outcome in (Triage.ALLOCATING_OUTCOMES | Triage.TREATMENT_OUTCOMES) - {
+                Triage.Outcome.CARER_SUPPORT
+            }:
+                errors["outcome"] = [OUTCOME_NOT_FOR_CARER]
+            elif outcome in Triage.ALLOCATING_OUTCOMES | Triage.TREATMENT_OUTCOMES and not eligibility.eligible:
                 errors["outcome"] = [
                     OUTCOME_NOT_ELIGIBLE_MISMATCH % {"reasons": " ".join(str(r) for r in eligibility.reasons)}
                 ]

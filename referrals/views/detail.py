@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import re_path, reverse
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,6 +22,7 @@ from common.forms.errors import add_service_errors
 from common.history import KIND_LABELS, Namer, ValueStyle, diff_rows, display_value, field_label
 from partnership.access import can_restrict_records, can_work_front_door, sees_safeguarding_detail
 from partnership.models import staff_display_name
+from referrals import rules
 from referrals.models import ContactMethod, Person, Referral, Substance, TreatmentReferral, Triage
 from referrals.selectors import referrals as selectors
 from referrals.services import referrals as services
@@ -119,6 +121,15 @@ def _render_detail(request, referral: Referral, triage: Triage | None, *, form: 
         "person_href": reverse("referrals:person", args=[referral.person_id]) if referral.person_id else None,
         "results": {str(r.measure): r for r in referral_results(referral, targets)},
         "substances": _labels(referral.substances, Substance.choices),
+        "cared_for_substances": _labels(referral.cared_for_substances, Substance.choices),
+        # §3.1.1.c: a young carer is flagged at the top of the page.
+        "young_carer": rules.is_young_carer(
+            support_for=referral.support_for,
+            age=rules.age_on(
+                (referral.person.date_of_birth if referral.person_id else None) or referral.subject_date_of_birth,
+                timezone.localdate(),
+            ),
+        ),
         "contact_methods": _labels(referral.contact_methods, ContactMethod.choices),
         "recorded_by": staff_name(referral.created_by),
         "transitions": list(reversed(referral.transitions.all())),
@@ -136,6 +147,7 @@ def _render_detail(request, referral: Referral, triage: Triage | None, *, form: 
                 "risk_tag": RISK_TAG.get(triage.risk, ""),
                 "risk_reasons": _labels(triage.risk_reasons, Triage.RiskReason.choices),
                 "triage_substances": _labels(triage.substances, Substance.choices),
+                "triage_cared_for_substances": _labels(triage.cared_for_substances, Substance.choices),
                 "eligibility": triage_services.triage_eligibility(referral=referral, triage=triage),
             }
         )
@@ -224,6 +236,7 @@ HISTORY_STYLE = ValueStyle(
     # JSON lists of coded values, shown by their labels.
     list_choices={
         "substances": Substance.choices,
+        "cared_for_substances": Substance.choices,
         "contact_methods": ContactMethod.choices,
         "risk_reasons": Triage.RiskReason.choices,
     },

@@ -115,6 +115,7 @@ def _screening_initial(referral: Referral, triage: Triage | None) -> dict:
         # Pre-filled from what the referrer told us.
         return {
             "substances": list(referral.substances),
+            "cared_for_substances": list(referral.cared_for_substances),
             "pregnant": referral.pregnant,
             "open_to_childrens_services": referral.open_to_childrens_services,
             "lives_in_area": YesNoUnknown.UNKNOWN,
@@ -137,7 +138,9 @@ def screening(request: HttpRequest, reference: str) -> HttpResponse:
     triage = _triage_of(referral)
     date_of_birth = _date_of_birth(referral)
     age = rules.age_on(date_of_birth, timezone.localdate())
-    under_18 = age is not None and age < rules.ADULT_AGE
+    young_carer = rules.is_young_carer(support_for=referral.support_for, age=age)
+    # §3.1.1.c: the under-18 rule (commissioners' agreement) does not apply to a carer.
+    under_18 = age is not None and age < rules.ADULT_AGE and not referral.is_carer
     finished = not referral.allows(Referral.Step.SCREENING)
     form = None
     if not finished:
@@ -145,6 +148,7 @@ def screening(request: HttpRequest, reference: str) -> HttpResponse:
             _data(request),
             initial=_screening_initial(referral, triage),
             under_18=under_18,
+            carer=referral.is_carer,
         )
         if request.method == "POST" and form.is_valid():
             try:
@@ -164,6 +168,7 @@ def screening(request: HttpRequest, reference: str) -> HttpResponse:
         "date_of_birth": date_of_birth,
         "age": age,
         "under_18": under_18,
+        "young_carer": young_carer,
         # Server-rendered from what is saved, so the result matches what the outcome will check.
         "eligibility": triage_services.triage_eligibility(referral=referral, triage=triage) if triage else None,
         "automatic_treatment": _automatic_treatment(referral),
@@ -183,7 +188,7 @@ def outcome(request: HttpRequest, reference: str) -> HttpResponse:
     is_open = referral.allows(Referral.Step.OUTCOME)
     form = None
     if is_open:
-        form = OutcomeForm(_data(request))
+        form = OutcomeForm(_data(request), carer=referral.is_carer)
         if request.method == "POST" and form.is_valid():
             try:
                 triage = triage_services.triage_complete(
@@ -209,6 +214,7 @@ def outcome(request: HttpRequest, reference: str) -> HttpResponse:
             pregnant=source.pregnant,
             open_to_childrens_services=source.open_to_childrens_services,
             source=referral.source,
+            support_for=referral.support_for,
         )
     ]
     context = {

@@ -158,6 +158,16 @@ def test_demo_referrals_cover_the_front_door_in_every_state(seeded):
     assert Referral.objects.filter(allocated_worker__username="hubworker", status=Referral.Status.ALLOCATED).exists()
 
 
+def test_the_demo_has_a_carer_and_a_young_carer_with_no_substances_of_their_own(seeded):
+    carers = list(Referral.objects.filter(support_for=Referral.SupportFor.CARER))
+    assert len(carers) == 2
+    assert [r.is_young_carer for r in carers].count(True) == 1
+    assert all(r.substances == [] and r.cared_for_substances and r.cared_for_relationship for r in carers)
+    allocated = [r for r in carers if r.status == Referral.Status.ALLOCATED]
+    assert [r.triage.outcome for r in allocated] == [Triage.Outcome.CARER_SUPPORT]
+    assert not TreatmentReferral.objects.filter(referral__in=carers).exists()
+
+
 def test_steps_happen_after_the_referral_arrived_and_never_in_the_future(seeded):
     from django.utils import timezone
 

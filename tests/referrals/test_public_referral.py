@@ -179,9 +179,10 @@ def test_someone_else_referral_needs_the_referrers_name_relationship_and_a_way_t
         assert escape(str(message)) in html
     # The summary links to the box to fix.
     assert 'href="#id_referrer_name"' in html
-    # Typed answers are kept, and the someone-else details stay open.
+    # Typed answers are kept, and the someone-else details stay open (the carer's stay closed).
     assert 'value="Sam"' in html
-    assert 'class="govuk-radios__conditional govuk-radios__conditional--hidden"' not in html
+    assert 'govuk-radios__conditional--hidden" id="conditional-id_referral_for-2"' not in html
+    assert 'govuk-radios__conditional--hidden" id="conditional-id_referral_for-3"' in html
 
 
 def test_someone_else_referral_is_coded_as_family_and_keeps_the_referrers_details(client, db):

@@ -82,7 +82,14 @@ def test_every_reason_is_given_when_several_apply():
 def test_mental_health_and_homelessness_cannot_exclude_anyone():
     # §3.1.4: the rule has no parameter for either, so there is no way for them to exclude.
     parameters = set(inspect.signature(rules.assess_eligibility).parameters)
-    assert parameters == {"age", "lives_in_area", "substances", "under_18_commissioner_agreement"}
+    assert parameters == {
+        "age",
+        "lives_in_area",
+        "substances",
+        "under_18_commissioner_agreement",
+        "support_for",
+        "cared_for_substances",
+    }
     assert not any("mental" in p or "homeless" in p for p in parameters)
     with pytest.raises(TypeError):
         rules.assess_eligibility(
