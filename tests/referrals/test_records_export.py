@@ -106,7 +106,7 @@ def test_export_then_import_into_an_empty_database_recreates_every_record_exactl
     assert referral.triage.risk_notes == state.RISK_NOTE
     assert referral.allocated_worker.username == "hubworker"
     assert (
-        referral.treatment_referrals.get(reason="triage_outcome").warm_introduction.introduced_to == state.INTRODUCED_TO
+        referral.treatment_referrals.get().warm_introduction.introduced_to == state.INTRODUCED_TO
     )
 
 
