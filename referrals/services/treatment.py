@@ -288,7 +288,9 @@ def _close_if_treatment_only(*, referral: Referral, by: User, at: dt.datetime) -
         or referral.has_pending_treatment_referral()
     ):
         return
-    referral_transition(referral=referral, to=Referral.Status.CLOSED, by=by, reason="Sent to the Treatment Service", at=at)
+    referral_transition(
+        referral=referral, to=Referral.Status.CLOSED, by=by, reason="Sent to the Treatment Service", at=at
+    )
     audited_save(referral, by=by, reason="Closed: sent to the Treatment Service", person_id=referral.person_id)
 
 

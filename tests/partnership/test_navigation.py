@@ -8,12 +8,12 @@ from django.urls import reverse
 from partnership.context_processors import service
 
 MENUS = {
-    "spoc_practitioner": ["Home", "SPOC queue", "Record a referral"],
-    "manager": ["Home", "SPOC queue", "Record a referral", "Hub caseload", "Access log"],
+    "spoc_practitioner": ["Home", "SPOC queue", "Record a referral", "Worklists"],
+    "manager": ["Home", "SPOC queue", "Record a referral", "Worklists", "Hub caseload", "Access log"],
     "hub_worker": ["Home", "My caseload"],
     "peer_worker": ["Home", "My caseload"],
     "treatment_practitioner": ["Home", "People shared with us"],
-    "data_protection_officer": ["Home", "Access log", "Data rights"],
+    "data_protection_officer": ["Home", "Worklists", "Access log", "Data rights"],
     "safeguarding_lead": ["Home"],
     "commissioner": ["Home"],
     "outsider": ["Home"],
