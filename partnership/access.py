@@ -134,3 +134,22 @@ def can_search_access_log(user) -> bool:
 def can_share_records(user) -> bool:
     """May give another organisation access to a person's record (see SHARING_ROLES)."""
     return role_of(user) in SHARING_ROLES
+
+
+# --- Worklists (§3.2.6, PAR-2, PAR-6) --------------------------------------------------------
+
+
+def sees_front_door_worklists(user) -> bool:
+    """Referrals to the Treatment Service not yet sent, consent reviews due and referrals near
+    or past their target: the front door's work, so SPOC practitioners and managers."""
+    return can_work_front_door(user)
+
+
+def sees_subject_access_deadlines(user) -> bool:
+    """PAR-6: subject access requests against their one-month deadline. The data protection
+    officer answers them, so only they see this list (it names the people who asked)."""
+    return can_run_subject_access(user)
+
+
+def sees_worklists(user) -> bool:
+    return sees_front_door_worklists(user) or sees_subject_access_deadlines(user)

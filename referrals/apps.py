@@ -17,6 +17,7 @@ class ReferralsConfig(AppConfig):
             can_work_front_door,
             sees_allocated_caseload,
             sees_hub_caseload,
+            sees_worklists,
             works_for_treatment_service,
         )
         from referrals.models import Person, Referral
@@ -26,6 +27,7 @@ class ReferralsConfig(AppConfig):
         for label, url_name, shown_to, order in (
             (_("SPOC queue"), "referrals:queue", can_work_front_door, 10),
             (_("Record a referral"), "referrals:new", can_record_referral, 11),
+            (_("Worklists"), "referrals:worklists", sees_worklists, 12),
             (_("My caseload"), "referrals:caseload", sees_allocated_caseload, 20),
             # Managers: their hub's caseload (hub workers reach it from "My caseload").
             (

@@ -9,7 +9,7 @@ from functools import lru_cache
 import holidays
 from django.utils.translation import gettext_lazy as _
 
-from referrals.models import SUBSTANCES_IN_SCOPE, Referral, TreatmentReferral, YesNoUnknown
+from referrals.models import SUBSTANCES_IN_SCOPE, Referral, TreatmentReferral, Triage, YesNoUnknown
 
 ADULT_AGE = 18
 
@@ -107,6 +107,30 @@ def priority_for(*, is_urgent: bool, source: str, open_to_childrens_services: st
     if childrens_services_involved(source=source, open_to_childrens_services=open_to_childrens_services):
         return Referral.Priority.CHILDRENS_SERVICES
     return Referral.Priority.ROUTINE
+
+
+def triage_priority(*, source: str, open_to_childrens_services: str, risk: str) -> int:
+    """REF-5, §3.2.6, §3.15.5: the priority what screening has learnt calls for. A red risk
+    rating is urgent (the escalation protocol applies to it, §3.2.6); Children's Services
+    involvement (the referral's source, or screening finding the person open to them) is
+    Children's Services priority; anything else routine."""
+    if risk == Triage.Risk.RED:
+        return Referral.Priority.URGENT
+    if childrens_services_involved(source=source, open_to_childrens_services=open_to_childrens_services):
+        return Referral.Priority.CHILDRENS_SERVICES
+    return Referral.Priority.ROUTINE
+
+
+def raised_priority(*, current: int, before: int, after: int) -> int:
+    """The priority after screening changes what is known (REF-5, §3.2.6, §3.15.5).
+
+    Re-derivation only ever raises a priority, and only when what screening learnt calls for
+    more than it did before (``after`` more urgent than ``before``): a priority set by hand is
+    never lowered by it, and a hand-lowered one is raised again only by new facts. Lower
+    numbers are more urgent."""
+    if after < before and after < current:
+        return after
+    return current
 
 
 @lru_cache(maxsize=16)

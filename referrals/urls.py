@@ -1,12 +1,14 @@
 """Staff pages for referrals. Each views module owns its own ``urlpatterns``."""
 
 from referrals.data_rights import views as data_rights
-from referrals.views import appointments, consent, detail, intake, queue, restricted, sharing, triage
+from referrals.views import appointments, consent, detail, intake, queue, restricted, sharing, triage, worklists
 
 app_name = "referrals"
 
 urlpatterns = [
     *queue.urlpatterns,
+    # Before the referral pages, so /worklists/ is never read as a reference.
+    *worklists.urlpatterns,
     *detail.urlpatterns,
     *intake.urlpatterns,
     *triage.urlpatterns,

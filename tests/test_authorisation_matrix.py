@@ -143,6 +143,13 @@ EXPECTED: dict[str, dict] = {
     "referrals:allocate": FRONT_DOOR,
     "referrals:close": FRONT_DOOR,
     "referrals:reopen": FRONT_DOOR,
+    "referrals:priority": FRONT_DOOR,
+    # --- worklists (§3.2.6, §3.19, PAR-2, PAR-6) ------------------------------------------------
+    "referrals:worklists": rule(FORBIDDEN, spoc_practitioner=OK, manager=OK, data_protection_officer=OK),
+    "referrals:worklist_treatment": FRONT_DOOR,
+    "referrals:worklist_targets": FRONT_DOOR,
+    "referrals:worklist_consent": FRONT_DOOR,
+    "referrals:worklist_subject_access": DPO_ONLY,
     # The front door or the allocated worker (REF-9); other roles 403 before any lookup.
     "referrals:appointment": rule(
         FORBIDDEN,

@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from referrals.models.consent import add_months
 from referrals.models.people import Person
+
+# PAR-6, UK GDPR Article 12(3): a subject access request is answered within one calendar
+# month of receipt (the corresponding day next month, or its last day where there is none).
+SUBJECT_ACCESS_MONTHS = 1
+
+
+def subject_access_deadline(received_on: dt.date) -> dt.date:
+    """The day a subject access request received on ``received_on`` must be answered by: the
+    one place this rule lives (the worklist, the request page and reports ask it)."""
+    return add_months(received_on, SUBJECT_ACCESS_MONTHS)
+
 
 # --- Data subject rights (PAR-6) ------------------------------------------------------------
 
@@ -45,3 +60,13 @@ class SubjectAccessRequest(models.Model):
 
     def __str__(self) -> str:
         return f"SAR-{self.pk}"
+
+    @property
+    def deadline(self) -> dt.date:
+        return subject_access_deadline(timezone.localdate(self.created_at))
+
+    @property
+    def answered(self) -> bool:
+        """The export is ready: the request is answered (PAR-6). Until then it counts against
+        its deadline, whether waiting, being prepared or failed."""
+        return self.status == self.Status.READY

@@ -98,3 +98,42 @@ class ReasonForm(GovUKFormMixin, forms.Form):
         if not reason:
             raise ValidationError(self.fields["reason"].error_messages["required"], code="required")
         return reason
+
+
+# --- Priority (REF-5, §3.2.6) -------------------------------------------------------------
+
+PRIORITY_REQUIRED = _("Choose the priority")
+
+
+class PriorityForm(GovUKFormMixin, forms.Form):
+    priority = forms.TypedChoiceField(
+        label=_("What priority should this referral have?"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": PRIORITY_REQUIRED, "invalid_choice": PRIORITY_REQUIRED},
+    )
+    reason = forms.CharField(
+        label=_("Why are you changing the priority?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "aria-describedby": ""}),
+        error_messages={"max_length": REASON_TOO_LONG},
+    )
+
+    def __init__(self, *args, **kwargs):
+        from referrals.models import Referral
+        from referrals.services.allocation import PRIORITY_REASON_REQUIRED
+
+        super().__init__(*args, **kwargs)
+        self.fields["priority"].choices = Referral.Priority.choices
+        self.fields["reason"].error_messages["required"] = PRIORITY_REASON_REQUIRED
+        self.helper = helper(
+            Field.radios("priority", legend_size=Size.SMALL),
+            Field.textarea("reason", max_characters=500, label_size=Size.SMALL),
+            submit=_("Change priority"),
+        )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(self.fields["reason"].error_messages["required"], code="required")
+        return reason

@@ -57,6 +57,7 @@ class Referral(models.Model):
         REALLOCATE = "reallocate", _("Reallocate")
         ESCALATE = "escalate", _("Record an escalation")
         FIRST_APPOINTMENT = "first_appointment", _("Record the first appointment")
+        PRIORITISE = "prioritise", _("Change the priority")
 
     # Which statuses allow each step: the one table services enforce and views ask
     # (``Referral.allows``), beside the pipeline above. Closing and reopening are the
@@ -74,6 +75,8 @@ class Referral(models.Model):
         Step.ESCALATE: frozenset(set(Status) - {Status.CLOSED}),
         # REF-9: the first appointment is offered once ERS has accepted the person.
         Step.FIRST_APPOINTMENT: frozenset({Status.TRIAGED, Status.ALLOCATED}),
+        # §3.2.6: the priority orders the queue, so it can change while the referral is in it.
+        Step.PRIORITISE: frozenset(QUEUE_STATUSES),
     }
 
     class Priority(models.IntegerChoices):
@@ -144,6 +147,9 @@ class Referral(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.ROUTINE)
     is_urgent = models.BooleanField(_("urgent"), default=False)
+    # Why the priority was last set by hand (referrals.services.allocation.referral_prioritise);
+    # the history keeps who and when, and every earlier reason.
+    priority_reason = models.CharField(_("why the priority was changed"), max_length=500, blank=True)
 
     referrer_type = models.CharField(max_length=20, choices=ReferrerType.choices)
     source = models.CharField(max_length=30, choices=Source.choices)
@@ -287,6 +293,17 @@ class Referral(models.Model):
     def allows(self, step: str) -> bool:
         """Whether this referral's status allows ``step`` (``Referral.STEPS``)."""
         return self.status in self.STEPS[step]
+
+    def has_pending_treatment_referral(self) -> bool:
+        """Whether a referral to the Treatment Service is still waiting to be sent (one query).
+
+        The gate on closing (§3.2.6 "without unnecessary delay", §3.19): a referral is closed
+        only once its referral to the Treatment Service has gone (or been withdrawn), never
+        with one left unsent. Services refuse and views ask this same method."""
+        return self.treatment_referrals.filter(status="pending").exists()
+
+    def may_close(self) -> bool:
+        return self.can_move_to(self.Status.CLOSED) and not self.has_pending_treatment_referral()
 
 
 class StatusTransition(models.Model):

@@ -34,10 +34,14 @@ class TreatmentReferral(models.Model):
         SENT = "sent", _("Sent")
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Not accepted")
+        # Not sent because its reason no longer holds (screening corrected, §3.2.11) or the
+        # triage outcome closed the referral without it. Reinstated if the reason comes back.
+        WITHDRAWN = "withdrawn", _("Withdrawn before it was sent")
 
     # The pipeline, as for Referral. The Treatment Service may correct an outcome it recorded.
     TRANSITIONS: dict[str, frozenset[str]] = {
-        Status.PENDING: frozenset({Status.SENT}),
+        Status.PENDING: frozenset({Status.SENT, Status.WITHDRAWN}),
+        Status.WITHDRAWN: frozenset({Status.PENDING}),
         Status.SENT: frozenset({Status.ACCEPTED, Status.DECLINED}),
         Status.ACCEPTED: frozenset({Status.DECLINED}),
         Status.DECLINED: frozenset({Status.ACCEPTED}),
@@ -46,6 +50,9 @@ class TreatmentReferral(models.Model):
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="treatment_referrals")
     reason = models.CharField(max_length=30, choices=Reason.choices)
+    # Every other reason that applies to this same referral (Reason values): one referral to
+    # the Treatment Service per ERS referral, however many reasons (§3.2.6: no second one).
+    other_reasons = models.JSONField(default=list, blank=True)
     automatic = models.BooleanField(default=False)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -75,10 +82,25 @@ class TreatmentReferral(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["referral", "reason"], name="one_treatment_referral_per_reason")]
+        constraints = [
+            # Nothing stranded, nothing doubled: at most one waiting to be sent per referral.
+            models.UniqueConstraint(
+                fields=["referral"], condition=models.Q(status="pending"), name="one_pending_treatment_referral"
+            )
+        ]
 
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS.get(self.status, frozenset())
+
+    @property
+    def reasons(self) -> list[str]:
+        """Every reason for this referral to the Treatment Service, the first one first."""
+        return [self.reason, *(r for r in self.other_reasons if r != self.reason)]
+
+    @property
+    def reason_labels(self) -> list[str]:
+        known = dict(self.Reason.choices)
+        return [str(known.get(reason, reason)) for reason in self.reasons]
 
 
 # --- Referral to Treatment transitions and onward referrals (PAR-3, PAR-4) --------------------

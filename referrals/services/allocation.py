@@ -79,9 +79,19 @@ def referral_reallocate(*, referral: Referral, hub: Hub, worker: User, by: User,
     return referral
 
 
+CLOSE_TREATMENT_PENDING = gettext_lazy(
+    "This referral cannot be closed yet: its referral to the Treatment Service has not been sent. "
+    "Send it first, from “Referral to the Treatment Service” on the referral page."
+)
+
+
 @transaction.atomic
 def referral_close(*, referral: Referral, by: User, reason: str) -> Referral:
+    """Close by hand. Refused while a referral to the Treatment Service waits to be sent
+    (``Referral.may_close``): nothing is left stranded behind a closed referral (§3.2.6)."""
     _require_front_door(by)
+    if referral.can_move_to(Referral.Status.CLOSED) and referral.has_pending_treatment_referral():
+        raise ValidationError(CLOSE_TREATMENT_PENDING, code="treatment_pending")
     referral_transition(referral=referral, to=Referral.Status.CLOSED, by=by, reason=reason)
     audited_save(referral, by=by, reason="Closed", person_id=referral.person_id)
     # Closing keeps the allocation, so the worker and hub keep read access to the history;
@@ -105,6 +115,43 @@ def referral_reopen(*, referral: Referral, by: User, reason: str) -> Referral:
         audited_save(triage, by=by, reason="Referral reopened", person_id=referral.person_id)
     audited_save(referral, by=by, reason="Reopened", person_id=referral.person_id)
     sync_referral_grants(referral=referral)  # allocation cleared: back to the front door only
+    return referral
+
+
+# --- Priority (REF-5, §3.2.6, §3.15.5) -------------------------------------------------------
+
+PRIORITY_REASON_REQUIRED = gettext_lazy("Enter the reason for changing the priority")
+PRIORITY_CHOOSE = gettext_lazy("Choose the priority")
+PRIORITY_UNCHANGED = gettext_lazy("Choose a different priority from the one the referral has now")
+PRIORITY_NOT_OPEN = gettext_lazy("The priority can only be changed while the referral is waiting in the queue.")
+
+
+@transaction.atomic
+def referral_prioritise(*, referral: Referral, by: User, priority: int, reason: str) -> Referral:
+    """A practitioner sets the priority by hand, with the reason kept in the history. Screening
+    only ever raises a priority afterwards (``rules.raised_priority``), so this one is never
+    silently lowered; the queue (ordered by priority) follows at once."""
+    _require_front_door(by)
+    if not referral.allows(Referral.Step.PRIORITISE):
+        raise ValidationError(PRIORITY_NOT_OPEN, code="not_open")
+    errors: dict[str, list] = {}
+    if priority not in Referral.Priority.values:
+        errors["priority"] = [PRIORITY_CHOOSE]
+    elif priority == referral.priority:
+        errors["priority"] = [PRIORITY_UNCHANGED]
+    if not (reason or "").strip():
+        errors["reason"] = [PRIORITY_REASON_REQUIRED]
+    if errors:
+        raise ValidationError(errors)
+    old = referral.get_priority_display()
+    referral.priority = priority
+    referral.priority_reason = reason.strip()[:500]
+    audited_save(
+        referral,
+        by=by,
+        reason=f"Priority changed by hand from {old} to {referral.get_priority_display()}",
+        person_id=referral.person_id,
+    )
     return referral
 
 

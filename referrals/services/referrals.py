@@ -80,6 +80,7 @@ REFERRAL_INTAKE_FIELDS = frozenset(
         "person",
         "status",
         "priority",
+        "priority_reason",
         "received_at",
         "first_contact_attempt_at",
         "first_contact_made_at",

@@ -36,6 +36,7 @@ from referrals.selectors.referrals import referrals_visible_to
 from referrals.selectors.sharing import shared_people_for
 from referrals.services import grants
 from referrals.services.consent import disclosure_record
+from referrals.services.referrals import referral_transition
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -255,6 +256,7 @@ def treatment_referral_send(
         reason="Sent to the Treatment Service",
         person_id=treatment_referral.referral.person_id,
     )
+    _close_if_treatment_only(referral=referral, by=by, at=now)
     grants.share_person_with_organisation(
         person=person,
         organisation=organisation,
@@ -273,6 +275,23 @@ def treatment_referral_send(
         at=now,
     )
     return treatment_referral
+
+
+def _close_if_treatment_only(*, referral: Referral, by: User, at: dt.datetime) -> None:
+    """A referral triaged "Refer to the Treatment Service" waits, triaged, until its referral to
+    the Treatment Service is sent; sending it finishes ERS's part, so the referral closes."""
+    triage = Triage.objects.filter(referral=referral).first()
+    if (
+        referral.status != Referral.Status.TRIAGED
+        or triage is None
+        or triage.outcome != Triage.Outcome.TREATMENT
+        or referral.has_pending_treatment_referral()
+    ):
+        return
+    referral_transition(
+        referral=referral, to=Referral.Status.CLOSED, by=by, reason="Sent to the Treatment Service", at=at
+    )
+    audited_save(referral, by=by, reason="Closed: sent to the Treatment Service", person_id=referral.person_id)
 
 
 def _require_treatment_access(*, treatment_referral: TreatmentReferral, by: User) -> None:

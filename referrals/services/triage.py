@@ -105,20 +105,88 @@ def triage_eligibility(*, referral: Referral, triage: Triage) -> rules.Eligibili
     )
 
 
-def _apply_automatic_treatment_referrals(*, referral: Referral, triage: Triage, by: User) -> list[TreatmentReferral]:
-    """REF-7, §3.2.11: pregnancy or Children's Services adds a Treatment referral, once per reason."""
-    made = []
-    for reason in rules.automatic_treatment_reasons(
-        pregnant=triage.pregnant,
-        open_to_childrens_services=triage.open_to_childrens_services,
-        source=referral.source,
-        support_for=referral.support_for,
+AUTOMATIC_REASONS = frozenset({TreatmentReferral.Reason.PREGNANT, TreatmentReferral.Reason.CHILDRENS_SERVICES})
+
+
+def treatment_referrals_sync(
+    *, referral: Referral, triage: Triage, by: User, outcome_closes: str = ""
+) -> TreatmentReferral | None:
+    """Keep one referral to the Treatment Service per referral, with every reason that holds
+    (REF-7, §3.2.11, §3.2.6 "without unnecessary delay"). Called whenever screening or the
+    outcome changes; returns the one waiting to be sent, if any.
+
+    - The reasons wanted: pregnancy and Children's Services (automatic, §3.2.11), and the
+      triage outcome once it says "refer to the Treatment Service". A reason a referral
+      already sent covers is not asked again.
+    - One waiting to be sent gains any new reason instead of a second being made; a withdrawn
+      one is reinstated rather than a new one made.
+    - An automatic reason that no longer holds (screening corrected: pregnant or open to
+      Children's Services changed from yes to no) is dropped; a referral with no reason left
+      is withdrawn, with a transition row and history. The triage outcome is never dropped
+      here: only reopening and a new outcome change that.
+    - ``outcome_closes``: the triage outcome closes the referral without ERS or Treatment work
+      (not eligible, unable to contact), so one still waiting is withdrawn with that reason.
+    """
+    from referrals.services.treatment import treatment_referral_transition
+
+    Status = TreatmentReferral.Status
+    existing = list(referral.treatment_referrals.order_by("pk"))
+    pending = next((tr for tr in existing if tr.status == Status.PENDING), None)
+    covered = {r for tr in existing if tr.status in TreatmentReferral.SENT_STATUSES for r in tr.reasons}
+    wanted = list(
+        rules.automatic_treatment_reasons(
+            pregnant=triage.pregnant,
+            open_to_childrens_services=triage.open_to_childrens_services,
+            source=referral.source,
+            support_for=referral.support_for,
+        )
+    )
+    if triage.outcome in Triage.TREATMENT_OUTCOMES or (
+        pending is not None and TreatmentReferral.Reason.TRIAGE_OUTCOME in pending.reasons
     ):
-        if not referral.treatment_referrals.filter(reason=reason).exists():
-            tr = TreatmentReferral(referral=referral, reason=reason, automatic=True, created_by=by)
-            audited_save(tr, by=by, reason="Automatic referral to the Treatment Service", person_id=referral.person_id)
-            made.append(tr)
-    return made
+        wanted.append(TreatmentReferral.Reason.TRIAGE_OUTCOME)
+    wanted = [reason for reason in wanted if reason not in covered]
+    if outcome_closes:
+        wanted = []
+
+    if not wanted:
+        if pending is not None:
+            why = outcome_closes or "The reason for it no longer applies: screening corrected"
+            treatment_referral_transition(treatment_referral=pending, to=Status.WITHDRAWN, by=by, reason=why)
+            audited_save(
+                pending,
+                by=by,
+                reason=f"Referral to the Treatment Service withdrawn: {why}",
+                person_id=referral.person_id,
+            )
+        return None
+
+    if pending is None:
+        withdrawn = next((tr for tr in reversed(existing) if tr.status == Status.WITHDRAWN), None)
+        if withdrawn is not None:
+            pending = withdrawn
+            treatment_referral_transition(treatment_referral=pending, to=Status.PENDING, by=by, reason="Reinstated")
+            history_reason = "Referral to the Treatment Service reinstated"
+        else:
+            pending = TreatmentReferral(referral=referral, reason=wanted[0], created_by=by)
+            history_reason = (
+                "Automatic referral to the Treatment Service"
+                if wanted[0] in AUTOMATIC_REASONS
+                else "Referred to the Treatment Service at triage"
+            )
+        before = None
+    else:
+        before = pending.reasons
+        history_reason = "Reasons for the referral to the Treatment Service updated"
+    # Keep the reasons that still hold in their order, then add the new ones.
+    reasons = [r for r in (pending.reasons if pending.pk else []) if r in wanted]
+    reasons += [r for r in wanted if r not in reasons]
+    if before is not None and reasons == before:
+        return pending
+    pending.reason, pending.other_reasons = reasons[0], reasons[1:]
+    pending.automatic = any(r in AUTOMATIC_REASONS for r in reasons)
+    audited_save(pending, by=by, reason=history_reason, person_id=referral.person_id)
+    return pending
 
 
 @transaction.atomic
@@ -131,22 +199,39 @@ def triage_save_screening(*, referral: Referral, by: User, **fields: Any) -> Tri
     if not referral.allows(Referral.Step.SCREENING):
         raise ValidationError(_("Triage is finished for this referral. Reopen it to change the screening."))
     triage = _triage_for(referral, by)
+    priority_before = _triage_priority(referral, triage)
     for name, value in fields.items():
         setattr(triage, name, value)
     if triage.risk != Triage.Risk.GREEN and triage.risk and not (triage.risk_reasons or triage.risk_notes):
         raise ValidationError(_("Give the reasons for a red or amber risk rating."))
     audited_save(triage, by=by, reason="Screening saved", person_id=referral.person_id)
-    _apply_automatic_treatment_referrals(referral=referral, triage=triage, by=by)
+    treatment_referrals_sync(referral=referral, triage=triage, by=by)
+    reasons = []
     moved = referral.status in (Referral.Status.RECEIVED, Referral.Status.CONTACTING)
     if moved:
         referral_transition(referral=referral, to=Referral.Status.IN_TRIAGE, by=by, reason="Triage started")
+        reasons.append("Triage started")
     if moved or referral.assigned_to_id is None:
         _take_if_unassigned(referral, by)
-        audited_save(referral, by=by, reason="Triage started", person_id=referral.person_id)
+        reasons.append("Triage started")
+    raised = rules.raised_priority(
+        current=referral.priority, before=priority_before, after=_triage_priority(referral, triage)
+    )
+    if raised != referral.priority:
+        referral.priority = raised
+        reasons.append(f"Priority raised to {Referral.Priority(raised).label} by what screening recorded")
+    if reasons:
+        audited_save(referral, by=by, reason="; ".join(dict.fromkeys(reasons)), person_id=referral.person_id)
     return triage
 
 
 # §3.2.11: pregnancy or an open Children's Services case means an automatic Treatment referral.
+def _triage_priority(referral: Referral, triage: Triage) -> int:
+    return rules.triage_priority(
+        source=referral.source, open_to_childrens_services=triage.open_to_childrens_services, risk=triage.risk
+    )
+
+
 OUTCOME_NEEDS_TREATMENT = gettext_lazy(
     "This person is pregnant or open to Children's Services, so they must be referred to the "
     "Treatment Service. Choose “Refer to the Treatment Service” or “ERS support and refer "
@@ -216,19 +301,23 @@ def triage_complete(
     triage.completed_at = now
     triage.completed_by = by
     audited_save(triage, by=by, reason="Triage completed", person_id=referral.person_id)
-    if (
-        outcome in Triage.TREATMENT_OUTCOMES
-        and not referral.treatment_referrals.filter(reason=TreatmentReferral.Reason.TRIAGE_OUTCOME).exists()
-    ):
-        tr = TreatmentReferral(referral=referral, reason=TreatmentReferral.Reason.TRIAGE_OUTCOME, created_by=by)
-        audited_save(tr, by=by, reason="Referred to the Treatment Service at triage", person_id=referral.person_id)
-    if triage.pk:
-        _apply_automatic_treatment_referrals(referral=referral, triage=triage, by=by)
+    # One referral to the Treatment Service, whatever the reasons (an automatic one is reused
+    # by the outcome). An outcome that closes the referral withdraws one still waiting.
+    closes = outcome not in Triage.ALLOCATING_OUTCOMES | Triage.TREATMENT_OUTCOMES
+    waiting = treatment_referrals_sync(
+        referral=referral,
+        triage=triage,
+        by=by,
+        outcome_closes=f"Triage outcome: {Triage.Outcome(outcome).label}" if closes else "",
+    )
 
     referral.triage_completed_at = now
     if referral.status != Referral.Status.IN_TRIAGE:
         referral_transition(referral=referral, to=Referral.Status.IN_TRIAGE, by=by, reason="Triage", at=now)
-    if outcome in Triage.ALLOCATING_OUTCOMES:
+    if outcome in Triage.ALLOCATING_OUTCOMES or (outcome == Triage.Outcome.TREATMENT and waiting is not None):
+        # "Refer to the Treatment Service" waits here, its referral to the Treatment Service
+        # the next step, and closes when that is sent (referrals.services.treatment). One
+        # already sent (a reopened referral) leaves nothing to wait for: it closes now.
         referral_transition(
             referral=referral, to=Referral.Status.TRIAGED, by=by, reason=Triage.Outcome(outcome).label, at=now
         )

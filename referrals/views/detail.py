@@ -76,6 +76,7 @@ _STEP_PAGES = (
     (Referral.Step.OUTCOME, "referrals:outcome"),
     (Referral.Step.ALLOCATE, "referrals:allocate"),
     (Referral.Step.ESCALATE, "referrals:escalation"),
+    (Referral.Step.PRIORITISE, "referrals:priority"),
 )
 
 

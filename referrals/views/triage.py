@@ -20,7 +20,13 @@ from django.views.decorators.http import require_http_methods
 from common.forms.errors import add_service_errors
 from partnership.access import can_work_front_door
 from referrals import rules
-from referrals.forms.allocation import CLOSE_REASON_REQUIRED, REOPEN_REASON_REQUIRED, AllocateForm, ReasonForm
+from referrals.forms.allocation import (
+    CLOSE_REASON_REQUIRED,
+    REOPEN_REASON_REQUIRED,
+    AllocateForm,
+    PriorityForm,
+    ReasonForm,
+)
 from referrals.forms.triage import (
     ContactAttemptForm,
     EscalationForm,
@@ -32,6 +38,7 @@ from referrals.models import ContactMethod, Referral, TreatmentReferral, Triage,
 from referrals.selectors.referrals import referral_get_for
 from referrals.services import allocation as allocation_services
 from referrals.services import triage as triage_services
+from referrals.services.allocation import CLOSE_TREATMENT_PENDING
 
 
 def _referral_for(request: HttpRequest, reference: str) -> Referral:
@@ -126,9 +133,11 @@ def _screening_initial(referral: Referral, triage: Triage | None) -> dict:
 
 
 def _automatic_treatment(referral: Referral) -> list[str]:
-    """Labels of the automatic referrals to Treatment already made (REF-7, §3.2.11)."""
-    reasons = referral.treatment_referrals.filter(automatic=True).order_by("pk").values_list("reason", flat=True)
-    return [TreatmentReferral.Reason(reason).label for reason in reasons]
+    """Labels of the automatic reasons for referrals to Treatment already made and not
+    withdrawn (REF-7, §3.2.11)."""
+    made = referral.treatment_referrals.exclude(status=TreatmentReferral.Status.WITHDRAWN).order_by("pk")
+    automatic = {TreatmentReferral.Reason.PREGNANT, TreatmentReferral.Reason.CHILDRENS_SERVICES}
+    return [TreatmentReferral.Reason(r).label for tr in made for r in tr.reasons if r in automatic]
 
 
 @login_required
@@ -341,6 +350,9 @@ def _status_change_page(
     open; the service records it with the reason."""
     referral = _referral_for(request, reference)
     allowed = referral.can_move_to(to)
+    # Closing waits for a referral to the Treatment Service to be sent (Referral.may_close).
+    blocked = allowed and to == Referral.Status.CLOSED and not referral.may_close()
+    allowed = allowed and not blocked
     form = None
     if allowed:
         form = ReasonForm(_data(request), label=label, required_message=required_message, submit=submit)
@@ -351,7 +363,12 @@ def _status_change_page(
                 add_service_errors(form, error, default="reason")
             else:
                 return _done(request, referral, done)
-    return _render(request, template, referral, {"form": form, allowed_key: allowed})
+    return _render(
+        request,
+        template,
+        referral,
+        {"form": form, allowed_key: allowed, "blocked_message": CLOSE_TREATMENT_PENDING if blocked else ""},
+    )
 
 
 @login_required
@@ -388,6 +405,33 @@ def reopen(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+# --- Priority by hand (REF-5, §3.2.6, §3.15.5) -----------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def priority(request: HttpRequest, reference: str) -> HttpResponse:
+    """Change the priority, with the reason kept; screening only ever raises it afterwards."""
+    referral = _referral_for(request, reference)
+    open_ = referral.allows(Referral.Step.PRIORITISE)
+    form = None
+    if open_:
+        form = PriorityForm(_data(request), initial={"priority": referral.priority})
+        if request.method == "POST" and form.is_valid():
+            try:
+                allocation_services.referral_prioritise(
+                    referral=referral,
+                    by=request.user,
+                    priority=form.cleaned_data["priority"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error, default="priority")
+            else:
+                return _done(request, referral, _("Priority changed"))
+    return _render(request, "referrals/triage/priority.html", referral, {"form": form, "can_prioritise": open_})
+
+
 urlpatterns = [
     path("<str:reference>/contact/", contact, name="contact"),
     path("<str:reference>/triage/", screening, name="screening"),
@@ -397,4 +441,5 @@ urlpatterns = [
     path("<str:reference>/allocate/", allocate, name="allocate"),
     path("<str:reference>/close/", close, name="close"),
     path("<str:reference>/reopen/", reopen, name="reopen"),
+    path("<str:reference>/priority/", priority, name="priority"),
 ]

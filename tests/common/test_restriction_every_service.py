@@ -69,6 +69,7 @@ NOT_WRITES = {
     # Called only from inside other services, which save through the audited write.
     "referral_transition": "used inside services that save the referral through audited_save",
     "treatment_referral_transition": "used inside services that save through audited_save",
+    "treatment_referrals_sync": "used inside the screening and outcome services (covered by their cases)",
     # Grants follow allocation and only ever narrow or move who may see a record; sharing with
     # another organisation is a case below.
     "sync_referral_grants": "object permissions follow the allocation (no personal data written)",
@@ -226,6 +227,12 @@ CASES: dict[str, tuple[Callable[[State], None] | None, Callable[[State], object]
     "referral_close": (
         None,
         lambda s: allocation_services.referral_close(referral=s.referral, by=s.spoc, reason="Done"),
+    ),
+    "referral_prioritise": (
+        None,
+        lambda s: allocation_services.referral_prioritise(
+            referral=s.referral, by=s.spoc, priority=Referral.Priority.URGENT, reason="Overdose last night"
+        ),
     ),
     "referral_reopen": (
         _closed,

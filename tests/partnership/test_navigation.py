@@ -8,13 +8,13 @@ from django.urls import reverse
 from partnership.context_processors import service
 
 MENUS = {
-    "spoc_practitioner": ["Home", "SPOC queue", "Record a referral"],
-    "manager": ["Home", "SPOC queue", "Record a referral", "Hub caseload", "Access log"],
+    "spoc_practitioner": ["Home", "SPOC queue", "Record a referral", "Worklists"],
+    "manager": ["Home", "SPOC queue", "Record a referral", "Worklists", "Hub caseload", "Access log"],
     # No wrong door: everyone who meets people may record a referral.
     "hub_worker": ["Home", "Record a referral", "My caseload"],
     "peer_worker": ["Home", "Record a referral", "My caseload"],
     "treatment_practitioner": ["Home", "Record a referral", "People shared with us"],
-    "data_protection_officer": ["Home", "Access log", "Data rights"],
+    "data_protection_officer": ["Home", "Worklists", "Access log", "Data rights"],
     "safeguarding_lead": ["Home", "Record a referral"],
     "commissioner": ["Home"],
     "outsider": ["Home"],

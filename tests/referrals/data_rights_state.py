@@ -127,7 +127,7 @@ def build(*, spoc, hub, hub_worker, treatment_org: Organisation) -> PersonState:
         agency_name=ONWARD_ORGANISATION,
         given=True,
     )
-    treatment_referral = referral.treatment_referrals.get(reason=TreatmentReferral.Reason.TRIAGE_OUTCOME)
+    treatment_referral = referral.treatment_referrals.get(status=TreatmentReferral.Status.PENDING)
     treatment_referral_send(
         treatment_referral=treatment_referral,
         by=spoc,

@@ -105,9 +105,7 @@ def test_export_then_import_into_an_empty_database_recreates_every_record_exactl
     assert referral.received_at == record.referral.received_at
     assert referral.triage.risk_notes == state.RISK_NOTE
     assert referral.allocated_worker.username == "hubworker"
-    assert (
-        referral.treatment_referrals.get(reason="triage_outcome").warm_introduction.introduced_to == state.INTRODUCED_TO
-    )
+    assert referral.treatment_referrals.get().warm_introduction.introduced_to == state.INTRODUCED_TO
 
 
 def test_imported_records_have_history_and_an_access_log_row_naming_the_file(record, data_protection_officer):

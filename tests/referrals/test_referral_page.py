@@ -390,12 +390,14 @@ def _busy_referral(spoc, manager, size):
         services.person_update(
             person=person, by=manager if n % 2 else spoc, reason="Phone corrected", phone=f"0770090{n:04d}"
         )
-    triage_services.triage_save_screening(
-        referral=referral, by=spoc, lives_in_area="yes", pregnant="yes", risk="red", risk_reasons=["overdose"]
-    )
     for n in range(size):
         allocation_services.referral_close(referral=referral, by=spoc, reason=f"Closed {n}")
         allocation_services.referral_reopen(referral=referral, by=manager, reason=f"Reopened {n}")
+    # Screened last: its automatic referral to the Treatment Service, waiting to be sent,
+    # keeps the referral from closing (nothing stranded).
+    triage_services.triage_save_screening(
+        referral=referral, by=spoc, lives_in_area="yes", pregnant="yes", risk="red", risk_reasons=["overdose"]
+    )
     return referral
 
 

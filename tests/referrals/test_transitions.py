@@ -57,6 +57,8 @@ EXPECTED_STEPS = {
     Referral.Step.REALLOCATE: {S.ALLOCATED},
     Referral.Step.ESCALATE: {S.RECEIVED, S.CONTACTING, S.IN_TRIAGE, S.TRIAGED, S.ALLOCATED},
     Referral.Step.FIRST_APPOINTMENT: {S.TRIAGED, S.ALLOCATED},
+    # The queue is ordered by priority: it can be changed by hand while the referral waits in it.
+    Referral.Step.PRIORITISE: {S.RECEIVED, S.CONTACTING, S.IN_TRIAGE, S.TRIAGED},
 }
 
 

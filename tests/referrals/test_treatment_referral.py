@@ -21,6 +21,7 @@ from referrals.models import (
     TreatmentReferral,
     TreatmentReferralTransition,
     Triage,
+    YesNoUnknown,
 )
 from referrals.selectors.consent import sharing_basis
 from referrals.services import allocation as allocation_services
@@ -653,8 +654,13 @@ def test_an_unsent_referral_has_no_outcome_page(treatment_client, referral, spoc
     # The person is shared through one referral; another, still pending, has no outcome page.
     referral_two = referral_for_treatment(spoc_practitioner, pregnant="yes")
     give_consent(referral_two.person, spoc_practitioner)
-    send(triage_outcome_tr(referral_two), spoc_practitioner, treatment_org)
-    pending = referral_two.treatment_referrals.get(reason=TreatmentReferral.Reason.PREGNANT)
+    send(referral_two.treatment_referrals.get(), spoc_practitioner, treatment_org)
+    # Screening then finds them open to Children's Services: a new reason, a new referral.
+    triage_services.triage_save_screening(
+        referral=referral_two, by=spoc_practitioner, open_to_childrens_services=YesNoUnknown.YES
+    )
+    pending = referral_two.treatment_referrals.get(status=TreatmentReferral.Status.PENDING)
+    assert pending.reasons == [TreatmentReferral.Reason.CHILDRENS_SERVICES]
     assert treatment_client.get(outcome_url(pending)).status_code == 404
 
 

@@ -209,20 +209,21 @@ def test_ers_support_and_treatment_for_someone_pregnant_is_accepted_and_referred
 
     referral.refresh_from_db()
     assert referral.status == Referral.Status.TRIAGED
-    assert set(referral.treatment_referrals.values_list("reason", "automatic")) == {
-        (TreatmentReferral.Reason.PREGNANT, True),
-        (TreatmentReferral.Reason.TRIAGE_OUTCOME, False),
-    }
+    # One referral to the Treatment Service: the automatic one, noting the outcome too.
+    tr = referral.treatment_referrals.get()
+    assert (tr.reason, tr.automatic, tr.status) == (TreatmentReferral.Reason.PREGNANT, True, "pending")
+    assert tr.reasons == [TreatmentReferral.Reason.PREGNANT, TreatmentReferral.Reason.TRIAGE_OUTCOME]
 
 
-def test_refer_to_treatment_only_closes_the_ers_referral_with_a_treatment_referral(spoc_practitioner):
+def test_refer_to_treatment_only_waits_triaged_for_its_treatment_referral(spoc_practitioner):
     referral = ReferralFactory()
     screen(referral, spoc_practitioner)
     triage_services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.TREATMENT)
     referral.refresh_from_db()
-    assert referral.status == Referral.Status.CLOSED
-    assert referral.closed_at == referral.triage_completed_at
+    assert referral.status == Referral.Status.TRIAGED
+    assert referral.closed_at is None
     assert referral.treatment_referrals.get().reason == TreatmentReferral.Reason.TRIAGE_OUTCOME
+    assert referral.has_pending_treatment_referral()
 
 
 # --- Eligibility at the outcome (§3.1) -------------------------------------------------------------
