@@ -46,7 +46,7 @@ from referrals.services.grants import VIEW_PERSON, VIEW_REFERRAL
 
 
 def _holds(user, perm: str, model) -> Exists | Q:
-    """"The user holds ``perm`` on this row through an object grant (their own or one of
+    """ "The user holds ``perm`` on this row through an object grant (their own or one of
     their groups')", as a condition on ``model`` rows. Model-level permissions and superuser
     status never count: grants are decided in referrals.services.grants, and a superuser is an
     administrator, not a caseworker.

@@ -51,10 +51,10 @@ def queue(request):
     rows = [
         {
             "referral": referral,
-            "priority_label": labels["priority"][referral.priority],
-            "status_label": labels["status"][referral.status],
-            "source_label": labels["source"][referral.source],
-            "channel_label": labels["channel"][referral.channel],
+            "priority_label": labels["priority"].get(referral.priority, referral.priority),
+            "status_label": labels["status"].get(referral.status, referral.status),
+            "source_label": labels["source"].get(referral.source, referral.source),
+            "channel_label": labels["channel"].get(referral.channel, referral.channel),
             "priority_badge": PRIORITY_BADGE[referral.priority],
             "waited": time_since_received(referral, now=now),
             "target": referral_next_result(referral, targets, now=now),
