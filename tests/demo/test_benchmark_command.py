@@ -86,9 +86,12 @@ def test_the_benchmark_seeds_two_databases_measures_them_interleaved_and_reports
         small, full = (float(n) for n in medians.split(" → "))
         assert small > 0 and full > 0 and float(ratio) == pytest.approx(full / small, abs=0.01)
         assert all(float(p) > 0 for p in p90s.split(" → "))
-        # The same queries at both sizes: nothing grows with the data.
+        # The same queries at both sizes: nothing grows with the data. (At these tiny sizes
+        # the small dataset may have no row for the filtered queue, and an empty page asks less.)
         small_queries, full_queries = queries.split(" → ")
-        assert int(small_queries) > 0 and small_queries == full_queries, page
+        assert int(small_queries) > 0
+        if not rendered.startswith("0 "):
+            assert small_queries == full_queries, page
         assert all(float(ms) > 0 for ms in sql.split(" → "))
     assert rows["SPOC queue, one row"][6] == "1 → 1"
     assert rows["Admin referral list, one row"][6] == "1 → 1"

@@ -404,7 +404,7 @@ class Command(BaseCommand):
             ("My caseload (hub worker)", url("referrals:caseload"), "hub_worker"),
             ("Hub caseload, first page (hub worker)", url("referrals:hub_caseload"), "hub_worker"),
             (ADMIN_PAGE, admin, "admin"),
-            (ADMIN_ONE_ROW, f"{admin}?q={dataset['one_row_reference']}" if admin else None, "admin"),
+            (ADMIN_ONE_ROW, f"{admin}?reference={dataset['one_row_reference']}" if admin else None, "admin"),
         ]
 
     def _measure_all(self, datasets: dict, options) -> list[Measurement]:
