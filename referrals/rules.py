@@ -138,7 +138,10 @@ def _england_holidays(year: int) -> holidays.HolidayBase:
     return holidays.country_holidays("GB", subdiv="ENG", years=[year, year + 1])
 
 
+@lru_cache(maxsize=4096)
 def is_working_day(day: dt.date) -> bool:
+    # Cached per date: a page of 50 queue rows asks about a thousand days, and a lookup in
+    # the holidays calendar costs far more than the cache.
     return day.weekday() < 5 and day not in _england_holidays(day.year)
 
 

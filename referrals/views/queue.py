@@ -9,14 +9,16 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from common.pagination import PageLinks, paginate
 from partnership.access import can_work_front_door, sees_allocated_caseload, sees_hub_caseload
 from referrals.filters import QueueFilter, selected_filters
-from referrals.models import Referral
+from referrals.models import Referral, ResponseTarget
 from referrals.selectors import referrals as selectors
 from referrals.targets import TargetBook, referral_next_result, time_since_received
 from referrals.views.badges import PRIORITY_BADGE, STATUS_BADGE
@@ -36,33 +38,7 @@ def queue(request):
     filterset = QueueFilter(request.GET, queryset=selectors.referral_queue_for(user=request.user), request=request)
     pages = paginate(request, filterset.qs, QUEUE_PAGE_SIZE)
     targets = TargetBook.load()  # one query for the whole page
-    now = timezone.now()
-    # get_FOO_display() translates every choice of the field on each call; a page of 50 rows
-    # spent most of its time there. Translate each list once per request instead.
-    labels = {
-        name: {value: str(label) for value, label in choices}
-        for name, choices in (
-            ("priority", Referral.Priority.choices),
-            ("status", Referral.Status.choices),
-            ("source", Referral.Source.choices),
-            ("channel", Referral.Channel.choices),
-        )
-    }
-    rows = [
-        {
-            "referral": referral,
-            "priority_label": labels["priority"][referral.priority],
-            "status_label": labels["status"][referral.status],
-            "source_label": labels["source"][referral.source],
-            "channel_label": labels["channel"][referral.channel],
-            "priority_badge": PRIORITY_BADGE[referral.priority],
-            "waited": time_since_received(referral, now=now),
-            "target": referral_next_result(referral, targets, now=now),
-            # SEC-1: a restricted referral the user has no routine access to shows no name.
-            "restricted": referral.access_restricted and not referral.routine_access,
-        }
-        for referral in pages.page.object_list
-    ]
+    rows = _queue_rows(pages.page.object_list, targets, user=request.user, now=timezone.now())
     # SEC-2: one row for the page, naming the people whose names it showed (a restricted
     # referral without routine access shows no name, so names no one).
     _log_page(
@@ -83,6 +59,80 @@ def queue(request):
             "pages": pages,
         },
     )
+
+
+class _QueueText:
+    """Everything a queue row says that does not depend on the row, translated once per
+    request: each choice list as a dict, and the phrases the rows fill in. The rows used to
+    translate these (and the choice lists, through get_FOO_display()) for every row."""
+
+    def __init__(self):
+        self.labels = {
+            name: {value: str(label) for value, label in choices}
+            for name, choices in (
+                ("priority", Referral.Priority.choices),
+                ("status", Referral.Status.choices),
+                ("source", Referral.Source.choices),
+                ("channel", Referral.Channel.choices),
+            )
+        }
+        self.measures = {value: str(label) for value, label in ResponseTarget.Measure.choices}
+        self.assigned_to_you = gettext("Assigned to you")
+        self.assigned_to = gettext("Assigned to %(name)s")
+        self.unassigned = gettext("Unassigned")
+        self.waiting = gettext("Waiting %(waited)s")
+        self.target_described: dict = {}
+
+    def label(self, field: str, value) -> str:
+        return self.labels[field].get(value, value)
+
+    def describe(self, target) -> str:
+        # A handful of targets serve every row: "within 3 working days" once each.
+        if target not in self.target_described:
+            self.target_described[target] = target.describe()
+        return self.target_described[target]
+
+
+def _queue_rows(referrals, targets: TargetBook, *, user, now) -> list[dict]:
+    """The queue's rows as ready-made text: each row's dates, waiting time and target are
+    worked out once here, and the template only places them. A row's URL is the detail
+    page's, reversed once per page rather than once per row."""
+    text = _QueueText()
+    sentinel = "R-00000000"
+    detail_url = reverse("referrals:detail", args=[sentinel])
+    rows = []
+    for referral in referrals:
+        received = timezone.localtime(referral.received_at)
+        target = referral_next_result(referral, targets, now=now)
+        assignee = referral.assigned_to
+        if assignee is None:
+            assigned = text.unassigned
+        elif assignee.pk == user.pk:
+            assigned = text.assigned_to_you
+        else:
+            assigned = text.assigned_to % {"name": assignee.get_full_name() or assignee.username}
+        rows.append(
+            {
+                "referral": referral,
+                "url": detail_url.replace(sentinel, referral.reference),
+                "assigned": assigned,
+                "priority_label": text.label("priority", referral.priority),
+                "status_label": text.label("status", referral.status),
+                "source_label": text.label("source", referral.source),
+                "channel_label": text.label("channel", referral.channel),
+                "priority_badge": PRIORITY_BADGE[referral.priority],
+                "received_iso": received.isoformat(),
+                "received_date": date_format(received, "j M Y"),
+                "received_time": received.strftime("%H:%M"),
+                "waiting": text.waiting % {"waited": time_since_received(referral, now=now)},
+                "target_text": target.text,
+                "target_tag": target.tag_class,
+                "target_measure": f"{text.measures[target.measure]} {text.describe(target.target)}",
+                # SEC-1: a restricted referral the user has no routine access to shows no name.
+                "restricted": referral.access_restricted and not referral.routine_access,
+            }
+        )
+    return rows
 
 
 def _log_page(request, referrals, reason: str) -> None:

@@ -106,6 +106,29 @@ def test_a_routine_referral_shows_when_it_is_due(spoc_client):
     assert "First contact attempt within 3 working days" in html
 
 
+def test_a_row_shows_who_it_is_assigned_to_and_when_it_came_in(spoc_client, spoc_practitioner, manager):
+    received = timezone.now() - dt.timedelta(days=2)
+    mine = ReferralFactory(received_at=received, assigned_to=spoc_practitioner)
+    theirs = ReferralFactory(received_at=received, assigned_to=manager)
+    # A self-referral may have no source: the row shows it blank, not an error.
+    ReferralFactory(received_at=received, source="")
+    html = spoc_client.get(QUEUE).content.decode()
+
+    assert "Assigned to you" in html and "Unassigned" in html
+    assert f"Assigned to {manager.get_full_name() or manager.username}" in html
+    local = timezone.localtime(received)
+    assert f'<time datetime="{local.isoformat()}">' in html
+    assert f"{local:%H:%M}" in html
+    for referral in (mine, theirs):
+        assert f'href="{reverse("referrals:detail", args=[referral.reference])}"' in html
+
+
+def test_the_queue_index_covers_exactly_the_queue_statuses():
+    (index,) = [index for index in Referral._meta.indexes if index.name == "referral_open_queue_idx"]
+    assert set(index.condition.children[0][1]) == set(Referral.QUEUE_STATUSES)
+    assert index.fields == ["priority", "received_at", "id"]  # the queue's order
+
+
 # --- Filters --------------------------------------------------------------------------------
 
 

@@ -1,21 +1,25 @@
 """``manage.py benchmark_front_door``: do the front-door pages stay fast at county scale?
 
-Seeds a small dataset (1,000 referrals), measures the SPOC queue, a referral page, a person
-page and a hub worker's caseload pages ("My caseload" and the hub caseload, which read through
-django-guardian object grants) in-process with Django's test client, tops the data up to
-county size (100,000 referrals, 50,000 people over five years) and measures again. Prints a
-Markdown table (median and p95 server time, query count, full/small ratio) and writes it to
+Two PostgreSQL databases hold the two sizes: ``ers_bench_small`` (1,000 referrals) and
+``ers_bench_full`` (100,000 referrals, 50,000 people over five years; the small dataset topped
+up). Each is seeded once and reused while the seed and sizes stay the same. The command then
+measures the SPOC queue, a referral page, a person page, a hub worker's caseload pages and,
+as a baseline, the Django admin's referral list, in-process with Django's test client,
+**alternating the two databases request by request** (``demo/benchmark_databases.py``), so a
+busy machine slows both sizes alike and the full/small ratio means something. Prints a
+Markdown report (median, p90, queries, SQL time, ratio, per-row costs) and writes it to
 ``benchmarks/results/front_door-<date>.md``. See ``benchmarks/README.md``.
 
-It empties the database it runs on, so it only runs on one whose name says it is for
-benchmarks (``ers_bench``), and on SQLite only when asked (``--allow-sqlite``): the figures
-that matter are PostgreSQL's.
+It empties the databases it seeds, so it only uses ones whose names say they are for
+benchmarks, and SQLite only when asked (``--allow-sqlite``): the figures that matter are
+PostgreSQL's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import statistics
 import time
 from pathlib import Path
@@ -24,8 +28,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import OperationalError, connection, transaction
-from django.db.migrations.executor import MigrationExecutor
+from django.db import connection, transaction
 from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
@@ -34,10 +37,12 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from demo.benchmark_data import FrontDoorData
+from demo import benchmark_databases as databases
+from demo.benchmark_data import BENCHMARK_REASON, FrontDoorData
 from demo.benchmark_report import Measurement, SqlTimer, percentile, report_markdown
 from demo.logging import quiet_task_log
-from partnership.models import Membership, Organisation
+from partnership.models import Membership, Organisation, Role
+from partnership.services import membership_create
 from referrals.models import (
     ContactAttempt,
     Person,
@@ -55,25 +60,44 @@ from referrals.services import referrals as services
 from referrals.services import triage as triage_services
 
 SQLITE_REFUSED = (
-    "benchmark_front_door measures PostgreSQL, which production uses: set DATABASE_URL, for example "
-    "DATABASE_URL=postgres://postgres@127.0.0.1:5432/ers_bench. Pass --allow-sqlite to run it on SQLite anyway."
+    "benchmark_front_door measures PostgreSQL, which production uses: set DATABASE_URL to a PostgreSQL "
+    "server, for example DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres (the command makes its "
+    "own databases there). Pass --allow-sqlite to run it on SQLite anyway."
 )
 NOT_A_BENCH_DATABASE = (
-    "benchmark_front_door empties the database it runs on. Its name must contain 'bench' "
-    "(for example ers_bench); this one is %(name)s."
+    "benchmark_front_door empties the databases it seeds. Their names must contain 'bench' "
+    "(for example ers_bench_full); this one is %(name)s."
+)
+DIFFERENT_CATALOGUES = (
+    "The two benchmark databases number their content types or permissions differently, so they cannot "
+    "be measured side by side in one process. Run again with --reseed."
 )
 DEFAULT_QUEUE_FILTER = "priority=1&priority=2"  # urgent and Children's Services: the SPOC's first look
 WARM_UP_REQUESTS = 3
+SIZES = ("small", "full")
+ALIASES = {"small": "bench_small", "full": "bench_full"}
 GRANT_MODELS = (
     ReferralUserObjectPermission,
     ReferralGroupObjectPermission,
     PersonUserObjectPermission,
     PersonGroupObjectPermission,
 )
+# Pages whose per-row cost the report works out: (page with many rows, the same with one row).
+QUEUE_PAGE = "SPOC queue, first page"
+QUEUE_ONE_ROW = "SPOC queue, one row"
+ADMIN_PAGE = "Admin referral list (baseline)"
+ADMIN_ONE_ROW = "Admin referral list, one row"
+PER_ROW_PAIRS = ((QUEUE_PAGE, QUEUE_ONE_ROW), (ADMIN_PAGE, ADMIN_ONE_ROW))
+TABLE_BODY = re.compile(r"<tbody[^>]*>(.*?)</tbody>", re.S)
+
+
+def rows_rendered(html: str) -> int:
+    """Table rows in the page's table bodies (the queue's and the admin's lists)."""
+    return sum(body.count("<tr") for body in TABLE_BODY.findall(html))
 
 
 class Command(BaseCommand):
-    help = "Seed county-scale synthetic referrals (small, then full size) and time the front-door pages."
+    help = "Seed a small and a county-scale database once, then time the front-door pages on both, interleaved."
 
     def add_arguments(self, parser):
         parser.add_argument("--people", type=int, default=50_000, help="People at full size (default 50,000).")
@@ -82,43 +106,50 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=30, help="Timed requests per page and size (default 30).")
         parser.add_argument("--seed", type=int, default=2026, help="Random seed for the synthetic data.")
         parser.add_argument("--queue-filter", default=DEFAULT_QUEUE_FILTER, help="Query string for the filtered queue.")
+        parser.add_argument("--small-database", help="Database for the small dataset (default ers_bench_small).")
+        parser.add_argument("--full-database", help="Database for the full dataset (default ers_bench_full).")
+        parser.add_argument("--reseed", action="store_true", help="Seed both databases again even if up to date.")
         parser.add_argument(
             "--output", help="Where to write the Markdown (default benchmarks/results/front_door-<date>.md)."
         )
         parser.add_argument("--allow-sqlite", action="store_true", help="Run on SQLite (the figures mean little).")
 
     def handle(self, *args, **options):
-        self._check_options(options)
+        small_name, full_name = databases.default_names()
+        names = {"small": options["small_database"] or small_name, "full": options["full_database"] or full_name}
+        self._check_options(options, names)
         self.load_averages: list[float] = []
-        self._prepare_database(options)
-        now = timezone.now()
-        small_people = max(1, round(options["people"] * options["small"] / options["referrals"]))
-        data = FrontDoorData(seed=options["seed"], now=now)
-        results: list[Measurement] = []
-        sizes = []
+        try:
+            for size in SIZES:
+                databases.register(ALIASES[size], names[size])
+            self._run(options, names)
+        finally:
+            for size in SIZES:
+                databases.unregister(ALIASES[size])
 
+    def _run(self, options, names: dict) -> None:
         # Benchmark referrals are not news: keep the SPOC notification e-mails out of the way.
         # DEBUG off, as in production: no query log filling up with bulk inserts, no debug templates.
         with (
             override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", DEBUG=False),
             quiet_task_log(),
         ):
-            seconds = self._seed(data, people=small_people, referrals=options["small"], label="small")
-            target = self._measured_records(data, now=now)
-            sizes.append(self._describe("small", seconds, target))
-            results += self._measure_all("small", target, options)
-
-            seconds = self._seed(
-                data,
-                people=options["people"] - small_people,
-                referrals=options["referrals"] - options["small"],
-                label="full",
-            )
-            sizes.append(self._describe("full", seconds, target))
-            results += self._measure_all("full", target, options)
+            datasets = {size: self._dataset(size, names[size], options) for size in SIZES}
+            if not databases.same_catalogue(ALIASES["small"], ALIASES["full"]):
+                raise CommandError(DIFFERENT_CATALOGUES)
+            sizes = []
+            for size in SIZES:
+                with databases.serving(ALIASES[size]):
+                    sizes.append(self._describe(size, datasets[size]))
+            results = self._measure_all(datasets, options)
 
         report = report_markdown(
-            results, sizes, runs=options["runs"], warm_up=WARM_UP_REQUESTS, load_averages=self.load_averages
+            results,
+            sizes,
+            runs=options["runs"],
+            warm_up=WARM_UP_REQUESTS,
+            load_averages=self.load_averages,
+            per_row_pairs=PER_ROW_PAIRS,
         )
         self.stdout.write("")
         self.stdout.write(report)
@@ -131,9 +162,9 @@ class Command(BaseCommand):
         path.write_text(report + "\n", encoding="utf-8")
         self.stdout.write(self.style.SUCCESS(f"Written to {path}"))
 
-    # --- Checks and the database -------------------------------------------------------------
+    # --- Checks and the databases ------------------------------------------------------------
 
-    def _check_options(self, options) -> None:
+    def _check_options(self, options, names: dict) -> None:
         if options["small"] < 1 or options["referrals"] <= options["small"]:
             raise CommandError("--referrals must be larger than --small, and --small at least 1.")
         if options["people"] < 2:
@@ -142,27 +173,53 @@ class Command(BaseCommand):
             raise CommandError("--runs must be at least 1.")
         if connection.vendor == "sqlite" and not options["allow_sqlite"]:
             raise CommandError(SQLITE_REFUSED)
-        name = str(connection.settings_dict["NAME"])
-        in_memory = connection.vendor == "sqlite" and "memory" in name
-        # A test run's throwaway database (Django names it test_<name>) is fair game too.
-        disposable = in_memory or name.startswith("test_")
-        if "bench" not in name.lower() and not disposable:
-            raise CommandError(NOT_A_BENCH_DATABASE % {"name": name})
+        for name in names.values():
+            if "bench" not in Path(name).name.lower():
+                raise CommandError(NOT_A_BENCH_DATABASE % {"name": name})
+        if names["small"] == names["full"]:
+            raise CommandError("The small and the full dataset need two different databases.")
 
-    def _prepare_database(self, options) -> None:
-        try:
-            connection.ensure_connection()
-        except OperationalError as error:
-            if connection.vendor != "postgresql" or "does not exist" not in str(error):
-                raise CommandError(f"Cannot connect to the database: {error}") from error
-            name = connection.settings_dict["NAME"]
-            with connection._nodb_cursor() as cursor:
-                cursor.execute(f"CREATE DATABASE {connection.ops.quote_name(name)}")
-            self.stdout.write(f"Created the database {name}.")
-        executor = MigrationExecutor(connection)
-        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
-            self.stdout.write("Applying migrations...")
-            call_command("migrate", interactive=False, verbosity=0)
+    def _wanted(self, size: str, options) -> dict:
+        """What the database of ``size`` must hold; it is reused when its marker says so."""
+        wanted = {"version": databases.DATA_VERSION, "seed": options["seed"], "small": options["small"]}
+        wanted["small_people"] = self._small_people(options)
+        if size == "full":
+            wanted.update(referrals=options["referrals"], people=options["people"])
+        return wanted
+
+    @staticmethod
+    def _small_people(options) -> int:
+        return max(1, round(options["people"] * options["small"] / options["referrals"]))
+
+    def _dataset(self, size: str, name: str, options) -> dict:
+        """The dataset of ``size``: reused if its marker matches, otherwise seeded afresh.
+        Returns what the measuring needs (the measured records, how seeding went)."""
+        alias = ALIASES[size]
+        databases.prepare(alias, self.stdout)
+        wanted = self._wanted(size, options)
+        marker = databases.read_marker(alias)
+        if marker and marker["wanted"] == wanted and not options["reseed"]:
+            self.stdout.write(f"Reusing the {size} dataset in {name} (seeded {marker['seeded_at'][:16]}).")
+            return {**marker, "reused": True}
+        databases.write_marker(alias, None)  # a half-seeded database is seeded again next time
+        with databases.serving(alias):
+            self._empty(name)
+            now = timezone.now()
+            data = FrontDoorData(seed=options["seed"], now=now)
+            seconds = self._seed(data, people=wanted["small_people"], referrals=options["small"], label=size)
+            target = self._measured_records(data, now=now)
+            if size == "full":
+                seconds += self._seed(
+                    data,
+                    people=options["people"] - wanted["small_people"],
+                    referrals=options["referrals"] - options["small"],
+                    label="full (topping up)",
+                )
+        marker = {"wanted": wanted, "seeded_at": now.isoformat(), "seconds": seconds, **target}
+        databases.write_marker(alias, marker)
+        return {**marker, "reused": False}
+
+    def _empty(self, name: str) -> None:
         # (Not "any user": django-guardian makes its AnonymousUser on every migrate.)
         if (
             Referral.objects.exists()
@@ -170,15 +227,13 @@ class Command(BaseCommand):
             or Organisation.objects.exists()
             or get_user_model().objects.filter(username__startswith="bench-").exists()
         ):
-            self.stdout.write("Emptying the benchmark database for a fresh run...")
+            self.stdout.write(f"Emptying {name} for a fresh dataset...")
             call_command("flush", interactive=False, verbosity=0)
 
     def _analyze(self) -> None:
         # Fresh statistics after a bulk load, as autovacuum would give a long-running database.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-
-    # --- Seeding ------------------------------------------------------------------------------
 
     def _seed(self, data: FrontDoorData, *, people: int, referrals: int, label: str) -> float:
         self.stdout.write(f"Seeding the {label} dataset: {referrals:,} referrals and {people:,} people...")
@@ -201,7 +256,11 @@ class Command(BaseCommand):
     def _measured_records(self, data: FrontDoorData, *, now: dt.datetime) -> dict:
         """An allocated referral of a returning person, made through the services so that it
         has real history, contact attempts and transitions; the same records are measured at
-        both sizes. It is allocated to the hub worker whose caseload pages are measured."""
+        both sizes. It is allocated to the hub worker whose caseload pages are measured.
+
+        Also: a second SPOC practitioner with exactly one referral assigned in the queue (the
+        queue filtered to them renders one row, for the per-row cost) and a superuser for the
+        admin baseline. Returns usernames and keys, kept in the dataset's marker."""
         spoc = data.staff.spoc
         person = Person.objects.annotate(n=Count("referrals")).order_by("-n", "pk").first()
         received = now - dt.timedelta(days=3)
@@ -255,14 +314,58 @@ class Command(BaseCommand):
             worker = data.staff.hub_worker
             allocation_services.referral_allocate(referral=referral, hub=worker.membership.hub, worker=worker, by=spoc)
             data.remember_person_grants(person.pk)  # written by the services, not the bulk seeding
-        return {"spoc": spoc, "hub_worker": worker, "reference": referral.reference, "person": person.pk}
+            one_row = self._one_row_referral(spoc, now=now)
+            User = get_user_model()
+            User.objects.create_superuser(username="bench-admin", email="", password=None)
+        return {
+            "spoc": spoc.username,
+            "hub_worker": worker.username,
+            "admin": "bench-admin",
+            "reference": referral.reference,
+            "person": person.pk,
+            "one_row_assignee": one_row.assigned_to_id,
+            "one_row_reference": one_row.reference,
+        }
 
-    def _describe(self, size: str, seconds: float, target: dict) -> dict:
-        worker = target["hub_worker"]
+    @staticmethod
+    def _one_row_referral(spoc, *, now: dt.datetime) -> Referral:
+        """A new referral in the queue, assigned to a SPOC practitioner who has no other."""
+        User = get_user_model()
+        colleague = User.objects.create(username="bench-spoc-one-row", first_name="Bench", last_name="Colleague")
+        membership_create(
+            user=colleague,
+            organisation=spoc.membership.organisation,
+            role=Role.SPOC_PRACTITIONER,
+            by=None,
+            reason=BENCHMARK_REASON,
+        )
+        referral, _created = services.referral_create(
+            data={
+                "referrer_type": Referral.ReferrerType.SELF,
+                "subject_given_name": "Bench",
+                "subject_family_name": "Onerow",
+                "subject_date_of_birth": dt.date(1980, 5, 17),
+                "subject_postcode": "ZZ99 9ZZ",
+                "subject_phone": "07700 900999",
+                "substances": ["alcohol"],
+                "consent_to_contact": True,
+                "reason": "Would like some support.",
+            },
+            channel=Referral.Channel.PHONE,
+            by=spoc,
+            received_at=now - dt.timedelta(hours=5),
+        )
+        return services.referral_assign(referral=referral, to=colleague, by=spoc)
+
+    def _describe(self, size: str, dataset: dict) -> dict:
+        worker = get_user_model().objects.get(username=dataset["hub_worker"])
         allocated = Referral.objects.filter(status=Referral.Status.ALLOCATED)
         return {
             "size": size,
-            "seconds": seconds,
+            "database": connection.settings_dict["NAME"],
+            "seconds": dataset["seconds"],
+            "reused": dataset["reused"],
+            "seeded_at": dataset["seeded_at"],
             "referrals": Referral.objects.count(),
             "people": Person.objects.count(),
             "queue": Referral.objects.filter(status__in=Referral.QUEUE_STATUSES).count(),
@@ -276,8 +379,9 @@ class Command(BaseCommand):
 
     # --- Measuring ------------------------------------------------------------------------------
 
-    def _pages(self, target: dict, options) -> list[tuple[str, str | None, str]]:
-        """(page, URL or None when the page does not exist yet, who is signed in)."""
+    def _pages(self, dataset: dict, options) -> list[tuple[str, str | None, str]]:
+        """(page, URL or None when the page does not exist yet, who is signed in). The URLs
+        are the same in both databases: the measured records are made the same way in each."""
 
         def url(name: str, *args) -> str | None:
             try:
@@ -286,31 +390,44 @@ class Command(BaseCommand):
                 return None
 
         queue = url("referrals:queue")
+        admin = url("admin:referrals_referral_changelist")
         return [
-            ("SPOC queue, first page", queue, "spoc"),
+            (QUEUE_PAGE, queue, "spoc"),
             (
                 f"SPOC queue, filtered ({options['queue_filter']})",
                 f"{queue}?{options['queue_filter']}" if queue else None,
                 "spoc",
             ),
-            ("Referral page (allocated, with history)", url("referrals:detail", target["reference"]), "spoc"),
-            ("Person page (returning person)", url("referrals:person", target["person"]), "spoc"),
+            (QUEUE_ONE_ROW, f"{queue}?assignee={dataset['one_row_assignee']}" if queue else None, "spoc"),
+            ("Referral page (allocated, with history)", url("referrals:detail", dataset["reference"]), "spoc"),
+            ("Person page (returning person)", url("referrals:person", dataset["person"]), "spoc"),
             ("My caseload (hub worker)", url("referrals:caseload"), "hub_worker"),
             ("Hub caseload, first page (hub worker)", url("referrals:hub_caseload"), "hub_worker"),
+            (ADMIN_PAGE, admin, "admin"),
+            (ADMIN_ONE_ROW, f"{admin}?reference={dataset['one_row_reference']}" if admin else None, "admin"),
         ]
 
-    def _measure_all(self, size: str, target: dict, options) -> list[Measurement]:
-        referrals = Referral.objects.count()
-        self.load_averages.append(os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan"))
-        clients = {who: self._signed_in(target[who]) for who in ("spoc", "hub_worker")}
+    def _measure_all(self, datasets: dict, options) -> list[Measurement]:
+        clients = {}
+        for size in SIZES:
+            with databases.serving(ALIASES[size]):
+                users = get_user_model().objects
+                clients[size] = {
+                    who: self._signed_in(users.get(username=datasets[size][who]))
+                    for who in ("spoc", "hub_worker", "admin")
+                }
+        pages = {size: self._pages(datasets[size], options) for size in SIZES}
         results = []
         hosts = [*settings.ALLOWED_HOSTS, "testserver"]
         with override_settings(ALLOWED_HOSTS=hosts):
-            for page, url, who in self._pages(target, options):
+            for index, (page, url, who) in enumerate(pages["small"]):
                 if url is None:
                     self.stdout.write(self.style.WARNING(f"  {page}: no such page yet, skipped"))
                     continue
-                results.append(self._measure(clients[who], page, url, size, referrals, options["runs"]))
+                urls = {size: pages[size][index][1] for size in SIZES}
+                self.load_averages.append(os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan"))
+                measured = self._measure({size: clients[size][who] for size in SIZES}, page, urls, options["runs"])
+                results += [measured[size] for size in SIZES]
         return results
 
     @staticmethod
@@ -327,37 +444,49 @@ class Command(BaseCommand):
         session.save()
         return client
 
-    def _measure(self, client: Client, page: str, url: str, size: str, referrals: int, runs: int) -> Measurement:
+    def _measure(self, clients: dict, page: str, urls: dict, runs: int) -> dict[str, Measurement]:
+        """One page at both sizes, the requests alternating small, full, small, full..."""
         for _ in range(WARM_UP_REQUESTS):
-            self._get(client, url)
-        timings, sql = [], []
+            for size in SIZES:
+                with databases.serving(ALIASES[size]):
+                    self._get(clients[size], urls[size])
+        timings = {size: [] for size in SIZES}
+        sql = {size: [] for size in SIZES}
         for _ in range(runs):
-            timer = SqlTimer()
-            with connection.execute_wrapper(timer):
-                started = time.perf_counter()
-                self._get(client, url)
-                timings.append((time.perf_counter() - started) * 1000)
-            sql.append(timer.seconds * 1000)
-        # Counted on a separate request, so recording the queries never slows the timed ones.
-        with CaptureQueriesContext(connection) as queries:
-            self._get(client, url)
-        result = Measurement(
-            page,
-            size,
-            referrals,
-            statistics.median(timings),
-            percentile(timings, 0.95),
-            len(queries.captured_queries),
-            statistics.median(sql),
-        )
+            for size in SIZES:
+                with databases.serving(ALIASES[size]) as db:
+                    timer = SqlTimer()
+                    with db.execute_wrapper(timer):
+                        started = time.perf_counter()
+                        self._get(clients[size], urls[size])
+                        timings[size].append((time.perf_counter() - started) * 1000)
+                    sql[size].append(timer.seconds * 1000)
+        results = {}
+        for size in SIZES:
+            # Counted on a separate request, so recording the queries never slows the timed ones.
+            with databases.serving(ALIASES[size]) as db, CaptureQueriesContext(db) as queries:
+                html = self._get(clients[size], urls[size])
+            results[size] = Measurement(
+                page,
+                size,
+                Referral.objects.using(ALIASES[size]).count(),
+                statistics.median(timings[size]),
+                percentile(timings[size], 0.90),
+                len(queries.captured_queries),
+                statistics.median(sql[size]),
+                rows_rendered(html),
+            )
+        small, full = results["small"], results["full"]
         self.stdout.write(
-            f"  {size:5} {page}: median {result.median_ms:.1f} ms, p95 {result.p95_ms:.1f} ms, "
-            f"SQL {result.sql_ms:.1f} ms, {result.queries} queries"
+            f"  {page}: median {small.median_ms:.1f} -> {full.median_ms:.1f} ms "
+            f"(x{full.median_ms / small.median_ms:.2f}), p90 {small.p90_ms:.1f} -> {full.p90_ms:.1f} ms, "
+            f"queries {small.queries} -> {full.queries}, rows {small.rows} -> {full.rows}"
         )
-        return result
+        return results
 
     @staticmethod
-    def _get(client: Client, url: str) -> None:
+    def _get(client: Client, url: str) -> str:
         response = client.get(url)
         if response.status_code != 200:
             raise CommandError(f"{url} answered {response.status_code}, not 200.")
+        return response.content.decode()
