@@ -1,7 +1,7 @@
 """Staff pages for referrals. Each views module owns its own ``urlpatterns``."""
 
 from referrals.data_rights import views as data_rights
-from referrals.views import appointments, consent, detail, intake, queue, restricted, sharing, triage
+from referrals.views import appointments, consent, detail, feedback, intake, queue, restricted, sharing, triage
 
 app_name = "referrals"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     *triage.urlpatterns,
     *restricted.urlpatterns,
     *appointments.urlpatterns,
+    *feedback.urlpatterns,
     *consent.urlpatterns,
     *sharing.urlpatterns,
     *data_rights.urlpatterns,
