@@ -47,7 +47,7 @@ from demo.benchmark_shape import (
     YEARS,
     referral_timeline,
 )
-from demo.people import DISTRICTS, FAMILY_NAMES, GIVEN_NAMES, HUBS
+from demo.people import DISTRICTS, FAMILY_NAMES, GIVEN_NAMES, HUB_COUNCILS, HUBS
 from partnership.grants import hub_group
 from partnership.models import Hub, Organisation, Role
 from partnership.services import membership_create
@@ -62,6 +62,7 @@ from referrals.models import (
     Triage,
     YesNoUnknown,
 )
+from referrals.places import council_for_postcode
 
 R = Referral
 S = Referral.Status
@@ -120,7 +121,7 @@ class FrontDoorData:
 
     def add_staff(self) -> Staff:
         ers = Organisation.objects.create(name="Benchmark ERS service", kind=Organisation.Kind.ERS)
-        hubs = Hub.objects.bulk_create([Hub(organisation=ers, name=name) for name in HUBS])
+        hubs = Hub.objects.bulk_create([Hub(organisation=ers, name=name, council=HUB_COUNCILS[name]) for name in HUBS])
         User = get_user_model()
         password = make_password(None)  # unusable: nobody signs in to benchmark data
         plan = [("spoc", Role.SPOC_PRACTITIONER, None)] * 8 + [("manager", Role.MANAGER, hub) for hub in hubs]
@@ -352,6 +353,7 @@ class FrontDoorData:
             subject_family_name=family,
             subject_date_of_birth=dob,
             subject_postcode=postcode,
+            council_of_residence=council_for_postcode(postcode),
             subject_phone=phone,
             substances=substances,
             reason=reason,

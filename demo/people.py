@@ -10,7 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from partnership.models import Council
+
 HUBS = ("Carlisle", "West Cumbria", "Barrow-in-Furness", "Penrith", "Kendal")  # PAR-1
+# Each hub's council (the specification's footnote 16: two unitary councils since 2023).
+HUB_COUNCILS = {
+    "Carlisle": Council.CUMBERLAND,
+    "West Cumbria": Council.CUMBERLAND,
+    "Barrow-in-Furness": Council.WESTMORLAND_AND_FURNESS,
+    "Penrith": Council.WESTMORLAND_AND_FURNESS,
+    "Kendal": Council.WESTMORLAND_AND_FURNESS,
+}
 # Towns served by each hub, for believable addresses; postcode districts to match (§3.5.2).
 HUB_TOWNS = {
     "Carlisle": (("Carlisle", "CA1"), ("Carlisle", "CA2"), ("Brampton", "CA8"), ("Longtown", "CA6")),

@@ -30,7 +30,7 @@ from demo.scenarios import (
     build_plans,
     clock_at,
 )
-from partnership.models import Hub
+from partnership.models import Council, Hub
 from referrals.models import (
     ContactAttempt,
     ContactMethod,
@@ -374,7 +374,10 @@ class DemoReferrals:
         return {
             "substances": list(referral.substances),
             "cared_for_substances": list(referral.cared_for_substances),
-            "lives_in_area": YesNoUnknown.NO if plan.out_of_area else YesNoUnknown.YES,
+            # Derived from the postcode at referral; recorded here for a referral without one.
+            "council_of_residence": Council.OUTSIDE_AREA
+            if plan.out_of_area
+            else triage_services.referral_council(referral),
             "pregnant": YesNoUnknown.YES if plan.pregnant else YesNoUnknown.NO,
             "open_to_childrens_services": YesNoUnknown.YES if plan.childrens else YesNoUnknown.NO,
             "mental_health_concern": rng.choice((YesNoUnknown.YES, YesNoUnknown.NO, YesNoUnknown.UNKNOWN)),

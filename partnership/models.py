@@ -31,11 +31,32 @@ class Organisation(models.Model):
         return self.name
 
 
+class Council(models.TextChoices):
+    """Where someone lives, as the quarterly reports count it. Cumbria has two unitary councils
+    since April 2023 (the specification's footnote 16). Defined here because a hub has a council
+    too and partnership imports no other app; referrals use it for a person's council of
+    residence, with "outside the area" for anyone living elsewhere."""
+
+    CUMBERLAND = "cumberland", _("Cumberland")
+    WESTMORLAND_AND_FURNESS = "westmorland_and_furness", _("Westmorland and Furness")
+    OUTSIDE_AREA = "outside_area", _("Outside the area the service covers")
+
+
+# The councils inside the area the service covers: the only ones a hub can belong to.
+COUNCILS_IN_AREA = (Council.CUMBERLAND, Council.WESTMORLAND_AND_FURNESS)
+
+
 class Hub(models.Model):
     """A recovery hub (PAR-1, §3.5.2): where allocated people are supported."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="hubs")
     name = models.CharField(max_length=100, unique=True)
+    council = models.CharField(
+        _("council"),
+        max_length=30,
+        choices=[(c.value, c.label) for c in COUNCILS_IN_AREA],
+        blank=True,
+    )
     history = HistoricalRecords()
 
     class Meta:

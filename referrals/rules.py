@@ -9,6 +9,7 @@ from functools import lru_cache
 import holidays
 from django.utils.translation import gettext_lazy as _
 
+from partnership.models import COUNCILS_IN_AREA, Council
 from referrals.models import SUBSTANCES_IN_SCOPE, Referral, TreatmentReferral, Triage, YesNoUnknown
 
 ADULT_AGE = 18
@@ -34,6 +35,17 @@ def age_on(date_of_birth: dt.date | None, on: dt.date) -> int | None:
     if (on.month, on.day) < (date_of_birth.month, date_of_birth.day):
         years -= 1
     return years
+
+
+def lives_in_area_from_council(council: str) -> str:
+    """§3.1.1: whether someone lives in the area is a fact derived from their council of
+    residence (``referrals.places`` works that out from the postcode), never asked on its own.
+    A council not yet known leaves it not known, which does not exclude anyone."""
+    if council in COUNCILS_IN_AREA:
+        return YesNoUnknown.YES
+    if council == Council.OUTSIDE_AREA:
+        return YesNoUnknown.NO
+    return YesNoUnknown.UNKNOWN
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,18 @@
 """Staff pages for referrals. Each views module owns its own ``urlpatterns``."""
 
 from referrals.data_rights import views as data_rights
-from referrals.views import appointments, consent, detail, intake, queue, restricted, sharing, triage, worklists
+from referrals.views import (
+    appointments,
+    consent,
+    detail,
+    feedback,
+    intake,
+    queue,
+    restricted,
+    sharing,
+    triage,
+    worklists,
+)
 
 app_name = "referrals"
 
@@ -14,6 +25,7 @@ urlpatterns = [
     *triage.urlpatterns,
     *restricted.urlpatterns,
     *appointments.urlpatterns,
+    *feedback.urlpatterns,
     *consent.urlpatterns,
     *sharing.urlpatterns,
     *data_rights.urlpatterns,

@@ -150,6 +150,8 @@ EXPECTED: dict[str, dict] = {
     "referrals:worklist_targets": FRONT_DOOR,
     "referrals:worklist_consent": FRONT_DOOR,
     "referrals:worklist_subject_access": DPO_ONLY,
+    # §3.2.9: the person's feedback on their SPOC experience, recorded by the front door.
+    "referrals:feedback": FRONT_DOOR,
     # The front door or the allocated worker (REF-9); other roles 403 before any lookup.
     "referrals:appointment": rule(
         FORBIDDEN,
@@ -282,7 +284,9 @@ def world(
         subject_nhs_number=NHS_NUMBER,
     )
     person = services.person_create_from_referral(referral=referral, by=spoc)
-    triage_services.triage_save_screening(referral=referral, by=spoc, lives_in_area="yes", risk=Triage.Risk.GREEN)
+    triage_services.triage_save_screening(
+        referral=referral, by=spoc, council_of_residence="cumberland", risk=Triage.Risk.GREEN
+    )
     triage_services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.BOTH)
     allocation_services.referral_allocate(referral=referral, hub=hub, worker=hub_worker, by=spoc)
     consent = consent_record(person=person, by=spoc, recipient=Consent.Recipient.TREATMENT, given=True)

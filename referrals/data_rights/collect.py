@@ -60,6 +60,7 @@ FIELD_LABELS = {
     "created_at": gettext_lazy("Recorded"),
     "created_by": gettext_lazy("Recorded by"),
     "lives_in_area": gettext_lazy("Lives in the area"),
+    "council_of_residence": gettext_lazy("Council area"),
     "under_18_commissioner_agreement": gettext_lazy("Under 18: commissioner agreement"),
     "commissioner_agreement_reference": gettext_lazy("Commissioner agreement reference"),
     "mental_health_concern": gettext_lazy("Mental health concern"),
@@ -104,7 +105,7 @@ OBJECT_TYPE_LABELS = {
 
 
 def _style() -> ValueStyle:
-    from referrals.models import ContactMethod, Substance, Triage
+    from referrals.models import CommunicationNeed, ContactMethod, Substance, Triage
 
     return ValueStyle(
         list_choices={
@@ -112,6 +113,7 @@ def _style() -> ValueStyle:
             "cared_for_substances": Substance.choices,
             "contact_methods": ContactMethod.choices,
             "risk_reasons": Triage.RiskReason.choices,
+            "communication_needs": CommunicationNeed.choices,
         },
         value_labels={"partnership.accesslog.object_type": OBJECT_TYPE_LABELS},
     )

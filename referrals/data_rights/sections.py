@@ -216,6 +216,15 @@ SECTIONS: list[Section] = [
         heading=_on(gettext_lazy("Status change"), "at"),
     ),
     Section(
+        key="feedback",
+        title=gettext_lazy("Your feedback"),
+        model="referrals.referralfeedback",
+        person_path="referral__person",
+        description=gettext_lazy("What you told us about how we responded when you were first referred."),
+        order_by=("recorded_at", "pk"),
+        heading=_of_referral(gettext_lazy("Feedback")),
+    ),
+    Section(
         key="onward_referrals",
         title=gettext_lazy("Referrals to other services"),
         model="referrals.onwardreferral",

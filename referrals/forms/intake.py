@@ -21,7 +21,10 @@ from common.forms import fields as govuk
 from common.forms.dates import YEAR_FOUR_DIGITS, DateOfBirthField, GovUKDateField, GovUKTimeField
 from common.forms.errors import GovUKFormMixin
 from common.forms.identifiers import NHSNumberField, UKPhoneField, UKPostcodeField
-from referrals import rules
+from partnership.models import Council
+from referrals import places, rules
+from referrals.forms.communication import clean_communication, communication_data, communication_fields
+from referrals.forms.council import council_field
 from referrals.models import ContactMethod, Referral, Substance, YesNoUnknown
 
 
@@ -77,6 +80,10 @@ SAFE_TIMES_TOO_LONG = format_lazy(
     _("Safe times to contact must be {max} characters or fewer"), max=_max("safe_contact_times")
 )
 SAFE_TO_LEAVE_MESSAGE_REQUIRED = _("Select whether it is safe to leave a message")
+COUNCIL_INVALID = _("Select the council the person lives in, outside the area, or not known")
+COUNCIL_DOES_NOT_MATCH_POSTCODE = _(
+    "The postcode is in %(council)s. Check the postcode, or leave the council blank to use it"
+)
 
 RECEIVED_DATE_REQUIRED = _("Enter the date the referral was received")
 RECEIVED_DATE_REAL = _("Date received must be a real date")
@@ -169,6 +176,13 @@ class StaffReferralForm(GovUKFormMixin, forms.Form):
     subject_postcode = UKPostcodeField(label=_("Postcode (optional)"))
     subject_phone = UKPhoneField(label=_("Phone number (optional)"))
     subject_email = govuk.EmailAddressField(label=_("Email address (optional)"))
+    # Worked out from a Cumbrian postcode (referrals.places); asked when the postcode cannot tell.
+    council_of_residence = council_field(
+        _("Which council area does the person live in? (optional)"),
+        COUNCIL_INVALID,
+        required=False,
+        help_text=_("You do not need to answer if you gave a postcode: we work it out from the postcode."),
+    )
 
     # The referrer
     referrer_name = govuk.text(_("Referrer’s name"), max_length=_max("referrer_name"), too_long=REFERRER_NAME_TOO_LONG)
@@ -254,6 +268,8 @@ class StaffReferralForm(GovUKFormMixin, forms.Form):
         initial=YesNoUnknown.UNKNOWN,
     )
 
+    # Communication needs (§3.2.8): added in __init__, shared with the public form.
+
     # When it was received (REF-9): phone referrals are sometimes typed up later.
     received_date = GovUKDateField(
         label=_("Date received"),
@@ -275,6 +291,7 @@ class StaffReferralForm(GovUKFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields.update(communication_fields(public=False))
         if not self.is_bound:
             now = timezone.localtime()
             self.initial.setdefault("received_date", now.date())
@@ -295,6 +312,7 @@ class StaffReferralForm(GovUKFormMixin, forms.Form):
             Field.text("subject_postcode", field_width=Fixed.TEN),
             Field.text("subject_phone", field_width=Fixed.TWENTY),
             Field.text("subject_email", field_width=Fluid.TWO_THIRDS),
+            Field.radios("council_of_residence", legend_size=Size.SMALL, small=True),
             govuk.heading(_("Who is referring")),
             govuk.paragraph(
                 _(
@@ -329,6 +347,9 @@ class StaffReferralForm(GovUKFormMixin, forms.Form):
             Field.checkboxes("contact_methods", legend_size=Size.SMALL, small=True),
             Field.text("safe_contact_times", field_width=Fluid.TWO_THIRDS),
             Field.radios("safe_to_leave_message", legend_size=Size.SMALL, small=True, inline=True),
+            Field.checkboxes("communication_needs", legend_size=Size.SMALL, small=True),
+            Field.text("interpreter_language", field_width=Fluid.ONE_HALF),
+            Field.text("communication_needs_other", field_width=Fluid.TWO_THIRDS),
             govuk.heading(_("When the referral was received")),
             Field("received_date", context={"legend_size": Size.for_legend(Size.SMALL)}),
             Field.text("received_time", field_width=Fixed.FIVE),
@@ -404,6 +425,14 @@ class StaffReferralForm(GovUKFormMixin, forms.Form):
             if ContactMethod.LETTER in methods and self._blank("subject_address"):
                 self.add_error("subject_address", ADDRESS_NEEDED_FOR_METHOD)
 
+        clean_communication(self, data)
+        derived = places.council_for_postcode(data.get("subject_postcode") or "")
+        given = data.get("council_of_residence")
+        if derived and given and given != derived:
+            self.add_error(
+                "council_of_residence", COUNCIL_DOES_NOT_MATCH_POSTCODE % {"council": Council(derived).label}
+            )
+
         received_date, received_time = data.get("received_date"), data.get("received_time")
         if received_date is not None and received_time is not None:
             received_at = timezone.make_aware(dt.datetime.combine(received_date, received_time))
@@ -460,4 +489,6 @@ class StaffReferralForm(GovUKFormMixin, forms.Form):
             "contact_methods": list(data["contact_methods"]) if consent else [],
             "safe_contact_times": data["safe_contact_times"],
             "safe_to_leave_message": data["safe_to_leave_message"],
+            "council_of_residence": data["council_of_residence"],
+            **communication_data(data),
         }

@@ -36,6 +36,7 @@ from common.forms.dates import (
 from common.forms.errors import GovUKFormMixin
 from common.forms.fields import EmailAddressField, address_field, heading, paragraph, text
 from common.forms.identifiers import UKPhoneField, UKPostcodeField
+from referrals.forms.communication import clean_communication, communication_data, communication_fields
 from referrals.models import ContactMethod, Referral, Substance, YesNoUnknown
 
 # --- Choices -----------------------------------------------------------------------------
@@ -276,6 +277,7 @@ class PublicReferralForm(GovUKFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields.update(communication_fields(public=True))  # §3.2.8
         if self.is_bound and not _is_uuid(self.data.get("submission_token")):
             # A missing or altered token is not the person's problem: give the form a new one,
             # which the re-rendered page carries, so the corrected form is still sent once.
@@ -320,6 +322,9 @@ class PublicReferralForm(GovUKFormMixin, forms.Form):
             Field.checkboxes("contact_methods"),
             Field.text("safe_contact_times"),
             Field.radios("safe_to_leave_message"),
+            Field.checkboxes("communication_needs"),
+            Field.text("interpreter_language", field_width=20),
+            Field.text("communication_needs_other"),
         )
 
     # --- Field cleaning ---------------------------------------------------------------------
@@ -368,6 +373,7 @@ class PublicReferralForm(GovUKFormMixin, forms.Form):
                 self.add_error("address", ADDRESS_NEEDED_FOR_LETTER)
             if "postcode" in data and not data["postcode"]:
                 self.add_error("postcode", POSTCODE_NEEDED_FOR_LETTER)
+        clean_communication(self, data)
         return data
 
     # --- Output -------------------------------------------------------------------------------
@@ -411,6 +417,7 @@ class PublicReferralForm(GovUKFormMixin, forms.Form):
             "safe_contact_times": d["safe_contact_times"],
             "safe_to_leave_message": d["safe_to_leave_message"] or YesNoUnknown.UNKNOWN,
             "preferred_language": (get_language() or "")[:10],
+            **communication_data(d),
         }
 
     # Model field -> form field, for errors a service raises keyed by model field.

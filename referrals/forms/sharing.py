@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from crispy_forms_gds.layout import HTML, ConditionalRadios, Field, Fluid, Size
+from crispy_forms_gds.layout import HTML, ConditionalRadios, Field, Fixed, Fluid, Size
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
@@ -19,6 +19,7 @@ from common.forms.fields import YES, YES_NO, helper, notes, radios, text
 from partnership.models import Organisation
 from referrals.forms.triage import TriageConditionalQuestion
 from referrals.models import Consent, OnwardReferral, WarmIntroduction
+from referrals.services.treatment import TREATMENT_CASE_ID_TOO_LONG
 
 # --- Messages (constants so tests can assert them) -----------------------------------------
 
@@ -251,6 +252,14 @@ class TreatmentOutcomeForm(GovUKFormMixin, forms.Form):
         error_messages={"max_length": NOT_ACCEPTED_REASON_TOO_LONG},
     )
 
+    treatment_case_id = forms.CharField(
+        label=_("Your case ID for this person (optional)"),
+        help_text=_("The Treatment Service’s own reference, so both services can match their records"),
+        required=False,
+        max_length=50,
+        error_messages={"max_length": TREATMENT_CASE_ID_TOO_LONG},
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["first_appointment_on"] = _date_field(_("Date of the first appointment (optional)"), required=False)
@@ -265,6 +274,7 @@ class TreatmentOutcomeForm(GovUKFormMixin, forms.Form):
         ]
         self.helper = helper(
             ConditionalRadios("outcome", *questions),
+            Field.text("treatment_case_id", field_width=Fixed.TEN),
             Field("first_appointment_on"),
             Field("treatment_started_on"),
             submit=_("Save outcome"),

@@ -18,6 +18,7 @@ from common.forms.dates import GovUKDateField, GovUKTimeField
 from common.forms.errors import GovUKFormMixin
 from common.forms.fields import helper, notes, radios
 from referrals import rules
+from referrals.forms.council import council_field
 from referrals.models import ContactAttempt, Escalation, Substance, Triage, YesNoUnknown
 
 # --- Messages (constants so tests can assert them) --------------------------------------
@@ -32,7 +33,7 @@ CONTACT_OUTCOME_REQUIRED = _("Select what happened")
 NOTES_TOO_LONG_2000 = _("Notes must be 2,000 characters or fewer")
 NOTES_TOO_LONG_5000 = _("Notes must be 5,000 characters or fewer")
 
-LIVES_IN_AREA_REQUIRED = _("Select whether the person lives in the area the service covers")
+COUNCIL_REQUIRED = _("Select the council the person lives in, outside the area, or not known")
 PREGNANT_REQUIRED = _("Select whether the person is pregnant, or not known")
 CHILDRENS_SERVICES_REQUIRED = _("Select whether the person is open to Children's Services, or not known")
 MENTAL_HEALTH_REQUIRED = _("Select whether there is a mental health concern, or not known")
@@ -155,9 +156,6 @@ class ScreeningForm(GovUKFormMixin, forms.Form):
         ),
         error_messages={"invalid_choice": _("Select substances from the list")},
     )
-    lives_in_area = radios(
-        YesNoUnknown.choices, _("Does the person live in the area the service covers?"), LIVES_IN_AREA_REQUIRED
-    )
     # §3.1.3: under-18s only by the commissioners' agreement, case by case.
     under_18_commissioner_agreement = forms.BooleanField(
         label=_("The commissioners have agreed this young person may be supported"), required=False
@@ -201,13 +199,22 @@ class ScreeningForm(GovUKFormMixin, forms.Form):
     )
     risk_notes = notes(5000, _("Risk notes (optional)"), NOTES_TOO_LONG_5000)
 
-    def __init__(self, *args, under_18: bool, carer: bool = False, **kwargs):
+    def __init__(self, *args, under_18: bool, carer: bool = False, ask_council: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         # §3.1.1.c: the under-18 rule does not apply to a carer, and a carer has no
         # substances of their own: what the person they care for uses is asked instead.
         under_18 = under_18 and not carer
         self.under_18 = under_18
         del self.fields["substances" if carer else "cared_for_substances"]
+        if ask_council:
+            # Only when the postcode cannot tell: whether the person lives in the area is
+            # derived from this (§3.1.1), never asked on its own.
+            self.fields["council_of_residence"] = council_field(
+                _("Which council area does the person live in?"),
+                COUNCIL_REQUIRED,
+                help_text=_("We could not tell from the postcode. Ask the person where they live."),
+            )
+            self.order_fields(["substances", "cared_for_substances", "council_of_residence"])
         if not under_18:
             # The agreement only means something for a young person (§3.1.3).
             del self.fields["under_18_commissioner_agreement"]
@@ -215,8 +222,9 @@ class ScreeningForm(GovUKFormMixin, forms.Form):
         layout = [
             HTML('<h2 class="govuk-heading-m">{}</h2>'.format(_("Screening"))),
             Field.checkboxes("cared_for_substances" if carer else "substances", legend_size=Size.SMALL, small=True),
-            Field.radios("lives_in_area", legend_size=Size.SMALL, inline=True),
         ]
+        if ask_council:
+            layout.append(Field.radios("council_of_residence", legend_size=Size.SMALL))
         if under_18:
             layout += [
                 Field.checkbox("under_18_commissioner_agreement"),

@@ -5,7 +5,15 @@
 
 from referrals.data_rights.models import SubjectAccessRequest
 from referrals.models.consent import CONSENT_REVIEW_MONTHS, Consent, Disclosure, add_months
-from referrals.models.people import SUBSTANCES_IN_SCOPE, ContactMethod, Person, Substance, YesNoUnknown
+from referrals.models.feedback import ReferralFeedback
+from referrals.models.people import (
+    SUBSTANCES_IN_SCOPE,
+    CommunicationNeed,
+    ContactMethod,
+    Person,
+    Substance,
+    YesNoUnknown,
+)
 from referrals.models.permissions import (
     PersonGroupObjectPermission,
     PersonUserObjectPermission,
@@ -26,6 +34,7 @@ from referrals.models.treatment import OnwardReferral, TreatmentReferral, Treatm
 
 __all__ = [
     "CONSENT_REVIEW_MONTHS",
+    "CommunicationNeed",
     "SUBSTANCES_IN_SCOPE",
     "Consent",
     "ContactAttempt",
@@ -37,6 +46,7 @@ __all__ = [
     "PersonGroupObjectPermission",
     "PersonUserObjectPermission",
     "Referral",
+    "ReferralFeedback",
     "ReferralGroupObjectPermission",
     "ReferralUserObjectPermission",
     "ResponseTarget",

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from partnership.models import Council
+
 
 class YesNoUnknown(models.TextChoices):
     YES = "yes", _("Yes")
@@ -41,6 +43,33 @@ class ContactMethod(models.TextChoices):
     LETTER = "letter", _("Letter")
 
 
+class CommunicationNeed(models.TextChoices):
+    """§3.2.8, §3.19.6: what helps a person take part, asked at referral and passed on."""
+
+    INTERPRETER = "interpreter", _("An interpreter")
+    BSL = "bsl", _("A British Sign Language interpreter")
+    LARGE_PRINT = "large_print", _("Large print")
+    EASY_READ = "easy_read", _("Easy read")
+    BRAILLE = "braille", _("Braille")
+    OTHER = "other", _("Something else")
+
+
+def describe_communication_needs(needs, interpreter_language: str = "", other: str = "") -> str:
+    """Coded communication needs in words, in the order of the choices, with the interpreter's
+    language and the description of "something else": for the referral page and the dataset."""
+    parts = []
+    for value, label in CommunicationNeed.choices:
+        if value not in (needs or ()):
+            continue
+        if value == CommunicationNeed.INTERPRETER and interpreter_language:
+            parts.append(f"{label} ({interpreter_language})")
+        elif value == CommunicationNeed.OTHER and other:
+            parts.append(f"{label}: {other}")
+        else:
+            parts.append(str(label))
+    return "; ".join(parts)
+
+
 class Person(models.Model):
     """Someone the service supports. Created or matched at triage (REF-4), never by the public form."""
 
@@ -53,6 +82,11 @@ class Person(models.Model):
     postcode = models.CharField(_("postcode"), max_length=8, blank=True, db_index=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
+    # Coded for the quarterly reports; derived from the postcode where it can be
+    # (referrals.places), otherwise asked. Blank: not known.
+    council_of_residence = models.CharField(
+        _("council of residence"), max_length=30, choices=Council.choices, blank=True
+    )
     # PAR-6 (§3.16.4, UK GDPR Art. 18): while restricted the record is kept but services refuse
     # to change it (referrals.data_rights.restriction); set and lifted by the DPO with a reason.
     processing_restricted = models.BooleanField(_("processing restricted"), default=False)

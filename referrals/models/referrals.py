@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from partnership.models import Hub
-from referrals.models.people import Person, YesNoUnknown
+from partnership.models import Council, Hub
+from referrals.models.people import Person, YesNoUnknown, describe_communication_needs
 
 
 def new_reference() -> str:
@@ -109,6 +109,14 @@ class Referral(models.Model):
         MENTAL_HEALTH = "mental_health", _("Mental health service")
         VCFSE = "vcfse", _("Other voluntary or community organisation")
         FAMILY = "family", _("Family member or carer")
+        # Named by the specification (§1.1.6, §3.1.3, §3.11.1) and counted by the reports.
+        TREATMENT_STEP_DOWN = "treatment_step_down", _("Treatment Service (stepping down from treatment)")
+        YOUNG_PEOPLES_SERVICE = "young_peoples_service", _("Young people's substance use service")
+        MATERNITY = "maternity", _("Maternity service")
+        AMBULANCE = "ambulance", _("Ambulance service")
+        DWP = "dwp", _("DWP or Jobcentre Plus")
+        COURTS_IOM = "courts_iom", _("Courts or integrated offender management")
+        DOMESTIC_ABUSE = "domestic_abuse", _("Domestic abuse service")
         OTHER = "other", _("Other")
 
     # Sources that are Children's Services (incl. Early Help, Youth Justice, Child Protection).
@@ -165,6 +173,10 @@ class Referral(models.Model):
     subject_postcode = models.CharField(_("postcode"), max_length=8, blank=True)
     subject_phone = models.CharField(_("phone"), max_length=20, blank=True)
     subject_email = models.EmailField(_("email"), blank=True)
+    # As given at referral (or derived from the postcode there): blank when not known.
+    council_of_residence = models.CharField(
+        _("council of residence"), max_length=30, choices=Council.choices, blank=True
+    )
 
     # Who referred, when not the person themselves.
     referrer_name = models.CharField(_("referrer's name"), max_length=200, blank=True)
@@ -200,6 +212,10 @@ class Referral(models.Model):
     safe_contact_times = models.CharField(_("safe times to contact"), max_length=500, blank=True)
     safe_to_leave_message = models.CharField(max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN)
     preferred_language = models.CharField(max_length=10, blank=True)
+    # §3.2.8, §3.19.6: coded so the reports can count them; passed to the Treatment Service.
+    communication_needs = models.JSONField(_("communication needs"), default=list, blank=True)  # CommunicationNeed
+    interpreter_language = models.CharField(_("language for the interpreter"), max_length=100, blank=True)
+    communication_needs_other = models.CharField(_("other communication needs"), max_length=500, blank=True)
 
     # REF-9: every step a KPI measures.
     received_at = models.DateTimeField(db_index=True)
@@ -275,6 +291,12 @@ class Referral(models.Model):
     @property
     def preferred_language_name(self) -> str:
         return dict(settings.LANGUAGES).get(self.preferred_language, self.preferred_language)
+
+    @property
+    def communication_needs_summary(self) -> str:
+        return describe_communication_needs(
+            self.communication_needs, self.interpreter_language, self.communication_needs_other
+        )
 
     @property
     def subject_full_name(self) -> str:

@@ -72,6 +72,8 @@ class TreatmentReferral(models.Model):
         "WarmIntroduction", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     # Outcome, recorded by the Treatment Service (§3.19.7, TH KPI 5: conversions to treatment).
+    # The Treatment Service's own case ID (TH KPI 5a), so both services can match their records.
+    treatment_case_id = models.CharField(_("Treatment Service case ID"), max_length=50, blank=True)
     outcome_reason = models.TextField(_("why not accepted"), max_length=2000, blank=True)
     first_appointment_on = models.DateField(_("first appointment"), null=True, blank=True)
     treatment_started_on = models.DateField(_("treatment started"), null=True, blank=True)

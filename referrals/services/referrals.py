@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from common.audit import Exemption, audited_save
 from partnership.access import can_record_referral, can_rectify_person, can_run_subject_access, can_work_front_door
-from referrals import rules
+from referrals import places, rules
 from referrals.matching import normalise_name, normalise_postcode
 from referrals.models import Person, Referral, StatusTransition
 from referrals.services.grants import sync_referral_grants
@@ -130,6 +130,10 @@ def referral_create(
     if unknown:
         raise ValueError(f"Not referral intake fields: {sorted(unknown)}")
     referral = Referral(**data, channel=channel, created_by=by, submission_token=submission_token)
+    # Coded for the reports: as staff gave it, else worked out from the postcode.
+    referral.council_of_residence = referral.council_of_residence or places.council_for_postcode(
+        referral.subject_postcode
+    )
     referral.received_at = received_at or timezone.now()
     referral.priority = rules.priority_for(
         is_urgent=referral.is_urgent,
@@ -191,6 +195,7 @@ def person_create_from_referral(*, referral: Referral, by: User) -> Person:
         postcode=referral.subject_postcode,
         phone=referral.subject_phone,
         email=referral.subject_email,
+        council_of_residence=referral.council_of_residence or places.council_for_postcode(referral.subject_postcode),
         created_by=by,
     )
     _person_fill_search(person)

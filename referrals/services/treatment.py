@@ -63,6 +63,8 @@ TREATMENT_OUTCOME_DATES_NEED_ACCEPTANCE = gettext_lazy(
 )
 TREATMENT_START_IN_FUTURE = gettext_lazy("The treatment start date must be today or in the past")
 DATE_BEFORE_SENT = gettext_lazy("The date must be on or after the day the referral was sent, %(sent)s")
+TREATMENT_CASE_ID_MAX = TreatmentReferral._meta.get_field("treatment_case_id").max_length  # 50
+TREATMENT_CASE_ID_TOO_LONG = gettext_lazy("The Treatment Service case ID must be 50 characters or fewer")
 
 
 def _require_referral_access(*, referral: Referral, by: User) -> None:
@@ -153,6 +155,10 @@ def treatment_referral_prefill(*, treatment_referral: TreatmentReferral) -> dict
         "risk_summary": risk_summary,
         "reason_for_referral": referral.reason,
         "treatment_referral_reason": treatment_referral.reason,
+        # §3.2.8, §3.19.6: so the Treatment Service can meet them from the first contact.
+        "communication_needs": list(referral.communication_needs or []),
+        "interpreter_language": referral.interpreter_language,
+        "communication_needs_other": referral.communication_needs_other,
         "pregnant": _known(triage.pregnant if triage else "", referral.pregnant),
         "open_to_childrens_services": (
             YesNoUnknown.YES
@@ -317,9 +323,12 @@ def treatment_referral_record_outcome(
     reason: str = "",
     first_appointment_on: dt.date | None = None,
     treatment_started_on: dt.date | None = None,
+    treatment_case_id: str = "",
 ) -> TreatmentReferral:
     """The Treatment Service records what happened (§3.19.7, TH KPI 5): accepted or not (with
-    the reason), the first appointment and when treatment started. Both services see it."""
+    the reason), the first appointment, when treatment started and its own case ID (TH KPI
+    5a), so both services can match their records. Both services see it; only the Treatment
+    Service records it."""
     _require_treatment_access(treatment_referral=treatment_referral, by=by)
     locked = TreatmentReferral.objects.select_for_update().get(pk=treatment_referral.pk)
     locked.referral = treatment_referral.referral
@@ -341,6 +350,9 @@ def treatment_referral_record_outcome(
             errors[name] = [DATE_BEFORE_SENT % {"sent": _date(sent_on)}]
     if treatment_started_on and treatment_started_on > timezone.localdate() and "treatment_started_on" not in errors:
         errors["treatment_started_on"] = [TREATMENT_START_IN_FUTURE]
+    treatment_case_id = " ".join((treatment_case_id or "").split())
+    if len(treatment_case_id) > TREATMENT_CASE_ID_MAX:
+        errors["treatment_case_id"] = [TREATMENT_CASE_ID_TOO_LONG]
     if errors:
         raise ValidationError(errors)
 
@@ -352,6 +364,7 @@ def treatment_referral_record_outcome(
     treatment_referral.outcome_reason = "" if accepted else reason[:2000]
     treatment_referral.first_appointment_on = first_appointment_on if accepted else None
     treatment_referral.treatment_started_on = treatment_started_on if accepted else None
+    treatment_referral.treatment_case_id = treatment_case_id
     treatment_referral.outcome_recorded_at = timezone.now()
     treatment_referral.outcome_recorded_by = by
     audited_save(

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.audit import Exemption, audited_save
-from referrals import rules
+from partnership.models import Council
+from referrals import places, rules
 from referrals.models import ContactAttempt, Escalation, Referral, TreatmentReferral, Triage, WarmIntroduction
 from referrals.services.referrals import _require_front_door, _take_if_unassigned, referral_transition
 
@@ -63,7 +64,9 @@ TRIAGE_SCREENING_FIELDS = frozenset(
     {
         "substances",
         "cared_for_substances",
-        "lives_in_area",
+        # Asked only when the postcode cannot tell (referrals.places); saved on the referral
+        # and the person, and the triage's "lives in the area" is derived from it.
+        "council_of_residence",
         "under_18_commissioner_agreement",
         "commissioner_agreement_reference",
         "pregnant",
@@ -92,12 +95,25 @@ def _triage_for(referral: Referral, by: User) -> Triage:
         )
 
 
+def referral_council(referral: Referral) -> str:
+    """The council the person lives in: as recorded on the referral, else on the person, else
+    derived from the postcode we hold (``referrals.places``); "" when none of them can tell."""
+    person = referral.person if referral.person_id else None
+    if referral.council_of_residence:
+        return referral.council_of_residence
+    if person is not None and person.council_of_residence:
+        return person.council_of_residence
+    postcode = (person.postcode if person is not None else "") or referral.subject_postcode
+    return places.council_for_postcode(postcode)
+
+
 def triage_eligibility(*, referral: Referral, triage: Triage) -> rules.Eligibility:
     person_dob = referral.person.date_of_birth if referral.person_id else None
     dob = person_dob or referral.subject_date_of_birth
     return rules.assess_eligibility(
         age=rules.age_on(dob, timezone.localdate()),
-        lives_in_area=triage.lives_in_area,
+        # Derived from the council of residence; Triage.lives_in_area keeps it for history.
+        lives_in_area=rules.lives_in_area_from_council(referral_council(referral)),
         substances=triage.substances,
         under_18_commissioner_agreement=triage.under_18_commissioner_agreement,
         support_for=referral.support_for,
@@ -189,6 +205,19 @@ def treatment_referrals_sync(
     return pending
 
 
+def _record_council(*, referral: Referral, council: str, by: User) -> None:
+    """The council staff gave at screening, on the referral and on the person (if linked)."""
+    if council and council not in Council.values:
+        raise ValidationError({"council_of_residence": [_("Select a council from the list.")]})
+    if referral.council_of_residence != council:
+        referral.council_of_residence = council
+        audited_save(referral, by=by, reason="Council of residence recorded", person_id=referral.person_id)
+    person = referral.person if referral.person_id else None
+    if person is not None and council and person.council_of_residence != council:
+        person.council_of_residence = council
+        audited_save(person, by=by, reason="Council of residence recorded", person_id=person.pk)
+
+
 @transaction.atomic
 def triage_save_screening(*, referral: Referral, by: User, **fields: Any) -> Triage:
     """Save screening and initial risk; may be saved many times before the outcome."""
@@ -200,8 +229,11 @@ def triage_save_screening(*, referral: Referral, by: User, **fields: Any) -> Tri
         raise ValidationError(_("Triage is finished for this referral. Reopen it to change the screening."))
     triage = _triage_for(referral, by)
     priority_before = _triage_priority(referral, triage)
+    if "council_of_residence" in fields:
+        _record_council(referral=referral, council=fields.pop("council_of_residence"), by=by)
     for name, value in fields.items():
         setattr(triage, name, value)
+    triage.lives_in_area = rules.lives_in_area_from_council(referral_council(referral))
     if triage.risk != Triage.Risk.GREEN and triage.risk and not (triage.risk_reasons or triage.risk_notes):
         raise ValidationError(_("Give the reasons for a red or amber risk rating."))
     audited_save(triage, by=by, reason="Screening saved", person_id=referral.person_id)

@@ -21,9 +21,9 @@ from django.views.decorators.http import require_GET, require_POST
 from common.forms.errors import add_service_errors
 from common.history import KIND_LABELS, Namer, ValueStyle, diff_rows, display_value, field_label
 from partnership.access import can_restrict_records, can_work_front_door, sees_safeguarding_detail
-from partnership.models import staff_display_name
+from partnership.models import Council, staff_display_name
 from referrals import rules
-from referrals.models import ContactMethod, Person, Referral, Substance, TreatmentReferral, Triage
+from referrals.models import ContactMethod, Person, Referral, ReferralFeedback, Substance, TreatmentReferral, Triage
 from referrals.selectors import referrals as selectors
 from referrals.services import referrals as services
 from referrals.services import triage as triage_services
@@ -45,6 +45,10 @@ def staff_name(user) -> str:
     if user is None:
         return str(PUBLIC_FORM)
     return staff_display_name(user)
+
+
+def _choice_label(value, choices) -> str:
+    return str(dict(choices).get(value, value)) if value else ""
 
 
 def _labels(values, choices) -> list[str]:
@@ -141,6 +145,9 @@ def _render_detail(request, referral: Referral, triage: Triage | None, *, form: 
         "safeguarding_detail": sees_safeguarding_detail(request.user),
         "restriction_href": restriction_href,
         "break_glass_openings": openings,
+        # Coded for the reports: as recorded, or worked out from the postcode.
+        "council": _choice_label(triage_services.referral_council(referral), Council.choices),
+        "feedback": ReferralFeedback.objects.filter(referral=referral).select_related("recorded_by").first(),
     }
     if triage is not None:
         context.update(

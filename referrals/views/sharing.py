@@ -46,6 +46,7 @@ from referrals.forms.sharing import (
     TreatmentSendForm,
 )
 from referrals.models import Consent, Referral, Substance, TreatmentReferral, YesNoUnknown
+from referrals.models.people import describe_communication_needs
 from referrals.selectors import referrals as selectors
 from referrals.selectors import sharing as selectors_sharing
 from referrals.selectors.consent import (
@@ -78,12 +79,13 @@ DATASET_ROWS = [
     ("treatment_referral_reason", gettext_lazy("Why referred to the Treatment Service")),
     ("pregnant", gettext_lazy("Pregnant")),
     ("open_to_childrens_services", gettext_lazy("Open to Children's Services")),
+    ("communication_needs", gettext_lazy("Communication needs")),
     ("lawful_basis", gettext_lazy("Lawful basis for sharing")),
     ("warm_introduction", gettext_lazy("Warm introduction")),
     ("ers_contact", gettext_lazy("ERS contact")),
 ]
 # Rows the person may not have at all: left out when empty rather than shown as "Not recorded".
-OPTIONAL_ROWS = {"preferred_name", "warm_introduction"}
+OPTIONAL_ROWS = {"preferred_name", "warm_introduction", "communication_needs"}
 
 
 def _date(value) -> str:
@@ -112,6 +114,10 @@ def dataset_rows(dataset: dict) -> list[dict]:
             value = ", ".join(_choice(v, Substance.choices) for v in value or ())
         elif key in ("pregnant", "open_to_childrens_services") and value:
             value = _choice(value, YesNoUnknown.choices)
+        elif key == "communication_needs":
+            value = describe_communication_needs(
+                value, dataset.get("interpreter_language", ""), dataset.get("communication_needs_other", "")
+            )
         elif key == "treatment_referral_reason" and value:
             value = _choice(value, TreatmentReferral.Reason.choices)
         elif key == "lawful_basis" and value:
@@ -375,6 +381,7 @@ def shared_outcome(request: HttpRequest, pk: int, tr_pk: int) -> HttpResponse:
             "reason": treatment_referral.outcome_reason,
             "first_appointment_on": treatment_referral.first_appointment_on,
             "treatment_started_on": treatment_referral.treatment_started_on,
+            "treatment_case_id": treatment_referral.treatment_case_id,
         }
     form = TreatmentOutcomeForm(_data(request), initial=initial)
     back_url = reverse("referrals:shared_person", args=[person.pk])
@@ -391,6 +398,7 @@ def shared_outcome(request: HttpRequest, pk: int, tr_pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 first_appointment_on=form.cleaned_data["first_appointment_on"],
                 treatment_started_on=form.cleaned_data["treatment_started_on"],
+                treatment_case_id=form.cleaned_data["treatment_case_id"],
             )
         except ValidationError as error:
             add_service_errors(form, error, default="outcome")

@@ -125,11 +125,10 @@ def _screening_initial(referral: Referral, triage: Triage | None) -> dict:
             "cared_for_substances": list(referral.cared_for_substances),
             "pregnant": referral.pregnant,
             "open_to_childrens_services": referral.open_to_childrens_services,
-            "lives_in_area": YesNoUnknown.UNKNOWN,
             "mental_health_concern": YesNoUnknown.UNKNOWN,
             "homeless": YesNoUnknown.UNKNOWN,
         }
-    return {name: getattr(triage, name) for name in triage_services.TRIAGE_SCREENING_FIELDS}
+    return {name: getattr(triage, name) for name in triage_services.TRIAGE_SCREENING_FIELDS - {"council_of_residence"}}
 
 
 def _automatic_treatment(referral: Referral) -> list[str]:
@@ -158,6 +157,8 @@ def screening(request: HttpRequest, reference: str) -> HttpResponse:
             initial=_screening_initial(referral, triage),
             under_18=under_18,
             carer=referral.is_carer,
+            # Asked only when neither the referral nor the postcode can tell (referrals.places).
+            ask_council=not triage_services.referral_council(referral),
         )
         if request.method == "POST" and form.is_valid():
             try:

@@ -59,6 +59,8 @@ SERVICE_MODULES = [
 # or that are not about one person's record.
 NOT_WRITES = {
     "triage_eligibility": "reads the eligibility rules",
+    "referral_council": "reads the council of residence (recorded, or derived from the postcode)",
+    "referral_feedback_get": "reads the feedback recorded on a referral",
     "local_date_time": "formats a time",
     "first_appointment_may_record": "asks a permission question",
     "treatment_referral_prefill": "reads the minimum dataset",
@@ -114,7 +116,9 @@ def _contacted(s: State) -> None:
 
 def _screened(s: State) -> None:
     _contacted(s)
-    triage_services.triage_save_screening(referral=s.referral, by=s.spoc, lives_in_area="yes", substances=["alcohol"])
+    triage_services.triage_save_screening(
+        referral=s.referral, by=s.spoc, council_of_residence="cumberland", substances=["alcohol"]
+    )
 
 
 def _triaged(s: State, outcome=Triage.Outcome.BOTH) -> None:

@@ -85,7 +85,7 @@ def _allocated(spoc, *, names, hub, worker, day_of_birth: int) -> Referral:
     triage_services.triage_save_screening(
         referral=referral,
         by=spoc,
-        lives_in_area="yes",
+        council_of_residence="cumberland",
         substances=["alcohol"],
         risk=Triage.Risk.AMBER,
         risk_reasons=[Triage.RiskReason.INJECTING],

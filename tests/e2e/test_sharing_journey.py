@@ -142,7 +142,7 @@ def allocated_referral(spoc_practitioner, hub, hub_worker, treatment_org):
     triage_services.triage_save_screening(
         referral=referral,
         by=spoc,
-        lives_in_area="yes",
+        council_of_residence="cumberland",
         substances=list(SUBSTANCES),
         pregnant="no",
         open_to_childrens_services="no",

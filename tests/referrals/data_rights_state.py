@@ -95,7 +95,7 @@ def build(*, spoc, hub, hub_worker, treatment_org: Organisation) -> PersonState:
     triage_services.triage_save_screening(
         referral=referral,
         by=spoc,
-        lives_in_area="yes",
+        council_of_residence="cumberland",
         pregnant="yes",
         risk=Triage.Risk.AMBER,
         risk_reasons=[Triage.RiskReason.OVERDOSE],

@@ -32,7 +32,7 @@ def allocate(referral, *, spoc, hub, worker):
     triage_services.triage_save_screening(
         referral=referral,
         by=spoc,
-        lives_in_area="yes",
+        council_of_residence="cumberland",
         risk=Triage.Risk.RED,
         risk_reasons=["overdose"],
         risk_notes=RISK_NOTE,
@@ -172,8 +172,9 @@ def test_a_hub_workers_referral_page_takes_the_same_queries_whatever_its_size(
     # Session, user, second-factor device, membership, the referral (its grant check a
     # subquery), one query per related list and the triage, the access-log row, the
     # break-glass openings the allocated worker is shown, targets, the menu's organisation,
-    # onward referrals, the session save and the savepoints: none of them per row.
-    with django_assert_max_num_queries(21):
+    # onward referrals, the feedback on first contact, the session save and the savepoints:
+    # none of them per row.
+    with django_assert_max_num_queries(22):
         response = client.get(detail(referral))
     assert response.status_code == 200
 
@@ -199,7 +200,11 @@ def test_a_peer_worker_does_not_see_the_risk_sent_to_treatment_in_the_history(
     referral = ReferralFactory()
     person = services.person_create_from_referral(referral=referral, by=spoc_practitioner)
     triage_services.triage_save_screening(
-        referral=referral, by=spoc_practitioner, lives_in_area="yes", risk=Triage.Risk.RED, risk_reasons=["overdose"]
+        referral=referral,
+        by=spoc_practitioner,
+        council_of_residence="cumberland",
+        risk=Triage.Risk.RED,
+        risk_reasons=["overdose"],
     )
     triage_services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.BOTH)
     allocation_services.referral_allocate(referral=referral, hub=hub, worker=peer_worker, by=spoc_practitioner)

@@ -137,7 +137,7 @@ def test_a_carer_is_never_automatically_referred_to_the_treatment_service(pregna
 
 
 def screen_carer(referral, by, **overrides):
-    fields = {"cared_for_substances": ["alcohol"], "lives_in_area": YesNoUnknown.YES, "risk": Triage.Risk.GREEN}
+    fields = {"cared_for_substances": ["alcohol"], "council_of_residence": "cumberland", "risk": Triage.Risk.GREEN}
     fields.update(overrides)
     return triage_services.triage_save_screening(referral=referral, by=by, **fields)
 
@@ -210,7 +210,7 @@ def test_a_carer_cannot_be_accepted_for_their_own_use_or_sent_to_treatment(spoc_
 def test_family_and_carer_support_is_only_for_a_carer(spoc_practitioner):
     referral = ReferralFactory()
     triage_services.triage_save_screening(
-        referral=referral, by=spoc_practitioner, substances=["alcohol"], lives_in_area=YesNoUnknown.YES
+        referral=referral, by=spoc_practitioner, substances=["alcohol"], council_of_residence="cumberland"
     )
     with pytest.raises(ValidationError) as excinfo:
         triage_services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.CARER_SUPPORT)
@@ -482,7 +482,7 @@ def test_the_screening_page_for_a_young_carer_warns_and_asks_about_the_cared_for
         screening,
         {
             "cared_for_substances": ["alcohol", "opioids"],
-            "lives_in_area": "yes",
+            "council_of_residence": "cumberland",
             "pregnant": "no",
             "open_to_childrens_services": "no",
             "mental_health_concern": "unknown",

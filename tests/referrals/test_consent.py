@@ -70,7 +70,9 @@ def record(person, by, **fields):
 def referred_to_treatment(spoc, person):
     """A referral for ``person`` triaged as ERS support and Treatment, ready to send."""
     referral = ReferralFactory(person=person)
-    triage_services.triage_save_screening(referral=referral, by=spoc, lives_in_area="yes", risk=Triage.Risk.GREEN)
+    triage_services.triage_save_screening(
+        referral=referral, by=spoc, council_of_residence="cumberland", risk=Triage.Risk.GREEN
+    )
     triage_services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.BOTH)
     return referral, referral.treatment_referrals.get()
 
@@ -404,7 +406,9 @@ def test_a_treatment_practitioner_cannot_use_ers_consent_pages_even_for_a_shared
 
 def test_an_allocated_hub_worker_records_consent(client, spoc_practitioner, hub, hub_worker, person):
     referral = ReferralFactory(person=person)
-    triage_services.triage_save_screening(referral=referral, by=spoc_practitioner, lives_in_area="yes", risk="green")
+    triage_services.triage_save_screening(
+        referral=referral, by=spoc_practitioner, council_of_residence="cumberland", risk="green"
+    )
     triage_services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.ERS)
     allocation_services.referral_allocate(referral=referral, hub=hub, worker=hub_worker, by=spoc_practitioner)
     assert Referral.objects.get(pk=referral.pk).status == Referral.Status.ALLOCATED

@@ -98,7 +98,7 @@ def triaged(referral: Referral, by) -> Referral:
         referral=referral, by=by, attempted_at=NOW - dt.timedelta(hours=1), method="phone", outcome="made_contact"
     )
     triage_services.triage_save_screening(
-        referral=referral, by=by, substances=["alcohol"], lives_in_area="yes", risk="green"
+        referral=referral, by=by, substances=["alcohol"], council_of_residence="cumberland", risk="green"
     )
     triage_services.triage_complete(referral=referral, by=by, outcome=Triage.Outcome.ERS)
     referral.refresh_from_db()

@@ -736,7 +736,9 @@ def test_an_unknown_referral_is_not_found(spoc_client):
 
 
 def allocate(referral, *, spoc, hub, worker):
-    triage_services.triage_save_screening(referral=referral, by=spoc, lives_in_area="yes", risk=Triage.Risk.GREEN)
+    triage_services.triage_save_screening(
+        referral=referral, by=spoc, council_of_residence="cumberland", risk=Triage.Risk.GREEN
+    )
     triage_services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.ERS)
     allocation_services.referral_allocate(referral=referral, hub=hub, worker=worker, by=spoc)
     return referral
@@ -746,7 +748,7 @@ def test_the_person_page_lists_every_referral_newest_first(spoc_client, spoc_pra
     newest = ReferralFactory(person=known_person, received_at=timezone.now() - dt.timedelta(days=1))
     middle = ReferralFactory(person=known_person, received_at=timezone.now() - dt.timedelta(days=30))
     triage_services.triage_save_screening(
-        referral=middle, by=spoc_practitioner, lives_in_area="yes", risk=Triage.Risk.GREEN
+        referral=middle, by=spoc_practitioner, council_of_residence="cumberland", risk=Triage.Risk.GREEN
     )
     triage_services.triage_complete(
         referral=middle, by=spoc_practitioner, outcome=Triage.Outcome.SIGNPOST, signposted_to="GP"

@@ -15,7 +15,9 @@ from tests.factories import ReferralFactory
 
 
 def allocate(referral, *, spoc, hub, worker):
-    triage_services.triage_save_screening(referral=referral, by=spoc, lives_in_area="yes", risk=Triage.Risk.GREEN)
+    triage_services.triage_save_screening(
+        referral=referral, by=spoc, council_of_residence="cumberland", risk=Triage.Risk.GREEN
+    )
     triage_services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.ERS)
     allocation_services.referral_allocate(referral=referral, hub=hub, worker=worker, by=spoc)
     return referral

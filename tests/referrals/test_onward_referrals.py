@@ -44,7 +44,9 @@ def date_fields(name, day):
 @pytest.fixture
 def referral(spoc_practitioner):
     referral = ReferralFactory(person=PersonFactory(given_name="Siân", family_name="Ó Briain-Nakamura"))
-    triage_services.triage_save_screening(referral=referral, by=spoc_practitioner, lives_in_area="yes", risk="green")
+    triage_services.triage_save_screening(
+        referral=referral, by=spoc_practitioner, council_of_residence="cumberland", risk="green"
+    )
     triage_services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.ERS)
     return referral
 

@@ -241,7 +241,7 @@ def restricted_person(spoc_practitioner, manager, hub, hub_worker):
         subject_postcode="CA2 7AB",
     )
     triage_services.triage_save_screening(
-        referral=referral, by=spoc_practitioner, lives_in_area="yes", risk=Triage.Risk.GREEN
+        referral=referral, by=spoc_practitioner, council_of_residence="cumberland", risk=Triage.Risk.GREEN
     )
     triage_services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.ERS)
     allocation_services.referral_allocate(referral=referral, hub=hub, worker=hub_worker, by=spoc_practitioner)

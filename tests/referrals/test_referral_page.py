@@ -28,7 +28,9 @@ def assign_url(referral):
 
 
 def allocate(referral, *, spoc, hub, worker):
-    triage_services.triage_save_screening(referral=referral, by=spoc, lives_in_area="yes", risk=Triage.Risk.GREEN)
+    triage_services.triage_save_screening(
+        referral=referral, by=spoc, council_of_residence="cumberland", risk=Triage.Risk.GREEN
+    )
     triage_services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.ERS)
     allocation_services.referral_allocate(referral=referral, hub=hub, worker=worker, by=spoc)
     return referral
@@ -114,7 +116,7 @@ def test_triage_risk_eligibility_and_automatic_treatment_referral_are_shown(spoc
     triage_services.triage_save_screening(
         referral=referral,
         by=spoc_practitioner,
-        lives_in_area="yes",
+        council_of_residence="cumberland",
         pregnant=YesNoUnknown.YES,
         risk=Triage.Risk.RED,
         risk_reasons=[Triage.RiskReason.OVERDOSE],
@@ -168,7 +170,7 @@ def test_a_new_referral_offers_contact_screening_and_outcome_but_not_allocation(
 
 def test_allocate_is_offered_only_once_triaged(spoc_client, spoc_practitioner):
     referral = ReferralFactory()
-    triage_services.triage_save_screening(referral=referral, by=spoc_practitioner, lives_in_area="yes")
+    triage_services.triage_save_screening(referral=referral, by=spoc_practitioner, council_of_residence="cumberland")
     triage_services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.ERS)
     html = spoc_client.get(detail_url(referral)).content.decode()
     assert reverse("referrals:allocate", args=[referral.reference]) in html
@@ -321,7 +323,11 @@ def test_history_names_the_user_who_made_each_change(spoc_client, spoc_practitio
         referral=referral, by=manager, attempted_at=timezone.now(), method="phone", outcome="made_contact"
     )
     triage_services.triage_save_screening(
-        referral=referral, by=manager, lives_in_area="yes", risk=Triage.Risk.AMBER, risk_reasons=["homelessness"]
+        referral=referral,
+        by=manager,
+        council_of_residence="cumberland",
+        risk=Triage.Risk.AMBER,
+        risk_reasons=["homelessness"],
     )
     services.person_create_from_referral(referral=referral, by=spoc_practitioner)
 
@@ -346,9 +352,9 @@ def test_history_names_the_user_who_made_each_change(spoc_client, spoc_practitio
 
 
 def test_history_shows_old_and_new_values(spoc_client, spoc_practitioner):
-    referral = ReferralFactory()
-    triage_services.triage_save_screening(referral=referral, by=spoc_practitioner, lives_in_area="unknown")
-    triage_services.triage_save_screening(referral=referral, by=spoc_practitioner, lives_in_area="yes")
+    referral = ReferralFactory(subject_postcode="")  # no postcode: the council is asked
+    triage_services.triage_save_screening(referral=referral, by=spoc_practitioner, council_of_residence="")
+    triage_services.triage_save_screening(referral=referral, by=spoc_practitioner, council_of_residence="cumberland")
     html = spoc_client.get(history_url(referral)).content.decode()
     row = html[html.index("Lives in the area") :][:400]
     assert "Not known" in row and "Yes" in row
@@ -396,7 +402,12 @@ def _busy_referral(spoc, manager, size):
     # Screened last: its automatic referral to the Treatment Service, waiting to be sent,
     # keeps the referral from closing (nothing stranded).
     triage_services.triage_save_screening(
-        referral=referral, by=spoc, lives_in_area="yes", pregnant="yes", risk="red", risk_reasons=["overdose"]
+        referral=referral,
+        by=spoc,
+        council_of_residence="cumberland",
+        pregnant="yes",
+        risk="red",
+        risk_reasons=["overdose"],
     )
     return referral
 
@@ -407,7 +418,8 @@ def test_referral_page_takes_the_same_number_of_queries_whatever_its_size(
 ):
     referral = _busy_referral(spoc_practitioner, manager, size)
     # +2: the consent review reminder and the onward referrals list (one query each, PAR-2, PAR-4).
-    with django_assert_max_num_queries(22):
+    # +1: the person's feedback on their first contact (§3.2.9).
+    with django_assert_max_num_queries(23):
         response = spoc_client.get(detail_url(referral))
     assert response.content.decode().count("Reopened ") == size
 

@@ -162,7 +162,9 @@ def _writes(referral, spoc, hub, hub_worker):
             method=ContactAttempt.Method.PHONE,
             outcome=ContactAttempt.Outcome.NO_ANSWER,
         ),
-        "screening": lambda: triage_services.triage_save_screening(referral=referral, by=spoc, lives_in_area="yes"),
+        "screening": lambda: triage_services.triage_save_screening(
+            referral=referral, by=spoc, council_of_residence="cumberland"
+        ),
         "assign": lambda: services.referral_assign(referral=referral, to=spoc, by=spoc),
         "close": lambda: allocation_services.referral_close(referral=referral, by=spoc, reason="Closing"),
         "introduction": lambda: triage_services.warm_introduction_record(

@@ -38,7 +38,7 @@ Reason = TreatmentReferral.Reason
 
 
 def screen(referral, by, **overrides):
-    fields = {"substances": ["alcohol"], "lives_in_area": YesNoUnknown.YES, "risk": Triage.Risk.GREEN}
+    fields = {"substances": ["alcohol"], "council_of_residence": "cumberland", "risk": Triage.Risk.GREEN}
     fields.update(overrides)
     return triage_services.triage_save_screening(referral=referral, by=by, **fields)
 
@@ -115,7 +115,7 @@ def test_closing_by_hand_is_refused_while_a_treatment_referral_waits(spoc_practi
 
 def test_an_outcome_that_closes_withdraws_the_waiting_referral(spoc_practitioner):
     referral = ReferralFactory()
-    screen(referral, spoc_practitioner, pregnant=YesNoUnknown.YES, lives_in_area=YesNoUnknown.NO)
+    screen(referral, spoc_practitioner, pregnant=YesNoUnknown.YES, council_of_residence="outside_area")
     triage_services.triage_complete(
         referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.NOT_ELIGIBLE, outcome_reason="Leeds"
     )

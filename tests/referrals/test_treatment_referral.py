@@ -85,7 +85,7 @@ def referral_for_treatment(spoc, *, pregnant="no", **referral_fields):
     triage_services.triage_save_screening(
         referral=referral,
         by=spoc,
-        lives_in_area="yes",
+        council_of_residence="cumberland",
         substances=["opioids", "crack"],
         pregnant=pregnant,
         screening_notes=SCREENING_SECRET,
@@ -246,7 +246,9 @@ def test_treatment_sees_the_basis_but_not_the_ers_note_explaining_it(
 
 def test_a_referral_without_a_person_record_cannot_be_sent(spoc_practitioner, treatment_org):
     referral = ReferralFactory(pregnant="yes")
-    triage_services.triage_save_screening(referral=referral, by=spoc_practitioner, lives_in_area="yes", pregnant="yes")
+    triage_services.triage_save_screening(
+        referral=referral, by=spoc_practitioner, council_of_residence="cumberland", pregnant="yes"
+    )
     tr = referral.treatment_referrals.get()
     with pytest.raises(ValidationError) as error:
         treatment_services.treatment_referral_send(
@@ -672,7 +674,9 @@ def _shared_people(spoc, organisation, count):
     for n in range(count):
         referral = ReferralFactory(subject_given_name=f"Person{n}", subject_family_name="Shared")
         services.person_create_from_referral(referral=referral, by=spoc)
-        triage_services.triage_save_screening(referral=referral, by=spoc, lives_in_area="yes", risk="green")
+        triage_services.triage_save_screening(
+            referral=referral, by=spoc, council_of_residence="cumberland", risk="green"
+        )
         triage_services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.TREATMENT)
         give_consent(referral.person, spoc)
         send(triage_outcome_tr(referral), spoc, organisation)
@@ -700,7 +704,7 @@ def test_the_shared_record_costs_the_same_queries_at_any_size(
     for _n in range(size - 1):
         referral = ReferralFactory(person=person)
         triage_services.triage_save_screening(
-            referral=referral, by=spoc_practitioner, lives_in_area="yes", risk="green"
+            referral=referral, by=spoc_practitioner, council_of_residence="cumberland", risk="green"
         )
         triage_services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.TREATMENT)
         send(triage_outcome_tr(referral), spoc_practitioner, treatment_org)

@@ -48,7 +48,7 @@ def contact_made(referral, by, *, minutes_ago=60):
 
 
 def screen(referral, by, **overrides):
-    fields = {"substances": ["alcohol"], "lives_in_area": YesNoUnknown.YES, "risk": Triage.Risk.GREEN}
+    fields = {"substances": ["alcohol"], "council_of_residence": "cumberland", "risk": Triage.Risk.GREEN}
     fields.update(overrides)
     return triage_services.triage_save_screening(referral=referral, by=by, **fields)
 
@@ -171,7 +171,7 @@ def test_a_referral_from_early_help_adds_an_automatic_treatment_referral(spoc_pr
 def test_screening_starts_from_what_the_referrer_said(spoc_practitioner):
     referral = ReferralFactory(substances=["opioids", "crack"], pregnant=YesNoUnknown.YES)
     triage = triage_services.triage_save_screening(
-        referral=referral, by=spoc_practitioner, lives_in_area=YesNoUnknown.YES
+        referral=referral, by=spoc_practitioner, council_of_residence="cumberland"
     )
     assert triage.substances == ["opioids", "crack"]
     assert triage.pregnant == YesNoUnknown.YES
@@ -231,7 +231,7 @@ def test_refer_to_treatment_only_waits_triaged_for_its_treatment_referral(spoc_p
 
 def test_not_eligible_needs_a_reason(spoc_practitioner):
     referral = ReferralFactory()
-    screen(referral, spoc_practitioner, lives_in_area=YesNoUnknown.NO)
+    screen(referral, spoc_practitioner, council_of_residence="outside_area")
     with pytest.raises(ValidationError) as excinfo:
         triage_services.triage_complete(
             referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.NOT_ELIGIBLE, outcome_reason="   "
@@ -256,7 +256,7 @@ def test_signposting_needs_to_say_where(spoc_practitioner):
 
 def test_someone_out_of_area_cannot_be_accepted_for_support(spoc_practitioner):
     referral = ReferralFactory()
-    screen(referral, spoc_practitioner, lives_in_area=YesNoUnknown.NO)
+    screen(referral, spoc_practitioner, council_of_residence="outside_area")
     with pytest.raises(ValidationError) as excinfo:
         triage_services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.ERS)
     assert str(rules.NOT_ELIGIBLE_OUT_OF_AREA) in error_messages(excinfo)["outcome"][0]
@@ -461,7 +461,7 @@ def test_only_the_front_door_may_triage(request, persona):
     user = request.getfixturevalue(persona)
     referral = ReferralFactory()
     with pytest.raises(PermissionDenied):
-        triage_services.triage_save_screening(referral=referral, by=user, lives_in_area=YesNoUnknown.YES)
+        triage_services.triage_save_screening(referral=referral, by=user, council_of_residence="cumberland")
     with pytest.raises(PermissionDenied):
         triage_services.contact_attempt_record(
             referral=referral, by=user, attempted_at=timezone.now(), method=PHONE, outcome=MADE

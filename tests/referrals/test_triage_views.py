@@ -79,7 +79,6 @@ def when_data(when: dt.datetime) -> dict:
 def screening_data(**overrides) -> dict:
     data = {
         "substances": ["alcohol"],
-        "lives_in_area": "yes",
         "pregnant": "no",
         "open_to_childrens_services": "no",
         "mental_health_concern": "unknown",
@@ -120,7 +119,7 @@ def triaged(referral, by):
         outcome="made_contact",
     )
     triage_services.triage_save_screening(
-        referral=referral, by=by, substances=["alcohol"], lives_in_area="yes", risk="green"
+        referral=referral, by=by, substances=["alcohol"], council_of_residence="cumberland", risk="green"
     )
     triage_services.triage_complete(referral=referral, by=by, outcome=Triage.Outcome.ERS)
     referral.refresh_from_db()
@@ -402,11 +401,11 @@ def test_a_childrens_services_referral_is_automatically_referred_to_treatment(sp
 
 
 def test_eligibility_is_shown_with_the_reasons_after_saving(spoc_client):
-    referral = ReferralFactory()
+    referral = ReferralFactory(subject_postcode="")  # the postcode cannot tell: staff ask
     content = page(spoc_client.get(url("screening", referral)))
     assert "Save the screening to see whether the person is eligible." in content
 
-    spoc_client.post(url("screening", referral), screening_data(lives_in_area="no", substances=None))
+    spoc_client.post(url("screening", referral), screening_data(council_of_residence="outside_area", substances=None))
     content = page(spoc_client.get(url("screening", referral)))
     assert "Not eligible" in content
     assert escaped(rules.NOT_ELIGIBLE_OUT_OF_AREA) in content
@@ -440,11 +439,12 @@ def test_over_long_screening_notes_are_refused(spoc_client):
 
 def test_a_made_up_answer_is_refused_without_a_server_error(spoc_client):
     response = spoc_client.post(
-        url("screening", ReferralFactory()), screening_data(lives_in_area="maybe", substances=["sugar"])
+        url("screening", ReferralFactory(subject_postcode="")),
+        screening_data(council_of_residence="maybe", substances=["sugar"]),
     )
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert errors["lives_in_area"] == [str(forms.LIVES_IN_AREA_REQUIRED)]
+    assert errors["council_of_residence"] == [str(forms.COUNCIL_REQUIRED)]
     assert "substances" in errors
 
 
@@ -496,8 +496,8 @@ def test_an_agreement_needs_its_reference_and_then_the_young_person_can_be_accep
 
 
 def test_not_eligible_needs_a_reason_and_keeps_the_choice(spoc_client):
-    referral = ReferralFactory()
-    spoc_client.post(url("screening", referral), screening_data(lives_in_area="no"))
+    referral = ReferralFactory(subject_postcode="")
+    spoc_client.post(url("screening", referral), screening_data(council_of_residence="outside_area"))
 
     response = spoc_client.post(url("outcome", referral), {"outcome": "not_eligible", "outcome_reason": ""})
 
@@ -758,7 +758,6 @@ def test_an_empty_screening_names_each_unanswered_question(spoc_client):
     response = spoc_client.post(url("screening", ReferralFactory()), {})
     errors = response.context["form"].errors
     assert errors == {
-        "lives_in_area": [str(forms.LIVES_IN_AREA_REQUIRED)],
         "pregnant": [str(forms.PREGNANT_REQUIRED)],
         "open_to_childrens_services": [str(forms.CHILDRENS_SERVICES_REQUIRED)],
         "mental_health_concern": [str(forms.MENTAL_HEALTH_REQUIRED)],

@@ -303,7 +303,7 @@ class Command(BaseCommand):
                 referral=referral,
                 by=spoc,
                 substances=["alcohol"],
-                lives_in_area=YesNoUnknown.YES,
+                council_of_residence="cumberland",
                 pregnant=YesNoUnknown.NO,
                 open_to_childrens_services=YesNoUnknown.NO,
                 risk=Triage.Risk.AMBER,

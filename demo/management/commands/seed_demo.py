@@ -27,7 +27,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from demo.logging import quiet_task_log
-from demo.people import HUB_TOWNS, demo_faker
+from demo.people import HUB_COUNCILS, HUB_TOWNS, demo_faker
 from demo.referrals import DemoReferrals
 from demo.sharing import DemoSharing
 from partnership.models import Hub, Membership, Organisation, Role
@@ -144,7 +144,11 @@ class Command(BaseCommand):
                 for name, kind in ORGANISATIONS
             }
             hubs = {
-                name: _get_or_create(Hub, lookup={"name": name}, defaults={"organisation": organisations[ERS]})
+                name: _get_or_create(
+                    Hub,
+                    lookup={"name": name},
+                    defaults={"organisation": organisations[ERS], "council": HUB_COUNCILS[name]},
+                )
                 for name in HUB_NAMES
             }
             hashed = DemoPassword(password)
