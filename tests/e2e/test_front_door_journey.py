@@ -326,7 +326,9 @@ def test_a_self_referral_goes_from_the_public_form_to_an_allocated_worker(
     # What the person told us on the form is already filled in.
     expect(page.get_by_role("group", name="Which substances").get_by_label("Alcohol")).to_be_checked()
     expect(page.get_by_role("group", name="Is the person pregnant?").get_by_label("No", exact=True)).to_be_checked()
-    page.get_by_role("group", name="Does the person live in the area").get_by_label("Yes", exact=True).check()
+    # The council area comes from the postcode given on the form (CA1: Cumberland), so
+    # whether the person lives in the area is not asked again.
+    expect(page.get_by_role("group", name="Which council area")).to_have_count(0)
     page.get_by_role("group", name="Is the person open to Children's Services").get_by_label("No", exact=True).check()
     page.get_by_role("group", name="Initial risk rating").get_by_label("Amber").check()
     page.get_by_role("group", name="Reasons for the risk rating").get_by_label(
