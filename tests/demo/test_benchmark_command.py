@@ -47,10 +47,24 @@ def _table_rows(report: str) -> list[list[str]]:
 
 @pytest.fixture
 def bench_databases(tmp_path):
-    names = {"small": str(tmp_path / "ers_bench_small.sqlite3"), "full": str(tmp_path / "ers_bench_full.sqlite3")}
+    """Two throwaway benchmark databases on the server the suite runs on: files on SQLite,
+    short-lived databases on PostgreSQL (CI), dropped afterwards."""
+    if connection.vendor == "sqlite":
+        names = {"small": str(tmp_path / "ers_bench_small.sqlite3"), "full": str(tmp_path / "ers_bench_full.sqlite3")}
+    else:
+        names = {"small": "test_ers_bench_small", "full": "test_ers_bench_full"}
+        _drop(names)
     yield names
     for size in ("small", "full"):
         databases.unregister(ALIASES[size])
+    if connection.vendor != "sqlite":
+        _drop(names)
+
+
+def _drop(names: dict) -> None:
+    with connection._nodb_cursor() as cursor:
+        for name in names.values():
+            cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)} WITH (FORCE)")
 
 
 def _run(names: dict, output, *extra) -> str:
