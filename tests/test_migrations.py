@@ -128,3 +128,33 @@ def test_consent_and_disclosure_keep_their_rows_when_they_move_to_referrals():
     assert [h.history_change_reason for h in moved.history.all()] == ["Consent recorded"]
     assert Disclosure.objects.get(pk=disclosure.pk).consent == moved
     assert TreatmentReferral.objects.get(pk=treatment_referral.pk).sharing_basis == moved
+
+
+@with_migrations
+@pytest.mark.django_db(transaction=True)
+def test_two_pending_referrals_to_treatment_become_one_when_the_one_pending_rule_arrives():
+    """Before the second pass an outcome of "both" left an automatic and a triage-outcome
+    referral to the Treatment Service pending side by side; the migration keeps the first,
+    with both reasons, and withdraws the second with a transition row (nothing is deleted)."""
+    _drop_every_table()
+    old = _migrate(BEFORE_THE_MOVE)
+    user = old.get_model("auth", "User").objects.create(username="spoc")
+    now = timezone.now()
+    referral = old.get_model("referrals", "Referral").objects.create(channel="phone", source="self", received_at=now)
+    model = old.get_model("referrals", "TreatmentReferral")
+    automatic = model.objects.create(referral=referral, reason="pregnant", automatic=True, created_by=user)
+    outcome = model.objects.create(referral=referral, reason="triage_outcome", created_by=user)
+    other = old.get_model("referrals", "Referral").objects.create(channel="phone", source="self", received_at=now)
+    single = model.objects.create(referral=other, reason="triage_outcome", created_by=user)
+
+    executor = MigrationExecutor(connection)
+    _migrate(executor.loader.graph.leaf_nodes())
+
+    from referrals.models import TreatmentReferral
+
+    kept = TreatmentReferral.objects.get(pk=automatic.pk)
+    assert (kept.status, kept.reasons) == ("pending", ["pregnant", "triage_outcome"])
+    withdrawn = TreatmentReferral.objects.get(pk=outcome.pk)
+    assert withdrawn.status == "withdrawn"
+    assert [(t.from_status, t.to_status) for t in withdrawn.transitions.all()] == [("pending", "withdrawn")]
+    assert TreatmentReferral.objects.get(pk=single.pk).status == "pending"
