@@ -135,27 +135,32 @@ def code_shown_now(device) -> str:
     return f"{token:0{device.digits}d}"
 
 
-@pytest.fixture
-def sign_in(page, live_server):
-    """Sign in through the form, as a person would: ``sign_in(user)``. Both steps: the password,
-    then the code from their authenticator app when the service asks for one. ``check`` (for
-    example ``assert_accessible``) is called on each sign-in page on the way."""
-
-    def _sign_in(user, password: str = PERSONA_PASSWORD, *, check=None):
-        device = authenticator_app_for(user)
-        page.goto(f"{live_server.url}/sign-in/")
+def sign_in_on(page, live_server, user, password: str = PERSONA_PASSWORD, *, check=None):
+    """Sign in through the form, as a person would: the password, then the code from their
+    authenticator app when the service asks for one. ``check`` (for example
+    ``assert_accessible``) is called on each sign-in page on the way."""
+    device = authenticator_app_for(user)
+    page.goto(f"{live_server.url}/sign-in/")
+    if check:
+        check(page)
+    page.get_by_label("Username").fill(user.get_username())
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    if urlsplit(page.url).path == reverse("otp_verify"):
         if check:
             check(page)
-        page.get_by_label("Username").fill(user.get_username())
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign in").click()
+        page.get_by_label("Code").fill(code_shown_now(device))
+        page.get_by_role("button", name="Continue").click()
         page.wait_for_load_state()
-        if urlsplit(page.url).path == reverse("otp_verify"):
-            if check:
-                check(page)
-            page.get_by_label("Code").fill(code_shown_now(device))
-            page.get_by_role("button", name="Continue").click()
-            page.wait_for_load_state()
-        return page
+    return page
+
+
+@pytest.fixture
+def sign_in(page, live_server):
+    """``sign_in(user)``: ``sign_in_on`` for this test's page."""
+
+    def _sign_in(user, password: str = PERSONA_PASSWORD, *, check=None):
+        return sign_in_on(page, live_server, user, password, check=check)
 
     return _sign_in

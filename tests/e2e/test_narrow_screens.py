@@ -3,7 +3,6 @@ inside their own container (WCAG 2.2 1.4.10 reflow), and the queue's filter neve
 (WCAG 2.4.11 focus not obscured)."""
 
 import datetime as dt
-from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
@@ -13,7 +12,7 @@ from referrals.models import ContactAttempt, Referral, Triage
 from referrals.services import allocation as allocation_services
 from referrals.services import referrals as services
 from referrals.services import triage as triage_services
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, sign_in_on
 
 pytestmark = pytest.mark.e2e
 
@@ -66,8 +65,6 @@ def assert_no_sideways_scroll(page) -> None:
 def test_no_page_scrolls_sideways_at_320_pixels(
     browser, live_server, spoc_practitioner, hub_worker, manager, data_protection_officer, hub
 ):
-    from tests.e2e.conftest import authenticator_app_for, code_shown_now
-
     referral = _allocated(spoc_practitioner, hub, hub_worker)
     pages = {
         spoc_practitioner: [
@@ -83,19 +80,8 @@ def test_no_page_scrolls_sideways_at_320_pixels(
         data_protection_officer: [reverse("referrals:data_rights")],
     }
     for user, urls in pages.items():
-        context = browser.new_context(viewport={"width": 320, "height": 640}, locale="en-GB")
-        page = context.new_page()
+        context, page = _signed_in_page(browser, live_server, user, width=320, height=640)
         try:
-            device = authenticator_app_for(user)
-            page.goto(f"{live_server.url}/sign-in/")
-            page.get_by_label("Username").fill(user.get_username())
-            page.get_by_label("Password").fill("correct horse battery staple")
-            page.get_by_role("button", name="Sign in").click()
-            page.wait_for_load_state()
-            if urlsplit(page.url).path == reverse("otp_verify"):
-                page.get_by_label("Code").fill(code_shown_now(device))
-                page.get_by_role("button", name="Continue").click()
-                page.wait_for_load_state()
             for url in urls:
                 page.goto(f"{live_server.url}{url}")
                 assert_no_sideways_scroll(page)
@@ -105,20 +91,9 @@ def test_no_page_scrolls_sideways_at_320_pixels(
 
 
 def _signed_in_page(browser, live_server, user, *, width: int, height: int = 800):
-    from tests.e2e.conftest import authenticator_app_for, code_shown_now
-
     context = browser.new_context(viewport={"width": width, "height": height}, locale="en-GB")
     page = context.new_page()
-    device = authenticator_app_for(user)
-    page.goto(f"{live_server.url}/sign-in/")
-    page.get_by_label("Username").fill(user.get_username())
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-    if urlsplit(page.url).path == reverse("otp_verify"):
-        page.get_by_label("Code").fill(code_shown_now(device))
-        page.get_by_role("button", name="Continue").click()
-        page.wait_for_load_state()
+    sign_in_on(page, live_server, user)
     return context, page
 
 
