@@ -11,6 +11,7 @@ Mark each module ``pytestmark = pytest.mark.e2e`` and each test
 
 import json
 import os
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -67,15 +68,36 @@ def browser(_allow_orm_calls_beside_playwright):
             browser.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+@contextmanager
+def own_page(browser, *, width: int = 1280, height: int = 900):
+    """A page in a browser context of its own (its own cookies: nobody else's session)."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(15_000)
     try:
         yield page
     finally:
         context.close()
+
+
+@pytest.fixture
+def page(browser):
+    with own_page(browser) as page:
+        yield page
+
+
+@pytest.fixture
+def public_page(browser):
+    """A browser of its own for the member of the public: nobody is signed in there."""
+    with own_page(browser) as page:
+        yield page
+
+
+@pytest.fixture
+def treatment_page(browser):
+    """A browser of the Treatment Service's own: nothing of the ERS session is shared with it."""
+    with own_page(browser) as page:
+        yield page
 
 
 def _describe(violation: dict) -> str:
@@ -96,6 +118,12 @@ def run_axe(page) -> list[dict]:
         AXE_TAGS,
     )
     return result["violations"]
+
+
+def checked(page) -> None:
+    """axe-core on the page once it has loaded (styles applied, GOV.UK Frontend run)."""
+    page.wait_for_load_state("load")
+    assert_accessible(page)
 
 
 def assert_accessible(page) -> None:

@@ -16,25 +16,9 @@ from playwright.sync_api import expect
 
 from referrals.forms.public import CARED_FOR_RELATIONSHIP_REQUIRED
 from referrals.models import Referral
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import checked
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def public_page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    public_page = context.new_page()
-    public_page.set_default_timeout(15_000)
-    try:
-        yield public_page
-    finally:
-        context.close()
-
-
-def checked(page) -> None:
-    page.wait_for_load_state("load")
-    assert_accessible(page)
 
 
 @pytest.mark.django_db(transaction=True)

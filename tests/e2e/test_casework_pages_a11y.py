@@ -26,7 +26,7 @@ from referrals.services import allocation as allocation_services
 from referrals.services import referrals as services
 from referrals.services import triage as triage_services
 from referrals.services.access import BREAK_GLASS_REASON_REQUIRED, UNRESTRICT_REASON_REQUIRED
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import checked
 
 pytestmark = pytest.mark.e2e
 
@@ -36,12 +36,6 @@ RESTRICTED = ("Zofia", "Wiśniewska-Hart")  # restricted, allocated in the other
 PEOPLE = [MINE, PEERS, RESTRICTED]
 RISK_NOTE = "Risk note: shares needles with a neighbour"
 BREAK_GLASS_REASON = "Person phoned the duty line in crisis and their worker is on leave"
-
-
-def checked(page) -> None:
-    """axe-core on the page once it has loaded (styles applied, GOV.UK Frontend run)."""
-    page.wait_for_load_state("load")
-    assert_accessible(page)
 
 
 def full_name(names: tuple[str, str]) -> str:

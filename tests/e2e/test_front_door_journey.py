@@ -26,7 +26,7 @@ from referrals.matching import SAME_DATE_OF_BIRTH, SIMILAR_NAME
 from referrals.models import ContactAttempt, Referral, Substance, Triage
 from referrals.services import allocation as allocation_services
 from referrals.services import referrals as services
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import checked
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.e2e
@@ -39,24 +39,6 @@ GIVEN_NAME = "Siân"
 FAMILY_NAME = "Ó Briain-Nakamura"
 DATE_OF_BIRTH = dt.date(1990, 7, 14)
 REFERENCE_RE = re.compile(r"^R-[2-9A-HJ-NP-Z]{8}$")
-
-
-@pytest.fixture
-def public_page(browser):
-    """A browser of its own for the member of the public: nobody is signed in there."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    public_page = context.new_page()
-    public_page.set_default_timeout(15_000)
-    try:
-        yield public_page
-    finally:
-        context.close()
-
-
-def checked(page) -> None:
-    """axe-core on the page once it has loaded (styles applied, GOV.UK Frontend run)."""
-    page.wait_for_load_state("load")
-    assert_accessible(page)
 
 
 def _staff_referral(*, by, given_name, family_name, received_at, **data):

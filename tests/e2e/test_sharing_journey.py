@@ -31,7 +31,7 @@ from referrals.services import allocation as allocation_services
 from referrals.services import referrals as services
 from referrals.services import triage as triage_services
 from referrals.views.sharing import dataset_rows
-from tests.e2e.conftest import PERSONA_PASSWORD, assert_accessible, authenticator_app_for, code_shown_now
+from tests.e2e.conftest import PERSONA_PASSWORD, authenticator_app_for, checked, code_shown_now
 
 pytestmark = pytest.mark.e2e
 
@@ -57,12 +57,6 @@ ERS_ONLY_NOTES = [SCREENING_NOTE, RISK_NOTE, CONTACT_NOTE, ESCALATION_NOTE, OUTC
 WITHDRAWAL_REASON = "She phoned today and asked us to stop sharing with the Treatment Service."
 
 
-def checked(page) -> None:
-    """axe-core on the page once it has loaded (styles applied, GOV.UK Frontend run)."""
-    page.wait_for_load_state("load")
-    assert_accessible(page)
-
-
 def long_date(day: dt.date) -> str:
     return formats.date_format(day, "j F Y")
 
@@ -73,18 +67,6 @@ def short_date(day: dt.date) -> str:
 
 def main_text(page) -> str:
     return page.get_by_role("main").inner_text()
-
-
-@pytest.fixture
-def treatment_page(browser):
-    """A browser of the Treatment Service's own: nothing of the ERS session is shared with it."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    treatment_page = context.new_page()
-    treatment_page.set_default_timeout(15_000)
-    try:
-        yield treatment_page
-    finally:
-        context.close()
 
 
 def sign_in_on(page, live_server, user) -> None:

@@ -8,22 +8,13 @@ from guardian.shortcuts import get_objects_for_user
 from partnership import grants
 from partnership.models import AccessLog, Role
 from partnership.services import membership_save
-from referrals.models import Person, Referral, Triage
+from referrals.models import Person, Referral
 from referrals.selectors import referrals as selectors
 from referrals.services import allocation as allocation_services
 from referrals.services import grants as referral_grants
 from referrals.services import referrals as services
-from referrals.services import triage as triage_services
 from tests.factories import HubFactory, ReferralFactory, UserFactory
-
-
-def allocate(referral, *, spoc, hub, worker):
-    triage_services.triage_save_screening(
-        referral=referral, by=spoc, council_of_residence="cumberland", risk=Triage.Risk.GREEN
-    )
-    triage_services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.ERS)
-    allocation_services.referral_allocate(referral=referral, hub=hub, worker=worker, by=spoc)
-    return referral
+from tests.states import allocate
 
 
 def visible(user):

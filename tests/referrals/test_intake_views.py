@@ -23,6 +23,7 @@ from referrals.services import referrals as services
 from referrals.services import triage as triage_services
 from referrals.views.intake import CHOOSE_A_PERSON, PERSON_NOT_FOUND
 from tests.factories import PersonFactory, ReferralFactory
+from tests.states import allocate
 
 NEW = reverse("referrals:new")
 # Those who may not record referrals at all: commissioners (no personal data), the data
@@ -733,15 +734,6 @@ def test_an_unknown_referral_is_not_found(spoc_client):
 
 
 # --- The person page ------------------------------------------------------------------------
-
-
-def allocate(referral, *, spoc, hub, worker):
-    triage_services.triage_save_screening(
-        referral=referral, by=spoc, council_of_residence="cumberland", risk=Triage.Risk.GREEN
-    )
-    triage_services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.ERS)
-    allocation_services.referral_allocate(referral=referral, hub=hub, worker=worker, by=spoc)
-    return referral
 
 
 def test_the_person_page_lists_every_referral_newest_first(spoc_client, spoc_practitioner, known_person):

@@ -7,20 +7,9 @@ from django.urls import reverse
 
 from partnership.access_log import access_log_record_list
 from partnership.models import AccessLog, AccessLogSubject
-from referrals.models import Triage
-from referrals.services import allocation as allocation_services
 from referrals.services import referrals as services
-from referrals.services import triage as triage_services
 from tests.factories import ReferralFactory
-
-
-def allocate(referral, *, spoc, hub, worker):
-    triage_services.triage_save_screening(
-        referral=referral, by=spoc, council_of_residence="cumberland", risk=Triage.Risk.GREEN
-    )
-    triage_services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.ERS)
-    allocation_services.referral_allocate(referral=referral, hub=hub, worker=worker, by=spoc)
-    return referral
+from tests.states import allocate
 
 
 def linked(by, **kwargs):

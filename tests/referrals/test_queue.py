@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from referrals import filters
-from referrals.models import Referral, Triage
+from referrals.models import Referral
 from referrals.services import allocation as allocation_services
 from referrals.services import referrals as services
 from referrals.services import triage as triage_services
 from tests.factories import ReferralFactory
+from tests.states import allocate
 
 QUEUE = reverse("referrals:queue")
 CASELOAD = reverse("referrals:caseload")
@@ -24,15 +25,6 @@ def references_in(response) -> list[str]:
 
 def hours_ago(hours):
     return timezone.now() - dt.timedelta(hours=hours)
-
-
-def allocate(referral, *, spoc, hub, worker):
-    triage_services.triage_save_screening(
-        referral=referral, by=spoc, council_of_residence="cumberland", risk=Triage.Risk.GREEN
-    )
-    triage_services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.ERS)
-    allocation_services.referral_allocate(referral=referral, hub=hub, worker=worker, by=spoc)
-    return referral
 
 
 @pytest.fixture

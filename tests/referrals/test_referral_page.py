@@ -13,6 +13,7 @@ from referrals.services import referrals as services
 from referrals.services import triage as triage_services
 from referrals.views.detail import ASSIGNEE_INVALID, ASSIGNEE_REQUIRED
 from tests.factories import PersonFactory, ReferralFactory
+from tests.states import allocate
 
 
 def detail_url(referral):
@@ -25,15 +26,6 @@ def history_url(referral):
 
 def assign_url(referral):
     return reverse("referrals:assign", args=[referral.reference])
-
-
-def allocate(referral, *, spoc, hub, worker):
-    triage_services.triage_save_screening(
-        referral=referral, by=spoc, council_of_residence="cumberland", risk=Triage.Risk.GREEN
-    )
-    triage_services.triage_complete(referral=referral, by=spoc, outcome=Triage.Outcome.ERS)
-    allocation_services.referral_allocate(referral=referral, hub=hub, worker=worker, by=spoc)
-    return referral
 
 
 def online_referral(**data):
