@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db.models import (
     BooleanField,
     Case,
@@ -46,26 +47,67 @@ from referrals.models import (
 from referrals.services.grants import VIEW_PERSON, VIEW_REFERRAL
 
 
+def _grant_keys(user, perm: str) -> tuple[int | None, list[int]]:
+    """The permission's id and the user's group ids, read now in one query (never cached, so
+    a worker who leaves a hub stops seeing its referrals on their next request).
+
+    They go into the grant check as plain values: with ``group__user=user`` and
+    ``permission__codename=...`` joined into the check, PostgreSQL built a hash over every
+    group grant in the county before the first row of a page came out (benchmarks/README.md)."""
+    app_label, codename = perm.split(".", 1)
+    permission = (
+        Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+        .order_by()
+        .values_list("pk", Value(True, output_field=BooleanField()))
+    )
+    groups = (
+        get_user_model()
+        .groups.through.objects.filter(user_id=user.pk)
+        .order_by()
+        .values_list("group_id", Value(False, output_field=BooleanField()))
+    )
+    permission_id, group_ids = None, []
+    for pk, is_permission in permission.union(groups, all=True):
+        if is_permission:
+            permission_id = pk
+        else:
+            group_ids.append(pk)
+    return permission_id, group_ids
+
+
 def _holds(user, perm: str, model) -> Exists | Q:
     """ "The user holds ``perm`` on this row through an object grant (their own or one of
     their groups')", as a condition on ``model`` rows. Model-level permissions and superuser
     status never count: grants are decided in referrals.services.grants, and a superuser is an
     administrator, not a caseworker.
 
-    Correlated EXISTS probes, one per candidate row, each on the grant tables' unique index
-    (group or user, permission, object): the cost follows the rows a page looks at, not the
-    number of grants in the county (an ``IN (all my group's grants)`` subquery scanned every
-    grant row of the hub, twice per page, and grew with history; benchmarks/)."""
+    One correlated ``EXISTS (user grants UNION ALL group grants)``, with the permission id and
+    the user's group ids resolved first (``_grant_keys``) and written in as values. The UNION
+    ALL is deliberate: PostgreSQL cannot turn it into a hashed subplan (as it did with
+    ``EXISTS(...) OR EXISTS(...)``, hashing every grant of the user's groups, 8,900 rows at
+    county size, before the first row came out), so it probes the grant tables' indexes once
+    per candidate row and the cost follows the rows a page looks at, not the number of grants
+    in the county (benchmarks/README.md, hub caseload)."""
     if not getattr(user, "is_authenticated", False):
         return Q(pk__in=[])
-    codename = perm.split(".", 1)[1]
-    by_user = get_user_obj_perms_model(model).objects.filter(
-        content_object_id=OuterRef("pk"), user_id=user.pk, permission__codename=codename
+    permission_id, group_ids = _grant_keys(user, perm)
+    if permission_id is None:
+        return Q(pk__in=[])
+    by_user = (
+        get_user_obj_perms_model(model)
+        .objects.filter(content_object_id=OuterRef("pk"), user_id=user.pk, permission_id=permission_id)
+        .order_by()
+        .values("content_object_id")
     )
-    by_group = get_group_obj_perms_model(model).objects.filter(
-        content_object_id=OuterRef("pk"), group__user=user, permission__codename=codename
+    if not group_ids:
+        return Exists(by_user)
+    by_group = (
+        get_group_obj_perms_model(model)
+        .objects.filter(content_object_id=OuterRef("pk"), group_id__in=group_ids, permission_id=permission_id)
+        .order_by()
+        .values("content_object_id")
     )
-    return Exists(by_user) | Exists(by_group)
+    return Exists(by_user.union(by_group, all=True))
 
 
 def _granted(user, perm: str, model) -> QuerySet:

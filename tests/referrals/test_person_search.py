@@ -151,7 +151,9 @@ def test_the_search_costs_the_same_number_of_queries_however_many_are_found(
 ):
     for _ in range(people):
         known(spoc_practitioner, subject_given_name="Sian", subject_family_name="Jones", subject_date_of_birth=DOB)
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(
+        22
+    ):  # +1: _holds reads the permission id and the user's group ids first (benchmarks/README.md, hub caseload)
         html = search(spoc_client, new_referral, given_name="Sian", family_name="Jones", date_of_birth=DOB).content
     assert f"{people} people found" in html.decode()
 
