@@ -3,6 +3,7 @@
 import pytest
 from django.http import HttpRequest
 from django.test import Client
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -148,3 +149,13 @@ def admin_client(db, admin_user):
     client = SecondFactorClient()
     client.force_login(admin_user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _no_language_carried_between_tests():
+    """The test client runs views in this thread, and a public page in Polish leaves Polish
+    active here afterwards; every test starts from the default language, as every request
+    in production does (LocaleMiddleware activates one per request)."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
