@@ -295,7 +295,11 @@ def test_the_identity_bar_says_when_the_target_is_overdue(spoc_client, db):
 
 
 def test_the_identity_bar_says_when_the_target_was_met(spoc_client, spoc_practitioner, hub, hub_worker):
-    referral = allocate(ReferralFactory(), spoc=spoc_practitioner, hub=hub, worker=hub_worker)
+    referral = ReferralFactory(received_at=timezone.now() - dt.timedelta(minutes=30))
+    triage_services.contact_attempt_record(
+        referral=referral, by=spoc_practitioner, attempted_at=timezone.now(), method="phone", outcome="made_contact"
+    )
+    allocate(referral, spoc=spoc_practitioner, hub=hub, worker=hub_worker)
     bar = _identity_bar(spoc_client.get(detail_url(referral)).content.decode())
     assert "Target: Triage completed" in bar
     assert "govuk-tag--green" in bar
