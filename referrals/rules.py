@@ -175,3 +175,32 @@ def add_working_days(start: dt.datetime, days: int) -> dt.datetime:
         if is_working_day(current.date()):
             added += 1
     return current
+
+
+# --- The next step on a referral (the referral page's primary action) ----------------------
+
+# Not a ``Referral.Step``: sending is recorded on the referral to the Treatment Service.
+SEND_TO_TREATMENT = "send_to_treatment"
+SEND_TO_TREATMENT_LABEL = _("Send the referral to the Treatment Service")
+
+
+def next_step(*, referral: Referral, screened: bool, outcome: str, treatment_waiting: bool) -> str | None:
+    """The one step the referral's status calls for next, or None (allocated, closed, or
+    nothing this rule can name). A ``Referral.Step`` value or ``SEND_TO_TREATMENT``.
+
+    Received: try to contact the person. Contacting or in triage: screen them, then record
+    the outcome. Triaged: send a referral to the Treatment Service that is still waiting
+    (§3.2.6 "without unnecessary delay"), then allocate if ERS supports the person. Every
+    step is still the model's to allow (``Referral.allows``)."""
+    status = referral.status
+    if status == Referral.Status.RECEIVED:
+        candidate = Referral.Step.CONTACT
+    elif status in (Referral.Status.CONTACTING, Referral.Status.IN_TRIAGE):
+        candidate = Referral.Step.OUTCOME if screened else Referral.Step.SCREENING
+    elif status == Referral.Status.TRIAGED:
+        if treatment_waiting:
+            return SEND_TO_TREATMENT
+        candidate = Referral.Step.ALLOCATE if outcome in Triage.ALLOCATING_OUTCOMES else None
+    else:
+        candidate = None
+    return candidate if candidate is not None and referral.allows(candidate) else None

@@ -35,6 +35,24 @@ def allocatable_workers():
     )
 
 
+class WorkerSelect(forms.Select):
+    """The worker select: an ``<optgroup>`` per hub (the choices), and each worker's hub on
+    their option (``data-hub``), so static/js/allocate.js can show only the chosen hub's
+    workers. Without JavaScript the groups say which hub each worker is in, and the service
+    refuses a worker from another hub."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.hub_of: dict[int, int] = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        hub_id = self.hub_of.get(value)
+        if hub_id is not None:
+            option["attrs"] = {"data-hub": str(hub_id), **option["attrs"]}
+        return option
+
+
 class AllocateForm(GovUKFormMixin, forms.Form):
     hub = forms.ModelChoiceField(
         label=_("Which hub will support the person?"),
@@ -46,6 +64,7 @@ class AllocateForm(GovUKFormMixin, forms.Form):
     worker = forms.TypedChoiceField(
         label=_("Worker"),
         coerce=int,
+        widget=WorkerSelect,
         help_text=_("Workers are grouped by hub. Choose someone from the hub selected above."),
         error_messages={"required": WORKER_REQUIRED, "invalid_choice": WORKER_INVALID},
     )
@@ -63,6 +82,7 @@ class AllocateForm(GovUKFormMixin, forms.Form):
             label = f"{user.get_full_name() or user.get_username()} ({membership.get_role_display()})"
             groups.setdefault(membership.hub.name, []).append((user.pk, label))
         self.fields["worker"].choices = [("", _("Select a worker")), *groups.items()]
+        self.fields["worker"].widget.hub_of = {user.pk: user.membership.hub_id for user in self.workers.values()}
         self.helper = helper(
             Field.radios("hub", legend_size=Size.SMALL),
             Field.select("worker"),

@@ -20,14 +20,19 @@ from django.views.decorators.http import require_GET, require_POST
 
 from common.forms.errors import add_service_errors
 from common.history import KIND_LABELS, Namer, ValueStyle, diff_rows, display_value, field_label
-from partnership.access import can_restrict_records, can_work_front_door, sees_safeguarding_detail
+from partnership.access import (
+    can_restrict_records,
+    can_share_records,
+    can_work_front_door,
+    sees_safeguarding_detail,
+)
 from partnership.models import Council, staff_display_name
 from referrals import rules
 from referrals.models import ContactMethod, Person, Referral, ReferralFeedback, Substance, TreatmentReferral, Triage
 from referrals.selectors import referrals as selectors
 from referrals.services import referrals as services
 from referrals.services import triage as triage_services
-from referrals.targets import TargetBook, referral_results
+from referrals.targets import TargetBook, referral_next_result, referral_results
 from referrals.views.badges import RISK_TAG, referral_badges
 
 # The part of a URL that is a referral reference. A pattern, not a bare string, so that
@@ -84,11 +89,42 @@ _STEP_PAGES = (
 )
 
 
-def _actions(referral: Referral, triage: Triage | None) -> list[dict]:
-    """The next steps the referral's status allows (``Referral.STEPS`` and ``TRANSITIONS``)."""
+def _primary_action(referral: Referral, triage: Triage | None, *, can_send: bool) -> dict | None:
+    """The one next step (``rules.next_step``) as the page's primary button, or None.
+
+    Reads the referrals to the Treatment Service the page's selector prefetched: no query."""
+    waiting = next(
+        (tr for tr in referral.treatment_referrals.all() if tr.status == TreatmentReferral.Status.PENDING), None
+    )
+    step = rules.next_step(
+        referral=referral,
+        screened=triage is not None,
+        outcome=triage.outcome if triage else "",
+        treatment_waiting=waiting is not None,
+    )
+    if step is None:
+        return None
+    if step == rules.SEND_TO_TREATMENT:
+        # Only those who may share records send to Treatment (``can_send_to_treatment``).
+        if not can_send:
+            return None
+        href = reverse("referrals:treatment_send", args=[referral.reference, waiting.pk])
+        return {"step": step, "text": str(rules.SEND_TO_TREATMENT_LABEL), "href": href}
+    return {
+        "step": step,
+        "text": str(Referral.Step(step).label),
+        "href": reverse(dict(_STEP_PAGES)[step], args=[referral.reference]),
+    }
+
+
+def _actions(referral: Referral, triage: Triage | None, *, primary: dict | None = None) -> list[dict]:
+    """The other steps the referral's status allows (``Referral.STEPS`` and ``TRANSITIONS``),
+    for the Actions menu: every one but the primary action, which has its own button."""
     ref = referral.reference
     actions = []
     for step, url_name in _STEP_PAGES:
+        if primary is not None and primary["step"] == step:
+            continue
         if referral.allows(step):
             text = Referral.Step(step).label
             if step == Referral.Step.SCREENING and triage:
@@ -111,6 +147,13 @@ def _render_detail(request, referral: Referral, triage: Triage | None, *, form: 
     sees_openings = referral.allocated_worker_id == request.user.pk or (can_restrict and referral.access_restricted)
     openings = selectors.referral_break_glass_openings(referral=referral) if sees_openings else []
     targets = TargetBook.load()
+    primary = (
+        _primary_action(
+            referral, triage, can_send=can_share_records(request.user) and sees_safeguarding_detail(request.user)
+        )
+        if front_door
+        else None
+    )
     urgent = referral.priority == Referral.Priority.URGENT or referral.is_urgent
     context = {
         "referral": referral,
@@ -120,11 +163,14 @@ def _render_detail(request, referral: Referral, triage: Triage | None, *, form: 
         # Assigning is front-door work: once allocated or closed, the referral has left the queue.
         "queue_statuses": Referral.QUEUE_STATUSES,
         "urgent": urgent,
-        "actions": _actions(referral, triage) if front_door else [],
+        "primary_action": primary,
+        "actions": _actions(referral, triage, primary=primary) if front_door else [],
         "escalation_href": reverse("referrals:escalation", args=[referral.reference]) if front_door else None,
         "match_href": reverse("referrals:match", args=[referral.reference]) if front_door else None,
         "person_href": reverse("referrals:person", args=[referral.person_id]) if referral.person_id else None,
         "results": {str(r.measure): r for r in referral_results(referral, targets)},
+        # The identity bar's target: first contact until an attempt is made, then triage.
+        "next_target": referral_next_result(referral, targets),
         "substances": _labels(referral.substances, Substance.choices),
         "cared_for_substances": _labels(referral.cared_for_substances, Substance.choices),
         # §3.1.1.c: a young carer is flagged at the top of the page.

@@ -1,13 +1,14 @@
 """The referral page, its history (SEC-2) and "Assign to me"."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import resolve, reverse
 from django.utils import timezone
 
 from partnership.models import AccessLog
-from referrals.models import ContactAttempt, Referral, Triage, YesNoUnknown
+from referrals.models import ContactAttempt, Referral, TreatmentReferral, Triage, YesNoUnknown
 from referrals.services import allocation as allocation_services
 from referrals.services import referrals as services
 from referrals.services import triage as triage_services
@@ -185,6 +186,120 @@ def test_an_urgent_referral_puts_the_escalation_protocol_first(spoc_client, db):
     assert "This referral is urgent. Follow the escalation protocol" in html
     assert "govuk-button--warning" in html
     assert 'class="moj-badge moj-badge--red"><span class="govuk-visually-hidden">Priority: </span>Urgent<' in html
+
+
+# --- The next step: one primary button (rules.next_step) ----------------------------------------
+
+
+def primary_button(html: str) -> str | None:
+    """The text of the page's primary action, or None."""
+    match = re.search(
+        r'<a href="([^"]+)" role="button" draggable="false" class="govuk-button" [^>]*id="next-step">([^<]+)</a>', html
+    )
+    return (match.group(2), match.group(1)) if match else None
+
+
+def test_the_primary_action_follows_the_referral_from_received_to_allocated(
+    spoc_client, spoc_practitioner, hub, hub_worker
+):
+    referral = ReferralFactory()
+    ref = referral.reference
+
+    def primary():
+        return primary_button(spoc_client.get(detail_url(referral)).content.decode())
+
+    assert primary() == ("Record a contact attempt", reverse("referrals:contact", args=[ref]))
+    triage_services.contact_attempt_record(
+        referral=referral, by=spoc_practitioner, attempted_at=timezone.now(), method="phone", outcome="no_answer"
+    )
+    assert primary() == ("Record screening and risk", reverse("referrals:screening", args=[ref]))
+    triage_services.triage_save_screening(
+        referral=referral, by=spoc_practitioner, council_of_residence="cumberland", risk=Triage.Risk.GREEN
+    )
+    assert primary() == ("Record the triage outcome", reverse("referrals:outcome", args=[ref]))
+    triage_services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.ERS)
+    assert primary() == ("Allocate to a hub and worker", reverse("referrals:allocate", args=[ref]))
+    allocation_services.referral_allocate(referral=referral, hub=hub, worker=hub_worker, by=spoc_practitioner)
+    assert primary() is None
+
+
+def test_the_primary_action_is_not_repeated_in_the_actions_menu(spoc_client, db):
+    referral = ReferralFactory()
+    html = spoc_client.get(detail_url(referral)).content.decode()
+    contact = reverse("referrals:contact", args=[referral.reference])
+    assert html.count(f'href="{contact}"') == 1
+    # The other steps stay in the menu.
+    assert reverse("referrals:screening", args=[referral.reference]) in html
+    assert 'data-button-text="Actions"' in html
+
+
+def test_a_treatment_referral_waiting_is_the_next_step_once_triaged(spoc_client, spoc_practitioner):
+    referral = ReferralFactory()
+    triage_services.triage_save_screening(
+        referral=referral, by=spoc_practitioner, council_of_residence="cumberland", risk=Triage.Risk.GREEN
+    )
+    triage_services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.BOTH)
+    waiting = referral.treatment_referrals.get(status=TreatmentReferral.Status.PENDING)
+    html = spoc_client.get(detail_url(referral)).content.decode()
+    assert primary_button(html) == (
+        "Send the referral to the Treatment Service",
+        reverse("referrals:treatment_send", args=[referral.reference, waiting.pk]),
+    )
+    # Allocation is still there, in the menu.
+    assert reverse("referrals:allocate", args=[referral.reference]) in html
+
+
+def test_only_the_front_door_sees_the_primary_action(client, spoc_practitioner, hub, hub_worker):
+    referral = allocate(ReferralFactory(), spoc=spoc_practitioner, hub=hub, worker=hub_worker)
+    client.force_login(hub_worker)
+    html = client.get(detail_url(referral)).content.decode()
+    assert 'id="next-step"' not in html
+    assert "moj-button-menu" not in html
+
+
+# --- The target in the identity bar ---------------------------------------------------------------
+
+
+def test_the_identity_bar_shows_the_first_contact_target_until_an_attempt(spoc_client, spoc_practitioner):
+    referral = ReferralFactory(received_at=timezone.now() - dt.timedelta(minutes=30))
+    response = spoc_client.get(detail_url(referral))
+    target = response.context["next_target"]
+    assert target.measure == "first_contact"
+    bar = _identity_bar(response.content.decode())
+    assert "Target: First contact attempt, due" in bar
+    assert timezone.localtime(target.due_at).strftime("%H:%M") in bar
+    assert target.text in bar and target.text.startswith("Due in")
+
+    triage_services.contact_attempt_record(
+        referral=referral, by=spoc_practitioner, attempted_at=timezone.now(), method="phone", outcome="made_contact"
+    )
+    bar = _identity_bar(spoc_client.get(detail_url(referral)).content.decode())
+    assert "Target: Triage completed, due" in bar
+
+
+def test_the_identity_bar_says_when_the_target_is_overdue(spoc_client, db):
+    referral = ReferralFactory(
+        priority=Referral.Priority.URGENT, is_urgent=True, received_at=timezone.now() - dt.timedelta(hours=6)
+    )
+    bar = _identity_bar(spoc_client.get(detail_url(referral)).content.decode())
+    assert "govuk-tag--red" in bar
+    assert "Overdue by 2 hours" in bar
+
+
+def test_the_identity_bar_says_when_the_target_was_met(spoc_client, spoc_practitioner, hub, hub_worker):
+    referral = ReferralFactory(received_at=timezone.now() - dt.timedelta(minutes=30))
+    triage_services.contact_attempt_record(
+        referral=referral, by=spoc_practitioner, attempted_at=timezone.now(), method="phone", outcome="made_contact"
+    )
+    allocate(referral, spoc=spoc_practitioner, hub=hub, worker=hub_worker)
+    bar = _identity_bar(spoc_client.get(detail_url(referral)).content.decode())
+    assert "Target: Triage completed" in bar
+    assert "govuk-tag--green" in bar
+
+
+def _identity_bar(html: str) -> str:
+    start = html.index('class="moj-identity-bar"')
+    return html[start : html.index("moj-sub-navigation", start)]
 
 
 # --- Who may see it ----------------------------------------------------------------------------

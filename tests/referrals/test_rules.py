@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from referrals import rules
-from referrals.models import Referral, Substance, TreatmentReferral, YesNoUnknown
+from referrals.models import Referral, Substance, TreatmentReferral, Triage, YesNoUnknown
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -224,3 +224,53 @@ def test_weekends_and_bank_holidays_are_not_working_days():
     assert not rules.is_working_day(dt.date(2026, 12, 28))  # Boxing Day (substitute)
     assert not rules.is_working_day(dt.date(2026, 6, 6))  # Saturday
     assert rules.is_working_day(dt.date(2026, 12, 29))
+
+
+# --- The next step on a referral (the referral page's primary action) --------------------------
+
+
+def next_step(status, *, screened=False, outcome="", treatment_waiting=False):
+    return rules.next_step(
+        referral=Referral(status=status), screened=screened, outcome=outcome, treatment_waiting=treatment_waiting
+    )
+
+
+def test_a_received_referral_calls_for_a_contact_attempt():
+    assert next_step(Referral.Status.RECEIVED) == Referral.Step.CONTACT
+
+
+@pytest.mark.parametrize("status", [Referral.Status.CONTACTING, Referral.Status.IN_TRIAGE])
+def test_contacting_or_in_triage_without_screening_calls_for_screening(status):
+    assert next_step(status) == Referral.Step.SCREENING
+
+
+@pytest.mark.parametrize("status", [Referral.Status.CONTACTING, Referral.Status.IN_TRIAGE])
+def test_screened_but_not_triaged_calls_for_the_outcome(status):
+    assert next_step(status, screened=True) == Referral.Step.OUTCOME
+
+
+@pytest.mark.parametrize("outcome", sorted(Triage.ALLOCATING_OUTCOMES))
+def test_triaged_for_ers_calls_for_allocation(outcome):
+    assert next_step(Referral.Status.TRIAGED, screened=True, outcome=outcome) == Referral.Step.ALLOCATE
+
+
+@pytest.mark.parametrize("outcome", [Triage.Outcome.TREATMENT, Triage.Outcome.BOTH])
+def test_triaged_with_a_treatment_referral_waiting_calls_for_sending_it_first(outcome):
+    step = next_step(Referral.Status.TRIAGED, screened=True, outcome=outcome, treatment_waiting=True)
+    assert step == rules.SEND_TO_TREATMENT
+
+
+def test_triaged_for_treatment_only_with_nothing_waiting_calls_for_nothing():
+    assert next_step(Referral.Status.TRIAGED, screened=True, outcome=Triage.Outcome.TREATMENT) is None
+
+
+@pytest.mark.parametrize("status", [Referral.Status.ALLOCATED, Referral.Status.CLOSED])
+def test_allocated_or_closed_calls_for_no_primary_action(status):
+    assert next_step(status, screened=True, outcome=Triage.Outcome.ERS) is None
+
+
+@pytest.mark.parametrize("status", list(Referral.Status))
+def test_every_next_step_is_one_the_status_allows(status):
+    for screened in (False, True):
+        step = next_step(status, screened=screened, outcome=Triage.Outcome.ERS)
+        assert step is None or Referral(status=status).allows(step)

@@ -551,7 +551,7 @@ def test_allocating_to_a_worker_from_another_hub_is_refused_on_the_worker_field(
     assert response.status_code == 200
     assert response.context["form"].errors == {"worker": ["Choose a worker from the Carlisle hub."]}
     content = page(response)
-    assert f'<option value="{other_hub_worker.pk}" selected>' in content
+    assert f'<option value="{other_hub_worker.pk}" data-hub="{other_hub_worker.membership.hub_id}" selected>' in content
     referral.refresh_from_db()
     assert referral.status == Referral.Status.TRIAGED
 
@@ -564,9 +564,26 @@ def test_workers_are_grouped_by_hub_and_only_caseholders_are_offered(
     assert '<optgroup label="Carlisle">' in content
     assert '<optgroup label="Kendal">' in content
     for worker in (hub_worker, other_hub_worker, peer_worker, manager):
-        assert f'<option value="{worker.pk}">' in content
+        assert f'<option value="{worker.pk}" data-hub="{worker.membership.hub_id}">' in content
     for not_a_worker in (spoc_practitioner, safeguarding_lead):
-        assert f'<option value="{not_a_worker.pk}">' not in content
+        assert f'<option value="{not_a_worker.pk}"' not in content
+
+
+def test_each_worker_is_in_their_own_hubs_group_and_the_script_narrows_the_list(
+    spoc_client, spoc_practitioner, hub_worker, other_hub_worker, peer_worker, manager
+):
+    """Without JavaScript the <optgroup> per hub says who works where; with it,
+    static/js/allocate.js shows only the chosen hub's workers (data-hub on each option)."""
+    referral = triaged(ReferralFactory(), spoc_practitioner)
+    content = page(spoc_client.get(url("allocate", referral)))
+    groups = {
+        label: set(map(int, re.findall(r'<option value="(\d+)"', options)))
+        for label, options in re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', content, flags=re.S)
+    }
+    for worker in (hub_worker, other_hub_worker, peer_worker, manager):
+        assert worker.pk in groups[worker.membership.hub.name]
+        assert all(worker.pk not in members for name, members in groups.items() if name != worker.membership.hub.name)
+    assert '<script src="/static/js/allocate.js"></script>' in content
 
 
 def test_a_referral_not_yet_triaged_explains_why_it_cannot_be_allocated(spoc_client, hub, hub_worker):
