@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from common.audit import audited_save
 from partnership.access import ALLOCATABLE_ROLES, can_work_front_door, membership_of, sees_allocated_caseload
 from referrals import rules
-from referrals.models import Referral
+from referrals.models import Referral, Triage
 from referrals.services.grants import sync_referral_grants
 from referrals.services.referrals import _require_front_door, referral_transition
 
@@ -37,7 +37,10 @@ ALLOCATE_NOT_A_WORKER = gettext_lazy("Choose a recovery worker, peer support wor
 def referral_allocate(*, referral: Referral, hub: Hub, worker: User, by: User) -> Referral:
     """Allocate to a hub and a worker (REF-7 accepted outcomes only)."""
     _require_front_door(by)
-    if not referral.allows(Referral.Step.ALLOCATE):
+    # REF-7: only an outcome that accepts the person for ERS (or family and carer) support
+    # allocates; a "Treatment Service only" referral waits at triaged for its sending.
+    outcome = Triage.objects.filter(referral=referral).values_list("outcome", flat=True).first()
+    if not referral.allows(Referral.Step.ALLOCATE) or outcome not in Triage.ALLOCATING_OUTCOMES:
         raise ValidationError(_("Only a referral accepted for ERS support at triage can be allocated."))
     _check_allocatable(hub=hub, worker=worker)
     referral.hub = hub

@@ -356,3 +356,17 @@ def test_treatment_organisation_is_not_needed_for_the_list(spoc_client):
     OrganisationFactory(kind="treatment")
     page = spoc_client.get(TREATMENT_LIST).content.decode()
     assert "No referrals to the Treatment Service are waiting to be sent." in page
+
+
+def test_a_treatment_only_referral_waiting_to_be_sent_cannot_be_allocated(spoc_practitioner, hub, hub_worker):
+    """REF-7: "Refer to the Treatment Service" keeps the referral at triaged until it is sent;
+    it never goes to a hub's caseload."""
+    referral = ReferralFactory()
+    screen(referral, spoc_practitioner)
+    triage_services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.TREATMENT)
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.TRIAGED
+    with pytest.raises(ValidationError):
+        allocation_services.referral_allocate(referral=referral, hub=hub, worker=hub_worker, by=spoc_practitioner)
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.TRIAGED and referral.allocated_worker_id is None
