@@ -27,7 +27,7 @@ from referrals.data_rights.services import (
     REQUEST_REFERENCE_REQUIRED,
     RESTRICTION_REASON_REQUIRED,
 )
-from referrals.forms.intake import FAMILY_NAME_REQUIRED, GIVEN_NAME_REQUIRED
+from referrals.forms.intake_messages import FAMILY_NAME_REQUIRED, GIVEN_NAME_REQUIRED
 from referrals.models import Person, SubjectAccessRequest
 
 

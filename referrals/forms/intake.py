@@ -14,7 +14,6 @@ from crispy_forms_gds.layout import Field, Fixed, Fluid, Size
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import fields as govuk
@@ -23,78 +22,10 @@ from common.forms.errors import GovUKFormMixin
 from common.forms.identifiers import NHSNumberField, UKPhoneField, UKPostcodeField
 from partnership.models import Council
 from referrals import places, rules
+from referrals.forms import intake_messages as msg
 from referrals.forms.communication import clean_communication, communication_data, communication_fields
 from referrals.forms.council import council_field
 from referrals.models import ContactMethod, Referral, Substance, YesNoUnknown
-
-
-def _max(name: str) -> int:
-    return Referral._meta.get_field(name).max_length
-
-
-# --- Error messages ----------------------------------------------------------------------
-
-CHANNEL_REQUIRED = _("Select how the referral was received")
-REFERRER_TYPE_REQUIRED = _("Select who is making the referral")
-SOURCE_REQUIRED = _("Select where the referral came from")
-GIVEN_NAME_REQUIRED = _("Enter the person’s first name")
-GIVEN_NAME_TOO_LONG = format_lazy(_("First name must be {max} characters or fewer"), max=_max("subject_given_name"))
-FAMILY_NAME_REQUIRED = _("Enter the person’s last name")
-FAMILY_NAME_TOO_LONG = format_lazy(_("Last name must be {max} characters or fewer"), max=_max("subject_family_name"))
-
-REFERRER_NAME_REQUIRED = _("Enter the referrer’s name")
-REFERRER_NAME_TOO_LONG = format_lazy(_("Referrer’s name must be {max} characters or fewer"), max=_max("referrer_name"))
-REFERRER_RELATIONSHIP_REQUIRED = _("Enter the referrer’s relationship to the person")
-REFERRER_RELATIONSHIP_TOO_LONG = format_lazy(
-    _("Relationship must be {max} characters or fewer"), max=_max("referrer_relationship")
-)
-REFERRER_ORGANISATION_REQUIRED = _("Enter the referrer’s organisation")
-REFERRER_ORGANISATION_TOO_LONG = format_lazy(
-    _("Organisation must be {max} characters or fewer"), max=_max("referrer_organisation")
-)
-REFERRER_ROLE_REQUIRED = _("Enter the referrer’s job title")
-REFERRER_ROLE_TOO_LONG = format_lazy(_("Job title must be {max} characters or fewer"), max=_max("referrer_role"))
-REFERRER_CONTACT_REQUIRED = _("Enter a phone number or email address for the referrer")
-
-SUPPORT_FOR_REQUIRED = _("Select who the support is for")
-CARED_FOR_RELATIONSHIP_REQUIRED = _("Select who the carer cares for")
-CARED_FOR_NAME_TOO_LONG = format_lazy(
-    _("Their first name must be {max} characters or fewer"), max=_max("cared_for_given_name")
-)
-CARED_FOR_SUBSTANCES_REQUIRED = _("Select what the person they care for uses, or select ‘Something else’")
-CARER_OWN_SUBSTANCES = _(
-    "A carer’s referral does not record substances of their own. Record what the person they care for uses instead."
-)
-SUBSTANCE_INVALID = _("Select substances from the list")
-REASON_TOO_LONG = format_lazy(_("What help is wanted must be {max} characters or fewer"), max=5000)
-PREGNANT_REQUIRED = _("Select whether the person is pregnant")
-CHILDRENS_SERVICES_REQUIRED = _("Select whether the person is open to Children’s Services")
-URGENT_REQUIRED = _("Select whether the referral is urgent")
-CONSENT_REQUIRED = _("Select whether the person agrees to be contacted")
-CONTACT_METHOD_REQUIRED = _("Select at least one way to contact the person")
-CONTACT_METHOD_INVALID = _("Select ways to contact the person from the list")
-PHONE_NEEDED_FOR_METHOD = _("Enter the person’s phone number to contact them by phone or text message")
-EMAIL_NEEDED_FOR_METHOD = _("Enter the person’s email address to contact them by email")
-ADDRESS_NEEDED_FOR_METHOD = _("Enter the person’s address to contact them by letter")
-SAFE_TIMES_TOO_LONG = format_lazy(
-    _("Safe times to contact must be {max} characters or fewer"), max=_max("safe_contact_times")
-)
-SAFE_TO_LEAVE_MESSAGE_REQUIRED = _("Select whether it is safe to leave a message")
-COUNCIL_INVALID = _("Select the council the person lives in, outside the area, or not known")
-COUNCIL_DOES_NOT_MATCH_POSTCODE = _(
-    "The postcode is in %(council)s. Check the postcode, or leave the council blank to use it"
-)
-
-RECEIVED_DATE_REQUIRED = _("Enter the date the referral was received")
-RECEIVED_DATE_REAL = _("Date received must be a real date")
-RECEIVED_DATE_DAY = _("Date received must include a day")
-RECEIVED_DATE_MONTH = _("Date received must include a month")
-RECEIVED_DATE_YEAR = _("Date received must include a year")
-RECEIVED_DATE_IN_FUTURE = _("Date received must be today or in the past")
-RECEIVED_DATE_TOO_OLD = _("Date received must be within the last year")
-RECEIVED_TIME_REQUIRED = _("Enter the time the referral was received")
-RECEIVED_TIME_INVALID = _("Enter the time received using the 24-hour clock, like 14:30")
-RECEIVED_TIME_IN_FUTURE = _("Time received must be now or in the past")
 
 REASON_MAX_LENGTH = 5000
 # A referral typed up late is fine; one from over a year ago is a typing mistake.
@@ -114,20 +45,20 @@ class StaffReferralForm(GovUKFormMixin, forms.Form):
     """REF-1, REF-2: a referral recorded by SPOC staff."""
 
     # About the referral
-    channel = govuk.radios(STAFF_CHANNELS, _("How was the referral received?"), CHANNEL_REQUIRED)
+    channel = govuk.radios(STAFF_CHANNELS, _("How was the referral received?"), msg.CHANNEL_REQUIRED)
     referrer_type = govuk.radios(
-        Referral.ReferrerType.choices, _("Who is making the referral?"), REFERRER_TYPE_REQUIRED
+        Referral.ReferrerType.choices, _("Who is making the referral?"), msg.REFERRER_TYPE_REQUIRED
     )
     source = forms.ChoiceField(
         label=_("Where did the referral come from?"),
         choices=[("", _("Choose a source"))] + list(Referral.Source.choices),
-        error_messages={"required": SOURCE_REQUIRED, "invalid_choice": SOURCE_REQUIRED},
+        error_messages={"required": msg.SOURCE_REQUIRED, "invalid_choice": msg.SOURCE_REQUIRED},
     )
     # §3.1.1.c: a family member, friend or carer of any age asking for support for themselves.
     support_for = govuk.radios(
         Referral.SupportFor.choices,
         _("Who is the support for?"),
-        SUPPORT_FOR_REQUIRED,
+        msg.SUPPORT_FOR_REQUIRED,
         help_text=_("A family member, friend or carer can ask for support for themselves, at any age."),
         initial=Referral.SupportFor.OWN_USE,
         # Chosen by default; a form sent without it is about the person's own use.
@@ -139,12 +70,12 @@ class StaffReferralForm(GovUKFormMixin, forms.Form):
         label=_("Who do they care for?"),
         choices=[("", _("Choose who they care for"))] + list(Referral.CaredForRelationship.choices),
         required=False,
-        error_messages={"invalid_choice": CARED_FOR_RELATIONSHIP_REQUIRED},
+        error_messages={"invalid_choice": msg.CARED_FOR_RELATIONSHIP_REQUIRED},
     )
     cared_for_given_name = govuk.text(
         _("First name of the person they care for (optional)"),
-        max_length=_max("cared_for_given_name"),
-        too_long=CARED_FOR_NAME_TOO_LONG,
+        max_length=msg.max_length_of("cared_for_given_name"),
+        too_long=msg.CARED_FOR_NAME_TOO_LONG,
     )
     cared_for_substances = forms.MultipleChoiceField(
         label=_("What does the person they care for use?"),
@@ -152,21 +83,21 @@ class StaffReferralForm(GovUKFormMixin, forms.Form):
         choices=Substance.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        error_messages={"invalid_choice": SUBSTANCE_INVALID, "invalid_list": SUBSTANCE_INVALID},
+        error_messages={"invalid_choice": msg.SUBSTANCE_INVALID, "invalid_list": msg.SUBSTANCE_INVALID},
     )
 
     # The person
     subject_given_name = govuk.PersonNameField(
         label=_("First name"),
-        max_length=_max("subject_given_name"),
-        too_long=GIVEN_NAME_TOO_LONG,
-        required_message=GIVEN_NAME_REQUIRED,
+        max_length=msg.max_length_of("subject_given_name"),
+        too_long=msg.GIVEN_NAME_TOO_LONG,
+        required_message=msg.GIVEN_NAME_REQUIRED,
     )
     subject_family_name = govuk.PersonNameField(
         label=_("Last name"),
-        max_length=_max("subject_family_name"),
-        too_long=FAMILY_NAME_TOO_LONG,
-        required_message=FAMILY_NAME_REQUIRED,
+        max_length=msg.max_length_of("subject_family_name"),
+        too_long=msg.FAMILY_NAME_TOO_LONG,
+        required_message=msg.FAMILY_NAME_REQUIRED,
     )
     subject_date_of_birth = DateOfBirthField(
         label=_("Date of birth"), help_text=_("For example, 27 3 1985. Leave blank if it is not known."), required=False
@@ -179,29 +110,31 @@ class StaffReferralForm(GovUKFormMixin, forms.Form):
     # Worked out from a Cumbrian postcode (referrals.places); asked when the postcode cannot tell.
     council_of_residence = council_field(
         _("Which council area does the person live in? (optional)"),
-        COUNCIL_INVALID,
+        msg.COUNCIL_INVALID,
         required=False,
         help_text=_("You do not need to answer if you gave a postcode: we work it out from the postcode."),
     )
 
     # The referrer
-    referrer_name = govuk.text(_("Referrer’s name"), max_length=_max("referrer_name"), too_long=REFERRER_NAME_TOO_LONG)
+    referrer_name = govuk.text(
+        _("Referrer’s name"), max_length=msg.max_length_of("referrer_name"), too_long=msg.REFERRER_NAME_TOO_LONG
+    )
     referrer_relationship = govuk.text(
         _("Relationship to the person"),
-        max_length=_max("referrer_relationship"),
-        too_long=REFERRER_RELATIONSHIP_TOO_LONG,
+        max_length=msg.max_length_of("referrer_relationship"),
+        too_long=msg.REFERRER_RELATIONSHIP_TOO_LONG,
         help_text=_("Needed for a family member, friend or carer. For example, mother or neighbour."),
     )
     referrer_organisation = govuk.text(
         _("Organisation"),
-        max_length=_max("referrer_organisation"),
-        too_long=REFERRER_ORGANISATION_TOO_LONG,
+        max_length=msg.max_length_of("referrer_organisation"),
+        too_long=msg.REFERRER_ORGANISATION_TOO_LONG,
         help_text=_("Needed for a professional or another agency."),
     )
     referrer_role = govuk.text(
         _("Job title"),
-        max_length=_max("referrer_role"),
-        too_long=REFERRER_ROLE_TOO_LONG,
+        max_length=msg.max_length_of("referrer_role"),
+        too_long=msg.REFERRER_ROLE_TOO_LONG,
         help_text=_("Needed for a professional or another agency."),
     )
     referrer_phone = UKPhoneField(label=_("Referrer’s phone number"))
@@ -214,12 +147,12 @@ class StaffReferralForm(GovUKFormMixin, forms.Form):
         choices=Substance.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        error_messages={"invalid_choice": SUBSTANCE_INVALID, "invalid_list": SUBSTANCE_INVALID},
+        error_messages={"invalid_choice": msg.SUBSTANCE_INVALID, "invalid_list": msg.SUBSTANCE_INVALID},
     )
     reason = govuk.text(
         _("What help is wanted?"),
         max_length=REASON_MAX_LENGTH,
-        too_long=REASON_TOO_LONG,
+        too_long=msg.REASON_TOO_LONG,
         help_text=_("In the person’s or referrer’s words where possible."),
         widget=forms.Textarea(attrs={"rows": 5}),
     )
@@ -228,24 +161,24 @@ class StaffReferralForm(GovUKFormMixin, forms.Form):
     is_urgent = govuk.radios(
         govuk.YES_NO,
         _("Is this referral urgent?"),
-        URGENT_REQUIRED,
+        msg.URGENT_REQUIRED,
         help_text=_("Urgent means an immediate risk to life or safety. Follow the escalation protocol straight away."),
         initial=govuk.NO,
     )
     pregnant = govuk.radios(
-        YesNoUnknown.choices, _("Is the person pregnant?"), PREGNANT_REQUIRED, initial=YesNoUnknown.UNKNOWN
+        YesNoUnknown.choices, _("Is the person pregnant?"), msg.PREGNANT_REQUIRED, initial=YesNoUnknown.UNKNOWN
     )
     open_to_childrens_services = govuk.radios(
         YesNoUnknown.choices,
         _("Is the person open to Children’s Services?"),
-        CHILDRENS_SERVICES_REQUIRED,
+        msg.CHILDRENS_SERVICES_REQUIRED,
         help_text=_("Including Early Help, Youth Justice or Child Protection."),
         initial=YesNoUnknown.UNKNOWN,
     )
 
     # Contacting the person
     consent_to_contact = govuk.radios(
-        govuk.YES_NO, _("Does the person agree to be contacted by the service?"), CONSENT_REQUIRED
+        govuk.YES_NO, _("Does the person agree to be contacted by the service?"), msg.CONSENT_REQUIRED
     )
     contact_methods = forms.MultipleChoiceField(
         label=_("How can we contact them?"),
@@ -253,18 +186,18 @@ class StaffReferralForm(GovUKFormMixin, forms.Form):
         choices=ContactMethod.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        error_messages={"invalid_choice": CONTACT_METHOD_INVALID, "invalid_list": CONTACT_METHOD_INVALID},
+        error_messages={"invalid_choice": msg.CONTACT_METHOD_INVALID, "invalid_list": msg.CONTACT_METHOD_INVALID},
     )
     safe_contact_times = govuk.text(
         _("Safe times to contact (optional)"),
-        max_length=_max("safe_contact_times"),
-        too_long=SAFE_TIMES_TOO_LONG,
+        max_length=msg.max_length_of("safe_contact_times"),
+        too_long=msg.SAFE_TIMES_TOO_LONG,
         help_text=_("For example, weekday mornings, not after 5pm."),
     )
     safe_to_leave_message = govuk.radios(
         YesNoUnknown.choices,
         _("Is it safe to leave a message?"),
-        SAFE_TO_LEAVE_MESSAGE_REQUIRED,
+        msg.SAFE_TO_LEAVE_MESSAGE_REQUIRED,
         initial=YesNoUnknown.UNKNOWN,
     )
 
@@ -274,16 +207,16 @@ class StaffReferralForm(GovUKFormMixin, forms.Form):
     received_date = GovUKDateField(
         label=_("Date received"),
         help_text=_("For example, 27 3 2025"),
-        required_message=RECEIVED_DATE_REQUIRED,
-        real_message=RECEIVED_DATE_REAL,
-        not_numbers_message=RECEIVED_DATE_REAL,
-        day_message=RECEIVED_DATE_DAY,
-        month_message=RECEIVED_DATE_MONTH,
-        year_message=RECEIVED_DATE_YEAR,
+        required_message=msg.RECEIVED_DATE_REQUIRED,
+        real_message=msg.RECEIVED_DATE_REAL,
+        not_numbers_message=msg.RECEIVED_DATE_REAL,
+        day_message=msg.RECEIVED_DATE_DAY,
+        month_message=msg.RECEIVED_DATE_MONTH,
+        year_message=msg.RECEIVED_DATE_YEAR,
         year_digits_message=YEAR_FOUR_DIGITS,
     )
     received_time = GovUKTimeField(
-        label=_("Time received"), required_message=RECEIVED_TIME_REQUIRED, invalid_message=RECEIVED_TIME_INVALID
+        label=_("Time received"), required_message=msg.RECEIVED_TIME_REQUIRED, invalid_message=msg.RECEIVED_TIME_INVALID
     )
 
     # A one-time token: submitting the same form twice finds the referral it already made.
@@ -368,9 +301,9 @@ class StaffReferralForm(GovUKFormMixin, forms.Form):
             return None
         today = timezone.localdate()
         if received > today:
-            raise ValidationError(RECEIVED_DATE_IN_FUTURE, code="future")
+            raise ValidationError(msg.RECEIVED_DATE_IN_FUTURE, code="future")
         if received < today - OLDEST_RECEIVED:
-            raise ValidationError(RECEIVED_DATE_TOO_OLD, code="too_old")
+            raise ValidationError(msg.RECEIVED_DATE_TOO_OLD, code="too_old")
         return received
 
     def clean_submission_token(self):
@@ -395,49 +328,49 @@ class StaffReferralForm(GovUKFormMixin, forms.Form):
         referrer_type = data.get("referrer_type")
         if referrer_type in REFERRERS_NEEDING_DETAILS:
             if self._blank("referrer_name"):
-                self.add_error("referrer_name", REFERRER_NAME_REQUIRED)
+                self.add_error("referrer_name", msg.REFERRER_NAME_REQUIRED)
             if self._blank("referrer_phone") and self._blank("referrer_email"):
-                self.add_error("referrer_phone", REFERRER_CONTACT_REQUIRED)
+                self.add_error("referrer_phone", msg.REFERRER_CONTACT_REQUIRED)
         if referrer_type in PROFESSIONAL_REFERRERS:
             if self._blank("referrer_organisation"):
-                self.add_error("referrer_organisation", REFERRER_ORGANISATION_REQUIRED)
+                self.add_error("referrer_organisation", msg.REFERRER_ORGANISATION_REQUIRED)
             if self._blank("referrer_role"):
-                self.add_error("referrer_role", REFERRER_ROLE_REQUIRED)
+                self.add_error("referrer_role", msg.REFERRER_ROLE_REQUIRED)
         if referrer_type == Referral.ReferrerType.FAMILY and self._blank("referrer_relationship"):
-            self.add_error("referrer_relationship", REFERRER_RELATIONSHIP_REQUIRED)
+            self.add_error("referrer_relationship", msg.REFERRER_RELATIONSHIP_REQUIRED)
 
         if data.get("support_for") == Referral.SupportFor.CARER:
             if self._blank("cared_for_relationship"):
-                self.add_error("cared_for_relationship", CARED_FOR_RELATIONSHIP_REQUIRED)
+                self.add_error("cared_for_relationship", msg.CARED_FOR_RELATIONSHIP_REQUIRED)
             if self._blank("cared_for_substances"):
-                self.add_error("cared_for_substances", CARED_FOR_SUBSTANCES_REQUIRED)
+                self.add_error("cared_for_substances", msg.CARED_FOR_SUBSTANCES_REQUIRED)
             if data.get("substances"):
-                self.add_error("substances", CARER_OWN_SUBSTANCES)
+                self.add_error("substances", msg.CARER_OWN_SUBSTANCES)
 
         if data.get("consent_to_contact") == govuk.YES:
             methods = data.get("contact_methods") or []
             if not methods and "contact_methods" not in self.errors:
-                self.add_error("contact_methods", CONTACT_METHOD_REQUIRED)
+                self.add_error("contact_methods", msg.CONTACT_METHOD_REQUIRED)
             if {ContactMethod.PHONE, ContactMethod.TEXT} & set(methods) and self._blank("subject_phone"):
-                self.add_error("subject_phone", PHONE_NEEDED_FOR_METHOD)
+                self.add_error("subject_phone", msg.PHONE_NEEDED_FOR_METHOD)
             if ContactMethod.EMAIL in methods and self._blank("subject_email"):
-                self.add_error("subject_email", EMAIL_NEEDED_FOR_METHOD)
+                self.add_error("subject_email", msg.EMAIL_NEEDED_FOR_METHOD)
             if ContactMethod.LETTER in methods and self._blank("subject_address"):
-                self.add_error("subject_address", ADDRESS_NEEDED_FOR_METHOD)
+                self.add_error("subject_address", msg.ADDRESS_NEEDED_FOR_METHOD)
 
         clean_communication(self, data)
         derived = places.council_for_postcode(data.get("subject_postcode") or "")
         given = data.get("council_of_residence")
         if derived and given and given != derived:
             self.add_error(
-                "council_of_residence", COUNCIL_DOES_NOT_MATCH_POSTCODE % {"council": Council(derived).label}
+                "council_of_residence", msg.COUNCIL_DOES_NOT_MATCH_POSTCODE % {"council": Council(derived).label}
             )
 
         received_date, received_time = data.get("received_date"), data.get("received_time")
         if received_date is not None and received_time is not None:
             received_at = timezone.make_aware(dt.datetime.combine(received_date, received_time))
             if received_at > timezone.now() + rules.CLOCK_GRACE:
-                self.add_error("received_time", RECEIVED_TIME_IN_FUTURE)
+                self.add_error("received_time", msg.RECEIVED_TIME_IN_FUTURE)
             else:
                 data["received_at"] = received_at
         return data

@@ -20,17 +20,9 @@ from referrals.models.permissions import (
     ReferralGroupObjectPermission,
     ReferralUserObjectPermission,
 )
-from referrals.models.referrals import (
-    ContactAttempt,
-    Escalation,
-    Referral,
-    ResponseTarget,
-    StatusTransition,
-    Triage,
-    WarmIntroduction,
-    new_reference,
-)
+from referrals.models.referrals import Referral, ResponseTarget, StatusTransition, new_reference
 from referrals.models.treatment import OnwardReferral, TreatmentReferral, TreatmentReferralTransition
+from referrals.models.triage import ContactAttempt, Escalation, Triage, WarmIntroduction
 
 __all__ = [
     "CONSENT_REVIEW_MONTHS",

@@ -10,13 +10,13 @@ from django.db import connection
 from django.urls import reverse
 
 from demo import benchmark_databases as databases
+from demo.benchmark_measure import rows_rendered
 from demo.benchmark_report import Measurement, per_row_us, percentile
 from demo.management.commands.benchmark_front_door import (
     ALIASES,
     GRANT_MODELS,
     NOT_A_BENCH_DATABASE,
     SQLITE_REFUSED,
-    rows_rendered,
 )
 from partnership.grants import hub_group_name
 from referrals.models import ContactAttempt, Person, Referral, StatusTransition, Triage

@@ -19,7 +19,7 @@ from partnership.services import access_log_record
 from partnership.views_access_log import REFERENCE_INVALID
 from referrals.data_rights.services import RESTRICTION_REASON_REQUIRED
 from referrals.forms.appointments import ATTENDED_REQUIRED
-from referrals.forms.intake import GIVEN_NAME_REQUIRED
+from referrals.forms.intake_messages import GIVEN_NAME_REQUIRED
 from referrals.models import Referral, SubjectAccessRequest, Triage
 from referrals.services import access as services_access
 from referrals.services import allocation as allocation_services

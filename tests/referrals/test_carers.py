@@ -20,7 +20,7 @@ from django.utils.html import escape
 
 from referrals import rules
 from referrals.data_rights.collect import collect
-from referrals.forms import intake as intake_forms
+from referrals.forms import intake_messages as msg
 from referrals.forms import public as public_forms
 from referrals.models import Referral, Substance, TreatmentReferral, Triage, YesNoUnknown
 from referrals.services import allocation as allocation_services
@@ -411,8 +411,8 @@ def test_staff_intake_asks_who_a_carer_cares_for_and_what_they_use(spoc_client):
     )
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert errors["cared_for_relationship"] == [str(intake_forms.CARED_FOR_RELATIONSHIP_REQUIRED)]
-    assert errors["cared_for_substances"] == [str(intake_forms.CARED_FOR_SUBSTANCES_REQUIRED)]
+    assert errors["cared_for_relationship"] == [str(msg.CARED_FOR_RELATIONSHIP_REQUIRED)]
+    assert errors["cared_for_substances"] == [str(msg.CARED_FOR_SUBSTANCES_REQUIRED)]
     assert Referral.objects.count() == 0
 
 
@@ -420,7 +420,7 @@ def test_staff_intake_asks_who_a_carer_cares_for_and_what_they_use(spoc_client):
 def test_staff_intake_refuses_substances_of_the_carers_own(spoc_client):
     response = spoc_client.post(reverse("referrals:new"), intake_answers(substances=["alcohol"]))
     assert response.status_code == 200
-    assert response.context["form"].errors["substances"] == [str(intake_forms.CARER_OWN_SUBSTANCES)]
+    assert response.context["form"].errors["substances"] == [str(msg.CARER_OWN_SUBSTANCES)]
 
 
 @pytest.mark.django_db
@@ -439,8 +439,8 @@ def test_staff_intake_with_a_made_up_support_for_is_an_error_not_a_crash(spoc_cl
     )
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert errors["support_for"] == [str(intake_forms.SUPPORT_FOR_REQUIRED)]
-    assert errors["cared_for_relationship"] == [str(intake_forms.CARED_FOR_RELATIONSHIP_REQUIRED)]
+    assert errors["support_for"] == [str(msg.SUPPORT_FOR_REQUIRED)]
+    assert errors["cared_for_relationship"] == [str(msg.CARED_FOR_RELATIONSHIP_REQUIRED)]
 
 
 # --- Pages: the referral, screening, outcome and the queue -------------------------------------

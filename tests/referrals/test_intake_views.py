@@ -16,6 +16,7 @@ from common.forms.dates import parse_time
 from common.forms.identifiers import clean_uk_phone, nhs_number_is_valid
 from partnership.models import AccessLog
 from referrals.forms import intake as f
+from referrals.forms import intake_messages as msg
 from referrals.matching import SAME_DATE_OF_BIRTH, SIMILAR_NAME
 from referrals.models import Person, Referral, Triage
 from referrals.services import allocation as allocation_services
@@ -206,9 +207,9 @@ def test_professional_referral_needs_the_referrers_organisation(spoc_client):
     response = spoc_client.post(NEW, professional(referrer_organisation=""))
     assert response.status_code == 200
     assert not Referral.objects.exists()
-    assert errors_of(response)["referrer_organisation"] == [str(f.REFERRER_ORGANISATION_REQUIRED)]
+    assert errors_of(response)["referrer_organisation"] == [str(msg.REFERRER_ORGANISATION_REQUIRED)]
     html = response.content.decode()
-    assert escape(str(f.REFERRER_ORGANISATION_REQUIRED)) in html
+    assert escape(str(msg.REFERRER_ORGANISATION_REQUIRED)) in html
     assert 'href="#id_referrer_organisation"' in html  # the error summary links to the box
     # Everything typed is kept.
     assert 'value="Dr Priya Shah"' in html
@@ -218,20 +219,20 @@ def test_professional_referral_needs_the_referrers_organisation(spoc_client):
 def test_professional_referral_needs_job_title_and_a_way_to_reach_the_referrer(spoc_client):
     response = spoc_client.post(NEW, professional(referrer_role="", referrer_phone="", referrer_email=""))
     errors = errors_of(response)
-    assert errors["referrer_role"] == [str(f.REFERRER_ROLE_REQUIRED)]
-    assert errors["referrer_phone"] == [str(f.REFERRER_CONTACT_REQUIRED)]
+    assert errors["referrer_role"] == [str(msg.REFERRER_ROLE_REQUIRED)]
+    assert errors["referrer_phone"] == [str(msg.REFERRER_CONTACT_REQUIRED)]
 
 
 def test_transfer_referral_needs_the_referrers_name(spoc_client):
     response = spoc_client.post(NEW, professional(referrer_type="transfer", referrer_name=""))
-    assert errors_of(response)["referrer_name"] == [str(f.REFERRER_NAME_REQUIRED)]
+    assert errors_of(response)["referrer_name"] == [str(msg.REFERRER_NAME_REQUIRED)]
 
 
 def test_family_referral_needs_the_relationship_and_a_way_to_reach_them(spoc_client):
     response = spoc_client.post(NEW, referral_form(referrer_type="family", source="family", referrer_name="Gwen Jones"))
     errors = errors_of(response)
-    assert errors["referrer_relationship"] == [str(f.REFERRER_RELATIONSHIP_REQUIRED)]
-    assert errors["referrer_phone"] == [str(f.REFERRER_CONTACT_REQUIRED)]
+    assert errors["referrer_relationship"] == [str(msg.REFERRER_RELATIONSHIP_REQUIRED)]
+    assert errors["referrer_phone"] == [str(msg.REFERRER_CONTACT_REQUIRED)]
     assert "referrer_organisation" not in errors
 
     response = spoc_client.post(
@@ -271,15 +272,15 @@ def _tomorrow():
 
 
 BAD_INPUTS = [
-    ({"channel": ""}, "channel", f.CHANNEL_REQUIRED),
-    ({"channel": "online"}, "channel", f.CHANNEL_REQUIRED),
-    ({"referrer_type": ""}, "referrer_type", f.REFERRER_TYPE_REQUIRED),
-    ({"source": ""}, "source", f.SOURCE_REQUIRED),
-    ({"source": "nowhere"}, "source", f.SOURCE_REQUIRED),
-    ({"subject_given_name": ""}, "subject_given_name", f.GIVEN_NAME_REQUIRED),
-    ({"subject_given_name": "   "}, "subject_given_name", f.GIVEN_NAME_REQUIRED),
-    ({"subject_given_name": "x" * 101}, "subject_given_name", f.GIVEN_NAME_TOO_LONG),
-    ({"subject_family_name": ""}, "subject_family_name", f.FAMILY_NAME_REQUIRED),
+    ({"channel": ""}, "channel", msg.CHANNEL_REQUIRED),
+    ({"channel": "online"}, "channel", msg.CHANNEL_REQUIRED),
+    ({"referrer_type": ""}, "referrer_type", msg.REFERRER_TYPE_REQUIRED),
+    ({"source": ""}, "source", msg.SOURCE_REQUIRED),
+    ({"source": "nowhere"}, "source", msg.SOURCE_REQUIRED),
+    ({"subject_given_name": ""}, "subject_given_name", msg.GIVEN_NAME_REQUIRED),
+    ({"subject_given_name": "   "}, "subject_given_name", msg.GIVEN_NAME_REQUIRED),
+    ({"subject_given_name": "x" * 101}, "subject_given_name", msg.GIVEN_NAME_TOO_LONG),
+    ({"subject_family_name": ""}, "subject_family_name", msg.FAMILY_NAME_REQUIRED),
     ({"subject_family_name": "12345"}, "subject_family_name", common_fields.NAME_NEEDS_A_LETTER),
     (
         {"subject_date_of_birth_0": "31", "subject_date_of_birth_1": "2"},
@@ -311,21 +312,25 @@ BAD_INPUTS = [
     ({"subject_email": "not-an-email"}, "subject_email", common_fields.EMAIL_INVALID),
     ({"subject_address": "x" * 501}, "subject_address", common_fields.ADDRESS_TOO_LONG),
     ({"referrer_email": "nope@"}, "referrer_email", common_fields.EMAIL_INVALID),
-    ({"substances": ["alcohol", "heroin-ish"]}, "substances", f.SUBSTANCE_INVALID),
-    ({"reason": "x" * 5001}, "reason", f.REASON_TOO_LONG),
-    ({"is_urgent": ""}, "is_urgent", f.URGENT_REQUIRED),
-    ({"pregnant": "maybe"}, "pregnant", f.PREGNANT_REQUIRED),
-    ({"open_to_childrens_services": ""}, "open_to_childrens_services", f.CHILDRENS_SERVICES_REQUIRED),
-    ({"consent_to_contact": ""}, "consent_to_contact", f.CONSENT_REQUIRED),
-    ({"contact_methods": []}, "contact_methods", f.CONTACT_METHOD_REQUIRED),
-    ({"contact_methods": ["pigeon"]}, "contact_methods", f.CONTACT_METHOD_INVALID),
-    ({"subject_phone": ""}, "subject_phone", f.PHONE_NEEDED_FOR_METHOD),
-    ({"contact_methods": ["email"]}, "subject_email", f.EMAIL_NEEDED_FOR_METHOD),
-    ({"contact_methods": ["letter"], "subject_address": ""}, "subject_address", f.ADDRESS_NEEDED_FOR_METHOD),
-    ({"safe_contact_times": "x" * 501}, "safe_contact_times", f.SAFE_TIMES_TOO_LONG),
-    ({"safe_to_leave_message": ""}, "safe_to_leave_message", f.SAFE_TO_LEAVE_MESSAGE_REQUIRED),
-    ({"received_date_0": "", "received_date_1": "", "received_date_2": ""}, "received_date", f.RECEIVED_DATE_REQUIRED),
-    ({"received_date_0": "30", "received_date_1": "2"}, "received_date", f.RECEIVED_DATE_REAL),
+    ({"substances": ["alcohol", "heroin-ish"]}, "substances", msg.SUBSTANCE_INVALID),
+    ({"reason": "x" * 5001}, "reason", msg.REASON_TOO_LONG),
+    ({"is_urgent": ""}, "is_urgent", msg.URGENT_REQUIRED),
+    ({"pregnant": "maybe"}, "pregnant", msg.PREGNANT_REQUIRED),
+    ({"open_to_childrens_services": ""}, "open_to_childrens_services", msg.CHILDRENS_SERVICES_REQUIRED),
+    ({"consent_to_contact": ""}, "consent_to_contact", msg.CONSENT_REQUIRED),
+    ({"contact_methods": []}, "contact_methods", msg.CONTACT_METHOD_REQUIRED),
+    ({"contact_methods": ["pigeon"]}, "contact_methods", msg.CONTACT_METHOD_INVALID),
+    ({"subject_phone": ""}, "subject_phone", msg.PHONE_NEEDED_FOR_METHOD),
+    ({"contact_methods": ["email"]}, "subject_email", msg.EMAIL_NEEDED_FOR_METHOD),
+    ({"contact_methods": ["letter"], "subject_address": ""}, "subject_address", msg.ADDRESS_NEEDED_FOR_METHOD),
+    ({"safe_contact_times": "x" * 501}, "safe_contact_times", msg.SAFE_TIMES_TOO_LONG),
+    ({"safe_to_leave_message": ""}, "safe_to_leave_message", msg.SAFE_TO_LEAVE_MESSAGE_REQUIRED),
+    (
+        {"received_date_0": "", "received_date_1": "", "received_date_2": ""},
+        "received_date",
+        msg.RECEIVED_DATE_REQUIRED,
+    ),
+    ({"received_date_0": "30", "received_date_1": "2"}, "received_date", msg.RECEIVED_DATE_REAL),
     (
         {
             "received_date_0": str(_tomorrow().day),
@@ -333,12 +338,12 @@ BAD_INPUTS = [
             "received_date_2": str(_tomorrow().year),
         },
         "received_date",
-        f.RECEIVED_DATE_IN_FUTURE,
+        msg.RECEIVED_DATE_IN_FUTURE,
     ),
-    ({"received_date_2": str(timezone.localdate().year - 2)}, "received_date", f.RECEIVED_DATE_TOO_OLD),
-    ({"received_time": ""}, "received_time", f.RECEIVED_TIME_REQUIRED),
-    ({"received_time": "25:00"}, "received_time", f.RECEIVED_TIME_INVALID),
-    ({"received_time": "half past two"}, "received_time", f.RECEIVED_TIME_INVALID),
+    ({"received_date_2": str(timezone.localdate().year - 2)}, "received_date", msg.RECEIVED_DATE_TOO_OLD),
+    ({"received_time": ""}, "received_time", msg.RECEIVED_TIME_REQUIRED),
+    ({"received_time": "25:00"}, "received_time", msg.RECEIVED_TIME_INVALID),
+    ({"received_time": "half past two"}, "received_time", msg.RECEIVED_TIME_INVALID),
 ]
 
 
@@ -366,10 +371,11 @@ def test_bad_input_gives_its_specific_message_and_keeps_what_was_typed(spoc_clie
             assert escape(value) in html
 
 
-def test_a_time_later_today_is_in_the_future(spoc_client):
-    later = timezone.localtime() + dt.timedelta(hours=1)
-    if later.date() != timezone.localdate():
-        pytest.skip("An hour from now is tomorrow")
+def test_a_time_later_today_is_in_the_future(spoc_client, monkeypatch):
+    # Noon today, so "an hour from now" is always still today, whenever the suite runs.
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+    monkeypatch.setattr(timezone, "now", lambda: noon)
+    later = noon + dt.timedelta(hours=1)
     response = spoc_client.post(
         NEW,
         referral_form(
@@ -379,7 +385,7 @@ def test_a_time_later_today_is_in_the_future(spoc_client):
             received_time=later.strftime("%H:%M"),
         ),
     )
-    assert errors_of(response)["received_time"] == [str(f.RECEIVED_TIME_IN_FUTURE)]
+    assert errors_of(response)["received_time"] == [str(msg.RECEIVED_TIME_IN_FUTURE)]
 
 
 def test_the_error_summary_links_to_the_first_radio_and_the_date_part(spoc_client):
@@ -548,7 +554,7 @@ def test_a_form_with_errors_is_shown_again_to_them(client, request, persona):
     client.force_login(request.getfixturevalue(persona))
     response = client.post(NEW, referral_form(subject_given_name=""))
     assert response.status_code == 200
-    assert errors_of(response)["subject_given_name"] == [str(f.GIVEN_NAME_REQUIRED)]
+    assert errors_of(response)["subject_given_name"] == [str(msg.GIVEN_NAME_REQUIRED)]
     assert not Referral.objects.exists()
 
 

@@ -15,7 +15,8 @@ from referrals import places, rules
 from referrals.filters import QueueFilter
 from referrals.forms import triage as triage_forms
 from referrals.forms.communication import INTERPRETER_LANGUAGE_REQUIRED, OTHER_NEED_REQUIRED
-from referrals.forms.intake import COUNCIL_DOES_NOT_MATCH_POSTCODE, StaffReferralForm
+from referrals.forms.intake import StaffReferralForm
+from referrals.forms.intake_messages import COUNCIL_DOES_NOT_MATCH_POSTCODE
 from referrals.forms.public import PublicReferralForm
 from referrals.models import Referral, ReferralFeedback, Triage, YesNoUnknown
 from referrals.services import feedback as feedback_services

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
-import statistics
 import time
 from pathlib import Path
 
@@ -30,16 +28,14 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import Count
-from django.test import Client
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import override_settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from demo import benchmark_databases as databases
 from demo.benchmark_data import BENCHMARK_REASON, FrontDoorData
-from demo.benchmark_report import Measurement, SqlTimer, percentile, report_markdown
+from demo.benchmark_measure import ALIASES, SIZES, WARM_UP_REQUESTS, measure_page, signed_in
+from demo.benchmark_report import Measurement, report_markdown
 from demo.logging import quiet_task_log
 from partnership.models import Membership, Organisation, Role
 from partnership.services import membership_create
@@ -73,9 +69,6 @@ DIFFERENT_CATALOGUES = (
     "be measured side by side in one process. Run again with --reseed."
 )
 DEFAULT_QUEUE_FILTER = "priority=1&priority=2"  # urgent and Children's Services: the SPOC's first look
-WARM_UP_REQUESTS = 3
-SIZES = ("small", "full")
-ALIASES = {"small": "bench_small", "full": "bench_full"}
 GRANT_MODELS = (
     ReferralUserObjectPermission,
     ReferralGroupObjectPermission,
@@ -88,12 +81,6 @@ QUEUE_ONE_ROW = "SPOC queue, one row"
 ADMIN_PAGE = "Admin referral list (baseline)"
 ADMIN_ONE_ROW = "Admin referral list, one row"
 PER_ROW_PAIRS = ((QUEUE_PAGE, QUEUE_ONE_ROW), (ADMIN_PAGE, ADMIN_ONE_ROW))
-TABLE_BODY = re.compile(r"<tbody[^>]*>(.*?)</tbody>", re.S)
-
-
-def rows_rendered(html: str) -> int:
-    """Table rows in the page's table bodies (the queue's and the admin's lists)."""
-    return sum(body.count("<tr") for body in TABLE_BODY.findall(html))
 
 
 class Command(BaseCommand):
@@ -413,8 +400,7 @@ class Command(BaseCommand):
             with databases.serving(ALIASES[size]):
                 users = get_user_model().objects
                 clients[size] = {
-                    who: self._signed_in(users.get(username=datasets[size][who]))
-                    for who in ("spoc", "hub_worker", "admin")
+                    who: signed_in(users.get(username=datasets[size][who])) for who in ("spoc", "hub_worker", "admin")
                 }
         pages = {size: self._pages(datasets[size], options) for size in SIZES}
         results = []
@@ -426,67 +412,8 @@ class Command(BaseCommand):
                     continue
                 urls = {size: pages[size][index][1] for size in SIZES}
                 self.load_averages.append(os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan"))
-                measured = self._measure({size: clients[size][who] for size in SIZES}, page, urls, options["runs"])
+                measured = measure_page(
+                    {size: clients[size][who] for size in SIZES}, page, urls, options["runs"], out=self.stdout
+                )
                 results += [measured[size] for size in SIZES]
         return results
-
-    @staticmethod
-    def _signed_in(user) -> Client:
-        client = Client()
-        client.force_login(user)
-        # Signed in as staff are after both steps (SEC-3): the session is verified with a
-        # confirmed authenticator app, so each page costs what it does for a real user.
-        device, _ = TOTPDevice.objects.get_or_create(
-            user=user, confirmed=True, defaults={"name": "Benchmark authenticator app"}
-        )
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-        return client
-
-    def _measure(self, clients: dict, page: str, urls: dict, runs: int) -> dict[str, Measurement]:
-        """One page at both sizes, the requests alternating small, full, small, full..."""
-        for _ in range(WARM_UP_REQUESTS):
-            for size in SIZES:
-                with databases.serving(ALIASES[size]):
-                    self._get(clients[size], urls[size])
-        timings = {size: [] for size in SIZES}
-        sql = {size: [] for size in SIZES}
-        for _ in range(runs):
-            for size in SIZES:
-                with databases.serving(ALIASES[size]) as db:
-                    timer = SqlTimer()
-                    with db.execute_wrapper(timer):
-                        started = time.perf_counter()
-                        self._get(clients[size], urls[size])
-                        timings[size].append((time.perf_counter() - started) * 1000)
-                    sql[size].append(timer.seconds * 1000)
-        results = {}
-        for size in SIZES:
-            # Counted on a separate request, so recording the queries never slows the timed ones.
-            with databases.serving(ALIASES[size]) as db, CaptureQueriesContext(db) as queries:
-                html = self._get(clients[size], urls[size])
-            results[size] = Measurement(
-                page,
-                size,
-                Referral.objects.using(ALIASES[size]).count(),
-                statistics.median(timings[size]),
-                percentile(timings[size], 0.90),
-                len(queries.captured_queries),
-                statistics.median(sql[size]),
-                rows_rendered(html),
-            )
-        small, full = results["small"], results["full"]
-        self.stdout.write(
-            f"  {page}: median {small.median_ms:.1f} -> {full.median_ms:.1f} ms "
-            f"(x{full.median_ms / small.median_ms:.2f}), p90 {small.p90_ms:.1f} -> {full.p90_ms:.1f} ms, "
-            f"queries {small.queries} -> {full.queries}, rows {small.rows} -> {full.rows}"
-        )
-        return results
-
-    @staticmethod
-    def _get(client: Client, url: str) -> str:
-        response = client.get(url)
-        if response.status_code != 200:
-            raise CommandError(f"{url} answered {response.status_code}, not 200.")
-        return response.content.decode()
