@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -224,7 +225,31 @@ CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Work that must not be lost (common.tasks): a task is acknowledged only once it has finished,
+# and given back to the broker when its worker dies (killed, out of memory), so another worker
+# runs it; each worker reserves one message at a time, so a dying worker takes no queue of
+# others' work down with it. Delivery is then "at least once": tasks are safe to run twice
+# and count their attempts (common.models.TaskRun), so a poison task fails visibly instead of
+# looping.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker that loses the broker stops its running tasks rather than finishing work whose
+# message Redis will hand to someone else (Celery's advice with acks_late).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis hands an unacknowledged message to another worker after ``visibility_timeout``
+# seconds. Every task must be stopped (soft limit: it may clean up; hard limit: killed) well
+# before then, or a slow task would run twice at once.
+CELERY_VISIBILITY_TIMEOUT = env.int("DJANGO_CELERY_VISIBILITY_TIMEOUT", default=60 * 60)
+CELERY_TASK_TIME_LIMIT = env.int("DJANGO_CELERY_TASK_TIME_LIMIT", default=30 * 60)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("DJANGO_CELERY_TASK_SOFT_TIME_LIMIT", default=25 * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+if not CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < CELERY_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured(
+        "Celery time limits must be below the broker's visibility timeout: "
+        "DJANGO_CELERY_TASK_SOFT_TIME_LIMIT < DJANGO_CELERY_TASK_TIME_LIMIT < DJANGO_CELERY_VISIBILITY_TIMEOUT"
+    )
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {}

@@ -15,3 +15,9 @@ WHITENOISE_AUTOREFRESH = True
 # Tests run as production does, with the second factor required whatever a local .env says
 # (tests/conftest.py's client verifies the session on force_login).
 ERS_OTP_REQUIRED = True
+
+# The killed-worker test (tests/test_celery_killed_worker.py) starts a worker with these in its
+# environment, so its task waits at ``common.tasks.pause_point(ERS_TEST_PAUSE_AT)`` long enough
+# to be killed mid-task. Never set outside tests.
+ERS_TEST_PAUSE_AT = env("ERS_TEST_PAUSE_AT", default="")  # noqa: F405
+ERS_TEST_PAUSE_SECONDS = env.int("ERS_TEST_PAUSE_SECONDS", default=0)  # noqa: F405

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from common.tasks import task_runs_for
 from partnership.access import can_run_subject_access, can_work_front_door
 from referrals.matching import normalise_name, normalise_nhs_number
 from referrals.models import Person, Referral, SubjectAccessRequest
@@ -47,6 +48,22 @@ def subject_access_requests_for(*, person: Person) -> QuerySet[SubjectAccessRequ
     return SubjectAccessRequest.objects.filter(person=person).select_related("requested_by")
 
 
+def with_export_runs(requests) -> list[SubjectAccessRequest]:
+    """The requests, each with ``export_run``: its export task's run record (attempts, and
+    whether it was given up on), or None. One query for the lot."""
+    from referrals.data_rights.tasks import EXPORT_TASK
+
+    requests = list(requests)
+    runs = task_runs_for(
+        task_name=EXPORT_TASK,
+        object_type=SubjectAccessRequest._meta.label_lower,
+        object_ids=[sar.pk for sar in requests],
+    )
+    for sar in requests:
+        sar.export_run = runs.get(sar.pk)
+    return requests
+
+
 def subject_access_request_get(*, person: Person, pk: int) -> SubjectAccessRequest:
     sar = subject_access_requests_for(person=person).filter(pk=pk).first()
     if sar is None:
@@ -78,4 +95,4 @@ def people_search(*, user, query: str) -> list[Person]:
 def recent_subject_access_requests(*, user, limit: int = 20) -> list[SubjectAccessRequest]:
     if not can_run_subject_access(user):
         raise PermissionDenied
-    return list(SubjectAccessRequest.objects.select_related("person", "requested_by")[:limit])
+    return with_export_runs(SubjectAccessRequest.objects.select_related("person", "requested_by")[:limit])

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from common.audit import Exemption, audited_save
+from common.tasks import GAVE_UP, enqueue_on_commit, pause_point, task_run_prepare
 from partnership.access import can_run_subject_access
 from partnership.models import AccessLog
 from partnership.services import access_log_record
@@ -69,26 +70,28 @@ def subject_access_request_create(
         person_id=person.pk,
         exemption=Exemption.DATA_SUBJECT_REQUEST,
     )
-    transaction.on_commit(lambda: _enqueue(sar.pk))
+    _enqueue(sar.pk)
     return sar
 
 
 def _enqueue(request_id: int) -> None:
-    from referrals.data_rights.tasks import generate_subject_access_export
+    """A fresh run record now, the task after commit. If the broker is down the request is
+    saved all the same, and the page offers "try again" while it is still waiting."""
+    from referrals.data_rights.tasks import EXPORT_TASK, generate_subject_access_export
 
-    try:
-        generate_subject_access_export.delay(request_id)
-    except Exception:
-        # The request is saved; the page offers "try again" while it is still waiting.
-        logger.exception("Could not queue subject access export %s", request_id)
+    task_run_prepare(task_name=EXPORT_TASK, object_type=SubjectAccessRequest._meta.label_lower, object_id=request_id)
+    enqueue_on_commit(generate_subject_access_export, request_id)
 
 
 def subject_access_generate(*, request_id: int) -> SubjectAccessRequest:
     """Make the export for a request: the PDF and JSON in one zip, kept in default storage.
 
-    Safe to run twice: a request that is already ready is left alone, and a rerun of a
-    waiting or failed one replaces any earlier file. Failure is recorded on the request (the
-    kind of error only, never personal data) and the request can be tried again.
+    Completes exactly once, however often its task is delivered: a request that is already
+    ready is left alone, and the finished export is saved only if no other delivery has
+    finished first (checked under a row lock), so a message redelivered after a worker died,
+    or handed to a second worker while the first still runs, never makes a second export.
+    A rerun of a waiting, running or failed one replaces any earlier file. Failure is recorded
+    on the request (the kind of error only, never personal data) and it can be tried again.
     """
     with transaction.atomic():
         sar = (
@@ -106,6 +109,7 @@ def subject_access_generate(*, request_id: int) -> SubjectAccessRequest:
             person_id=sar.person_id,
             exemption=Exemption.DATA_SUBJECT_REQUEST,
         )
+    pause_point("subject_access_export")
     try:
         document = subject_access.build_document(
             person=sar.person,
@@ -117,32 +121,18 @@ def subject_access_generate(*, request_id: int) -> SubjectAccessRequest:
     except Exception as error:
         logger.exception("Subject access export %s failed", sar.pk)
         with transaction.atomic():
-            sar.status = SubjectAccessRequest.Status.FAILED
-            sar.finished_at = timezone.now()
-            sar.error = type(error).__name__[:200]
-            audited_save(
-                sar,
-                by=sar.requested_by,
-                reason="Export failed",
-                person_id=sar.person_id,
-                exemption=Exemption.DATA_SUBJECT_REQUEST,
-            )
+            _save_state(sar, SubjectAccessRequest.Status.FAILED, "Export failed", error=type(error).__name__[:200])
         return sar
     with transaction.atomic():
+        sar = SubjectAccessRequest.objects.select_for_update().select_related("requested_by").get(pk=request_id)
+        if sar.status == SubjectAccessRequest.Status.READY and sar.file:
+            return sar  # another delivery of this task finished first
         old_name = sar.file.name if sar.file else ""
         # A random part in the name: the stem is guessable, the stored file's path is not.
         name = f"{subject_access.file_stem(sar.pk)}-{secrets.token_hex(8)}.zip"
         sar.file.save(name, ContentFile(data), save=False)
         sar.file_sha256 = subject_access.sha256(data)
-        sar.status = SubjectAccessRequest.Status.READY
-        sar.finished_at = timezone.now()
-        audited_save(
-            sar,
-            by=sar.requested_by,
-            reason="Export ready",
-            person_id=sar.person_id,
-            exemption=Exemption.DATA_SUBJECT_REQUEST,
-        )
+        _save_state(sar, SubjectAccessRequest.Status.READY, "Export ready")
         if old_name and old_name != sar.file.name:
             sar.file.storage.delete(old_name)
     return sar
@@ -154,8 +144,29 @@ def subject_access_retry(*, request: SubjectAccessRequest, by: User) -> SubjectA
     _require_dpo(by)
     if request.status == SubjectAccessRequest.Status.READY:
         return request
-    transaction.on_commit(lambda: _enqueue(request.pk))
+    _enqueue(request.pk)
     return request
+
+
+@transaction.atomic
+def subject_access_give_up(*, request_id: int) -> SubjectAccessRequest:
+    """Mark a request failed when its export has been started too many times without
+    finishing (``common.tasks.recorded_task``), so the data protection officer sees it and
+    can try again, instead of the task being delivered for ever."""
+    sar = SubjectAccessRequest.objects.select_for_update().select_related("requested_by").get(pk=request_id)
+    if sar.status == SubjectAccessRequest.Status.READY:
+        return sar
+    _save_state(sar, SubjectAccessRequest.Status.FAILED, "Export given up after repeated attempts", error=GAVE_UP)
+    return sar
+
+
+def _save_state(sar: SubjectAccessRequest, status: str, reason: str, *, error: str = "") -> None:
+    """An export finished, one way or the other: saved as the data protection officer who
+    asked for it (the person's own request, so allowed under restriction)."""
+    sar.status, sar.finished_at, sar.error = status, timezone.now(), error
+    audited_save(
+        sar, by=sar.requested_by, reason=reason, person_id=sar.person_id, exemption=Exemption.DATA_SUBJECT_REQUEST
+    )
 
 
 def subject_access_download(*, request: SubjectAccessRequest, by: User) -> File:

@@ -69,7 +69,10 @@ def person_data_rights(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "referrals/data_rights/person.html",
-        {"person": person, "requests": list(selectors.subject_access_requests_for(person=person))},
+        {
+            "person": person,
+            "requests": selectors.with_export_runs(selectors.subject_access_requests_for(person=person)),
+        },
     )
 
 
@@ -100,7 +103,11 @@ def subject_access(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "referrals/data_rights/subject_access.html",
-        {"person": person, "form": form, "requests": list(selectors.subject_access_requests_for(person=person))},
+        {
+            "person": person,
+            "form": form,
+            "requests": selectors.with_export_runs(selectors.subject_access_requests_for(person=person)),
+        },
     )
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.audit import Exemption, audited_save
+from common.tasks import enqueue_on_commit
 from partnership.access import can_record_referral, can_rectify_person, can_run_subject_access, can_work_front_door
 from referrals import places, rules
 from referrals.matching import normalise_name, normalise_postcode
@@ -149,19 +150,16 @@ def referral_create(
             raise
         return Referral.objects.get(submission_token=submission_token), False
 
-    transaction.on_commit(lambda: _notify_spoc(referral.pk))
+    _notify_spoc(referral.pk)
     return referral, True
 
 
 def _notify_spoc(referral_id: int) -> None:
-    # The referral is already committed (REF-3): a broker or mail failure is logged, by
-    # id only, and never reaches the person who referred.
+    # Sent after the referral is committed (REF-3): a broker or mail failure is logged, by
+    # task name only, and never reaches the person who referred.
     from referrals.tasks import notify_spoc_of_referral
 
-    try:
-        notify_spoc_of_referral.delay(referral_id)
-    except Exception:
-        logger.exception("Could not queue the SPOC notification for referral id %s", referral_id)
+    enqueue_on_commit(notify_spoc_of_referral, referral_id)
 
 
 @transaction.atomic

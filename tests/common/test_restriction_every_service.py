@@ -333,6 +333,7 @@ CASES: dict[str, tuple[Callable[[State], None] | None, Callable[[State], object]
     ),
     "subject_access_generate": (_sar, lambda s: data_rights.subject_access_generate(request_id=s.extra["sar"].pk)),
     "subject_access_retry": (_sar, lambda s: data_rights.subject_access_retry(request=s.extra["sar"], by=s.dpo)),
+    "subject_access_give_up": (_sar, lambda s: data_rights.subject_access_give_up(request_id=s.extra["sar"].pk)),
     "processing_restrict": (None, None),  # the restriction itself: see the tests below
     "processing_lift": (None, lambda s: data_rights.processing_lift(person=s.person, by=s.dpo, reason="Resolved")),
 }
@@ -345,6 +346,7 @@ ALLOWED = {
     "subject_access_request_create": Exemption.DATA_SUBJECT_REQUEST,
     "subject_access_generate": Exemption.DATA_SUBJECT_REQUEST,
     "subject_access_retry": Exemption.DATA_SUBJECT_REQUEST,
+    "subject_access_give_up": Exemption.DATA_SUBJECT_REQUEST,
     "processing_restrict": Exemption.RESTRICTION,
     "processing_lift": Exemption.RESTRICTION,
 }
