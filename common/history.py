@@ -94,6 +94,12 @@ class Namer:
         self.user_name = user_name
         self.wanted: dict[type, set] = defaultdict(set)
         self.loaded: dict[type, dict] = {}
+        self.withheld: dict[type, tuple[set, str]] = {}
+
+    def withhold(self, model: type, ids: Iterable, *, label: str) -> None:
+        """Name these records ``label`` instead of by their name (someone the reader may not
+        see: their name is not loaded at all)."""
+        self.withheld[model] = (set(ids), label)
 
     def want(self, model_field: models.Field, value: Any) -> None:
         if isinstance(model_field, models.ForeignKey) and value is not None:
@@ -107,12 +113,15 @@ class Namer:
 
     def load(self) -> None:
         for model, ids in self.wanted.items():
-            missing = ids - set(self.loaded.get(model, {}))
+            missing = ids - set(self.loaded.get(model, {})) - self.withheld.get(model, (set(), ""))[0]
             if missing:
                 self.loaded.setdefault(model, {}).update(model._default_manager.in_bulk(missing))
         self.wanted.clear()
 
     def name(self, model_field: models.ForeignKey, value: Any) -> str:
+        ids, label = self.withheld.get(model_field.related_model, (set(), ""))
+        if value in ids:
+            return label
         obj = self.loaded.get(model_field.related_model, {}).get(value)
         if obj is None:
             return _("Record %(id)s (since removed)") % {"id": value}

@@ -8,6 +8,9 @@ holds which, and the selectors filter by them. Every screen asks these functions
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Iterable
+
 from partnership.models import Membership, Role
 
 FRONT_DOOR_ROLES = frozenset({Role.SPOC_PRACTITIONER, Role.MANAGER})
@@ -153,3 +156,71 @@ def sees_subject_access_deadlines(user) -> bool:
 
 def sees_worklists(user) -> bool:
     return sees_front_door_worklists(user) or sees_subject_access_deadlines(user)
+
+
+# --- Safeguarding and restriction detail: the one rule for fields (roles table, SEC-1) -----
+# Some fields say more than the record they sit on: why someone is at risk, what was said at
+# screening, why a basis other than consent was used, why a record is restricted. Which fields
+# those are is declared once (apps register them from ``AppConfig.ready()``, the way they add
+# menu items: partnership imports no app of ours); who may see each kind is decided here.
+# Every page, history view and export asks ``may_see``, so a field declared here is hidden
+# everywhere at once.
+
+
+class Detail(enum.Enum):
+    # Risk reasons and notes, screening notes, escalations, the note explaining a basis other
+    # than consent: never for peer support workers or volunteers, nor for another organisation.
+    SAFEGUARDING = "safeguarding"
+    # Why a record is restricted (access, or processing): for those who restrict and lift,
+    # the safeguarding lead and the data protection officer; its existence is shown, the why is not.
+    RESTRICTION = "restriction"
+
+
+class Audience(enum.Enum):
+    """Who reads an export, where it is not a member of staff at a screen."""
+
+    # A subject access export: everything held on the person (the data protection officer
+    # reviews it before release).
+    DATA_SUBJECT = "data_subject"
+    # An incoming provider taking over the service (§4.5.1): the whole record, to carry on.
+    INCOMING_PROVIDER = "incoming_provider"
+    # Another organisation, such as the Treatment Service: never safeguarding or restriction
+    # detail beyond the minimum dataset sent to it (PAR-3).
+    PARTNER_ORGANISATION = "partner_organisation"
+
+
+RESTRICTION_DETAIL_ROLES = RESTRICTING_ROLES | {Role.DATA_PROTECTION_OFFICER}
+WHOLE_RECORD = "*"
+_detail: dict[tuple[str, str], Detail] = {}
+
+
+def detail_register(*, model: str, kind: Detail, fields: Iterable[str] = (WHOLE_RECORD,)) -> None:
+    """Declare ``fields`` of ``model`` ("app_label.modelname") as ``kind`` of detail; no
+    fields: the whole record is. Registering again replaces the entry."""
+    for name in fields:
+        _detail[(model, name)] = kind
+
+
+def detail_of(model: str, field: str = WHOLE_RECORD) -> Detail | None:
+    """What kind of detail a field (or a whole record) is, or None for an ordinary one."""
+    return _detail.get((model, WHOLE_RECORD)) or _detail.get((model, field))
+
+
+def sees_detail(viewer, kind: Detail) -> bool:
+    """Whether ``viewer`` (a user, or an export's ``Audience``) may see ``kind`` of detail."""
+    if isinstance(viewer, Audience):
+        return viewer is not Audience.PARTNER_ORGANISATION
+    if kind is Detail.SAFEGUARDING:
+        return sees_safeguarding_detail(viewer)
+    return role_of(viewer) in RESTRICTION_DETAIL_ROLES
+
+
+def may_see(viewer, model: str, field: str = WHOLE_RECORD) -> bool:
+    """The one question every page, history view and export asks of a field it shows."""
+    kind = detail_of(model, field)
+    return kind is None or sees_detail(viewer, kind)
+
+
+def hidden_fields(viewer, model: str, fields: Iterable[str]) -> frozenset[str]:
+    """Of ``fields`` of ``model``, those ``viewer`` may not see."""
+    return frozenset(name for name in fields if not may_see(viewer, model, name))

@@ -12,9 +12,11 @@ class ReferralsConfig(AppConfig):
 
         from partnership import registry
         from partnership.access import (
+            Detail,
             can_record_referral,
             can_run_subject_access,
             can_work_front_door,
+            detail_register,
             sees_allocated_caseload,
             sees_hub_caseload,
             sees_worklists,
@@ -63,3 +65,17 @@ class ReferralsConfig(AppConfig):
             find_by_reference=lambda reference: Referral.objects.filter(reference=reference).values("pk"),
         )
         registry.access_log_type_register(object_type=Person._meta.label_lower, describe=describe_people)
+
+        # Which fields are safeguarding or restriction detail (partnership.access.may_see
+        # decides who sees them, on every page, history view and export).
+        detail_register(
+            model="referrals.triage", kind=Detail.SAFEGUARDING, fields=("screening_notes", "risk_reasons", "risk_notes")
+        )
+        detail_register(model="referrals.escalation", kind=Detail.SAFEGUARDING)
+        # The minimum dataset sent to Treatment carries the risk reasons (the Treatment
+        # Service's own pages show what was sent to it: that disclosure is its lawful basis).
+        detail_register(model="referrals.treatmentreferral", kind=Detail.SAFEGUARDING, fields=("dataset",))
+        # "Can hold safeguarding detail": why sharing was lawful without consent.
+        detail_register(model="referrals.consent", kind=Detail.SAFEGUARDING, fields=("basis_note",))
+        detail_register(model="referrals.referral", kind=Detail.RESTRICTION, fields=("access_restriction_reason",))
+        detail_register(model="referrals.person", kind=Detail.RESTRICTION, fields=("processing_restriction_reason",))

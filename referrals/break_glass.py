@@ -60,6 +60,11 @@ def open_in_session(request, reference: str) -> None:
     request.session[SESSION_KEY] = grants
 
 
+def break_glass_url(reference: str, *, next_url: str) -> str:
+    """The break-glass page for a restricted referral, coming back to ``next_url`` once let in."""
+    return f"{reverse('referrals:break_glass', args=[reference])}?{urlencode({'next': next_url})}"
+
+
 def break_glass_references(user) -> frozenset[str]:
     """What the selectors consult: empty for a user not seen through the middleware (a
     service, a task, a test calling a selector directly), so nothing opens by accident."""
@@ -87,6 +92,5 @@ class BreakGlassMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, BreakGlassRequired) and request.user.is_authenticated:
-            url = reverse("referrals:break_glass", args=[exception.reference])
-            return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
+            return redirect(break_glass_url(exception.reference, next_url=request.get_full_path()))
         return None

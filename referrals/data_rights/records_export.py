@@ -30,7 +30,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 
-from partnership.access import can_run_subject_access
+from partnership.access import Audience, can_run_subject_access, may_see
 from partnership.models import AccessLog, Hub, Organisation
 from referrals.data_rights.sections import Section, active_sections, staff_name
 from referrals.models import Person
@@ -47,6 +47,9 @@ CHECKSUM_NAME = "checksum.sha256"
 NOT_EXPORTED_FIELDS = frozenset({"id", "submission_token"})
 
 USER, ORGANISATION, HUB = "auth.user", "partnership.organisation", "partnership.hub"
+# In place of a text field the recipient may not see (``partnership.access.may_see``): the
+# field is there, so the file imports, but says nothing.
+WITHHELD = "Withheld from this export"
 
 
 class ExportFileError(Exception):
@@ -129,8 +132,18 @@ def people_shared_with(organisation: Organisation) -> models.QuerySet[Person]:
     return Person.objects.filter(pk__in=person_ids)
 
 
-def build_export(*, people: models.QuerySet[Person], by: User, scope: dict) -> dict:
-    """The ``data.json`` document for these people (every exported section)."""
+def _withheld(f: models.Field) -> Any:
+    if isinstance(f, (models.CharField, models.TextField)) and not f.choices:
+        return WITHHELD
+    return f.get_default()
+
+
+def build_export(
+    *, people: models.QuerySet[Person], by: User, scope: dict, audience: Audience = Audience.INCOMING_PROVIDER
+) -> dict:
+    """The ``data.json`` document for these people (every exported section), less what
+    ``audience`` may not see: records that are detail as a whole are left out, fields are
+    ``WITHHELD`` (``partnership.access.may_see``)."""
     person_ids = list(people.order_by("pk").values_list("pk", flat=True))
     records: dict[str, list] = {}
     reference_ids: dict[str, set] = {USER: set(), ORGANISATION: set(), HUB: set()}
@@ -140,6 +153,8 @@ def build_export(*, people: models.QuerySet[Person], by: User, scope: dict) -> d
         section = next(s for s in sections if s.model_class is model)
         path = "pk" if section.person_path == "pk" else section.person_path
         rows = model._default_manager.filter(**{f"{path}__in": person_ids}).order_by("pk")
+        if not may_see(audience, model_label(model)):
+            rows = rows.none()
         fields = exported_fields(model)
         out = []
         for obj in rows:
@@ -156,6 +171,8 @@ def build_export(*, people: models.QuerySet[Person], by: User, scope: dict) -> d
                             f"{model._meta.label}.{f.name} points to {f.related_model._meta.label}, "
                             "which the export format does not carry. Add it to the format first."
                         )
+                if not may_see(audience, model_label(model), f.name):
+                    value = _withheld(f)
                 values[f.name] = _encode(value)
             out.append({"id": obj.pk, "fields": values})
         records[model_label(model)] = out
@@ -261,7 +278,12 @@ def records_export(
                 "Give the lawful basis for this export (--lawful-basis)."
             )
 
-    data = build_export(people=Person.objects.filter(pk__in=[p.pk for p in people]), by=by, scope=scope)
+    # Another organisation (such as the Treatment Service) never receives safeguarding or
+    # restriction detail; the service's own copy and an incoming provider get the whole record.
+    audience = Audience.PARTNER_ORGANISATION if organisation is not None else Audience.INCOMING_PROVIDER
+    data = build_export(
+        people=Person.objects.filter(pk__in=[p.pk for p in people]), by=by, scope=scope, audience=audience
+    )
     content = write_zip(data)
     digest = checksum(canonical_bytes(data))
     if recipient is not None:

@@ -24,6 +24,7 @@ from partnership.access import (
     FRONT_DOOR_ROLES,
     can_break_glass,
     can_work_front_door,
+    may_see,
     membership_of,
     sees_allocated_caseload,
     sees_every_restricted_record,
@@ -278,20 +279,27 @@ def person_get_for(*, user, pk: int, purpose: str) -> Person:
 def people_needing_a_reason_for(*, user, person_ids) -> dict[int, str]:
     """Of these people, those the user may not see routinely: person id -> the reference of a
     restricted referral of theirs that the user holds no grant on and has not broken the glass
-    on (the one to open first), the same rule as ``person_get_for``. One query, or none."""
+    on (the one to open first), the same rule as ``person_get_for``. One query when none of
+    them has a restricted referral (the usual case), three when some do; none for a role that
+    sees every restricted record or none at all."""
     person_ids = [pk for pk in person_ids if pk is not None]
     if not person_ids or not can_work_front_door(user) or sees_every_restricted_record(user):
         return {}
-    rows = (
+    rows = list(
         Referral.objects.filter(person_id__in=person_ids, access_restricted=True)
-        .exclude(pk__in=_granted(user, VIEW_REFERRAL, Referral).values("pk"))
         .exclude(reference__in=break_glass_references(user))
         .order_by("person_id", "-received_at", "-pk")
-        .values_list("person_id", "reference")
+        .values_list("pk", "person_id", "reference")
+    )
+    if not rows:
+        return {}
+    granted = set(
+        _granted(user, VIEW_REFERRAL, Referral).filter(pk__in=[pk for pk, _p, _r in rows]).values_list("pk", flat=True)
     )
     blocked: dict[int, str] = {}
-    for person_id, reference in rows:
-        blocked.setdefault(person_id, reference)
+    for pk, person_id, reference in rows:
+        if pk not in granted:
+            blocked.setdefault(person_id, reference)
     return blocked
 
 
@@ -391,24 +399,20 @@ def referral_detail_for(*, user, reference: str, purpose: str = "") -> tuple[Ref
     return referral, triage
 
 
-def referral_history_records(*, referral: Referral, safeguarding_detail: bool = True) -> list:
+def referral_history_records(*, referral: Referral, user, person_withheld: bool = False) -> list:
     """SEC-2: every historical row of the referral, its related records and the linked
-    person, one query per model (history users joined). Without ``safeguarding_detail`` (peer
-    workers) the triage, escalation and Treatment referral rows are left out: they hold the
-    risk reasons and notes, screening notes, and the dataset sent to Treatment (which carries
-    the risk reasons)."""
+    person, one query per model (history users joined), less what ``user`` may not see:
+    records that are safeguarding detail as a whole (``partnership.access.may_see``: the
+    escalations, for peer workers), and the person's own history when ``person_withheld``
+    (behind a restriction the user has given no reason for: ``people_needing_a_reason_for``).
+    Fields are the history view's to leave out, by the same rule."""
+    models = [Referral, Triage, Escalation, ContactAttempt, WarmIntroduction, TreatmentReferral]
     querysets = [
-        Referral.history.filter(id=referral.pk),
-        ContactAttempt.history.filter(referral_id=referral.pk),
-        WarmIntroduction.history.filter(referral_id=referral.pk),
+        model.history.filter(id=referral.pk) if model is Referral else model.history.filter(referral_id=referral.pk)
+        for model in models
+        if may_see(user, model._meta.label_lower)
     ]
-    if safeguarding_detail:
-        querysets[1:1] = [
-            Triage.history.filter(referral_id=referral.pk),
-            Escalation.history.filter(referral_id=referral.pk),
-        ]
-        querysets.append(TreatmentReferral.history.filter(referral_id=referral.pk))
-    if referral.person_id is not None:
+    if referral.person_id is not None and not person_withheld:
         querysets.append(Person.history.filter(id=referral.person_id))
     records = []
     for queryset in querysets:

@@ -6,6 +6,8 @@ Every page here reads through ``referrals.selectors`` (so a record the user may 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,13 +23,17 @@ from django.views.decorators.http import require_GET, require_POST
 from common.forms.errors import add_service_errors
 from common.history import KIND_LABELS, Namer, ValueStyle, diff_rows, display_value, field_label
 from partnership.access import (
+    Detail,
     can_restrict_records,
     can_share_records,
     can_work_front_door,
+    may_see,
+    sees_detail,
     sees_safeguarding_detail,
 )
 from partnership.models import Council, staff_display_name
 from referrals import rules
+from referrals.break_glass import break_glass_url
 from referrals.models import ContactMethod, Person, Referral, ReferralFeedback, Substance, TreatmentReferral, Triage
 from referrals.selectors import referrals as selectors
 from referrals.services import referrals as services
@@ -155,6 +161,12 @@ def _render_detail(request, referral: Referral, triage: Triage | None, *, form: 
         else None
     )
     urgent = referral.priority == Referral.Priority.URGENT or referral.is_urgent
+    # SEC-1: linked to someone behind a restriction this user has given no reason for: not
+    # named here; the way in is the break-glass page, as on the person page.
+    blocking = selectors.people_needing_a_reason_for(user=request.user, person_ids=[referral.person_id]).get(
+        referral.person_id
+    )
+    here = reverse("referrals:detail", args=[referral.reference])
     context = {
         "referral": referral,
         "triage": triage,
@@ -168,6 +180,7 @@ def _render_detail(request, referral: Referral, triage: Triage | None, *, form: 
         "escalation_href": reverse("referrals:escalation", args=[referral.reference]) if front_door else None,
         "match_href": reverse("referrals:match", args=[referral.reference]) if front_door else None,
         "person_href": reverse("referrals:person", args=[referral.person_id]) if referral.person_id else None,
+        "person_needs_reason_href": break_glass_url(blocking, next_url=here) if blocking else None,
         "results": {str(r.measure): r for r in referral_results(referral, targets)},
         # The identity bar's target: first contact until an attempt is made, then triage.
         "next_target": referral_next_result(referral, targets),
@@ -188,7 +201,7 @@ def _render_detail(request, referral: Referral, triage: Triage | None, *, form: 
         "assigned_to_me": referral.assigned_to_id == request.user.pk,
         # Peer support workers never see risk reasons and notes, screening notes or
         # escalations (roles table); the template only follows this flag.
-        "safeguarding_detail": sees_safeguarding_detail(request.user),
+        "safeguarding_detail": sees_detail(request.user, Detail.SAFEGUARDING),
         "restriction_href": restriction_href,
         "break_glass_openings": openings,
         # Coded for the reports: as recorded, or worked out from the postcode.
@@ -312,10 +325,23 @@ def _history_actor(row, model) -> str:
     return str(SYSTEM_ACTOR)
 
 
-def history_entries(records: list) -> list[dict]:
-    """The referral's "who changed what" entries, newest first (``common.history``)."""
+WITHHELD_PERSON = gettext_lazy("A person record you need a reason to open")
+
+
+def history_entries(records: list, *, viewer, withheld_people: Iterable[int] = ()) -> list[dict]:
+    """The referral's "who changed what" entries, newest first (``common.history``), less
+    every field ``viewer`` may not see (``partnership.access.may_see``: safeguarding and
+    restriction detail). A row that changed such a field keeps its place, but not its change
+    reason, which explains that change ("Restriction lifted: ..."). People in
+    ``withheld_people`` (behind a restriction the viewer has given no reason for) are not named."""
     diffs = diff_rows(records, fields=_tracked_fields)
+    for diff in diffs:
+        label = diff.model._meta.label_lower
+        shown = [change for change in diff.changes if may_see(viewer, label, change.field.name)]
+        diff.hid_something = len(shown) < len(diff.changes)
+        diff.changes = shown
     namer = Namer(user_name=staff_name)
+    namer.withhold(Person, withheld_people, label=str(WITHHELD_PERSON))
     namer.want_changes(diffs)
     namer.load()
     entries = [
@@ -326,7 +352,7 @@ def history_entries(records: list) -> list[dict]:
             "record": str(RECORD_LABELS.get(diff.model) or capfirst(diff.model._meta.verbose_name)),
             "kind": str(KIND_LABELS[diff.kind]),
             "created": diff.first and diff.kind == "+",
-            "reason": diff.row.history_change_reason or "",
+            "reason": "" if diff.hid_something else (diff.row.history_change_reason or ""),
             "changes": [
                 {
                     "label": field_label(diff.model, change.field.name, FIELD_LABELS),
@@ -350,13 +376,16 @@ def _show(model, model_field, value, namer: Namer) -> str:
 @require_GET
 def history(request, reference: str):
     referral = selectors.referral_get_for(user=request.user, reference=reference, purpose="History")
-    records = selectors.referral_history_records(
-        referral=referral, safeguarding_detail=sees_safeguarding_detail(request.user)
-    )
+    withheld = selectors.people_needing_a_reason_for(user=request.user, person_ids=[referral.person_id])
+    records = selectors.referral_history_records(referral=referral, user=request.user, person_withheld=bool(withheld))
     return render(
         request,
         "referrals/detail/history.html",
-        {"referral": referral, "entries": history_entries(records), **referral_badges(referral)},
+        {
+            "referral": referral,
+            "entries": history_entries(records, viewer=request.user, withheld_people=withheld),
+            **referral_badges(referral),
+        },
     )
 
 

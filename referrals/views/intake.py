@@ -6,7 +6,6 @@ page where a returning person's earlier referrals are one click away (§3.4.6).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -24,6 +23,7 @@ from common.forms.errors import add_service_errors
 from partnership.access import can_record_referral, can_work_front_door
 from partnership.models import AccessLog
 from partnership.services import access_log_record
+from referrals.break_glass import break_glass_url
 from referrals.forms.intake import StaffReferralForm
 from referrals.forms.person_search import SEARCH_ACTION, PersonSearchForm
 from referrals.matching import POSSIBLE_MATCH, STRONG_MATCH, Match
@@ -215,7 +215,7 @@ def _shown_matches(request, referral: Referral, *, purpose: str, criteria: dict)
         blocking = hidden.get(match.person.pk)
         needs_reason_url = ""
         if blocking:
-            needs_reason_url = f"{reverse('referrals:break_glass', args=[blocking])}?{urlencode({'next': here})}"
+            needs_reason_url = break_glass_url(blocking, next_url=here)
         shown.append(
             ShownMatch(
                 match=match,
@@ -259,7 +259,16 @@ def referral_match(request, reference):
     shown: list[ShownMatch] = []
     found: list[ShownMatch] | None = None
     linked_summary = None
-    if referral.person_id is not None:
+    linked_needs_reason_url = ""
+    # SEC-1: a person behind a restriction is not named, counted or logged as viewed here
+    # until a reason is given: the way in is the break-glass page, as on the person page.
+    blocking = selectors.people_needing_a_reason_for(user=request.user, person_ids=[referral.person_id]).get(
+        referral.person_id
+    )
+    if blocking:
+        here = reverse("referrals:match", kwargs={"reference": referral.reference})
+        linked_needs_reason_url = break_glass_url(blocking, next_url=here)
+    elif referral.person_id is not None:
         linked_summary = _referral_summaries([referral.person_id], exclude_referral=referral).get(referral.person_id)
         access_log_record(
             user=request.user,
@@ -292,6 +301,7 @@ def referral_match(request, reference):
             "referral": referral,
             "matches": shown,
             "linked_summary": linked_summary,
+            "linked_needs_reason_url": linked_needs_reason_url,
             "form": form,
             "search_form": search_form,
             "found": found,

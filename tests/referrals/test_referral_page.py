@@ -526,7 +526,8 @@ def test_referral_page_takes_the_same_number_of_queries_whatever_its_size(
     referral = _busy_referral(spoc_practitioner, manager, size)
     # +2: the consent review reminder and the onward referrals list (one query each, PAR-2, PAR-4).
     # +1: the person's feedback on their first contact (§3.2.9).
-    with django_assert_max_num_queries(23):
+    # +1: whether the linked person is behind a restriction (SEC-1), when linked.
+    with django_assert_max_num_queries(24):
         response = spoc_client.get(detail_url(referral))
     assert response.content.decode().count("Reopened ") == size
 
@@ -536,6 +537,8 @@ def test_history_page_takes_the_same_number_of_queries_whatever_its_size(
     spoc_client, spoc_practitioner, manager, size, django_assert_max_num_queries
 ):
     referral = _busy_referral(spoc_practitioner, manager, size)
-    with django_assert_max_num_queries(21):  # +1: the session's second-factor device (SEC-3)
+    # +1: the session's second-factor device (SEC-3); +1: whether the linked person is behind a
+    # restriction (SEC-1).
+    with django_assert_max_num_queries(22):
         response = spoc_client.get(history_url(referral))
     assert response.content.decode().count("Reason: Reopened") == size
