@@ -102,6 +102,19 @@ def sees_referral_pages(user) -> bool:
     return role_of(user) in REFERRAL_PAGE_ROLES
 
 
+# Managers are at the front door across every hub (the queue, triage, allocating referrals not
+# yet allocated, the duplicate check), but their casework reach is their own hub's ("everything
+# in their hub"): another hub's allocated referrals, its people and their consent pages are
+# not theirs to open. SPOC practitioners, who take every re-referral, open every record.
+EVERY_HUBS_CASEWORK_ROLES = frozenset({Role.SPOC_PRACTITIONER})
+
+
+def sees_every_hubs_casework(user) -> bool:
+    """Opens any referral and person (restrictions aside): SPOC practitioners only. Managers
+    reach front-door work everywhere and casework in their own hub (the selectors apply it)."""
+    return role_of(user) in EVERY_HUBS_CASEWORK_ROLES
+
+
 def sees_hub_caseload(user) -> bool:
     """Hub workers and managers see their hub's allocated caseload as well as their own."""
     membership = membership_of(user)

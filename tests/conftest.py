@@ -67,6 +67,17 @@ def other_hub_worker(ers, other_hub):
 
 
 @pytest.fixture
+def other_hub_manager(ers, other_hub):
+    """The manager of another hub (Kendal): the front door everywhere, casework in Kendal only."""
+    return UserFactory(
+        username="otherhubmanager",
+        membership__organisation=ers,
+        membership__hub=other_hub,
+        membership__role=Role.MANAGER,
+    )
+
+
+@pytest.fixture
 def peer_worker(ers, hub):
     return UserFactory(
         username="peer", membership__organisation=ers, membership__hub=hub, membership__role=Role.PEER_WORKER

@@ -38,6 +38,7 @@ SIGN_IN = "sign in"
 STAFF = [
     "spoc_practitioner",
     "manager",
+    "other_hub_manager",
     "hub_worker",
     "other_hub_worker",
     "peer_worker",
@@ -63,12 +64,17 @@ def rule(default, *, anonymous=SIGN_IN, **by_persona) -> dict:
 
 # Public pages: anyone, signed in or not.
 PUBLIC = rule(OK, anonymous=OK)
-# Front door only (SPOC practitioners and managers); everyone else 403.
-FRONT_DOOR = rule(FORBIDDEN, spoc_practitioner=OK, manager=OK)
+# Front door only (SPOC practitioners and managers); everyone else 403. The world's referral
+# is allocated in Carlisle, so it is Carlisle's casework: Kendal's manager, at the front door
+# too, gets 404 for it (front-door work across hubs; another hub's casework is not theirs).
+FRONT_DOOR = rule(FORBIDDEN, spoc_practitioner=OK, manager=OK, other_hub_manager=NOT_FOUND)
+# Front-door pages that are not about one record: every front-door role.
+FRONT_DOOR_LISTS = rule(FORBIDDEN, spoc_practitioner=OK, manager=OK, other_hub_manager=OK)
 # Everyone on staff who works with people; never commissioners, the DPO or anyone without a role.
 RECORDING_PERSONAS = [
     "spoc_practitioner",
     "manager",
+    "other_hub_manager",
     "hub_worker",
     "other_hub_worker",
     "peer_worker",
@@ -76,8 +82,9 @@ RECORDING_PERSONAS = [
     "treatment_practitioner",
 ]
 RECORDING = rule(FORBIDDEN, **dict.fromkeys(RECORDING_PERSONAS, OK))
-# The world's referral is allocated to the hub worker in Carlisle: the front door sees every
-# referral, the hub worker their own; nobody else may see it (404, as if it did not exist).
+# The world's referral is allocated to the hub worker in Carlisle: SPOC practitioners see every
+# referral, Carlisle's manager and the hub worker their hub's; nobody else may see it (404, as
+# if it did not exist), Kendal's manager included.
 THE_REFERRAL = rule(NOT_FOUND, spoc_practitioner=OK, manager=OK, hub_worker=OK)
 # A POST-only action.
 POST_ONLY = rule(NOT_ALLOWED)
@@ -96,12 +103,13 @@ EXPECTED: dict[str, dict] = {
         # Each role is sent to where its work is; the rest see what they may do.
         spoc_practitioner=REDIRECT,
         manager=REDIRECT,
+        other_hub_manager=REDIRECT,
         hub_worker=REDIRECT,
         other_hub_worker=REDIRECT,
         peer_worker=REDIRECT,
         treatment_practitioner=REDIRECT,
     ),
-    "access_log": rule(FORBIDDEN, manager=OK, data_protection_officer=OK),
+    "access_log": rule(FORBIDDEN, manager=OK, other_hub_manager=OK, data_protection_officer=OK),
     # Signed in already: the sign-in page and the second-factor pages send you on.
     "login": rule(REDIRECT, anonymous=OK),
     "otp_verify": rule(REDIRECT, anonymous=SIGN_IN),
@@ -116,7 +124,7 @@ EXPECTED: dict[str, dict] = {
     "public:form": PUBLIC,
     "public:done": rule(REDIRECT, anonymous=REDIRECT),  # nothing submitted: back to the start
     # --- the front door ----------------------------------------------------------------------
-    "referrals:queue": FRONT_DOOR,
+    "referrals:queue": FRONT_DOOR_LISTS,
     # No wrong door: everyone on staff who meets people records referrals.
     "referrals:new": RECORDING,
     # The confirmation after recording: with nothing recorded in this session, back to the form.
@@ -125,11 +133,12 @@ EXPECTED: dict[str, dict] = {
         FORBIDDEN,
         spoc_practitioner=REDIRECT,  # the front door works from the queue
         manager=REDIRECT,
+        other_hub_manager=REDIRECT,
         hub_worker=OK,
         other_hub_worker=OK,
         peer_worker=OK,
     ),
-    "referrals:hub_caseload": rule(FORBIDDEN, manager=OK, hub_worker=OK, other_hub_worker=OK),
+    "referrals:hub_caseload": rule(FORBIDDEN, manager=OK, other_hub_manager=OK, hub_worker=OK, other_hub_worker=OK),
     "referrals:detail": THE_REFERRAL,
     "referrals:history": THE_REFERRAL,
     "referrals:assign": POST_ONLY,
@@ -145,10 +154,12 @@ EXPECTED: dict[str, dict] = {
     "referrals:reopen": FRONT_DOOR,
     "referrals:priority": FRONT_DOOR,
     # --- worklists (§3.2.6, §3.19, PAR-2, PAR-6) ------------------------------------------------
-    "referrals:worklists": rule(FORBIDDEN, spoc_practitioner=OK, manager=OK, data_protection_officer=OK),
-    "referrals:worklist_treatment": FRONT_DOOR,
-    "referrals:worklist_targets": FRONT_DOOR,
-    "referrals:worklist_consent": FRONT_DOOR,
+    "referrals:worklists": rule(
+        FORBIDDEN, spoc_practitioner=OK, manager=OK, other_hub_manager=OK, data_protection_officer=OK
+    ),
+    "referrals:worklist_treatment": FRONT_DOOR_LISTS,
+    "referrals:worklist_targets": FRONT_DOOR_LISTS,
+    "referrals:worklist_consent": FRONT_DOOR_LISTS,
     "referrals:worklist_subject_access": DPO_ONLY,
     # §3.2.9: the person's feedback on their SPOC experience, recorded by the front door.
     "referrals:feedback": FRONT_DOOR,
@@ -157,14 +168,15 @@ EXPECTED: dict[str, dict] = {
         FORBIDDEN,
         spoc_practitioner=OK,
         manager=OK,
+        other_hub_manager=NOT_FOUND,
         hub_worker=OK,
         other_hub_worker=NOT_FOUND,
         peer_worker=NOT_FOUND,
     ),
     # --- restricted referrals (SEC-1) ---------------------------------------------------------
     # Not restricted: the front door is sent straight on to the referral.
-    "referrals:break_glass": rule(FORBIDDEN, spoc_practitioner=REDIRECT, manager=REDIRECT),
-    "referrals:access_restriction": rule(FORBIDDEN, manager=OK, safeguarding_lead=OK),
+    "referrals:break_glass": rule(FORBIDDEN, spoc_practitioner=REDIRECT, manager=REDIRECT, other_hub_manager=NOT_FOUND),
+    "referrals:access_restriction": rule(FORBIDDEN, manager=OK, other_hub_manager=NOT_FOUND, safeguarding_lead=OK),
     # --- consent and sharing (PAR-2 to PAR-5) -------------------------------------------------
     "referrals:consent": SHARING,
     "referrals:consent_new": SHARING,
@@ -184,7 +196,9 @@ EXPECTED: dict[str, dict] = {
     "referrals:subject_access_retry": POST_ONLY,
     # Correcting a person's details with the reason kept (PAR-6): the DPO, and the front door,
     # which keeps people's details up to date anyway.
-    "referrals:rectify": rule(FORBIDDEN, data_protection_officer=OK, spoc_practitioner=OK, manager=OK),
+    "referrals:rectify": rule(
+        FORBIDDEN, data_protection_officer=OK, spoc_practitioner=OK, manager=OK, other_hub_manager=NOT_FOUND
+    ),
     "referrals:processing_restriction": DPO_ONLY,
 }
 
@@ -237,6 +251,10 @@ class World:
     treatment_referral: object
     onward_referral: OnwardReferral
     subject_access_request: object
+    # The peer worker's own allocation (so their 404s are about this record, not an empty
+    # caseload), and someone known to ERS but shared with no other organisation.
+    peer_referral: Referral | None = None
+    unshared_person: object = None
 
     def kwargs(self, page: Page) -> dict:
         values = {
@@ -264,6 +282,7 @@ class World:
 def world(
     spoc_practitioner,
     manager,
+    other_hub_manager,
     hub,
     other_hub,
     hub_worker,
@@ -301,7 +320,13 @@ def world(
         person=person, by=data_protection_officer, request_reference="SAR-1", reason="Asked in writing"
     )
     referral.refresh_from_db()
-    return World(referral, person, consent, treatment_referral, onward, sar)
+    peer_referral = ReferralFactory(subject_given_name="Robin", subject_family_name="Peerless")
+    unshared_person = services.person_create_from_referral(referral=peer_referral, by=spoc)
+    triage_services.triage_save_screening(referral=peer_referral, by=spoc, council_of_residence="cumberland")
+    triage_services.triage_complete(referral=peer_referral, by=spoc, outcome=Triage.Outcome.ERS)
+    allocation_services.referral_allocate(referral=peer_referral, hub=hub, worker=peer_worker, by=spoc)
+    peer_referral.refresh_from_db()
+    return World(referral, person, consent, treatment_referral, onward, sar, peer_referral, unshared_person)
 
 
 def _outcome(response):
@@ -451,6 +476,6 @@ def test_every_list_page_writes_one_access_log_row_naming_the_people_shown(clien
             new = rows[: len(rows) - before]
             shown = FAMILY in response.content.decode()
             named = [set(row.subjects.values_list("person_id", flat=True)) for row in new]
-            if len(new) != 1 or new[0].object_id != 0 or named[0] != ({world.person.pk} if shown else set()):
+            if len(new) != 1 or new[0].object_id != 0 or (world.person.pk in named[0]) != shown:
                 wrong.append(f"{name} as {persona}: {len(new)} rows, naming {named}, name shown: {shown}")
     assert not wrong, "List pages logged wrongly:\n" + "\n".join(wrong)

@@ -27,6 +27,7 @@ from partnership.access import (
     may_see,
     membership_of,
     sees_allocated_caseload,
+    sees_every_hubs_casework,
     sees_every_restricted_record,
     sees_hub_caseload,
 )
@@ -122,15 +123,23 @@ def _granted(user, perm: str, model) -> QuerySet:
     return model.objects.filter(_holds(user, perm, model))
 
 
+# Front-door work: a referral in the queue, or never allocated (closed at triage). Managers
+# reach it in every hub; the rest of their reach is their own hub's casework (object grants).
+FRONT_DOOR_WORK = Q(status__in=Referral.QUEUE_STATUSES) | Q(hub__isnull=True)
+
+
 def referrals_visible_to(*, user) -> QuerySet[Referral]:
-    """Deny by default (SEC-1): the front door (SPOC practitioners, managers) sees every
-    referral; hub workers those allocated to them or to their hub, peer workers those allocated
-    to them (object grants, referrals.services.grants); everyone else nothing.
+    """Deny by default (SEC-1): SPOC practitioners see every referral; managers every
+    referral at the front door (``FRONT_DOOR_WORK``) and those allocated to their hub; hub
+    workers those allocated to them or to their hub, peer workers those allocated to them
+    (object grants, referrals.services.grants); everyone else nothing.
 
     Restricted referrals are in here for the front door; ``referral_get_for`` decides whether
     one opens routinely or needs a reason first."""
-    if can_work_front_door(user):
+    if sees_every_hubs_casework(user):
         return Referral.objects.all()
+    if can_work_front_door(user):
+        return Referral.objects.filter(FRONT_DOOR_WORK | _holds(user, VIEW_REFERRAL, Referral))
     if sees_allocated_caseload(user):
         return _granted(user, VIEW_REFERRAL, Referral)
     return Referral.objects.none()
@@ -201,9 +210,9 @@ def referral_get_for(*, user, reference: str, purpose: str) -> Referral:
 
 
 def referral_for_break_glass(*, user, reference: str) -> Referral:
-    """The referral behind a break-glass page: any referral for the front door (the page shows
-    its reference only), 404 for everyone else."""
-    referral = Referral.objects.filter(reference=reference).first() if can_break_glass(user) else None
+    """The referral behind a break-glass page: any referral the user could open with a reason
+    (the page shows its reference only), 404 for everyone else."""
+    referral = referrals_visible_to(user=user).filter(reference=reference).first() if can_break_glass(user) else None
     if referral is None:
         raise Http404
     return referral
@@ -238,12 +247,16 @@ def referral_break_glass_openings(*, referral: Referral) -> list[AccessLog]:
 
 
 def people_visible_to(*, user) -> QuerySet[Person]:
-    """Deny by default, like ``referrals_visible_to``: the front door sees everyone,
-    caseworkers the people with a referral allocated to them or (hub workers) to their hub,
-    everyone else nobody. Treatment Service staff see shared records on their own pages, by
+    """Deny by default, like ``referrals_visible_to``: SPOC practitioners see everyone;
+    managers the people with a referral at the front door and those of their hub; caseworkers
+    the people with a referral allocated to them or (hub workers) to their hub; everyone else
+    nobody. Treatment Service staff see shared records on their own pages, by
     ``referrals.view_shared_record``, never here."""
-    if can_work_front_door(user):
+    if sees_every_hubs_casework(user):
         return Person.objects.all()
+    if can_work_front_door(user):
+        at_front_door = Referral.objects.filter(FRONT_DOOR_WORK, person=OuterRef("pk"))
+        return Person.objects.filter(Q(Exists(at_front_door)) | _holds(user, VIEW_PERSON, Person))
     if sees_allocated_caseload(user):
         return _granted(user, VIEW_PERSON, Person)
     return Person.objects.none()
@@ -254,7 +267,19 @@ def person_get_for(*, user, pk: int, purpose: str) -> Person:
 
     A person is as restricted as their referrals: at the front door, someone with a restricted
     referral the user holds no grant on opens only after the glass is broken on it."""
-    people = people_visible_to(user=user).filter(pk=pk)
+    return _person_get(people_visible_to(user=user), user=user, pk=pk, purpose=purpose)
+
+
+def person_for_linking(*, user, pk: int, purpose: str) -> Person:
+    """REF-4: the person a referral is being linked to on the duplicate check. Matching is
+    front-door work, so it reaches everyone the check may list (managers too, across hubs),
+    with the same restriction rule as ``person_get_for``; 404 for anyone else."""
+    people = Person.objects.all() if can_work_front_door(user) else Person.objects.none()
+    return _person_get(people, user=user, pk=pk, purpose=purpose)
+
+
+def _person_get(people: QuerySet[Person], *, user, pk: int, purpose: str) -> Person:
+    people = people.filter(pk=pk)
     check_restriction = can_work_front_door(user) and not sees_every_restricted_record(user)
     if check_restriction:
         # In the same query: a restricted referral of theirs this user holds no grant on and

@@ -243,7 +243,9 @@ def referral_match(request, reference):
                 notice = _("Referral %(reference)s is now linked to a new person record.")
             else:
                 try:
-                    person = selectors.person_get_for(user=request.user, pk=form.cleaned_data["person"], purpose=reason)
+                    person = selectors.person_for_linking(
+                        user=request.user, pk=form.cleaned_data["person"], purpose=reason
+                    )
                 except Http404:
                     raise ValidationError({"person": [PERSON_NOT_FOUND]}) from None
                 services.referral_link_person(referral=referral, person=person, by=request.user)

@@ -35,7 +35,7 @@ from referrals.forms.triage import (
     WarmIntroductionForm,
 )
 from referrals.models import ContactMethod, Referral, TreatmentReferral, Triage, YesNoUnknown
-from referrals.selectors.referrals import referral_get_for
+from referrals.selectors.referrals import referral_get_for, referrals_visible_to
 from referrals.services import allocation as allocation_services
 from referrals.services import triage as triage_services
 from referrals.services.allocation import CLOSE_TREATMENT_PENDING
@@ -72,6 +72,9 @@ def _render(request: HttpRequest, template: str, referral: Referral, context: di
 
 def _done(request: HttpRequest, referral: Referral, message: str, *, to: str | None = None) -> HttpResponse:
     messages.success(request, message)
+    if to is None and not referrals_visible_to(user=request.user).filter(pk=referral.pk).exists():
+        # A manager who allocated it to another hub: it is that hub's casework now.
+        to = reverse("referrals:queue")
     return redirect(to or detail_url(referral))
 
 
