@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from common.history import KIND_LABELS, Namer, ValueStyle, diff_rows, display_value
 from common.history import field_label as _field_label
+from partnership.access import Audience, may_see
 from referrals.data_rights.sections import Section, active_sections, staff_name
 
 # Clearer labels than the fields' verbose names, where those are terse.
@@ -141,15 +142,23 @@ class SectionData:
     history: list[dict] = field(default_factory=list)
 
 
-def collect(person, sections: Iterable[Section] | None = None) -> list[SectionData]:
+def collect(
+    person, sections: Iterable[Section] | None = None, *, audience: Audience = Audience.DATA_SUBJECT
+) -> list[SectionData]:
     """Every section's records about ``person`` and the change history of each, as plain
-    dicts ready for JSON and for the PDF template."""
+    dicts ready for JSON and for the PDF template, as ``audience`` may see them
+    (``partnership.access.may_see``: a subject access export is the person's, so it holds
+    everything, safeguarding and restriction detail included, for the data protection
+    officer to review before release)."""
     namer = Namer(user_name=staff_name)
     style = _style()
     loaded = []
     for section in sections if sections is not None else active_sections():
         model = section.model_class
-        fields = section.field_list()
+        label = model._meta.label_lower
+        if not may_see(audience, label):
+            continue
+        fields = [f for f in section.field_list() if may_see(audience, label, f.name)]
         rows = list(section.rows(person))
         history = list(section.history_rows(person)) if section.has_history else []
         # The fields this model's history keeps (less the link to the referral).

@@ -151,11 +151,15 @@ def test_the_referral_page_for_a_peer_worker_passes_axe_and_shows_no_safeguardin
 
 @pytest.mark.django_db(transaction=True)
 def test_breaking_the_glass_and_the_restriction_page_pass_axe_with_their_errors(
-    page, live_server, sign_in, manager, casework
+    page, live_server, sign_in, manager, spoc_practitioner, casework
 ):
     restricted = casework["restricted"]
+    # Reopened, it is back at the front door, which a manager works in every hub (another hub's
+    # allocated casework would be a 404 for them).
+    allocation_services.referral_close(referral=restricted, by=spoc_practitioner, reason="Moved away")
+    allocation_services.referral_reopen(referral=restricted, by=spoc_practitioner, reason="Came back")
     sign_in(manager)
-    # Outside the manager's hub: the referral asks for a reason before it opens.
+    # No grant of the manager's: the referral asks for a reason before it opens.
     page.goto(f"{live_server.url}{reverse('referrals:detail', args=[restricted.reference])}")
     expect(heading(page)).to_contain_text("This referral is restricted")
     expect(page.get_by_role("main")).not_to_contain_text(full_name(RESTRICTED))

@@ -270,3 +270,20 @@ def test_the_declared_detail_fields_exist_and_ordinary_fields_are_not_detail(db)
     ]:
         assert not may_see(Audience.PARTNER_ORGANISATION, model, name), (model, name)
     assert Person._meta.get_field("processing_restriction_reason")
+
+
+def test_the_subject_access_export_asks_the_rule_and_holds_everything_for_the_person(
+    spoc_practitioner, hub, hub_worker, treatment_org
+):
+    from referrals.data_rights.collect import collect
+
+    record = state.build(spoc=spoc_practitioner, hub=hub, hub_worker=hub_worker, treatment_org=treatment_org)
+
+    def text(audience) -> str:
+        sections = collect(record.person, audience=audience)
+        return json.dumps([(s.records, s.history) for s in sections], ensure_ascii=False, default=str)
+
+    for_the_person = text(Audience.DATA_SUBJECT)
+    assert state.RISK_NOTE in for_the_person and state.ESCALATION_NOTE in for_the_person
+    for_a_partner = text(Audience.PARTNER_ORGANISATION)
+    assert state.RISK_NOTE not in for_a_partner and state.ESCALATION_NOTE not in for_a_partner
