@@ -21,3 +21,13 @@ ERS_OTP_REQUIRED = True
 # to be killed mid-task. Never set outside tests.
 ERS_TEST_PAUSE_AT = env("ERS_TEST_PAUSE_AT", default="")  # noqa: F405
 ERS_TEST_PAUSE_SECONDS = env.int("ERS_TEST_PAUSE_SECONDS", default=0)  # noqa: F405
+# Redis gives back a dead worker's messages in a sweep every unacked_restore_interval ×
+# unacked_restore_throttle seconds (100 by default, after the visibility timeout): the
+# killed-worker test's workers sweep every second, so it waits seconds, not minutes.
+_restore_interval = env.int("ERS_TEST_UNACKED_RESTORE_INTERVAL", default=0)  # noqa: F405
+if _restore_interval:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {  # noqa: F405
+        **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405
+        "unacked_restore_interval": _restore_interval,
+        "unacked_restore_throttle": 1,
+    }
