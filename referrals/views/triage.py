@@ -72,10 +72,9 @@ def _render(request: HttpRequest, template: str, referral: Referral, context: di
 
 def _done(request: HttpRequest, referral: Referral, message: str, *, to: str | None = None) -> HttpResponse:
     messages.success(request, message)
-    if to is None and not referrals_visible_to(user=request.user).filter(pk=referral.pk).exists():
-        # A manager who allocated it to another hub: it is that hub's casework now.
-        to = reverse("referrals:queue")
-    return redirect(to or detail_url(referral))
+    # Allocated by a manager to another hub, it is that hub's casework now: back to the queue.
+    gone = to is None and not referrals_visible_to(user=request.user).filter(pk=referral.pk).exists()
+    return redirect(to or (reverse("referrals:queue") if gone else detail_url(referral)))
 
 
 def _date_of_birth(referral: Referral):
