@@ -148,7 +148,11 @@ def treatment_referrals_sync(
     Status = TreatmentReferral.Status
     existing = list(referral.treatment_referrals.order_by("pk"))
     pending = next((tr for tr in existing if tr.status == Status.PENDING), None)
-    covered = {r for tr in existing if tr.status in TreatmentReferral.SENT_STATUSES for r in tr.reasons}
+    # Sent ones cover their reasons; so do ones a practitioner withdrew by hand, with a reason
+    # (the person declined, say): a later screening change never quietly reinstates those.
+    covered = {
+        r for tr in existing if tr.status in TreatmentReferral.SENT_STATUSES or tr.withdrawn_by_hand for r in tr.reasons
+    }
     wanted = list(
         rules.automatic_treatment_reasons(
             pregnant=triage.pregnant,
@@ -169,6 +173,11 @@ def treatment_referrals_sync(
         if pending is not None:
             why = outcome_closes or "The reason for it no longer applies: screening corrected"
             treatment_referral_transition(treatment_referral=pending, to=Status.WITHDRAWN, by=by, reason=why)
+            pending.withdrawn_because = (
+                TreatmentReferral.Withdrawal.REFERRAL_CLOSED
+                if outcome_closes
+                else TreatmentReferral.Withdrawal.REASON_GONE
+            )
             audited_save(
                 pending,
                 by=by,
@@ -178,10 +187,13 @@ def treatment_referrals_sync(
         return None
 
     if pending is None:
-        withdrawn = next((tr for tr in reversed(existing) if tr.status == Status.WITHDRAWN), None)
+        withdrawn = next(
+            (tr for tr in reversed(existing) if tr.status == Status.WITHDRAWN and not tr.withdrawn_by_hand), None
+        )
         if withdrawn is not None:
             pending = withdrawn
             treatment_referral_transition(treatment_referral=pending, to=Status.PENDING, by=by, reason="Reinstated")
+            pending.withdrawn_because = ""
             history_reason = "Referral to the Treatment Service reinstated"
         else:
             pending = TreatmentReferral(referral=referral, reason=wanted[0], created_by=by)
