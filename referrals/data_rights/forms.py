@@ -21,6 +21,7 @@ from common.forms.fields import (
     required_text,
 )
 from common.forms.identifiers import NHSNumberField, UKPhoneField, UKPostcodeField
+from common.forms.versions import VersionedFormMixin
 from referrals.data_rights.services import (
     LIFT_REASON_REQUIRED,
     REQUEST_REASON_REQUIRED,
@@ -102,7 +103,7 @@ RECTIFIABLE_FIELDS = (
 )
 
 
-class RectifyForm(GovUKFormMixin, forms.Form):
+class RectifyForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
     """PAR-6: correct a person's details. Everything typed is kept on error; the reason goes
     into the history with the old values."""
 
@@ -148,7 +149,7 @@ class RectifyForm(GovUKFormMixin, forms.Form):
         kwargs.setdefault("initial", {name: getattr(person, name) or "" for name in RECTIFIABLE_FIELDS})
         if person.date_of_birth is None:
             kwargs["initial"]["date_of_birth"] = None
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, version_of=person, **kwargs)
         self.helper = helper(
             Field.text("given_name", field_width=Fluid.ONE_HALF),
             Field.text("family_name", field_width=Fluid.ONE_HALF),

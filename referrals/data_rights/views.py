@@ -142,7 +142,11 @@ def rectify(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             referral_services.person_update(
-                person=person, by=request.user, reason=form.cleaned_data["reason"], **form.changes()
+                person=person,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.expected_version,
+                **form.changes(),
             )
         except ValidationError as error:
             add_service_errors(form, error)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from common.audit import Exemption, audited_save
+from common.audit import Exemption, ExpectedVersion, audited_save
 from partnership.models import Council
 from referrals import places, rules
 from referrals.models import ContactAttempt, Escalation, Referral, TreatmentReferral, Triage, WarmIntroduction
@@ -219,8 +219,11 @@ def _record_council(*, referral: Referral, council: str, by: User) -> None:
 
 
 @transaction.atomic
-def triage_save_screening(*, referral: Referral, by: User, **fields: Any) -> Triage:
-    """Save screening and initial risk; may be saved many times before the outcome."""
+def triage_save_screening(
+    *, referral: Referral, by: User, expected_version: ExpectedVersion | None = None, **fields: Any
+) -> Triage:
+    """Save screening and initial risk; may be saved many times before the outcome.
+    ``expected_version``: what the form was loaded from (SEC-5)."""
     _require_front_door(by)
     unknown = set(fields) - TRIAGE_SCREENING_FIELDS
     if unknown:
@@ -236,7 +239,9 @@ def triage_save_screening(*, referral: Referral, by: User, **fields: Any) -> Tri
     triage.lives_in_area = rules.lives_in_area_from_council(referral_council(referral))
     if triage.risk != Triage.Risk.GREEN and triage.risk and not (triage.risk_reasons or triage.risk_notes):
         raise ValidationError(_("Give the reasons for a red or amber risk rating."))
-    audited_save(triage, by=by, reason="Screening saved", person_id=referral.person_id)
+    audited_save(
+        triage, by=by, reason="Screening saved", person_id=referral.person_id, expected_version=expected_version
+    )
     treatment_referrals_sync(referral=referral, triage=triage, by=by)
     reasons = []
     moved = referral.status in (Referral.Status.RECEIVED, Referral.Status.CONTACTING)

@@ -155,6 +155,8 @@ def screening(request: HttpRequest, reference: str) -> HttpResponse:
         form = ScreeningForm(
             _data(request),
             initial=_screening_initial(referral, triage),
+            version_of=triage,
+            version_model=Triage,
             under_18=under_18,
             carer=referral.is_carer,
             # Asked only when neither the referral nor the postcode can tell (referrals.places).
@@ -162,7 +164,9 @@ def screening(request: HttpRequest, reference: str) -> HttpResponse:
         )
         if request.method == "POST" and form.is_valid():
             try:
-                triage_services.triage_save_screening(referral=referral, by=request.user, **form.service_fields())
+                triage_services.triage_save_screening(
+                    referral=referral, by=request.user, expected_version=form.expected_version, **form.service_fields()
+                )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
