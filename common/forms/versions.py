@@ -25,6 +25,7 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 
 from common.audit import EditConflict, ExpectedVersion, current_version
 from common.history import Namer, ValueStyle, display_value
@@ -44,6 +45,9 @@ class VersionedFormMixin:
     # Form field name → model field name where they differ. Any other form field that is not a
     # field of the model (a reason for the change, a confirmation) is not compared.
     version_field_map: dict[str, str] = {}
+    # Model fields the page shows without an input for them, whose change since loading also
+    # refuses the save: the status a close or reopen button acts on, say.
+    version_extra_fields: tuple[str, ...] = ()
 
     def __init__(
         self, *args, version_of: models.Model | None, version_model: type[models.Model] | None = None, **kwargs
@@ -60,7 +64,7 @@ class VersionedFormMixin:
     def version_model_fields(self) -> dict[str, models.Field]:
         """Model field name → model field, for every form field that edits one."""
         model_fields = {f.name: f for f in self.version_model._meta.concrete_fields}
-        result = {}
+        result = {name: model_fields[name] for name in self.version_extra_fields}
         for name in self.fields:
             model_name = self.version_field_map.get(name, name)
             if name != VERSION_FIELD and model_name in model_fields:
@@ -111,7 +115,7 @@ class VersionedFormMixin:
                 "created": diff.kind == "+",
                 "changes": [
                     {
-                        "label": labels.get(change.field.name) or change.field.verbose_name,
+                        "label": labels.get(change.field.name) or capfirst(change.field.verbose_name),
                         "old": None if diff.kind == "+" else show(change, change.old),
                         "new": show(change, change.new),
                     }

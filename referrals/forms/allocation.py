@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.forms.errors import GovUKFormMixin
 from common.forms.fields import helper
+from common.forms.versions import VersionedFormMixin
 from partnership.access import ALLOCATABLE_ROLES
 from partnership.models import Hub
 
@@ -125,7 +126,9 @@ class ReasonForm(GovUKFormMixin, forms.Form):
 PRIORITY_REQUIRED = _("Choose the priority")
 
 
-class PriorityForm(GovUKFormMixin, forms.Form):
+class PriorityForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
+    """Built with ``version_of=`` the referral (SEC-5)."""
+
     priority = forms.TypedChoiceField(
         label=_("What priority should this referral have?"),
         coerce=int,

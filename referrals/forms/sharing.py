@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from common.forms.dates import GovUKDateField
 from common.forms.errors import GovUKFormMixin
 from common.forms.fields import YES, YES_NO, helper, notes, radios, text
+from common.forms.versions import VersionedFormMixin
 from partnership.models import Organisation
 from referrals.forms.triage import TriageConditionalQuestion
 from referrals.models import Consent, OnwardReferral, WarmIntroduction
@@ -235,8 +236,11 @@ class TreatmentSendForm(GovUKFormMixin, forms.Form):
         return self.introductions.get(pk) if pk else None
 
 
-class TreatmentOutcomeForm(GovUKFormMixin, forms.Form):
+class TreatmentOutcomeForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
+    """Built with ``version_of=`` the referral to the Treatment Service (SEC-5)."""
+
     conditional_radio_fields = ("outcome",)
+    version_field_map = {"outcome": "status", "reason": "outcome_reason"}
     ACCEPTED, NOT_ACCEPTED = "accepted", "declined"
 
     outcome = radios(
@@ -382,7 +386,9 @@ class OnwardReferralForm(GovUKFormMixin, forms.Form):
         }
 
 
-class OnwardOutcomeForm(GovUKFormMixin, forms.Form):
+class OnwardOutcomeForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
+    """Built with ``version_of=`` the onward referral (SEC-5)."""
+
     outcome = radios(OnwardReferral.Outcome.choices, _("What was the outcome?"), ONWARD_OUTCOME_REQUIRED)
     notes = notes(2000, _("Notes (optional)"), NOTES_TOO_LONG)
 

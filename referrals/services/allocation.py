@@ -16,7 +16,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from common.audit import audited_save
+from common.audit import ExpectedVersion, audited_save, version_check
 from partnership.access import ALLOCATABLE_ROLES, can_work_front_door, membership_of, sees_allocated_caseload
 from referrals import rules
 from referrals.models import Referral, Triage
@@ -130,11 +130,14 @@ PRIORITY_NOT_OPEN = gettext_lazy("The priority can only be changed while the ref
 
 
 @transaction.atomic
-def referral_prioritise(*, referral: Referral, by: User, priority: int, reason: str) -> Referral:
+def referral_prioritise(
+    *, referral: Referral, by: User, priority: int, reason: str, expected_version: ExpectedVersion | None = None
+) -> Referral:
     """A practitioner sets the priority by hand, with the reason kept in the history. Screening
     only ever raises a priority afterwards (``rules.raised_priority``), so this one is never
     silently lowered; the queue (ordered by priority) follows at once."""
     _require_front_door(by)
+    version_check(referral, expected_version)  # SEC-5: before "unchanged", so what changed is shown
     if not referral.allows(Referral.Step.PRIORITISE):
         raise ValidationError(PRIORITY_NOT_OPEN, code="not_open")
     errors: dict[str, list] = {}
@@ -199,6 +202,7 @@ def referral_first_appointment_record(
     offered_at: dt.datetime,
     attended_at: dt.datetime | None = None,
     did_not_attend: bool = False,
+    expected_version: ExpectedVersion | None = None,
 ) -> Referral:
     """REF-9: when the first appointment was offered and when the person attended it.
 
@@ -234,5 +238,5 @@ def referral_first_appointment_record(
         reason = "First appointment offered: did not attend"
     else:
         reason = "First appointment offered"
-    audited_save(referral, by=by, reason=reason, person_id=referral.person_id)
+    audited_save(referral, by=by, reason=reason, person_id=referral.person_id, expected_version=expected_version)
     return referral

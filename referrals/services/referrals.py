@@ -165,10 +165,12 @@ def _notify_spoc(referral_id: int) -> None:
 
 
 @transaction.atomic
-def referral_assign(*, referral: Referral, to: User, by: User) -> Referral:
+def referral_assign(
+    *, referral: Referral, to: User, by: User, expected_version: ExpectedVersion | None = None
+) -> Referral:
     _require_front_door(by)
     referral.assigned_to = to
-    audited_save(referral, by=by, reason="Assigned", person_id=referral.person_id)
+    audited_save(referral, by=by, reason="Assigned", person_id=referral.person_id, expected_version=expected_version)
     return referral
 
 

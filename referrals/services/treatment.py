@@ -17,7 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from common.audit import audited_save
+from common.audit import ExpectedVersion, audited_save, version_check
 from partnership.access import can_share_records, membership_of, works_for_treatment_service
 from partnership.models import Organisation
 from referrals import rules
@@ -324,6 +324,7 @@ def treatment_referral_record_outcome(
     first_appointment_on: dt.date | None = None,
     treatment_started_on: dt.date | None = None,
     treatment_case_id: str = "",
+    expected_version: ExpectedVersion | None = None,
 ) -> TreatmentReferral:
     """The Treatment Service records what happened (§3.19.7, TH KPI 5): accepted or not (with
     the reason), the first appointment, when treatment started and its own case ID (TH KPI
@@ -333,6 +334,7 @@ def treatment_referral_record_outcome(
     locked = TreatmentReferral.objects.select_for_update().get(pk=treatment_referral.pk)
     locked.referral = treatment_referral.referral
     treatment_referral = locked
+    version_check(treatment_referral, expected_version)  # SEC-5
     if treatment_referral.status not in TreatmentReferral.SENT_STATUSES:
         raise ValidationError(TREATMENT_OUTCOME_NOT_SENT)
     reason = (reason or "").strip()

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from common.forms.errors import add_service_errors
 from partnership.access import can_work_front_door
 from referrals.forms.feedback import FeedbackForm
+from referrals.models import ReferralFeedback
 from referrals.selectors.referrals import referral_get_for
 from referrals.services import feedback as feedback_services
 from referrals.views.detail import REFERENCE
@@ -32,7 +33,12 @@ def feedback(request: HttpRequest, reference: str) -> HttpResponse:
     detail_url = reverse("referrals:detail", args=[referral.reference])
     existing = feedback_services.referral_feedback_get(referral=referral)
     initial = {"satisfaction": existing.satisfaction, "comment": existing.comment} if existing else {}
-    form = FeedbackForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = FeedbackForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        version_of=existing,
+        version_model=ReferralFeedback,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             feedback_services.referral_feedback_record(
@@ -40,6 +46,7 @@ def feedback(request: HttpRequest, reference: str) -> HttpResponse:
                 by=request.user,
                 satisfaction=form.cleaned_data["satisfaction"],
                 comment=form.cleaned_data["comment"],
+                expected_version=form.expected_version,
             )
         except ValidationError as error:
             add_service_errors(form, error, default="satisfaction")

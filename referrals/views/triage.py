@@ -421,7 +421,7 @@ def priority(request: HttpRequest, reference: str) -> HttpResponse:
     open_ = referral.allows(Referral.Step.PRIORITISE)
     form = None
     if open_:
-        form = PriorityForm(_data(request), initial={"priority": referral.priority})
+        form = PriorityForm(_data(request), initial={"priority": referral.priority}, version_of=referral)
         if request.method == "POST" and form.is_valid():
             try:
                 allocation_services.referral_prioritise(
@@ -429,6 +429,7 @@ def priority(request: HttpRequest, reference: str) -> HttpResponse:
                     by=request.user,
                     priority=form.cleaned_data["priority"],
                     reason=form.cleaned_data["reason"],
+                    expected_version=form.expected_version,
                 )
             except ValidationError as error:
                 add_service_errors(form, error, default="priority")
