@@ -1,8 +1,8 @@
 """The version check against concurrent edits (SEC-5), on the form side.
 
-Every form that edits an existing record mixes in ``VersionedFormMixin`` and is built with
-``version_of=`` the record it edits (None when the record does not exist yet, with
-``version_model=`` its model). The form then:
+Every form that edits an existing record mixes in ``VersionedFormMixin``, names the model
+(``version_model``) and is built with ``version_of=`` the record it edits (None when it does not
+exist yet). The form then:
 
 - carries the version it was loaded from in a hidden ``version`` field (the id of the record's
   latest history row, ``common.audit.current_version``);
@@ -42,6 +42,8 @@ def _user_name(user) -> str:
 class VersionedFormMixin:
     """Put first among a form's bases: ``class XForm(VersionedFormMixin, GovUKFormMixin, forms.Form)``."""
 
+    # The model of the record edited (or pass ``version_model=``; else that of ``version_of``).
+    version_model: type[models.Model] | None = None
     # Form field name → model field name where they differ. Any other form field that is not a
     # field of the model (a reason for the change, a confirmation) is not compared.
     version_field_map: dict[str, str] = {}
@@ -53,9 +55,10 @@ class VersionedFormMixin:
         self, *args, version_of: models.Model | None, version_model: type[models.Model] | None = None, **kwargs
     ):
         super().__init__(*args, **kwargs)
-        if version_of is None and version_model is None:
+        model = version_model or self.version_model or (type(version_of) if version_of is not None else None)
+        if model is None:
             raise TypeError("A versioned form needs the record it edits, or its model when there is none yet")
-        self.version_model = version_model or type(version_of)
+        self.version_model = model
         self.edit_conflict: list[dict] = []
         self.fields[VERSION_FIELD] = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
         if not self.is_bound:

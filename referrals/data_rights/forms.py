@@ -107,6 +107,8 @@ class RectifyForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
     """PAR-6: correct a person's details. Everything typed is kept on error; the reason goes
     into the history with the old values."""
 
+    version_model = Person
+
     given_name = TextField(
         label=_("First name"),
         max_length=_max(Person, "given_name"),
@@ -197,7 +199,15 @@ class RectifyForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
         return data
 
 
-class RestrictionForm(GovUKFormMixin, forms.Form):
+class RestrictionForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
+    """Restrict or lift, built with ``version_of=`` the person: refused when someone else
+    restricted or lifted after the page was opened, so a reason typed to restrict never lifts
+    (SEC-5)."""
+
+    version_model = Person
+
+    version_extra_fields = ("processing_restricted",)
+
     reason = TextField(
         max_length=RESTRICTION_REASON_MAX,
         error_messages={"max_length": RESTRICTION_REASON_TOO_LONG},

@@ -55,6 +55,8 @@ class FirstAppointmentForm(VersionedFormMixin, GovUKFormMixin, WhenMixin, forms.
     """``cleaned_data["when"]`` is when the offer was made; ``cleaned_data["attended_at"]``
     when the person attended, or None."""
 
+    version_model = Referral
+
     conditional_radio_fields = ("attended",)
     # Recording again replaces what is saved: refused if someone else saved since (SEC-5).
     version_field_map = {"when_date": "first_appointment_offered_at", "attended_date": "first_appointment_attended_at"}

@@ -18,7 +18,9 @@ from referrals.services.feedback import (
 
 
 class FeedbackForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
-    """Built with ``version_of=`` the feedback, or ``version_model=ReferralFeedback`` (SEC-5)."""
+    """Built with ``version_of=`` the feedback, None before there is any (SEC-5)."""
+
+    version_model = ReferralFeedback
 
     satisfaction = radios(
         ReferralFeedback.Satisfaction.choices,

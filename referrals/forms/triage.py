@@ -139,6 +139,8 @@ class ContactAttemptForm(GovUKFormMixin, WhenMixin, forms.Form):
 
 
 class ScreeningForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
+    version_model = Triage
+
     substances = forms.MultipleChoiceField(
         label=_("Which substances is the person using, or in recovery from?"),
         choices=Substance.choices,
@@ -279,7 +281,9 @@ class ScreeningForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
 CARER_HIDDEN_OUTCOMES = frozenset({Triage.Outcome.ERS, Triage.Outcome.TREATMENT, Triage.Outcome.BOTH})
 
 
-class OutcomeForm(GovUKFormMixin, forms.Form):
+class OutcomeForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
+    version_model = Triage
+
     conditional_radio_fields = ("outcome",)
 
     outcome = radios(Triage.Outcome.choices, _("What is the outcome of triage?"), OUTCOME_REQUIRED)

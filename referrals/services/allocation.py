@@ -34,9 +34,12 @@ ALLOCATE_NOT_A_WORKER = gettext_lazy("Choose a recovery worker, peer support wor
 
 
 @transaction.atomic
-def referral_allocate(*, referral: Referral, hub: Hub, worker: User, by: User) -> Referral:
+def referral_allocate(
+    *, referral: Referral, hub: Hub, worker: User, by: User, expected_version: ExpectedVersion | None = None
+) -> Referral:
     """Allocate to a hub and a worker (REF-7 accepted outcomes only)."""
     _require_front_door(by)
+    version_check(referral, expected_version)  # SEC-5
     # REF-7: only an outcome that accepts the person for ERS (or family and carer) support
     # allocates; a "Treatment Service only" referral waits at triaged for its sending.
     outcome = Triage.objects.filter(referral=referral).values_list("outcome", flat=True).first()
@@ -89,10 +92,13 @@ CLOSE_TREATMENT_PENDING = gettext_lazy(
 
 
 @transaction.atomic
-def referral_close(*, referral: Referral, by: User, reason: str) -> Referral:
+def referral_close(
+    *, referral: Referral, by: User, reason: str, expected_version: ExpectedVersion | None = None
+) -> Referral:
     """Close by hand. Refused while a referral to the Treatment Service waits to be sent
     (``Referral.may_close``): nothing is left stranded behind a closed referral (§3.2.6)."""
     _require_front_door(by)
+    version_check(referral, expected_version)  # SEC-5
     if referral.can_move_to(Referral.Status.CLOSED) and referral.has_pending_treatment_referral():
         raise ValidationError(CLOSE_TREATMENT_PENDING, code="treatment_pending")
     referral_transition(referral=referral, to=Referral.Status.CLOSED, by=by, reason=reason)
@@ -104,8 +110,11 @@ def referral_close(*, referral: Referral, by: User, reason: str) -> Referral:
 
 
 @transaction.atomic
-def referral_reopen(*, referral: Referral, by: User, reason: str) -> Referral:
+def referral_reopen(
+    *, referral: Referral, by: User, reason: str, expected_version: ExpectedVersion | None = None
+) -> Referral:
     _require_front_door(by)
+    version_check(referral, expected_version)  # SEC-5
     referral_transition(referral=referral, to=Referral.Status.RECEIVED, by=by, reason=reason)
     # Back to the front door: triage and allocation are done again. Their earlier values stay
     # in the history and the transition log, so nothing recorded is lost.

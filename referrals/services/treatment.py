@@ -185,6 +185,7 @@ def treatment_referral_send(
     reason_for_referral: str | None = None,
     risk_summary: str | None = None,
     warm_introduction: WarmIntroduction | None = None,
+    expected_version: ExpectedVersion | None = None,
 ) -> TreatmentReferral:
     """Send a pending referral to the Treatment Service with the agreed minimum dataset.
 
@@ -197,6 +198,7 @@ def treatment_referral_send(
     _require_referral_access(referral=referral, by=by)
     treatment_referral = TreatmentReferral.objects.select_for_update().get(pk=treatment_referral.pk)
     treatment_referral.referral = referral
+    version_check(treatment_referral, expected_version)  # SEC-5
     if treatment_referral.status != TreatmentReferral.Status.PENDING:
         raise ValidationError(TREATMENT_SEND_ALREADY_SENT)
     person = referral.person

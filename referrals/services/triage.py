@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from common.audit import Exemption, ExpectedVersion, audited_save
+from common.audit import Exemption, ExpectedVersion, audited_save, version_check
 from partnership.models import Council
 from referrals import places, rules
 from referrals.models import ContactAttempt, Escalation, Referral, TreatmentReferral, Triage, WarmIntroduction
@@ -290,13 +290,21 @@ OUTCOME_SIGNPOST_REQUIRED = gettext_lazy("Say where the person was signposted to
 
 @transaction.atomic
 def triage_complete(
-    *, referral: Referral, by: User, outcome: str, outcome_reason: str = "", signposted_to: str = ""
+    *,
+    referral: Referral,
+    by: User,
+    outcome: str,
+    outcome_reason: str = "",
+    signposted_to: str = "",
+    expected_version: ExpectedVersion | None = None,
 ) -> Triage:
     """Record the triage outcome (REF-7) and move the referral on."""
     _require_front_door(by)
+    triage = _triage_for(referral, by)
+    # SEC-5: first, so an outcome recorded meanwhile is shown rather than "already triaged".
+    version_check(triage, expected_version)
     if not referral.allows(Referral.Step.OUTCOME):
         raise ValidationError(_("This referral has already been triaged."))
-    triage = _triage_for(referral, by)
     errors: dict[str, list] = {}
     if outcome == Triage.Outcome.UNABLE_TO_CONTACT:
         if referral.first_contact_attempt_at is None:

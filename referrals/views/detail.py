@@ -69,6 +69,8 @@ class AssignForm(VersionedFormMixin, forms.Form):
     """Built with ``version_of=`` the referral: assigning from a page loaded before someone
     else assigned it is refused (SEC-5)."""
 
+    version_model = Referral
+
     version_field_map = {"assignee": "assigned_to"}
     assignee = forms.ModelChoiceField(
         label=gettext_lazy("Assign to someone else"),

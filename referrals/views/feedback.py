@@ -18,7 +18,6 @@ from django.views.decorators.http import require_http_methods
 from common.forms.errors import add_service_errors
 from partnership.access import can_work_front_door
 from referrals.forms.feedback import FeedbackForm
-from referrals.models import ReferralFeedback
 from referrals.selectors.referrals import referral_get_for
 from referrals.services import feedback as feedback_services
 from referrals.views.detail import REFERENCE
@@ -37,7 +36,6 @@ def feedback(request: HttpRequest, reference: str) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         initial=initial,
         version_of=existing,
-        version_model=ReferralFeedback,
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -178,7 +178,11 @@ def treatment_send(request: HttpRequest, reference: str, pk: int) -> HttpRespons
         if len(treatment_orgs) == 1:
             initial["organisation"] = treatment_orgs[0].pk
         form = TreatmentSendForm(
-            _data(request), initial=initial, organisations=organisations, introductions=introductions
+            _data(request),
+            initial=initial,
+            organisations=organisations,
+            introductions=introductions,
+            version_of=treatment_referral,
         )
         if request.method == "POST" and form.is_valid():
             try:
@@ -190,6 +194,7 @@ def treatment_send(request: HttpRequest, reference: str, pk: int) -> HttpRespons
                     reason_for_referral=form.cleaned_data["reason_for_referral"],
                     risk_summary=form.cleaned_data["risk_summary"],
                     warm_introduction=form.chosen_introduction(),
+                    expected_version=form.expected_version,
                 )
             except ValidationError as error:
                 add_service_errors(form, error, default=None)

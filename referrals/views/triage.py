@@ -156,7 +156,6 @@ def screening(request: HttpRequest, reference: str) -> HttpResponse:
             _data(request),
             initial=_screening_initial(referral, triage),
             version_of=triage,
-            version_model=Triage,
             under_18=under_18,
             carer=referral.is_carer,
             # Asked only when neither the referral nor the postcode can tell (referrals.places).
@@ -202,7 +201,7 @@ def outcome(request: HttpRequest, reference: str) -> HttpResponse:
     is_open = referral.allows(Referral.Step.OUTCOME)
     form = None
     if is_open:
-        form = OutcomeForm(_data(request), carer=referral.is_carer)
+        form = OutcomeForm(_data(request), carer=referral.is_carer, version_of=triage)
         if request.method == "POST" and form.is_valid():
             try:
                 triage = triage_services.triage_complete(
@@ -211,6 +210,7 @@ def outcome(request: HttpRequest, reference: str) -> HttpResponse:
                     outcome=form.cleaned_data["outcome"],
                     outcome_reason=form.cleaned_data["outcome_reason"],
                     signposted_to=form.cleaned_data["signposted_to"],
+                    expected_version=form.expected_version,
                 )
             except ValidationError as error:
                 add_service_errors(form, error, default="outcome")
@@ -310,7 +310,7 @@ def allocate(request: HttpRequest, reference: str) -> HttpResponse:
     can_allocate = referral.allows(Referral.Step.ALLOCATE)
     form = None
     if can_allocate:
-        form = AllocateForm(_data(request))
+        form = AllocateForm(_data(request), version_of=referral)
         if request.method == "POST" and form.is_valid():
             try:
                 allocation_services.referral_allocate(
@@ -318,6 +318,7 @@ def allocate(request: HttpRequest, reference: str) -> HttpResponse:
                     by=request.user,
                     hub=form.cleaned_data["hub"],
                     worker=form.cleaned_data["worker"],
+                    expected_version=form.expected_version,
                 )
             except ValidationError as error:
                 add_service_errors(form, error, default="worker")
@@ -360,10 +361,17 @@ def _status_change_page(
     allowed = allowed and not blocked
     form = None
     if allowed:
-        form = ReasonForm(_data(request), label=label, required_message=required_message, submit=submit)
+        form = ReasonForm(
+            _data(request), label=label, required_message=required_message, submit=submit, version_of=referral
+        )
         if request.method == "POST" and form.is_valid():
             try:
-                service(referral=referral, by=request.user, reason=form.cleaned_data["reason"])
+                service(
+                    referral=referral,
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                    expected_version=form.expected_version,
+                )
             except ValidationError as error:
                 add_service_errors(form, error, default="reason")
             else:
