@@ -47,8 +47,8 @@ PROCESSING_RESTRICTED = _(
 )
 
 EDIT_CONFLICT = _(
-    "Someone else saved changes here after you opened this page. Check their changes below: your "
-    "answers are kept. Save again to replace their changes with yours."
+    "Your changes have not been saved: someone else changed this after you opened the page. "
+    "Check their changes, then save again"
 )
 
 # simple-history truncates change reasons to its column width.
