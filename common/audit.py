@@ -30,6 +30,7 @@ Restriction must still allow some writes (Article 18(2) and (3)). They are the m
 from __future__ import annotations
 
 import enum
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -160,7 +161,7 @@ def audited_save(
     obj._history_user = by
     obj._change_reason = (reason or "")[:CHANGE_REASON_MAX_LENGTH]
     # One transaction, so the row locked by the check stays locked until this save is in.
-    with transaction.atomic():
+    with transaction.atomic() if expected_version is not None else nullcontext():
         version_check(obj, expected_version)
         obj.save(update_fields=update_fields)
 

@@ -97,7 +97,8 @@ class VersionedFormMixin:
             model_name = self.version_field_map.get(form_name, form_name)
             labels[model_name] = field.label
             if getattr(field, "choices", None) and not isinstance(field, forms.ModelChoiceField):
-                choices[model_name] = [(str(v), label) for v, label in field.choices]
+                # Keyed by the value as stored and as posted (a number's choices are strings).
+                choices[model_name] = [(key, label) for v, label in field.choices for key in (v, str(v))]
         model = self.version_model
         style = ValueStyle(
             list_choices=choices,

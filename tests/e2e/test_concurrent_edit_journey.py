@@ -13,7 +13,7 @@ from common.audit import EDIT_CONFLICT
 from referrals.models import Triage
 from tests.e2e.conftest import assert_accessible, own_page, sign_in_on
 from tests.factories import ReferralFactory
-from tests.referrals.test_concurrent_edits import spoc
+from tests.referrals.test_concurrent_edits import member_of_staff
 
 pytestmark = pytest.mark.e2e
 
@@ -36,8 +36,8 @@ def screen(page, *, risk: str) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_an_older_screening_in_another_browser_cannot_put_red_back_to_green(browser, live_server, ers):
-    alex = spoc(ers, "alex", "Alex", "Morgan")
-    bea = spoc(ers, "bea", "Bea", "Khan")
+    alex = member_of_staff(ers, "alex", "Alex", "Morgan")
+    bea = member_of_staff(ers, "bea", "Bea", "Khan")
     referral = ReferralFactory(subject_postcode="CA1 1AA", council_of_residence="cumberland", substances=["alcohol"])
     url = f"{live_server.url}{reverse('referrals:screening', args=[referral.reference])}"
 

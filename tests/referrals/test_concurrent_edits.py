@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from common import audit
 from partnership.models import Role
-from referrals.models import Triage
+from referrals.models import Referral, Triage
 from referrals.services import referrals as referral_services
 from tests.conftest import SecondFactorClient
 from tests.factories import ReferralFactory, UserFactory
@@ -40,24 +40,24 @@ def signed_in(user) -> SecondFactorClient:
     return client
 
 
-def spoc(ers, username: str, first_name: str, last_name: str):
+def member_of_staff(ers, username: str, first_name: str, last_name: str, role=Role.SPOC_PRACTITIONER):
     return UserFactory(
         username=username,
         first_name=first_name,
         last_name=last_name,
         membership__organisation=ers,
-        membership__role=Role.SPOC_PRACTITIONER,
+        membership__role=role,
     )
 
 
 @pytest.fixture
 def first(ers):
-    return spoc(ers, "alex", "Alex", "Morgan")
+    return member_of_staff(ers, "alex", "Alex", "Morgan")
 
 
 @pytest.fixture
 def second(ers):
-    return spoc(ers, "bea", "Bea", "Khan")
+    return member_of_staff(ers, "bea", "Bea", "Khan")
 
 
 # --- Screening ----------------------------------------------------------------------------------
@@ -164,3 +164,49 @@ def test_an_older_correction_cannot_put_back_a_phone_number_just_corrected(first
     assert again.status_code == 302
     person.refresh_from_db()
     assert (person.phone, person.email) == ("07700900456", "jo@example.org")
+
+
+# --- Restriction of processing: a reason typed to restrict never lifts -------------------------
+
+
+def test_a_restriction_set_meanwhile_is_not_lifted_by_a_page_opened_to_restrict(first, ers):
+    """The page chooses restrict or lift from the record at the post: without the version, the
+    second officer's "why restrict" would have lifted the first officer's restriction."""
+    dana = member_of_staff(ers, "dana", "Dana", "Price", role=Role.DATA_PROTECTION_OFFICER)
+    omar = member_of_staff(ers, "omar", "Omar", "Ali", role=Role.DATA_PROTECTION_OFFICER)
+    referral = ReferralFactory()
+    person = referral_services.person_create_from_referral(referral=referral, by=first)
+    url = reverse("referrals:processing_restriction", kwargs={"pk": person.pk})
+    dana_client, omar_client = signed_in(dana), signed_in(omar)
+    dana_version, omar_version = version_on(dana_client.get(url)), version_on(omar_client.get(url))
+
+    assert dana_client.post(url, {"version": dana_version, "reason": "Accuracy disputed"}).status_code == 302
+    refused = omar_client.post(url, {"version": omar_version, "reason": "Objection received"})
+
+    assert refused.status_code == 200
+    person.refresh_from_db()
+    assert person.processing_restricted and person.processing_restriction_reason == "Accuracy disputed"
+    [entry] = refused.context["form"].edit_conflict
+    assert entry["by"] == "Dana Price"
+    assert [(c["old"], c["new"]) for c in entry["changes"]] == [("No", "Yes")]
+
+
+# --- Priority -----------------------------------------------------------------------------------
+
+
+def test_an_older_priority_page_cannot_put_back_the_priority_just_changed(first, second):
+    referral = ReferralFactory()
+    url = reverse("referrals:priority", args=[referral.reference])
+    alex, bea = signed_in(first), signed_in(second)
+    alex_version, bea_version = version_on(alex.get(url)), version_on(bea.get(url))
+    urgent, routine = Referral.Priority.URGENT, Referral.Priority.ROUTINE
+
+    saved = alex.post(url, {"version": alex_version, "priority": urgent, "reason": "Overdose last week"})
+    assert saved.status_code == 302
+    refused = bea.post(url, {"version": bea_version, "priority": routine, "reason": "Stable"})
+
+    assert refused.status_code == 200
+    referral.refresh_from_db()
+    assert referral.priority == urgent
+    [entry] = refused.context["form"].edit_conflict
+    assert entry["by"] == "Alex Morgan" and entry["changes"][0]["new"] == Referral.Priority(urgent).label
