@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -54,11 +54,7 @@ def _data(request: HttpRequest):
 
 
 def detail_url(referral: Referral) -> str:
-    # The referral page is another module's; until it exists, its address is still this one.
-    try:
-        return reverse("referrals:detail", args=[referral.reference])
-    except NoReverseMatch:
-        return f"/referrals/{referral.reference}/"
+    return reverse("referrals:detail", args=[referral.reference])
 
 
 def _triage_of(referral: Referral) -> Triage | None:
@@ -169,11 +165,8 @@ def screening(request: HttpRequest, reference: str) -> HttpResponse:
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                if "save_and_return" in request.POST:
-                    return _done(request, referral, _("Screening saved"))
-                return _done(
-                    request, referral, _("Screening saved"), to=reverse("referrals:screening", args=[reference])
-                )
+                again = None if "save_and_return" in request.POST else reverse("referrals:screening", args=[reference])
+                return _done(request, referral, _("Screening saved"), to=again)
     context = {
         "form": form,
         "finished": finished,
@@ -366,12 +359,8 @@ def _status_change_page(
         )
         if request.method == "POST" and form.is_valid():
             try:
-                service(
-                    referral=referral,
-                    by=request.user,
-                    reason=form.cleaned_data["reason"],
-                    expected_version=form.expected_version,
-                )
+                reason = form.cleaned_data["reason"]
+                service(referral=referral, by=request.user, reason=reason, expected_version=form.expected_version)
             except ValidationError as error:
                 add_service_errors(form, error, default="reason")
             else:
