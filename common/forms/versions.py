@@ -22,6 +22,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -33,6 +34,28 @@ from common.history import Namer, ValueStyle, display_value
 VERSION_FIELD = "version"
 # Where the error summary's message links to: the list of the other person's changes.
 CONFLICT_ANCHOR = "edit-conflict"
+
+
+# The largest id a database integer column holds: a larger "version" cannot be real.
+MAX_VERSION = 2**63 - 1
+
+
+class VersionField(forms.IntegerField):
+    """The hidden version. Only a hand-made post holds anything but a number we rendered, so
+    anything else reads as 0, "loaded before the record existed": the most cautious version,
+    refused if anyone has saved the record, never an error the page has no input to show."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        try:
+            number = super().to_python(value)
+        except ValidationError:
+            return 0
+        return None if number is None else (number if 0 <= number <= MAX_VERSION else 0)
 
 
 def _user_name(user) -> str:
@@ -60,7 +83,7 @@ class VersionedFormMixin:
             raise TypeError("A versioned form needs the record it edits, or its model when there is none yet")
         self.version_model = model
         self.edit_conflict: list[dict] = []
-        self.fields[VERSION_FIELD] = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+        self.fields[VERSION_FIELD] = VersionField()
         if not self.is_bound:
             self.initial[VERSION_FIELD] = current_version(version_of)
 

@@ -212,3 +212,12 @@ def test_coded_values_read_as_the_form_shows_them(alex):
         "Initial risk rating": "Red",
         "Reasons": "Thoughts of suicide or self-harm",
     }
+
+
+@pytest.mark.parametrize("posted_version", ["-1", "abc", "9" * 20_000, str(2**63), "1.5", "\x00"])
+def test_a_version_no_page_would_send_reads_as_before_the_record_existed(person, posted_version):
+    form = posted(person, posted_version)
+    assert form.is_valid(), form.errors
+    assert form.expected_version.history_id == 0
+    with pytest.raises(EditConflict):
+        save_mine(person, form.expected_version, phone="1")
