@@ -115,14 +115,18 @@ class VersionedFormMixin:
         self.edit_conflict = self._describe(conflict)
 
     def _describe(self, conflict: EditConflict) -> list[dict]:
+        model = self.version_model
+        model_fields = self.version_model_fields()
         labels, choices = {}, {}
         for form_name, field in self.fields.items():
             model_name = self.version_field_map.get(form_name, form_name)
             labels[model_name] = field.label
             if getattr(field, "choices", None) and not isinstance(field, forms.ModelChoiceField):
-                # Keyed by the value as stored and as posted (a number's choices are strings).
-                choices[model_name] = [(key, label) for v, label in field.choices for key in (v, str(v))]
-        model = self.version_model
+                # The model's names for values the form does not offer (a status it never
+                # sets), then the form's own; keyed as stored and as posted (numbers as text).
+                model_field = model_fields.get(model_name)
+                named = list(model_field.flatchoices) if model_field is not None and model_field.choices else []
+                choices[model_name] = [(key, label) for v, label in named + list(field.choices) for key in (v, str(v))]
         style = ValueStyle(
             list_choices=choices,
             value_labels={f"{model._meta.label_lower}.{name}": dict(pairs) for name, pairs in choices.items()},

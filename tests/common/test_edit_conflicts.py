@@ -14,7 +14,7 @@ from common.audit import EDIT_CONFLICT, EditConflict, ExpectedVersion, audited_s
 from common.forms.errors import GovUKFormMixin, add_service_errors
 from common.forms.versions import CONFLICT_ANCHOR, VERSION_FIELD, VersionedFormMixin
 from referrals.models import Person, Triage
-from tests.factories import PersonFactory, UserFactory
+from tests.factories import PersonFactory, ReferralFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -192,8 +192,6 @@ def test_a_deliberate_second_save_from_the_moved_on_version_goes_through(person,
 
 
 def test_coded_values_read_as_the_form_shows_them(alex):
-    from tests.factories import ReferralFactory
-
     class RiskForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
         risk = forms.ChoiceField(label="Initial risk rating", choices=Triage.Risk.choices)
         risk_reasons = forms.MultipleChoiceField(label="Reasons", choices=Triage.RiskReason.choices)
@@ -221,3 +219,23 @@ def test_a_version_no_page_would_send_reads_as_before_the_record_existed(person,
     assert form.expected_version.history_id == 0
     with pytest.raises(EditConflict):
         save_mine(person, form.expected_version, phone="1")
+
+
+def test_a_value_the_form_does_not_offer_reads_as_the_model_names_it(alex):
+    class RaiseRiskForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
+        version_model = Triage
+        # Offers only the ratings that raise concern; green is the model's to name.
+        risk = forms.ChoiceField(label="Raise the risk to", choices=[("amber", "Amber: some concern"), ("red", "Red")])
+
+    triage = Triage(referral=ReferralFactory(), started_by=alex, risk=Triage.Risk.GREEN)
+    audited_save(triage, by=alex, reason="Screening saved", person_id=None)
+    form = RaiseRiskForm({"risk": "red", VERSION_FIELD: str(current_version(triage))}, version_of=triage)
+    assert form.is_valid()
+    triage.risk = Triage.Risk.AMBER
+    audited_save(triage, by=alex, reason="Screening saved", person_id=None)
+    with pytest.raises(EditConflict) as refused:
+        audited_save(triage, by=alex, reason="Again", person_id=None, expected_version=form.expected_version)
+    form.show_edit_conflict(refused.value)
+    assert form.edit_conflict[0]["changes"] == [
+        {"label": "Raise the risk to", "old": "Green", "new": "Amber: some concern"}
+    ]
