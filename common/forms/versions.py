@@ -73,6 +73,9 @@ class VersionedFormMixin:
     # Model fields the page shows without an input for them, whose change since loading also
     # refuses the save: the status a close or reopen button acts on, say.
     version_extra_fields: tuple[str, ...] = ()
+    # Model field name → what the list of changes calls it, where the form's label reads wrong
+    # there (an extra field's default is its verbose name).
+    version_labels: dict[str, str] = {}
 
     def __init__(
         self, *args, version_of: models.Model | None, version_model: type[models.Model] | None = None, **kwargs
@@ -127,6 +130,7 @@ class VersionedFormMixin:
                 model_field = model_fields.get(model_name)
                 named = list(model_field.flatchoices) if model_field is not None and model_field.choices else []
                 choices[model_name] = [(key, label) for v, label in named + list(field.choices) for key in (v, str(v))]
+        labels.update(self.version_labels)
         style = ValueStyle(
             list_choices=choices,
             value_labels={f"{model._meta.label_lower}.{name}": dict(pairs) for name, pairs in choices.items()},

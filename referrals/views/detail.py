@@ -72,6 +72,7 @@ class AssignForm(VersionedFormMixin, forms.Form):
     version_model = Referral
 
     version_field_map = {"assignee": "assigned_to"}
+    version_labels = {"assigned_to": gettext_lazy("Assigned to")}
     assignee = forms.ModelChoiceField(
         label=gettext_lazy("Assign to someone else"),
         queryset=selectors.front_door_staff(),

@@ -124,7 +124,7 @@ def test_a_versioned_form_compares_at_least_one_field_of_its_record(name, db):
     assert cls.version_model is not None, f"{name} does not name the model of the record it edits"
     model_fields = {f.name for f in cls.version_model._meta.concrete_fields}
     # A misspelt name here would silently compare nothing.
-    named = set(cls.version_field_map.values()) | set(cls.version_extra_fields)
+    named = set(cls.version_field_map.values()) | set(cls.version_extra_fields) | set(cls.version_labels)
     assert named <= model_fields, f"{name}: {sorted(named - model_fields)} are not fields of {cls.version_model}"
     compared = {cls.version_field_map.get(n, n) for n in cls.base_fields} | named
     assert compared & model_fields, f"{name} compares no field of {cls.version_model}"

@@ -210,3 +210,24 @@ def test_an_older_priority_page_cannot_put_back_the_priority_just_changed(first,
     assert referral.priority == urgent
     [entry] = refused.context["form"].edit_conflict
     assert entry["by"] == "Alex Morgan" and entry["changes"][0]["new"] == Referral.Priority(urgent).label
+
+
+# --- Assignment on the referral page ----------------------------------------------------------
+
+
+def test_assign_to_me_from_an_older_referral_page_does_not_take_it_from_a_colleague(first, second):
+    referral = ReferralFactory()
+    detail = reverse("referrals:detail", args=[referral.reference])
+    assign = reverse("referrals:assign", args=[referral.reference])
+    alex, bea = signed_in(first), signed_in(second)
+    alex_version, bea_version = version_on(alex.get(detail)), version_on(bea.get(detail))
+
+    assert alex.post(assign, {"version": alex_version, "assignee": first.pk}).status_code == 302
+    refused = bea.post(assign, {"version": bea_version, "assignee": second.pk})
+
+    assert refused.status_code == 200
+    referral.refresh_from_db()
+    assert referral.assigned_to == first
+    [entry] = refused.context["form"].edit_conflict
+    assert entry["changes"] == [{"label": "Assigned to", "old": "Not recorded", "new": "Alex Morgan"}]
+    assert 'id="edit-conflict"' in refused.content.decode()
