@@ -7,7 +7,9 @@ exist yet). The form then:
 - carries the version it was loaded from in a hidden ``version`` field (the id of the record's
   latest history row, ``common.audit.current_version``);
 - gives the service ``form.expected_version``: that version and the model fields the form
-  edits, which the service passes on to ``audited_save(..., expected_version=...)``;
+  edits, which the service passes on to ``audited_save(..., expected_version=...)``, or checks
+  first with ``common.audit.version_check`` when it saves the record more than once or would
+  otherwise refuse for another reason and hide what changed;
 - when the save is refused (``common.audit.EditConflict``, put on the form by
   ``add_service_errors``), keeps everything typed, says who changed what and when, and moves
   its hidden version on to the current one, so saving again, having read it, succeeds.
