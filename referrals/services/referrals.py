@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from common.audit import Exemption, audited_save
+from common.audit import Exemption, ExpectedVersion, audited_save
 from partnership.access import can_record_referral, can_rectify_person, can_run_subject_access, can_work_front_door
 from referrals import places, rules
 from referrals.matching import normalise_name, normalise_postcode
@@ -165,10 +165,12 @@ def _notify_spoc(referral_id: int) -> None:
 
 
 @transaction.atomic
-def referral_assign(*, referral: Referral, to: User, by: User) -> Referral:
+def referral_assign(
+    *, referral: Referral, to: User, by: User, expected_version: ExpectedVersion | None = None
+) -> Referral:
     _require_front_door(by)
     referral.assigned_to = to
-    audited_save(referral, by=by, reason="Assigned", person_id=referral.person_id)
+    audited_save(referral, by=by, reason="Assigned", person_id=referral.person_id, expected_version=expected_version)
     return referral
 
 
@@ -234,9 +236,12 @@ PERSON_UPDATE_REASON_REQUIRED = gettext_lazy("Enter the reason for the correctio
 
 
 @transaction.atomic
-def person_update(*, person: Person, by: User, reason: str, **fields: Any) -> Person:
+def person_update(
+    *, person: Person, by: User, reason: str, expected_version: ExpectedVersion | None = None, **fields: Any
+) -> Person:
     """Correct a person's details (PAR-6). The history keeps the old values, who changed them
-    and the reason. The front door and the data protection officer may do this."""
+    and the reason. The front door and the data protection officer may do this.
+    ``expected_version``: what the form was loaded from (SEC-5)."""
     if not can_rectify_person(by):
         raise PermissionDenied
     unknown = set(fields) - PERSON_DETAIL_FIELDS
@@ -255,5 +260,7 @@ def person_update(*, person: Person, by: User, reason: str, **fields: Any) -> Pe
     # The data protection officer's correction is what a restriction for contested accuracy
     # waits for (PAR-6, Art. 18(1)(a)); the front door's is refused while restricted.
     exemption = Exemption.DATA_SUBJECT_REQUEST if can_run_subject_access(by) else None
-    audited_save(person, by=by, reason=reason, person_id=person.pk, exemption=exemption)
+    audited_save(
+        person, by=by, reason=reason, person_id=person.pk, exemption=exemption, expected_version=expected_version
+    )
     return person

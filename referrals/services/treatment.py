@@ -17,7 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from common.audit import audited_save
+from common.audit import ExpectedVersion, audited_save, version_check
 from partnership.access import can_share_records, membership_of, works_for_treatment_service
 from partnership.models import Organisation
 from referrals import rules
@@ -190,6 +190,7 @@ def treatment_referral_send(
     reason_for_referral: str | None = None,
     risk_summary: str | None = None,
     warm_introduction: WarmIntroduction | None = None,
+    expected_version: ExpectedVersion | None = None,
 ) -> TreatmentReferral:
     """Send a pending referral to the Treatment Service with the agreed minimum dataset.
 
@@ -202,6 +203,7 @@ def treatment_referral_send(
     _require_referral_access(referral=referral, by=by)
     treatment_referral = TreatmentReferral.objects.select_for_update().get(pk=treatment_referral.pk)
     treatment_referral.referral = referral
+    version_check(treatment_referral, expected_version)  # SEC-5
     if treatment_referral.status != TreatmentReferral.Status.PENDING:
         raise ValidationError(TREATMENT_SEND_ALREADY_SENT)
     person = referral.person
@@ -372,6 +374,7 @@ def treatment_referral_record_outcome(
     first_appointment_on: dt.date | None = None,
     treatment_started_on: dt.date | None = None,
     treatment_case_id: str = "",
+    expected_version: ExpectedVersion | None = None,
 ) -> TreatmentReferral:
     """The Treatment Service records what happened (§3.19.7, TH KPI 5): accepted or not (with
     the reason), the first appointment, when treatment started and its own case ID (TH KPI
@@ -381,6 +384,7 @@ def treatment_referral_record_outcome(
     locked = TreatmentReferral.objects.select_for_update().get(pk=treatment_referral.pk)
     locked.referral = treatment_referral.referral
     treatment_referral = locked
+    version_check(treatment_referral, expected_version)  # SEC-5
     if treatment_referral.status not in TreatmentReferral.SENT_STATUSES:
         raise ValidationError(TREATMENT_OUTCOME_NOT_SENT)
     reason = (reason or "").strip()
