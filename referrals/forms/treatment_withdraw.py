@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.forms.errors import GovUKFormMixin
 from common.forms.fields import helper, notes, radios
+from common.forms.versions import VersionedFormMixin
 from referrals.models import TreatmentReferral
 from referrals.services.treatment import (
     TREATMENT_WITHDRAW_DETAIL_REQUIRED,
@@ -17,7 +18,14 @@ from referrals.services.treatment import (
 )
 
 
-class TreatmentWithdrawForm(GovUKFormMixin, forms.Form):
+class TreatmentWithdrawForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
+    """Built with ``version_of=`` the referral to the Treatment Service (SEC-5): someone who
+    sent or withdrew it meanwhile is named, and nothing is withdrawn twice."""
+
+    version_model = TreatmentReferral
+    version_field_map = {"because": "withdrawn_because", "detail": "withdrawn_detail"}
+    version_extra_fields = ("status",)
+
     because = radios(
         [
             (value, label)

@@ -309,7 +309,12 @@ def _close_if_treatment_only(
 
 @transaction.atomic
 def treatment_referral_withdraw(
-    *, treatment_referral: TreatmentReferral, by: User, because: str, detail: str = ""
+    *,
+    treatment_referral: TreatmentReferral,
+    by: User,
+    because: str,
+    detail: str = "",
+    expected_version: ExpectedVersion | None = None,
 ) -> TreatmentReferral:
     """Withdraw one waiting to be sent, by hand, with a coded reason (the person declined, say):
     nothing is left waiting with no one meaning to send it (§3.2.6). A later screening change
@@ -319,6 +324,7 @@ def treatment_referral_withdraw(
     _require_referral_access(referral=referral, by=by)
     treatment_referral = TreatmentReferral.objects.select_for_update().get(pk=treatment_referral.pk)
     treatment_referral.referral = referral
+    version_check(treatment_referral, expected_version)  # SEC-5
     if treatment_referral.status != TreatmentReferral.Status.PENDING:
         raise ValidationError(TREATMENT_WITHDRAW_NOT_PENDING)
     detail = " ".join((detail or "").split())

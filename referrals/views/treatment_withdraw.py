@@ -32,10 +32,11 @@ def treatment_withdraw(request: HttpRequest, reference: str, pk: int) -> HttpRes
         raise PermissionDenied
     treatment_referral = selectors_sharing.treatment_referral_for_sending(referral=referral, pk=pk)
     detail_url = reverse("referrals:detail", args=[referral.reference])
-    if treatment_referral.status != TreatmentReferral.Status.PENDING:
+    # A stale page posted after someone else sent or withdrew it: the form says who (SEC-5).
+    if treatment_referral.status != TreatmentReferral.Status.PENDING and request.method == "GET":
         messages.info(request, _("That referral to the Treatment Service is no longer waiting to be sent."))
         return redirect(detail_url)
-    form = TreatmentWithdrawForm(request.POST if request.method == "POST" else None)
+    form = TreatmentWithdrawForm(request.POST if request.method == "POST" else None, version_of=treatment_referral)
     if request.method == "POST" and form.is_valid():
         try:
             services_treatment.treatment_referral_withdraw(
@@ -43,6 +44,7 @@ def treatment_withdraw(request: HttpRequest, reference: str, pk: int) -> HttpRes
                 by=request.user,
                 because=form.cleaned_data["because"],
                 detail=form.cleaned_data["detail"],
+                expected_version=form.expected_version,
             )
         except ValidationError as error:
             add_service_errors(form, error, default="because")

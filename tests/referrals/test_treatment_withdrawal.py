@@ -147,3 +147,22 @@ def test_withdrawing_from_the_page_takes_it_off_the_worklist(client, spoc_practi
     assert "Moved out of the area: Now in Leeds" in sent_page and 'name="organisation"' not in sent_page
     # Opening the withdraw page again goes back to the referral.
     assert client.get(_url(referral, tr)).status_code == 302
+
+
+def test_a_second_withdrawal_from_a_stale_page_is_refused_and_names_who_withdrew(ers, spoc_practitioner):
+    from tests.referrals.test_concurrent_edits import member_of_staff, signed_in, version_on
+
+    alex, bea = member_of_staff(ers, "alex", "Alex", "Morgan"), member_of_staff(ers, "bea", "Bea", "Khan")
+    referral, tr = _waiting(spoc_practitioner, pregnant=YesNoUnknown.YES)
+    first, second = signed_in(alex), signed_in(bea)
+    first_version = version_on(first.get(_url(referral, tr)))
+    second_version = version_on(second.get(_url(referral, tr)))
+    assert first.post(_url(referral, tr), {"because": Withdrawal.DECLINED, "version": first_version}).status_code == 302
+    response = second.post(
+        _url(referral, tr), {"because": Withdrawal.OTHER, "detail": "Went to a GP", "version": second_version}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Alex Morgan" in page and "Went to a GP" in page
+    tr.refresh_from_db()
+    assert tr.withdrawn_because == Withdrawal.DECLINED
