@@ -16,7 +16,11 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
 @admin.register(Hub)
 class HubAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "organisation"]
+    """Where a service administrator sets each hub's council (the reports count by council)."""
+
+    list_display = ["name", "organisation", "council"]
+    list_filter = ["council"]
+    fields = ["name", "organisation", "council"]
 
 
 class MembershipInline(admin.StackedInline):

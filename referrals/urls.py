@@ -10,6 +10,7 @@ from referrals.views import (
     queue,
     restricted,
     sharing,
+    treatment_withdraw,
     triage,
     worklists,
 )
@@ -28,5 +29,6 @@ urlpatterns = [
     *feedback.urlpatterns,
     *consent.urlpatterns,
     *sharing.urlpatterns,
+    *treatment_withdraw.urlpatterns,
     *data_rights.urlpatterns,
 ]

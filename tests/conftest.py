@@ -170,3 +170,15 @@ def _no_language_carried_between_tests():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _content_types_of_this_test_database(django_db_setup, django_db_blocker):
+    """Django caches content types by id for the life of the process. Where one process runs
+    pytest more than once (mutmut's runs, scripts/mutants), the second test database numbers
+    them differently: start each session with an empty cache."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    yield
+    ContentType.objects.clear_cache()

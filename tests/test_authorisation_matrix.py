@@ -182,6 +182,9 @@ EXPECTED: dict[str, dict] = {
     "referrals:consent_new": SHARING,
     "referrals:consent_withdraw": SHARING,
     "referrals:treatment_send": SHARING,
+    # The world's referral to the Treatment Service is sent: those who may withdraw a waiting
+    # one are sent back to the referral.
+    "referrals:treatment_withdraw": rule(NOT_FOUND, spoc_practitioner=REDIRECT, manager=REDIRECT, hub_worker=REDIRECT),
     "referrals:onward_new": SHARING,
     "referrals:onward_outcome": SHARING,
     "referrals:shared_people": TREATMENT_ONLY,
@@ -270,6 +273,7 @@ class World:
         values.update(
             {
                 "referrals:treatment_send": {"pk": self.treatment_referral.pk},
+                "referrals:treatment_withdraw": {"pk": self.treatment_referral.pk},
                 "referrals:onward_outcome": {"pk": self.onward_referral.pk},
             }.get(page.name, {})
         )

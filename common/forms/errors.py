@@ -11,6 +11,8 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from common.audit import EditConflict
+
 
 def _anchor(form: forms.BaseForm, name: str) -> str:
     bound = form[name]
@@ -54,7 +56,11 @@ def add_service_errors(
     """Put a service's ValidationError on the form: each message keyed by a field goes on that
     field (renamed through ``field_map`` when the service speaks of model fields the form names
     differently); anything else, or a key the form has no field for, goes on ``default``
-    (None: the form's non-field errors)."""
+    (None: the form's non-field errors). A save refused as an edit conflict (SEC-5) is shown
+    by the form itself: what changed, by whom, with what was typed kept."""
+    if isinstance(error, EditConflict) and hasattr(form, "show_edit_conflict"):
+        form.show_edit_conflict(error)
+        return
     field_map = field_map or {}
     if hasattr(error, "error_dict"):
         for key, errors in error.error_dict.items():

@@ -166,6 +166,9 @@ def helper(*layout, submit, secondary: tuple[str, str] | None = None, warning: b
     form_helper.form_tag = True
     form_helper.form_method = "post"
     form_helper.attrs = {"novalidate": ""}
+    # Hidden fields the layout does not name still go in: the version an edit form was loaded
+    # from (SEC-5, ``common.forms.versions``) is added to every edit form this way.
+    form_helper.render_hidden_fields = True
     buttons = [Button.warning("save", submit) if warning else Button.primary("save", submit)]
     if secondary:
         buttons.append(Button.secondary(secondary[0], secondary[1]))

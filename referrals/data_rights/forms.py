@@ -21,6 +21,7 @@ from common.forms.fields import (
     required_text,
 )
 from common.forms.identifiers import NHSNumberField, UKPhoneField, UKPostcodeField
+from common.forms.versions import VersionedFormMixin
 from referrals.data_rights.services import (
     LIFT_REASON_REQUIRED,
     REQUEST_REASON_REQUIRED,
@@ -102,9 +103,11 @@ RECTIFIABLE_FIELDS = (
 )
 
 
-class RectifyForm(GovUKFormMixin, forms.Form):
+class RectifyForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
     """PAR-6: correct a person's details. Everything typed is kept on error; the reason goes
     into the history with the old values."""
+
+    version_model = Person
 
     given_name = TextField(
         label=_("First name"),
@@ -148,7 +151,7 @@ class RectifyForm(GovUKFormMixin, forms.Form):
         kwargs.setdefault("initial", {name: getattr(person, name) or "" for name in RECTIFIABLE_FIELDS})
         if person.date_of_birth is None:
             kwargs["initial"]["date_of_birth"] = None
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, version_of=person, **kwargs)
         self.helper = helper(
             Field.text("given_name", field_width=Fluid.ONE_HALF),
             Field.text("family_name", field_width=Fluid.ONE_HALF),
@@ -196,7 +199,15 @@ class RectifyForm(GovUKFormMixin, forms.Form):
         return data
 
 
-class RestrictionForm(GovUKFormMixin, forms.Form):
+class RestrictionForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
+    """Restrict or lift, built with ``version_of=`` the person: refused when someone else
+    restricted or lifted after the page was opened, so a reason typed to restrict never lifts
+    (SEC-5)."""
+
+    version_model = Person
+
+    version_extra_fields = ("processing_restricted",)
+
     reason = TextField(
         max_length=RESTRICTION_REASON_MAX,
         error_messages={"max_length": RESTRICTION_REASON_TOO_LONG},

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from common.audit import Exemption, audited_save
+from common.audit import Exemption, ExpectedVersion, audited_save, version_check
 from common.tasks import GAVE_UP, enqueue_on_commit, pause_point, task_run_prepare
 from partnership.access import can_run_subject_access
 from partnership.models import AccessLog
@@ -188,11 +188,14 @@ def subject_access_download(*, request: SubjectAccessRequest, by: User) -> File:
 
 
 @transaction.atomic
-def processing_restrict(*, person: Person, by: User, reason: str) -> Person:
+def processing_restrict(
+    *, person: Person, by: User, reason: str, expected_version: ExpectedVersion | None = None
+) -> Person:
     """Restrict processing of the person's information: their records are kept, but no
     service changes them until the restriction is lifted."""
     _require_dpo(by)
     person = Person.objects.select_for_update().get(pk=person.pk)
+    version_check(person, expected_version)  # SEC-5
     reason = (reason or "").strip()
     if person.processing_restricted:
         raise ValidationError(ALREADY_RESTRICTED)
@@ -209,10 +212,13 @@ def processing_restrict(*, person: Person, by: User, reason: str) -> Person:
 
 
 @transaction.atomic
-def processing_lift(*, person: Person, by: User, reason: str) -> Person:
+def processing_lift(
+    *, person: Person, by: User, reason: str, expected_version: ExpectedVersion | None = None
+) -> Person:
     """Lift a restriction. The history keeps when it was set, by whom and why."""
     _require_dpo(by)
     person = Person.objects.select_for_update().get(pk=person.pk)
+    version_check(person, expected_version)  # SEC-5
     reason = (reason or "").strip()
     if not person.processing_restricted:
         raise ValidationError(NOT_RESTRICTED)

@@ -149,7 +149,11 @@ def rectify(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             referral_services.person_update(
-                person=person, by=request.user, reason=form.cleaned_data["reason"], **form.changes()
+                person=person,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.expected_version,
+                **form.changes(),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -175,11 +179,16 @@ def rectify(request: HttpRequest, pk: int) -> HttpResponse:
 def processing_restriction(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_for_data_rights(user=request.user, pk=pk, purpose="Restriction page")
     lifting = person.processing_restricted
-    form = RestrictionForm(request.POST if request.method == "POST" else None, lifting=lifting)
+    form = RestrictionForm(request.POST if request.method == "POST" else None, lifting=lifting, version_of=person)
     if request.method == "POST" and form.is_valid():
         change = services.processing_lift if lifting else services.processing_restrict
         try:
-            change(person=person, by=request.user, reason=form.cleaned_data["reason"])
+            change(
+                person=person,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.expected_version,
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

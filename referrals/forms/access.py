@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from common.forms.errors import GovUKFormMixin
 from common.forms.fields import helper
+from common.forms.versions import VersionedFormMixin
+from referrals.models import Referral
 from referrals.services.access import (
     BREAK_GLASS_REASON_MAX,
     BREAK_GLASS_REASON_REQUIRED,
@@ -47,6 +49,15 @@ class AccessReasonForm(GovUKFormMixin, forms.Form):
         return reason
 
 
+class RestrictionReasonForm(VersionedFormMixin, AccessReasonForm):
+    """Restrict or lift, built with ``version_of=`` the referral: refused when someone else
+    restricted or lifted after the page was opened (SEC-5)."""
+
+    version_model = Referral
+
+    version_extra_fields = ("access_restricted",)
+
+
 def break_glass_form(data=None) -> AccessReasonForm:
     return AccessReasonForm(
         data,
@@ -62,9 +73,10 @@ def break_glass_form(data=None) -> AccessReasonForm:
     )
 
 
-def restrict_form(data=None) -> AccessReasonForm:
-    return AccessReasonForm(
+def restrict_form(data=None, *, referral) -> RestrictionReasonForm:
+    return RestrictionReasonForm(
         data,
+        version_of=referral,
         label=_("Why should access be restricted?"),
         hint=_("For example, the person is a member of staff or a relative of one."),
         required_message=RESTRICT_REASON_REQUIRED,
@@ -73,9 +85,10 @@ def restrict_form(data=None) -> AccessReasonForm:
     )
 
 
-def unrestrict_form(data=None) -> AccessReasonForm:
-    return AccessReasonForm(
+def unrestrict_form(data=None, *, referral) -> RestrictionReasonForm:
+    return RestrictionReasonForm(
         data,
+        version_of=referral,
         label=_("Why is the restriction being lifted?"),
         hint=_("This is kept in the referral's history."),
         required_message=UNRESTRICT_REASON_REQUIRED,

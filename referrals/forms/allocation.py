@@ -10,8 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from common.forms.errors import GovUKFormMixin
 from common.forms.fields import helper
+from common.forms.versions import VersionedFormMixin
 from partnership.access import ALLOCATABLE_ROLES
 from partnership.models import Hub
+from referrals.models import Referral
 
 HUB_REQUIRED = _("Select a hub")
 WORKER_REQUIRED = _("Select a worker")
@@ -53,7 +55,13 @@ class WorkerSelect(forms.Select):
         return option
 
 
-class AllocateForm(GovUKFormMixin, forms.Form):
+class AllocateForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
+    """Built with ``version_of=`` the referral (SEC-5)."""
+
+    version_model = Referral
+
+    version_field_map = {"worker": "allocated_worker"}
+
     hub = forms.ModelChoiceField(
         label=_("Which hub will support the person?"),
         queryset=Hub.objects.none(),
@@ -100,7 +108,14 @@ class AllocateForm(GovUKFormMixin, forms.Form):
 # --- Close and reopen -------------------------------------------------------------------
 
 
-class ReasonForm(GovUKFormMixin, forms.Form):
+class ReasonForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
+    """Close or reopen, built with ``version_of=`` the referral: refused when its status moved
+    on after the page was opened (SEC-5)."""
+
+    version_model = Referral
+
+    version_extra_fields = ("status",)
+
     reason = forms.CharField(
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3, "aria-describedby": ""}),
@@ -125,7 +140,11 @@ class ReasonForm(GovUKFormMixin, forms.Form):
 PRIORITY_REQUIRED = _("Choose the priority")
 
 
-class PriorityForm(GovUKFormMixin, forms.Form):
+class PriorityForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
+    """Built with ``version_of=`` the referral (SEC-5)."""
+
+    version_model = Referral
+
     priority = forms.TypedChoiceField(
         label=_("What priority should this referral have?"),
         coerce=int,
@@ -140,7 +159,6 @@ class PriorityForm(GovUKFormMixin, forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from referrals.models import Referral
         from referrals.services.allocation import PRIORITY_REASON_REQUIRED
 
         super().__init__(*args, **kwargs)

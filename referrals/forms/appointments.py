@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from common.forms.dates import GovUKDateField, GovUKTimeField
 from common.forms.errors import GovUKFormMixin
 from common.forms.fields import helper, radios
+from common.forms.versions import VersionedFormMixin
 from referrals import rules
 from referrals.forms.triage import TriageConditionalQuestion, WhenMixin
 from referrals.models import Referral
@@ -50,11 +51,15 @@ def _combine(day: dt.date | None, time: dt.time | None) -> dt.datetime | None:
     return timezone.make_aware(dt.datetime.combine(day, time))
 
 
-class FirstAppointmentForm(GovUKFormMixin, WhenMixin, forms.Form):
+class FirstAppointmentForm(VersionedFormMixin, GovUKFormMixin, WhenMixin, forms.Form):
     """``cleaned_data["when"]`` is when the offer was made; ``cleaned_data["attended_at"]``
     when the person attended, or None."""
 
+    version_model = Referral
+
     conditional_radio_fields = ("attended",)
+    # Recording again replaces what is saved: refused if someone else saved since (SEC-5).
+    version_field_map = {"when_date": "first_appointment_offered_at", "attended_date": "first_appointment_attended_at"}
     when_label_date = _("Date the first appointment was offered")
     when_label_time = _("Time it was offered")
     before_received_message = OFFERED_BEFORE_RECEIVED
@@ -62,7 +67,7 @@ class FirstAppointmentForm(GovUKFormMixin, WhenMixin, forms.Form):
     attended = radios(ATTENDED_CHOICES, _("Has the person attended their first appointment?"), ATTENDED_REQUIRED)
 
     def __init__(self, *args, referral: Referral, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, version_of=referral, **kwargs)
         self.referral = referral
         if not self.is_bound:
             # Recording again starts from what is saved (REF-9 keeps the first offer's time).

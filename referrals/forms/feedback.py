@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.forms.errors import GovUKFormMixin
 from common.forms.fields import helper, notes, radios
+from common.forms.versions import VersionedFormMixin
 from referrals.models import ReferralFeedback
 from referrals.services.feedback import (
     FEEDBACK_COMMENT_MAX,
@@ -16,7 +17,11 @@ from referrals.services.feedback import (
 )
 
 
-class FeedbackForm(GovUKFormMixin, forms.Form):
+class FeedbackForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
+    """Built with ``version_of=`` the feedback, None before there is any (SEC-5)."""
+
+    version_model = ReferralFeedback
+
     satisfaction = radios(
         ReferralFeedback.Satisfaction.choices,
         _("How satisfied was the person with how we responded to their referral?"),

@@ -16,9 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from common.forms.dates import GovUKDateField
 from common.forms.errors import GovUKFormMixin
 from common.forms.fields import YES, YES_NO, helper, notes, radios, text
+from common.forms.versions import VersionedFormMixin
 from partnership.models import Organisation
 from referrals.forms.triage import TriageConditionalQuestion
-from referrals.models import Consent, OnwardReferral, WarmIntroduction
+from referrals.models import Consent, OnwardReferral, TreatmentReferral, WarmIntroduction
 from referrals.services.treatment import TREATMENT_CASE_ID_TOO_LONG
 
 # --- Messages (constants so tests can assert them) -----------------------------------------
@@ -142,7 +143,14 @@ class ConsentForm(GovUKFormMixin, forms.Form):
         }
 
 
-class WithdrawConsentForm(GovUKFormMixin, forms.Form):
+class WithdrawConsentForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
+    """Built with ``version_of=`` the consent (SEC-5)."""
+
+    version_model = Consent
+
+    version_field_map = {"reason": "withdrawal_reason"}
+    version_extra_fields = ("withdrawn_at",)
+
     reason = forms.CharField(
         label=_("Why is this being withdrawn?"),
         help_text=_(
@@ -178,7 +186,13 @@ def _introduction_label(intro: WarmIntroduction) -> str:
     }
 
 
-class TreatmentSendForm(GovUKFormMixin, forms.Form):
+class TreatmentSendForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
+    """Built with ``version_of=`` the referral to the Treatment Service (SEC-5)."""
+
+    version_model = TreatmentReferral
+
+    version_extra_fields = ("status",)
+
     organisation = forms.ModelChoiceField(
         label=_("Which Treatment Service?"),
         queryset=Organisation.objects.none(),
@@ -235,8 +249,13 @@ class TreatmentSendForm(GovUKFormMixin, forms.Form):
         return self.introductions.get(pk) if pk else None
 
 
-class TreatmentOutcomeForm(GovUKFormMixin, forms.Form):
+class TreatmentOutcomeForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
+    """Built with ``version_of=`` the referral to the Treatment Service (SEC-5)."""
+
+    version_model = TreatmentReferral
+
     conditional_radio_fields = ("outcome",)
+    version_field_map = {"outcome": "status", "reason": "outcome_reason"}
     ACCEPTED, NOT_ACCEPTED = "accepted", "declined"
 
     outcome = radios(
@@ -382,7 +401,11 @@ class OnwardReferralForm(GovUKFormMixin, forms.Form):
         }
 
 
-class OnwardOutcomeForm(GovUKFormMixin, forms.Form):
+class OnwardOutcomeForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
+    """Built with ``version_of=`` the onward referral (SEC-5)."""
+
+    version_model = OnwardReferral
+
     outcome = radios(OnwardReferral.Outcome.choices, _("What was the outcome?"), ONWARD_OUTCOME_REQUIRED)
     notes = notes(2000, _("Notes (optional)"), NOTES_TOO_LONG)
 

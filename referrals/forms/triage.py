@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from common.forms.dates import GovUKDateField, GovUKTimeField
 from common.forms.errors import GovUKFormMixin
 from common.forms.fields import helper, notes, radios
+from common.forms.versions import VersionedFormMixin
 from referrals import rules
 from referrals.forms.council import council_field
 from referrals.models import ContactAttempt, Escalation, Substance, Triage, YesNoUnknown
@@ -137,7 +138,9 @@ class ContactAttemptForm(GovUKFormMixin, WhenMixin, forms.Form):
 # --- Screening and initial risk (REF-6) ---------------------------------------------------
 
 
-class ScreeningForm(GovUKFormMixin, forms.Form):
+class ScreeningForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
+    version_model = Triage
+
     substances = forms.MultipleChoiceField(
         label=_("Which substances is the person using, or in recovery from?"),
         choices=Substance.choices,
@@ -263,7 +266,7 @@ class ScreeningForm(GovUKFormMixin, forms.Form):
 
     def service_fields(self) -> dict:
         """The cleaned values in the shape ``services.triage_save_screening`` takes."""
-        data = {name: self.cleaned_data[name] for name in self.fields}
+        data = {name: self.cleaned_data[name] for name in self.fields if name != "version"}
         data["risk_reasons"] = list(data["risk_reasons"]) if data.get("risk") else []
         for name in ("substances", "cared_for_substances"):
             if name in data:
@@ -278,7 +281,9 @@ class ScreeningForm(GovUKFormMixin, forms.Form):
 CARER_HIDDEN_OUTCOMES = frozenset({Triage.Outcome.ERS, Triage.Outcome.TREATMENT, Triage.Outcome.BOTH})
 
 
-class OutcomeForm(GovUKFormMixin, forms.Form):
+class OutcomeForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
+    version_model = Triage
+
     conditional_radio_fields = ("outcome",)
 
     outcome = radios(Triage.Outcome.choices, _("What is the outcome of triage?"), OUTCOME_REQUIRED)

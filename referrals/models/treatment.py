@@ -38,6 +38,26 @@ class TreatmentReferral(models.Model):
         # triage outcome closed the referral without it. Reinstated if the reason comes back.
         WITHDRAWN = "withdrawn", _("Withdrawn before it was sent")
 
+    class Withdrawal(models.TextChoices):
+        """Why one was withdrawn before it was sent: coded, because reports count them."""
+
+        # Automatic: the service withdrew it and will reinstate it if the reason comes back.
+        REASON_GONE = "reason_gone", _("The reason for it no longer applies")
+        REFERRAL_CLOSED = "referral_closed", _("The triage outcome closed the referral")
+        # By hand, with a reason: never reinstated by a later screening change.
+        DECLINED = "declined", _("The person does not want to be referred")
+        ALREADY_IN_TREATMENT = "already_in_treatment", _("Already in treatment or referred another way")
+        MOVED_AWAY = "moved_away", _("Moved out of the area")
+        OTHER = "other", _("Another reason")
+
+    # Reasons a practitioner gives when withdrawing one by hand (the others are automatic).
+    WITHDRAWN_BY_HAND = (
+        Withdrawal.DECLINED,
+        Withdrawal.ALREADY_IN_TREATMENT,
+        Withdrawal.MOVED_AWAY,
+        Withdrawal.OTHER,
+    )
+
     # The pipeline, as for Referral. The Treatment Service may correct an outcome it recorded.
     TRANSITIONS: dict[str, frozenset[str]] = {
         Status.PENDING: frozenset({Status.SENT, Status.WITHDRAWN}),
@@ -57,6 +77,8 @@ class TreatmentReferral(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    withdrawn_because = models.CharField(_("why withdrawn"), max_length=30, choices=Withdrawal.choices, blank=True)
+    withdrawn_detail = models.CharField(_("more about why it was withdrawn"), max_length=500, blank=True)
 
     # Sending (PAR-3, §3.2.10): to whom, on what lawful basis, and the dataset exactly as sent.
     organisation = models.ForeignKey(
@@ -93,6 +115,10 @@ class TreatmentReferral(models.Model):
 
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS.get(self.status, frozenset())
+
+    @property
+    def withdrawn_by_hand(self) -> bool:
+        return self.status == self.Status.WITHDRAWN and self.withdrawn_because in self.WITHDRAWN_BY_HAND
 
     @property
     def reasons(self) -> list[str]:

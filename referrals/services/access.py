@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.audit import Exemption, audited_save
+from common.audit import Exemption, ExpectedVersion, audited_save, version_check
 from partnership.access import can_break_glass, can_restrict_records
 from partnership.models import AccessLog
 from partnership.services import access_log_record
@@ -45,11 +45,14 @@ def _reason(reason: str, message, *, max_length: int) -> str:
 
 
 @transaction.atomic
-def referral_restrict(*, referral: Referral, by: User, reason: str) -> Referral:
+def referral_restrict(
+    *, referral: Referral, by: User, reason: str, expected_version: ExpectedVersion | None = None
+) -> Referral:
     """Restrict a referral: from now on it opens routinely only for its allocated worker, its
     hub team and the safeguarding lead; anyone else at the front door must break the glass."""
     if not can_restrict_records(by):
         raise PermissionDenied
+    version_check(referral, expected_version)  # SEC-5
     reason = _reason(reason, RESTRICT_REASON_REQUIRED, max_length=RESTRICTION_REASON_MAX)
     if referral.access_restricted:
         raise ValidationError(ALREADY_RESTRICTED)
@@ -65,10 +68,13 @@ def referral_restrict(*, referral: Referral, by: User, reason: str) -> Referral:
 
 
 @transaction.atomic
-def referral_unrestrict(*, referral: Referral, by: User, reason: str) -> Referral:
+def referral_unrestrict(
+    *, referral: Referral, by: User, reason: str, expected_version: ExpectedVersion | None = None
+) -> Referral:
     """Lift a restriction. Who restricted it, when and why stay in the history."""
     if not can_restrict_records(by):
         raise PermissionDenied
+    version_check(referral, expected_version)  # SEC-5
     reason = _reason(reason, UNRESTRICT_REASON_REQUIRED, max_length=UNRESTRICT_REASON_MAX)
     if not referral.access_restricted:
         raise ValidationError(NOT_RESTRICTED)

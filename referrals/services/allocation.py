@@ -16,7 +16,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from common.audit import audited_save
+from common.audit import ExpectedVersion, audited_save, version_check
 from partnership.access import ALLOCATABLE_ROLES, can_work_front_door, membership_of, sees_allocated_caseload
 from referrals import rules
 from referrals.models import Referral, Triage
@@ -34,9 +34,12 @@ ALLOCATE_NOT_A_WORKER = gettext_lazy("Choose a recovery worker, peer support wor
 
 
 @transaction.atomic
-def referral_allocate(*, referral: Referral, hub: Hub, worker: User, by: User) -> Referral:
+def referral_allocate(
+    *, referral: Referral, hub: Hub, worker: User, by: User, expected_version: ExpectedVersion | None = None
+) -> Referral:
     """Allocate to a hub and a worker (REF-7 accepted outcomes only)."""
     _require_front_door(by)
+    version_check(referral, expected_version)  # SEC-5
     # REF-7: only an outcome that accepts the person for ERS (or family and carer) support
     # allocates; a "Treatment Service only" referral waits at triaged for its sending.
     outcome = Triage.objects.filter(referral=referral).values_list("outcome", flat=True).first()
@@ -89,10 +92,13 @@ CLOSE_TREATMENT_PENDING = gettext_lazy(
 
 
 @transaction.atomic
-def referral_close(*, referral: Referral, by: User, reason: str) -> Referral:
+def referral_close(
+    *, referral: Referral, by: User, reason: str, expected_version: ExpectedVersion | None = None
+) -> Referral:
     """Close by hand. Refused while a referral to the Treatment Service waits to be sent
     (``Referral.may_close``): nothing is left stranded behind a closed referral (§3.2.6)."""
     _require_front_door(by)
+    version_check(referral, expected_version)  # SEC-5
     if referral.can_move_to(Referral.Status.CLOSED) and referral.has_pending_treatment_referral():
         raise ValidationError(CLOSE_TREATMENT_PENDING, code="treatment_pending")
     referral_transition(referral=referral, to=Referral.Status.CLOSED, by=by, reason=reason)
@@ -104,8 +110,11 @@ def referral_close(*, referral: Referral, by: User, reason: str) -> Referral:
 
 
 @transaction.atomic
-def referral_reopen(*, referral: Referral, by: User, reason: str) -> Referral:
+def referral_reopen(
+    *, referral: Referral, by: User, reason: str, expected_version: ExpectedVersion | None = None
+) -> Referral:
     _require_front_door(by)
+    version_check(referral, expected_version)  # SEC-5
     referral_transition(referral=referral, to=Referral.Status.RECEIVED, by=by, reason=reason)
     # Back to the front door: triage and allocation are done again. Their earlier values stay
     # in the history and the transition log, so nothing recorded is lost.
@@ -130,11 +139,14 @@ PRIORITY_NOT_OPEN = gettext_lazy("The priority can only be changed while the ref
 
 
 @transaction.atomic
-def referral_prioritise(*, referral: Referral, by: User, priority: int, reason: str) -> Referral:
+def referral_prioritise(
+    *, referral: Referral, by: User, priority: int, reason: str, expected_version: ExpectedVersion | None = None
+) -> Referral:
     """A practitioner sets the priority by hand, with the reason kept in the history. Screening
     only ever raises a priority afterwards (``rules.raised_priority``), so this one is never
     silently lowered; the queue (ordered by priority) follows at once."""
     _require_front_door(by)
+    version_check(referral, expected_version)  # SEC-5: before "unchanged", so what changed is shown
     if not referral.allows(Referral.Step.PRIORITISE):
         raise ValidationError(PRIORITY_NOT_OPEN, code="not_open")
     errors: dict[str, list] = {}
@@ -199,6 +211,7 @@ def referral_first_appointment_record(
     offered_at: dt.datetime,
     attended_at: dt.datetime | None = None,
     did_not_attend: bool = False,
+    expected_version: ExpectedVersion | None = None,
 ) -> Referral:
     """REF-9: when the first appointment was offered and when the person attended it.
 
@@ -234,5 +247,5 @@ def referral_first_appointment_record(
         reason = "First appointment offered: did not attend"
     else:
         reason = "First appointment offered"
-    audited_save(referral, by=by, reason=reason, person_id=referral.person_id)
+    audited_save(referral, by=by, reason=reason, person_id=referral.person_id, expected_version=expected_version)
     return referral

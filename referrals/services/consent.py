@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from common.audit import Exemption, audited_save
+from common.audit import Exemption, ExpectedVersion, audited_save, version_check
 from partnership.access import can_share_records
 from partnership.models import AccessLog, Organisation
 from partnership.services import access_log_record
@@ -104,7 +104,14 @@ def consent_record(
 
 
 @transaction.atomic
-def consent_withdraw(*, consent: Consent, by: User, reason: str, at: dt.datetime | None = None) -> Consent:
+def consent_withdraw(
+    *,
+    consent: Consent,
+    by: User,
+    reason: str,
+    at: dt.datetime | None = None,
+    expected_version: ExpectedVersion | None = None,
+) -> Consent:
     """Withdraw consent, or end another lawful basis, with the reason (PAR-2).
 
     Where this was the only lawful basis for sharing with the Treatment Service, the
@@ -114,6 +121,7 @@ def consent_withdraw(*, consent: Consent, by: User, reason: str, at: dt.datetime
     """
     _require_sharing_staff(by)
     consent = Consent.objects.select_for_update().select_related("person").get(pk=consent.pk)
+    version_check(consent, expected_version)  # SEC-5
     reason = (reason or "").strip()
     if consent.is_withdrawn:
         raise ValidationError(CONSENT_ALREADY_WITHDRAWN)

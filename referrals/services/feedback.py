@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from common.audit import audited_save
+from common.audit import ExpectedVersion, audited_save
 from referrals.models import Referral, ReferralFeedback
 from referrals.services.referrals import _require_front_door
 
@@ -32,8 +32,16 @@ def referral_feedback_get(*, referral: Referral) -> ReferralFeedback | None:
 
 
 @transaction.atomic
-def referral_feedback_record(*, referral: Referral, by: User, satisfaction: str, comment: str = "") -> ReferralFeedback:
-    """Record, or correct, the person's feedback on their SPOC experience."""
+def referral_feedback_record(
+    *,
+    referral: Referral,
+    by: User,
+    satisfaction: str,
+    comment: str = "",
+    expected_version: ExpectedVersion | None = None,
+) -> ReferralFeedback:
+    """Record, or correct, the person's feedback on their SPOC experience. ``expected_version``:
+    what the form was loaded from (SEC-5)."""
     _require_front_door(by)
     comment = (comment or "").strip()
     errors: dict[str, list] = {}
@@ -51,5 +59,5 @@ def referral_feedback_record(*, referral: Referral, by: User, satisfaction: str,
     feedback.comment = comment
     feedback.recorded_at = timezone.now()
     feedback.recorded_by = by
-    audited_save(feedback, by=by, reason=reason, person_id=referral.person_id)
+    audited_save(feedback, by=by, reason=reason, person_id=referral.person_id, expected_version=expected_version)
     return feedback

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from common.audit import audited_save
+from common.audit import ExpectedVersion, audited_save, version_check
 from referrals import rules
 from referrals.models import Consent, Disclosure, OnwardReferral, Referral
 from referrals.selectors.consent import consents_for_person, current_consents
@@ -124,10 +124,12 @@ def onward_referral_record_outcome(
     outcome: str,
     outcome_on: dt.date | None = None,
     notes: str | None = None,
+    expected_version: ExpectedVersion | None = None,
 ) -> OnwardReferral:
     """What came of an onward referral (§3.19.7): accepted, declined, no response, or the
     person decided not to go ahead."""
     _require_referral_access(referral=onward_referral.referral, by=by)
+    version_check(onward_referral, expected_version)  # SEC-5
     outcome_on = outcome_on or timezone.localdate()
     errors: dict[str, list] = {}
     if outcome not in OnwardReferral.Outcome.values:

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from common.audit import Exemption, audited_save
+from common.audit import Exemption, ExpectedVersion, audited_save
 from common.tasks import enqueue_on_commit
 from partnership.access import can_record_referral, can_rectify_person, can_run_subject_access, can_work_front_door
 from referrals import places, rules
@@ -163,10 +163,12 @@ def _notify_spoc(referral_id: int) -> None:
 
 
 @transaction.atomic
-def referral_assign(*, referral: Referral, to: User, by: User) -> Referral:
+def referral_assign(
+    *, referral: Referral, to: User, by: User, expected_version: ExpectedVersion | None = None
+) -> Referral:
     _require_front_door(by)
     referral.assigned_to = to
-    audited_save(referral, by=by, reason="Assigned", person_id=referral.person_id)
+    audited_save(referral, by=by, reason="Assigned", person_id=referral.person_id, expected_version=expected_version)
     return referral
 
 
@@ -211,6 +213,13 @@ def referral_link_person(*, referral: Referral, person: Person, by: User) -> Ref
     if referral.person_id is not None and referral.person_id != person.pk:
         raise ValidationError(_("This referral is already linked to someone else."))
     referral.person = person
+    # One council of residence for both: the referral's (the newest address) if it has one,
+    # else the one already known for the person.
+    if referral.council_of_residence and referral.council_of_residence != person.council_of_residence:
+        person.council_of_residence = referral.council_of_residence
+        audited_save(person, by=by, reason="Council of residence from a new referral", person_id=person.pk)
+    elif not referral.council_of_residence:
+        referral.council_of_residence = person.council_of_residence
     audited_save(referral, by=by, reason="Linked to an existing person", person_id=referral.person_id)
     sync_referral_grants(referral=referral)  # SEC-1: whoever holds the referral sees the person
     return referral
@@ -225,9 +234,12 @@ PERSON_UPDATE_REASON_REQUIRED = gettext_lazy("Enter the reason for the correctio
 
 
 @transaction.atomic
-def person_update(*, person: Person, by: User, reason: str, **fields: Any) -> Person:
+def person_update(
+    *, person: Person, by: User, reason: str, expected_version: ExpectedVersion | None = None, **fields: Any
+) -> Person:
     """Correct a person's details (PAR-6). The history keeps the old values, who changed them
-    and the reason. The front door and the data protection officer may do this."""
+    and the reason. The front door and the data protection officer may do this.
+    ``expected_version``: what the form was loaded from (SEC-5)."""
     if not can_rectify_person(by):
         raise PermissionDenied
     unknown = set(fields) - PERSON_DETAIL_FIELDS
@@ -235,11 +247,18 @@ def person_update(*, person: Person, by: User, reason: str, **fields: Any) -> Pe
         raise ValueError(f"Not person detail fields: {sorted(unknown)}")
     if not (reason or "").strip():
         raise ValidationError({"reason": [PERSON_UPDATE_REASON_REQUIRED]})
+    moved = "postcode" in fields and normalise_postcode(fields["postcode"]) != normalise_postcode(person.postcode)
     for name, value in fields.items():
         setattr(person, name, value)
     _person_fill_search(person)
+    if moved:
+        # A new postcode: the council is worked out again from it, or "not known" (asked at the
+        # next triage) where it cannot tell; the council of the old address no longer holds.
+        person.council_of_residence = places.council_for_postcode(person.postcode)
     # The data protection officer's correction is what a restriction for contested accuracy
     # waits for (PAR-6, Art. 18(1)(a)); the front door's is refused while restricted.
     exemption = Exemption.DATA_SUBJECT_REQUEST if can_run_subject_access(by) else None
-    audited_save(person, by=by, reason=reason, person_id=person.pk, exemption=exemption)
+    audited_save(
+        person, by=by, reason=reason, person_id=person.pk, exemption=exemption, expected_version=expected_version
+    )
     return person

@@ -17,7 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from common.audit import audited_save
+from common.audit import ExpectedVersion, audited_save, version_check
 from partnership.access import can_share_records, membership_of, works_for_treatment_service
 from partnership.models import Organisation
 from referrals import rules
@@ -63,6 +63,11 @@ TREATMENT_OUTCOME_DATES_NEED_ACCEPTANCE = gettext_lazy(
 )
 TREATMENT_START_IN_FUTURE = gettext_lazy("The treatment start date must be today or in the past")
 DATE_BEFORE_SENT = gettext_lazy("The date must be on or after the day the referral was sent, %(sent)s")
+TREATMENT_WITHDRAW_NOT_PENDING = gettext_lazy("Only a referral waiting to be sent can be withdrawn")
+TREATMENT_WITHDRAW_REASON_REQUIRED = gettext_lazy("Select why the referral is being withdrawn")
+TREATMENT_WITHDRAW_DETAIL_REQUIRED = gettext_lazy("Enter why the referral is being withdrawn")
+WITHDRAWN_DETAIL_MAX = TreatmentReferral._meta.get_field("withdrawn_detail").max_length  # 500
+TREATMENT_WITHDRAW_DETAIL_TOO_LONG = gettext_lazy("The reason must be 500 characters or fewer")
 TREATMENT_CASE_ID_MAX = TreatmentReferral._meta.get_field("treatment_case_id").max_length  # 50
 TREATMENT_CASE_ID_TOO_LONG = gettext_lazy("The Treatment Service case ID must be 50 characters or fewer")
 
@@ -185,6 +190,7 @@ def treatment_referral_send(
     reason_for_referral: str | None = None,
     risk_summary: str | None = None,
     warm_introduction: WarmIntroduction | None = None,
+    expected_version: ExpectedVersion | None = None,
 ) -> TreatmentReferral:
     """Send a pending referral to the Treatment Service with the agreed minimum dataset.
 
@@ -197,6 +203,7 @@ def treatment_referral_send(
     _require_referral_access(referral=referral, by=by)
     treatment_referral = TreatmentReferral.objects.select_for_update().get(pk=treatment_referral.pk)
     treatment_referral.referral = referral
+    version_check(treatment_referral, expected_version)  # SEC-5
     if treatment_referral.status != TreatmentReferral.Status.PENDING:
         raise ValidationError(TREATMENT_SEND_ALREADY_SENT)
     person = referral.person
@@ -283,9 +290,11 @@ def treatment_referral_send(
     return treatment_referral
 
 
-def _close_if_treatment_only(*, referral: Referral, by: User, at: dt.datetime) -> None:
+def _close_if_treatment_only(
+    *, referral: Referral, by: User, at: dt.datetime, why: str = "Sent to the Treatment Service"
+) -> None:
     """A referral triaged "Refer to the Treatment Service" waits, triaged, until its referral to
-    the Treatment Service is sent; sending it finishes ERS's part, so the referral closes."""
+    the Treatment Service is sent or withdrawn; either finishes ERS's part, so it closes."""
     triage = Triage.objects.filter(referral=referral).first()
     if (
         referral.status != Referral.Status.TRIAGED
@@ -294,10 +303,57 @@ def _close_if_treatment_only(*, referral: Referral, by: User, at: dt.datetime) -
         or referral.has_pending_treatment_referral()
     ):
         return
-    referral_transition(
-        referral=referral, to=Referral.Status.CLOSED, by=by, reason="Sent to the Treatment Service", at=at
+    referral_transition(referral=referral, to=Referral.Status.CLOSED, by=by, reason=why, at=at)
+    audited_save(referral, by=by, reason=f"Closed: {why[:1].lower()}{why[1:]}", person_id=referral.person_id)
+
+
+@transaction.atomic
+def treatment_referral_withdraw(
+    *,
+    treatment_referral: TreatmentReferral,
+    by: User,
+    because: str,
+    detail: str = "",
+    expected_version: ExpectedVersion | None = None,
+) -> TreatmentReferral:
+    """Withdraw one waiting to be sent, by hand, with a coded reason (the person declined, say):
+    nothing is left waiting with no one meaning to send it (§3.2.6). A later screening change
+    never reinstates it. A referral triaged "Refer to the Treatment Service" then closes: ERS's
+    part is done (reopen triage to offer ERS support instead)."""
+    referral = treatment_referral.referral
+    _require_referral_access(referral=referral, by=by)
+    treatment_referral = TreatmentReferral.objects.select_for_update().get(pk=treatment_referral.pk)
+    treatment_referral.referral = referral
+    version_check(treatment_referral, expected_version)  # SEC-5
+    if treatment_referral.status != TreatmentReferral.Status.PENDING:
+        raise ValidationError(TREATMENT_WITHDRAW_NOT_PENDING)
+    detail = " ".join((detail or "").split())
+    errors: dict[str, list] = {}
+    if because not in TreatmentReferral.WITHDRAWN_BY_HAND:
+        errors["because"] = [TREATMENT_WITHDRAW_REASON_REQUIRED]
+    elif because == TreatmentReferral.Withdrawal.OTHER and not detail:
+        errors["detail"] = [TREATMENT_WITHDRAW_DETAIL_REQUIRED]
+    if len(detail) > WITHDRAWN_DETAIL_MAX:
+        errors["detail"] = [TREATMENT_WITHDRAW_DETAIL_TOO_LONG]
+    if errors:
+        raise ValidationError(errors)
+    label = str(TreatmentReferral.Withdrawal(because).label)
+    why = f"{label}: {detail}" if detail else label
+    treatment_referral_transition(
+        treatment_referral=treatment_referral, to=TreatmentReferral.Status.WITHDRAWN, by=by, reason=why
     )
-    audited_save(referral, by=by, reason="Closed: sent to the Treatment Service", person_id=referral.person_id)
+    treatment_referral.withdrawn_because = because
+    treatment_referral.withdrawn_detail = detail
+    audited_save(
+        treatment_referral,
+        by=by,
+        reason=f"Referral to the Treatment Service withdrawn: {label}",
+        person_id=referral.person_id,
+    )
+    _close_if_treatment_only(
+        referral=referral, by=by, at=timezone.now(), why="Referral to the Treatment Service withdrawn"
+    )
+    return treatment_referral
 
 
 def _require_treatment_access(*, treatment_referral: TreatmentReferral, by: User) -> None:
@@ -324,6 +380,7 @@ def treatment_referral_record_outcome(
     first_appointment_on: dt.date | None = None,
     treatment_started_on: dt.date | None = None,
     treatment_case_id: str = "",
+    expected_version: ExpectedVersion | None = None,
 ) -> TreatmentReferral:
     """The Treatment Service records what happened (§3.19.7, TH KPI 5): accepted or not (with
     the reason), the first appointment, when treatment started and its own case ID (TH KPI
@@ -333,6 +390,7 @@ def treatment_referral_record_outcome(
     locked = TreatmentReferral.objects.select_for_update().get(pk=treatment_referral.pk)
     locked.referral = treatment_referral.referral
     treatment_referral = locked
+    version_check(treatment_referral, expected_version)  # SEC-5
     if treatment_referral.status not in TreatmentReferral.SENT_STATUSES:
         raise ValidationError(TREATMENT_OUTCOME_NOT_SENT)
     reason = (reason or "").strip()

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from common.audit import Exemption, audited_save
+from common.audit import Exemption, ExpectedVersion, audited_save, version_check
 from partnership.models import Council
 from referrals import places, rules
 from referrals.models import ContactAttempt, Escalation, Referral, TreatmentReferral, Triage, WarmIntroduction
@@ -148,7 +148,11 @@ def treatment_referrals_sync(
     Status = TreatmentReferral.Status
     existing = list(referral.treatment_referrals.order_by("pk"))
     pending = next((tr for tr in existing if tr.status == Status.PENDING), None)
-    covered = {r for tr in existing if tr.status in TreatmentReferral.SENT_STATUSES for r in tr.reasons}
+    # Sent ones cover their reasons; so do ones a practitioner withdrew by hand, with a reason
+    # (the person declined, say): a later screening change never quietly reinstates those.
+    covered = {
+        r for tr in existing if tr.status in TreatmentReferral.SENT_STATUSES or tr.withdrawn_by_hand for r in tr.reasons
+    }
     wanted = list(
         rules.automatic_treatment_reasons(
             pregnant=triage.pregnant,
@@ -169,6 +173,11 @@ def treatment_referrals_sync(
         if pending is not None:
             why = outcome_closes or "The reason for it no longer applies: screening corrected"
             treatment_referral_transition(treatment_referral=pending, to=Status.WITHDRAWN, by=by, reason=why)
+            pending.withdrawn_because = (
+                TreatmentReferral.Withdrawal.REFERRAL_CLOSED
+                if outcome_closes
+                else TreatmentReferral.Withdrawal.REASON_GONE
+            )
             audited_save(
                 pending,
                 by=by,
@@ -178,10 +187,13 @@ def treatment_referrals_sync(
         return None
 
     if pending is None:
-        withdrawn = next((tr for tr in reversed(existing) if tr.status == Status.WITHDRAWN), None)
+        withdrawn = next(
+            (tr for tr in reversed(existing) if tr.status == Status.WITHDRAWN and not tr.withdrawn_by_hand), None
+        )
         if withdrawn is not None:
             pending = withdrawn
             treatment_referral_transition(treatment_referral=pending, to=Status.PENDING, by=by, reason="Reinstated")
+            pending.withdrawn_because = ""
             history_reason = "Referral to the Treatment Service reinstated"
         else:
             pending = TreatmentReferral(referral=referral, reason=wanted[0], created_by=by)
@@ -219,8 +231,11 @@ def _record_council(*, referral: Referral, council: str, by: User) -> None:
 
 
 @transaction.atomic
-def triage_save_screening(*, referral: Referral, by: User, **fields: Any) -> Triage:
-    """Save screening and initial risk; may be saved many times before the outcome."""
+def triage_save_screening(
+    *, referral: Referral, by: User, expected_version: ExpectedVersion | None = None, **fields: Any
+) -> Triage:
+    """Save screening and initial risk; may be saved many times before the outcome.
+    ``expected_version``: what the form was loaded from (SEC-5)."""
     _require_front_door(by)
     unknown = set(fields) - TRIAGE_SCREENING_FIELDS
     if unknown:
@@ -236,7 +251,9 @@ def triage_save_screening(*, referral: Referral, by: User, **fields: Any) -> Tri
     triage.lives_in_area = rules.lives_in_area_from_council(referral_council(referral))
     if triage.risk != Triage.Risk.GREEN and triage.risk and not (triage.risk_reasons or triage.risk_notes):
         raise ValidationError(_("Give the reasons for a red or amber risk rating."))
-    audited_save(triage, by=by, reason="Screening saved", person_id=referral.person_id)
+    audited_save(
+        triage, by=by, reason="Screening saved", person_id=referral.person_id, expected_version=expected_version
+    )
     treatment_referrals_sync(referral=referral, triage=triage, by=by)
     reasons = []
     moved = referral.status in (Referral.Status.RECEIVED, Referral.Status.CONTACTING)
@@ -285,13 +302,21 @@ OUTCOME_SIGNPOST_REQUIRED = gettext_lazy("Say where the person was signposted to
 
 @transaction.atomic
 def triage_complete(
-    *, referral: Referral, by: User, outcome: str, outcome_reason: str = "", signposted_to: str = ""
+    *,
+    referral: Referral,
+    by: User,
+    outcome: str,
+    outcome_reason: str = "",
+    signposted_to: str = "",
+    expected_version: ExpectedVersion | None = None,
 ) -> Triage:
     """Record the triage outcome (REF-7) and move the referral on."""
     _require_front_door(by)
+    triage = _triage_for(referral, by)
+    # SEC-5: first, so an outcome recorded meanwhile is shown rather than "already triaged".
+    version_check(triage, expected_version)
     if not referral.allows(Referral.Step.OUTCOME):
         raise ValidationError(_("This referral has already been triaged."))
-    triage = _triage_for(referral, by)
     errors: dict[str, list] = {}
     if outcome == Triage.Outcome.UNABLE_TO_CONTACT:
         if referral.first_contact_attempt_at is None:

@@ -49,6 +49,7 @@ def first_appointment(request: HttpRequest, reference: str) -> HttpResponse:
                     offered_at=form.cleaned_data["when"],
                     attended_at=form.cleaned_data["attended_at"],
                     did_not_attend=form.cleaned_data["attended"] == DID_NOT_ATTEND,
+                    expected_version=form.expected_version,
                 )
             except ValidationError as error:
                 add_service_errors(form, error, field_map=SERVICE_FIELD_MAP, default="when_date")

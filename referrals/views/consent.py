@@ -114,10 +114,15 @@ def consent_withdraw_view(request: HttpRequest, pk: int, consent_pk: int) -> Htt
     consent = consents_for_person(person_id=person.pk).filter(pk=consent_pk).first()
     if consent is None:
         raise Http404
-    form = WithdrawConsentForm(_data(request)) if consent.allows_sharing else None
+    form = WithdrawConsentForm(_data(request), version_of=consent) if consent.allows_sharing else None
     if form is not None and request.method == "POST" and form.is_valid():
         try:
-            consent_withdraw(consent=consent, by=request.user, reason=form.cleaned_data["reason"])
+            consent_withdraw(
+                consent=consent,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.expected_version,
+            )
         except ValidationError as error:
             add_service_errors(form, error, default="reason")
         else:

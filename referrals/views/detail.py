@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from common.forms.errors import add_service_errors
+from common.forms.versions import VersionedFormMixin
 from common.history import KIND_LABELS, Namer, ValueStyle, diff_rows, display_value, field_label
 from partnership.access import (
     Detail,
@@ -70,7 +71,14 @@ def _labels(values, choices) -> list[str]:
 # --- The referral page ---------------------------------------------------------------------
 
 
-class AssignForm(forms.Form):
+class AssignForm(VersionedFormMixin, forms.Form):
+    """Built with ``version_of=`` the referral: assigning from a page loaded before someone
+    else assigned it is refused (SEC-5)."""
+
+    version_model = Referral
+
+    version_field_map = {"assignee": "assigned_to"}
+    version_labels = {"assigned_to": gettext_lazy("Assigned to")}
     assignee = forms.ModelChoiceField(
         label=gettext_lazy("Assign to someone else"),
         queryset=selectors.front_door_staff(),
@@ -197,7 +205,7 @@ def _render_detail(request, referral: Referral, triage: Triage | None, *, form: 
         "contact_methods": _labels(referral.contact_methods, ContactMethod.choices),
         "recorded_by": staff_name(referral.created_by),
         "transitions": list(reversed(referral.transitions.all())),
-        "form": form if form is not None else (AssignForm() if front_door else None),
+        "form": form if form is not None else (AssignForm(version_of=referral) if front_door else None),
         "assigned_to_me": referral.assigned_to_id == request.user.pk,
         # Peer support workers never see risk reasons and notes, screening notes or
         # escalations (roles table); the template only follows this flag.
@@ -235,11 +243,13 @@ def assign(request, reference: str):
     if not can_work_front_door(request.user):
         raise PermissionDenied
     referral = selectors.referral_get_for(user=request.user, reference=reference, purpose="Assign")
-    form = AssignForm(request.POST)
+    form = AssignForm(request.POST, version_of=referral)
     if form.is_valid():
         assignee = form.cleaned_data["assignee"]
         try:
-            services.referral_assign(referral=referral, to=assignee, by=request.user)
+            services.referral_assign(
+                referral=referral, to=assignee, by=request.user, expected_version=form.expected_version
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

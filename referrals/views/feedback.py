@@ -32,7 +32,11 @@ def feedback(request: HttpRequest, reference: str) -> HttpResponse:
     detail_url = reverse("referrals:detail", args=[referral.reference])
     existing = feedback_services.referral_feedback_get(referral=referral)
     initial = {"satisfaction": existing.satisfaction, "comment": existing.comment} if existing else {}
-    form = FeedbackForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = FeedbackForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        version_of=existing,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             feedback_services.referral_feedback_record(
@@ -40,6 +44,7 @@ def feedback(request: HttpRequest, reference: str) -> HttpResponse:
                 by=request.user,
                 satisfaction=form.cleaned_data["satisfaction"],
                 comment=form.cleaned_data["comment"],
+                expected_version=form.expected_version,
             )
         except ValidationError as error:
             add_service_errors(form, error, default="satisfaction")

@@ -76,11 +76,18 @@ def restriction(request, reference: str):
         raise PermissionDenied
     referral = selectors.referral_for_restriction(user=request.user, reference=reference, purpose="Restriction page")
     restricted = referral.access_restricted
-    form = (unrestrict_form if restricted else restrict_form)(request.POST if request.method == "POST" else None)
+    form = (unrestrict_form if restricted else restrict_form)(
+        request.POST if request.method == "POST" else None, referral=referral
+    )
     if request.method == "POST" and form.is_valid():
         service = services_access.referral_unrestrict if restricted else services_access.referral_restrict
         try:
-            service(referral=referral, by=request.user, reason=form.cleaned_data["reason"])
+            service(
+                referral=referral,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.expected_version,
+            )
         except ValidationError as error:
             add_service_errors(form, error, default="reason")
         else:

@@ -178,7 +178,11 @@ def treatment_send(request: HttpRequest, reference: str, pk: int) -> HttpRespons
         if len(treatment_orgs) == 1:
             initial["organisation"] = treatment_orgs[0].pk
         form = TreatmentSendForm(
-            _data(request), initial=initial, organisations=organisations, introductions=introductions
+            _data(request),
+            initial=initial,
+            organisations=organisations,
+            introductions=introductions,
+            version_of=treatment_referral,
         )
         if request.method == "POST" and form.is_valid():
             try:
@@ -190,6 +194,7 @@ def treatment_send(request: HttpRequest, reference: str, pk: int) -> HttpRespons
                     reason_for_referral=form.cleaned_data["reason_for_referral"],
                     risk_summary=form.cleaned_data["risk_summary"],
                     warm_introduction=form.chosen_introduction(),
+                    expected_version=form.expected_version,
                 )
             except ValidationError as error:
                 add_service_errors(form, error, default=None)
@@ -274,7 +279,7 @@ def onward_outcome(request: HttpRequest, reference: str, pk: int) -> HttpRespons
     initial = {"notes": onward.notes}
     if onward.outcome:
         initial.update({"outcome": onward.outcome, "outcome_on": onward.outcome_on})
-    form = OnwardOutcomeForm(_data(request), initial=initial)
+    form = OnwardOutcomeForm(_data(request), initial=initial, version_of=onward)
     if request.method == "POST" and form.is_valid():
         try:
             services_onward.onward_referral_record_outcome(
@@ -283,6 +288,7 @@ def onward_outcome(request: HttpRequest, reference: str, pk: int) -> HttpRespons
                 outcome=form.cleaned_data["outcome"],
                 outcome_on=form.cleaned_data["outcome_on"],
                 notes=form.cleaned_data["notes"],
+                expected_version=form.expected_version,
             )
         except ValidationError as error:
             add_service_errors(form, error, default="outcome")
@@ -383,7 +389,7 @@ def shared_outcome(request: HttpRequest, pk: int, tr_pk: int) -> HttpResponse:
             "treatment_started_on": treatment_referral.treatment_started_on,
             "treatment_case_id": treatment_referral.treatment_case_id,
         }
-    form = TreatmentOutcomeForm(_data(request), initial=initial)
+    form = TreatmentOutcomeForm(_data(request), initial=initial, version_of=treatment_referral)
     back_url = reverse("referrals:shared_person", args=[person.pk])
     if request.method == "POST" and form.is_valid():
         # The service needs the referral (for its person); load it without the ERS record.
@@ -399,6 +405,7 @@ def shared_outcome(request: HttpRequest, pk: int, tr_pk: int) -> HttpResponse:
                 first_appointment_on=form.cleaned_data["first_appointment_on"],
                 treatment_started_on=form.cleaned_data["treatment_started_on"],
                 treatment_case_id=form.cleaned_data["treatment_case_id"],
+                expected_version=form.expected_version,
             )
         except ValidationError as error:
             add_service_errors(form, error, default="outcome")

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -54,11 +54,7 @@ def _data(request: HttpRequest):
 
 
 def detail_url(referral: Referral) -> str:
-    # The referral page is another module's; until it exists, its address is still this one.
-    try:
-        return reverse("referrals:detail", args=[referral.reference])
-    except NoReverseMatch:
-        return f"/referrals/{referral.reference}/"
+    return reverse("referrals:detail", args=[referral.reference])
 
 
 def _triage_of(referral: Referral) -> Triage | None:
@@ -157,6 +153,7 @@ def screening(request: HttpRequest, reference: str) -> HttpResponse:
         form = ScreeningForm(
             _data(request),
             initial=_screening_initial(referral, triage),
+            version_of=triage,
             under_18=under_18,
             carer=referral.is_carer,
             # Asked only when neither the referral nor the postcode can tell (referrals.places).
@@ -164,15 +161,14 @@ def screening(request: HttpRequest, reference: str) -> HttpResponse:
         )
         if request.method == "POST" and form.is_valid():
             try:
-                triage_services.triage_save_screening(referral=referral, by=request.user, **form.service_fields())
+                triage_services.triage_save_screening(
+                    referral=referral, by=request.user, expected_version=form.expected_version, **form.service_fields()
+                )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                if "save_and_return" in request.POST:
-                    return _done(request, referral, _("Screening saved"))
-                return _done(
-                    request, referral, _("Screening saved"), to=reverse("referrals:screening", args=[reference])
-                )
+                again = None if "save_and_return" in request.POST else reverse("referrals:screening", args=[reference])
+                return _done(request, referral, _("Screening saved"), to=again)
     context = {
         "form": form,
         "finished": finished,
@@ -200,7 +196,7 @@ def outcome(request: HttpRequest, reference: str) -> HttpResponse:
     is_open = referral.allows(Referral.Step.OUTCOME)
     form = None
     if is_open:
-        form = OutcomeForm(_data(request), carer=referral.is_carer)
+        form = OutcomeForm(_data(request), carer=referral.is_carer, version_of=triage)
         if request.method == "POST" and form.is_valid():
             try:
                 triage = triage_services.triage_complete(
@@ -209,6 +205,7 @@ def outcome(request: HttpRequest, reference: str) -> HttpResponse:
                     outcome=form.cleaned_data["outcome"],
                     outcome_reason=form.cleaned_data["outcome_reason"],
                     signposted_to=form.cleaned_data["signposted_to"],
+                    expected_version=form.expected_version,
                 )
             except ValidationError as error:
                 add_service_errors(form, error, default="outcome")
@@ -308,7 +305,7 @@ def allocate(request: HttpRequest, reference: str) -> HttpResponse:
     can_allocate = referral.allows(Referral.Step.ALLOCATE)
     form = None
     if can_allocate:
-        form = AllocateForm(_data(request))
+        form = AllocateForm(_data(request), version_of=referral)
         if request.method == "POST" and form.is_valid():
             try:
                 allocation_services.referral_allocate(
@@ -316,6 +313,7 @@ def allocate(request: HttpRequest, reference: str) -> HttpResponse:
                     by=request.user,
                     hub=form.cleaned_data["hub"],
                     worker=form.cleaned_data["worker"],
+                    expected_version=form.expected_version,
                 )
             except ValidationError as error:
                 add_service_errors(form, error, default="worker")
@@ -358,10 +356,13 @@ def _status_change_page(
     allowed = allowed and not blocked
     form = None
     if allowed:
-        form = ReasonForm(_data(request), label=label, required_message=required_message, submit=submit)
+        form = ReasonForm(
+            _data(request), label=label, required_message=required_message, submit=submit, version_of=referral
+        )
         if request.method == "POST" and form.is_valid():
             try:
-                service(referral=referral, by=request.user, reason=form.cleaned_data["reason"])
+                reason = form.cleaned_data["reason"]
+                service(referral=referral, by=request.user, reason=reason, expected_version=form.expected_version)
             except ValidationError as error:
                 add_service_errors(form, error, default="reason")
             else:
@@ -419,7 +420,7 @@ def priority(request: HttpRequest, reference: str) -> HttpResponse:
     open_ = referral.allows(Referral.Step.PRIORITISE)
     form = None
     if open_:
-        form = PriorityForm(_data(request), initial={"priority": referral.priority})
+        form = PriorityForm(_data(request), initial={"priority": referral.priority}, version_of=referral)
         if request.method == "POST" and form.is_valid():
             try:
                 allocation_services.referral_prioritise(
@@ -427,6 +428,7 @@ def priority(request: HttpRequest, reference: str) -> HttpResponse:
                     by=request.user,
                     priority=form.cleaned_data["priority"],
                     reason=form.cleaned_data["reason"],
+                    expected_version=form.expected_version,
                 )
             except ValidationError as error:
                 add_service_errors(form, error, default="priority")

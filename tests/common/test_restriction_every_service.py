@@ -30,6 +30,7 @@ from referrals.models import (
     Person,
     Referral,
     StatusTransition,
+    TreatmentReferral,
     Triage,
 )
 from referrals.services import access as access_services
@@ -271,6 +272,14 @@ CASES: dict[str, tuple[Callable[[State], None] | None, Callable[[State], object]
             by=s.spoc,
             organisation=s.treatment_org,
             consent=s.extra["consent"],
+        ),
+    ),
+    "treatment_referral_withdraw": (
+        _allocated,
+        lambda s: treatment_services.treatment_referral_withdraw(
+            treatment_referral=s.referral.treatment_referrals.get(),
+            by=s.spoc,
+            because=TreatmentReferral.Withdrawal.DECLINED,
         ),
     ),
     "treatment_referral_record_outcome": (

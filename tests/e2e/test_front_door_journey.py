@@ -181,15 +181,13 @@ def _refer_yourself_on_the_public_form(page, live_server) -> str:
     return reference
 
 
-def _open_actions_menu(page):
-    menu_button = page.get_by_role("button", name="Actions")
-    menu_button.click()
-    expect(menu_button).to_have_attribute("aria-expanded", "true")
-
-
-def _choose_action(page, name: str) -> None:
-    _open_actions_menu(page)
-    page.get_by_role("button", name=name, exact=True).click()
+def _next_step(page, name: str) -> None:
+    """The referral page's one primary button for the next step (not the Actions menu)."""
+    button = page.get_by_role("button", name=name, exact=True)
+    expect(button).to_have_count(1)
+    # Visible on the page as it loads: not an item of the closed Actions menu.
+    expect(button).to_be_visible()
+    button.click()
 
 
 def _queue_references(page) -> list[str]:
@@ -281,7 +279,7 @@ def test_a_self_referral_goes_from_the_public_form_to_an_allocated_worker(
     checked(page)
 
     # 5a. A contact attempt: first without saying what happened, then properly.
-    _choose_action(page, "Record a contact attempt")
+    _next_step(page, "Record a contact attempt")
     expect(page.get_by_role("heading", level=1)).to_have_text("Record a contact attempt")
     checked(page)
     page.get_by_role("group", name="How did you try to contact them?").get_by_label("Phone call").check()
@@ -302,7 +300,7 @@ def test_a_self_referral_goes_from_the_public_form_to_an_allocated_worker(
     checked(page)
 
     # 5b. Screening and initial risk, then the outcome.
-    _choose_action(page, "Record screening and risk")
+    _next_step(page, "Record screening and risk")
     expect(page.get_by_role("heading", level=1)).to_have_text("Screening and initial risk")
     checked(page)
     # What the person told us on the form is already filled in.
@@ -333,7 +331,7 @@ def test_a_self_referral_goes_from_the_public_form_to_an_allocated_worker(
     checked(page)
 
     # 5c. Allocation to a hub and a worker there.
-    _choose_action(page, "Allocate to a hub and worker")
+    _next_step(page, "Allocate to a hub and worker")
     expect(page.get_by_role("heading", level=1)).to_have_text("Allocate to a hub and worker")
     checked(page)
     page.get_by_role("group", name="Which hub will support the person?").get_by_label(hub.name).check()

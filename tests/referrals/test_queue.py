@@ -87,7 +87,13 @@ def test_a_row_shows_the_name_as_referred_priority_and_target_in_words(spoc_clie
 
     assert "Siân Ó Briain-Nakamura" in html
     assert 'class="moj-badge moj-badge--red">Urgent<' in html
-    assert "GP" in html and "Phone" in html
+    # The row itself (the filter panel beside it always lists every source and channel).
+    row = re.search(r'<tr class="govuk-table__row[^"]*">(?:(?!</tr>).)*Siân Ó Briain-Nakamura.*?</tr>', html, re.S)
+    assert row, "the referral's row"
+    cells = [
+        re.sub(r"<[^>]+>|\s+", " ", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row.group(0), re.S)
+    ]
+    assert "GP Phone" in [" ".join(cell.split()) for cell in cells], cells
     # Urgent first contact is due within 4 clock hours: 6 hours on, 2 hours overdue.
     assert "Overdue by 2 hours" in html
     assert "Waiting 6 hours" in html

@@ -129,6 +129,53 @@ def test_a_referral_records_the_council_from_its_postcode(spoc_practitioner):
     assert person.council_of_residence == WESTMORLAND
 
 
+@pytest.mark.parametrize(
+    ("new_postcode", "council"),
+    [("LA9 4AA", WESTMORLAND), ("LS1 1AA", OUTSIDE), ("LA6 2AA", ""), ("CA1 1AA", CUMBERLAND)],
+)
+def test_correcting_the_postcode_works_the_council_out_again(spoc_practitioner, new_postcode, council):
+    referral, _ = services.referral_create(
+        data=_data(subject_postcode="CA1 1AA"), channel="phone", by=spoc_practitioner
+    )
+    person = services.person_create_from_referral(referral=referral, by=spoc_practitioner)
+    person.council_of_residence = OUTSIDE if new_postcode == "CA1 1AA" else CUMBERLAND  # set by hand at screening
+    person.save()
+    services.person_update(person=person, by=spoc_practitioner, reason="Moved", postcode=new_postcode)
+    person.refresh_from_db()
+    # The same postcode typed differently is no move: a council set by hand stays.
+    assert person.council_of_residence == (OUTSIDE if new_postcode == "CA1 1AA" else council)
+    services.person_update(person=person, by=spoc_practitioner, reason="Typo", postcode=new_postcode.lower())
+    person.refresh_from_db()
+    assert person.council_of_residence == (OUTSIDE if new_postcode == "CA1 1AA" else council)
+
+
+def test_linking_a_known_person_shares_one_council(spoc_practitioner):
+    first, _ = services.referral_create(data=_data(subject_postcode="CA1 1AA"), channel="phone", by=spoc_practitioner)
+    person = services.person_create_from_referral(referral=first, by=spoc_practitioner)
+    # A new referral with a new address: the person's council follows it, with history.
+    moved, _ = services.referral_create(data=_data(subject_postcode="LA9 4AA"), channel="phone", by=spoc_practitioner)
+    services.referral_link_person(referral=moved, person=person, by=spoc_practitioner)
+    person.refresh_from_db()
+    assert person.council_of_residence == WESTMORLAND
+    assert person.history.first().history_change_reason == "Council of residence from a new referral"
+    # A referral that cannot tell takes the council already known for the person.
+    unknown, _ = services.referral_create(data=_data(subject_postcode=""), channel="phone", by=spoc_practitioner)
+    services.referral_link_person(referral=unknown, person=person, by=spoc_practitioner)
+    unknown.refresh_from_db()
+    assert unknown.council_of_residence == WESTMORLAND
+
+
+def test_a_service_administrator_sets_a_hubs_council(admin_client, hub):
+    url = reverse("admin:partnership_hub_change", args=[hub.pk])
+    page = admin_client.get(url).content.decode()
+    assert 'name="council"' in page
+    response = admin_client.post(url, {"name": hub.name, "organisation": hub.organisation_id, "council": WESTMORLAND})
+    assert response.status_code == 302
+    hub.refresh_from_db()
+    assert hub.council == WESTMORLAND
+    assert hub.history.first().history_user is not None
+
+
 def _data(**extra) -> dict:
     return {
         "referrer_type": "self",
