@@ -62,9 +62,9 @@ def _message(path: Path, error: ValidationError, data: Any) -> str:
         # The model-level checks raise with the field in the message; the loc then ends in a
         # validator name that helps nobody.
         loc = tuple(part for part in problem["loc"] if not str(part).startswith(("function-", "_")))
-        where = _where(loc, data) or "definition"
+        where = _where(loc, data)
         text = problem["msg"].removeprefix("Value error, ")
-        lines.append(f"{where}: {text}")
+        lines.append(f"{where}: {text}" if where else text)
     return f"{path}: " + "; ".join(lines)
 
 
