@@ -82,7 +82,7 @@ def load_definition(path: Path) -> Definition:
     except ValidationError as error:
         raise InstrumentDefinitionError(_message(path, error, data)) from error
     expected = f"{definition.id}-v{definition.version}"
-    if not path.stem == expected:
+    if path.stem != expected:
         raise InstrumentDefinitionError(
             f"{path}: the file for id {definition.id!r} version {definition.version} must be named {expected}.yaml"
         )
@@ -103,8 +103,8 @@ class Registry:
                 )
             self._by_key[definition.key] = definition
             self._files[definition.key] = path
-        for path_key, definition in self._by_key.items():
-            self._check_links(self._files[path_key], definition)
+        for key, definition in self._by_key.items():
+            self._check_links(self._files[key], definition)
 
     def _check_links(self, path: Path, definition: Definition) -> None:
         linked = [threshold.leads_to for threshold in definition.thresholds if threshold.leads_to]
@@ -123,7 +123,7 @@ class Registry:
             raise UnknownInstrument(f"No instrument {instrument_id!r}")
         chosen = versions[-1] if version is None else version
         if chosen not in versions:
-            raise UnknownInstrument(f"No version {version} of {instrument_id!r} (there is {versions})")
+            raise UnknownInstrument(f"No version {version} of {instrument_id!r} (versions: {versions})")
         return self._by_key[(instrument_id, chosen)]
 
     def latest(self) -> list[Definition]:

@@ -114,7 +114,7 @@ def test_a_licensed_star_configuration_loads_from_the_settings_directory(tmp_pat
 
 def test_a_threshold_moves_with_the_setting():
     audit_c = definition("audit-c")
-    four = {"q1": "4_or_more_a_week", "q2": "1_to_2", "q3": "never"}
+    four = {"q1": "4_or_more_a_week", "q2": "0_to_2", "q3": "never"}
     assert not score(audit_c, four).met_thresholds
     with override_settings(ERS_INSTRUMENT_THRESHOLDS={"audit-c": {"positive": 4}}):
         assert score(registry().get("audit-c"), four).leads_to == ["audit"]
@@ -273,3 +273,9 @@ def test_a_missing_directory_is_refused(tmp_path):
         pytest.raises(InstrumentDefinitionError, match="instrument directory not found"),
     ):
         registry()
+
+
+def test_the_full_audit_opens_with_exactly_the_audit_c_questions():
+    audit_c, audit = definition("audit-c"), definition("audit")
+    assert audit.items[:3] == audit_c.items
+    assert audit.item("q2").options[0].label == "0 to 2"  # OHID's units wording

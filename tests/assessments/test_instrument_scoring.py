@@ -272,7 +272,7 @@ def test_missing_items_are_named_and_the_reading_is_incomplete():
 )
 def test_bad_answers_are_reported_not_raised(answers, item, code):
     audit_c = definition("audit-c")
-    result = score(audit_c, {"q1": "never", "q2": "1_to_2", "q3": "never", **answers})
+    result = score(audit_c, {"q1": "never", "q2": "0_to_2", "q3": "never", **answers})
     assert not result.complete
     assert result.problem_for(item).code == code
 
