@@ -278,3 +278,10 @@ CSRF_FAILURE_VIEW = "partnership.views.csrf_failure"
 # The one audited write (common.audit) asks the app that owns people which are restricted
 # (PAR-6), by this dotted path, so common imports no app of ours.
 ERS_RESTRICTED_PEOPLE = "referrals.data_rights.restriction.restricted_person_ids"
+
+# Instruments as data (ASM-5). The shipped definitions live in assessments/instruments/
+# definitions/; these directories add more (a licensed provider's Outcomes Star configuration,
+# an instrument the Partnership agrees), one <id>-v<version>.yaml file each. Separate with commas.
+ERS_INSTRUMENT_DIRS = env.list("DJANGO_INSTRUMENT_DIRS", default=[])
+# Cut-offs moved without editing a definition, e.g. {"audit-c": {"positive": 4}}; checked on load.
+ERS_INSTRUMENT_THRESHOLDS = env.json("DJANGO_INSTRUMENT_THRESHOLDS", default={})
