@@ -83,6 +83,13 @@ def test_a_referral_at_half_past_midnight_on_a_summer_saturday_counts_from_monda
     assert due.astimezone(LONDON) == dt.datetime(2026, 6, 16, 9, 0, tzinfo=LONDON)
 
 
+def test_a_weekend_referral_is_due_at_nine_exactly_not_at_its_own_seconds():
+    # Found by mutmut (scripts/mutants): the roll forward to 09:00 kept the seconds.
+    received = dt.datetime(2026, 6, 13, 10, 15, 42, 123456, tzinfo=LONDON)  # a Saturday
+    due = Target(1, ResponseTarget.Unit.WORKING_DAYS).due_from(received)
+    assert due == dt.datetime(2026, 6, 16, 9, 0, 0, 0, tzinfo=LONDON)
+
+
 # --- 4. Done exactly when due is met, and says so ------------------------------------------
 
 
