@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
+from common.forms.dates import TextDateField
 from partnership import registry
 from partnership.access import can_search_access_log
 from partnership.models import AccessLog, AccessLogSubject
@@ -77,6 +78,12 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+class TextDateFilter(django_filters.DateFilter):
+    """A date in one box, in the service's year range (common.forms.dates)."""
+
+    field_class = TextDateField
+
+
 class WholeNumberFilter(django_filters.NumberFilter):
     """A record number: digits only (NumberFilter would take "1e9" or "1.5")."""
 
@@ -111,7 +118,7 @@ class AccessLogFilter(django_filters.FilterSet):
         max_length=150,
         error_messages={"max_length": USERNAME_TOO_LONG},
     )
-    date_from = django_filters.DateFilter(
+    date_from = TextDateFilter(
         label=_("From"),
         help_text=_("For example, 1/3/2026"),
         method="filter_from",
@@ -119,7 +126,7 @@ class AccessLogFilter(django_filters.FilterSet):
         widget=forms.TextInput,
         error_messages={"invalid": DATE_INVALID},
     )
-    date_to = django_filters.DateFilter(
+    date_to = TextDateFilter(
         label=_("To"),
         help_text=_("For example, 31/3/2026"),
         method="filter_to",
