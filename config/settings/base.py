@@ -206,6 +206,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # No "AXES: BEGIN ..." banner on every manage.py command and runserver reload.
 AXES_VERBOSE = False
+# Count by the address common.client_address works out (REMOTE_ADDR, or behind our own
+# proxies the address they vouch for), the same one the public form's hourly limit uses.
+AXES_CLIENT_IP_CALLABLE = "common.client_address.client_address"
 # The GOV.UK-styled lockout page (HTTP 429) saying when to try again and who to ask.
 AXES_LOCKOUT_CALLABLE = "partnership.two_factor.lockout_response"
 
@@ -230,6 +233,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {}
+
+# How many reverse proxies of our own (TLS termination, a load balancer) stand in front of the
+# service, each appending to X-Forwarded-For. 0: believe only the connection's address, and
+# ignore the header, which anyone can send. See common/client_address.py and the README.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 
 # The public self-referral form: how many submissions one address may make in an hour.
 # Generous, so a family sharing a connection or a drop-in centre's PC is never locked out.
