@@ -35,12 +35,15 @@ from referrals.services import referrals as referral_services
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def data_rights_home(request: HttpRequest) -> HttpResponse:
-    """Find the person a request is about; the latest subject access requests."""
+    """Find the person a request is about; the latest subject access requests.
+
+    The search is posted, never put in the address: a name or an NHS number in a URL lands in
+    server logs, browser history and proxies. A query string is ignored."""
     if not can_run_subject_access(request.user):
         raise PermissionDenied
-    form = PersonSearchForm(request.GET if "q" in request.GET else None)
+    form = PersonSearchForm(request.POST if request.method == "POST" else None)
     people = None
     if form.is_bound and form.is_valid():
         people = selectors.people_search(user=request.user, query=form.cleaned_data["q"])

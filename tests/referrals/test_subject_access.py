@@ -351,7 +351,7 @@ def test_a_person_who_does_not_exist_is_not_found(dpo_client):
 def test_the_dpo_finds_a_person_by_name_nhs_number_or_reference_and_each_search_is_logged(dpo_client, record):
     url = reverse("referrals:data_rights")
     for query in ("siân ó briain", "briain-nakamura", record.referral.reference):
-        response = dpo_client.get(url, {"q": query})
+        response = dpo_client.post(url, {"q": query})
         assert response.status_code == 200
         assert [p.pk for p in response.context["people"]] == [record.person.pk], query
     # One row per search, naming each person in the results (SEC-2).
@@ -360,7 +360,7 @@ def test_the_dpo_finds_a_person_by_name_nhs_number_or_reference_and_each_search_
     for log in logs:
         assert log.person_id is None
         assert list(log.subjects.values_list("person_id", flat=True)) == [record.person.pk]
-    response = dpo_client.get(url, {"q": "  "})
+    response = dpo_client.post(url, {"q": "  "})
     assert response.context["people"] is None
     assert response.context["form"].errors
 
