@@ -248,12 +248,13 @@ def people_visible_to(*, user) -> QuerySet[Person]:
     return Person.objects.none()
 
 
-def person_get_for(*, user, pk: int, purpose: str) -> Person:
-    """The person, or 404 exactly as if they did not exist when the user may not see them.
+def person_get_for(*, user, purpose: str, reference: str | None = None, pk: int | None = None) -> Person:
+    """The person, by their reference (from a URL) or their id (from a posted choice), or 404
+    exactly as if they did not exist when the user may not see them.
 
     A person is as restricted as their referrals: at the front door, someone with a restricted
     referral the user holds no grant on opens only after the glass is broken on it."""
-    people = people_visible_to(user=user).filter(pk=pk)
+    people = people_visible_to(user=user).filter(**({"reference": reference} if reference is not None else {"pk": pk}))
     check_restriction = can_work_front_door(user) and not sees_every_restricted_record(user)
     if check_restriction:
         # In the same query: a restricted referral of theirs this user holds no grant on and
