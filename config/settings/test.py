@@ -20,4 +20,6 @@ ERS_OTP_REQUIRED = True
 # SQLite's backup API (the benchmark's copy of the schema) waiting for ever.
 # tests/test_sqlite_concurrency.py runs the real options (base.py) on a file, in a server.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["OPTIONS"].pop("transaction_mode", None)  # noqa: F405
+    # A copy: base.DATABASES, which the concurrency test reads, keeps its options.
+    _options = {k: v for k, v in DATABASES["default"]["OPTIONS"].items() if k != "transaction_mode"}  # noqa: F405
+    DATABASES = {**DATABASES, "default": {**DATABASES["default"], "OPTIONS": _options}}  # noqa: F405
