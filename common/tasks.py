@@ -41,14 +41,19 @@ DEFAULT_MAX_ATTEMPTS = 3
 __all__ = ["GAVE_UP", "enqueue_on_commit", "pause_point", "recorded_task", "task_run_prepare", "task_runs_for"]
 
 
-def enqueue_on_commit(task, *args) -> None:
-    """Send ``task`` with ``args`` once the current transaction commits (at once outside
-    one). A broker that is down is logged, by task name only; the caller's work is already
-    saved, and each caller's page offers a way to try again."""
+def enqueue_on_commit(task, *args, kwargs: dict | None = None, shown: dict | None = None) -> None:
+    """Send ``task`` with ``args`` (and ``kwargs``) once the current transaction commits (at
+    once outside one). ``shown``, if given, is what Celery's own logs print for the keyword
+    arguments instead of them (an e-mail address, say). A broker that is down is logged, by
+    task name only; the caller's work is already saved, and each caller's page offers a way
+    to try again."""
 
     def send() -> None:
         try:
-            task.delay(*args)
+            if kwargs is None and shown is None:
+                task.delay(*args)
+            else:
+                task.apply_async(args=args, kwargs=kwargs or {}, argsrepr=repr(args), kwargsrepr=repr(shown or kwargs))
         except Exception:
             logger.exception("Could not queue %s", task.name)
 

@@ -55,6 +55,18 @@ class AccessLogType:
     find_by_reference: Callable[[str], QuerySet] | None = None
 
 
+@dataclass(frozen=True)
+class PersonReferences:
+    """How the access log reads people's references (the app that owns people registers it):
+    ``find`` turns a reference typed into the search into ``.values("pk")`` of that person,
+    used as a subquery; ``of`` takes the person ids on one page of results and returns each
+    one's reference (one query for the page)."""
+
+    find: Callable[[str], QuerySet]
+    of: Callable[[set[int]], dict[int, str]]
+
+
+_person_references: list[PersonReferences] = []
 _navigation: dict[str, NavigationItem] = {}
 _home: dict[str, HomeDestination] = {}
 _access_log_types: dict[str, AccessLogType] = {}
@@ -77,6 +89,14 @@ def access_log_type_register(
     _access_log_types[object_type] = AccessLogType(
         object_type=object_type, describe=describe, find_by_reference=find_by_reference
     )
+
+
+def person_references_register(*, find: Callable[[str], QuerySet], of: Callable[[set[int]], dict[int, str]]) -> None:
+    _person_references[:] = [PersonReferences(find=find, of=of)]
+
+
+def person_references() -> PersonReferences | None:
+    return _person_references[0] if _person_references else None
 
 
 def navigation_items() -> list[NavigationItem]:

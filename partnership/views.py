@@ -1,7 +1,7 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +10,7 @@ from partnership import registry
 from partnership.access import membership_of, role_of
 from partnership.auth_forms import NewPasswordForm, PasswordResetRequestForm, SignInForm
 from partnership.models import Role
+from partnership.tasks import send_password_reset_later
 
 SIGNED_OUT = _("You have signed out.")
 
@@ -45,15 +46,18 @@ class SignOutView(auth_views.LogoutView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Queues the e-mail (partnership.tasks) whether or not the address has an account, so a
+    known and an unknown address get the same page after the same work: nothing is looked up
+    or sent in the request."""
+
     form_class = PasswordResetRequestForm
     success_url = reverse_lazy("password_reset_done")
-    subject_template_name = "registration/password_reset_subject.txt"
-    email_template_name = "registration/password_reset_email.html"
 
     def form_valid(self, form):
-        # The e-mail names the service, not the host name.
-        self.extra_email_context = {"service_name": settings.SERVICE_NAME}
-        return super().form_valid(form)
+        send_password_reset_later(
+            email=form.cleaned_data["email"], domain=self.request.get_host(), use_https=self.request.is_secure()
+        )
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -2,7 +2,7 @@
 open this month?", for managers and the data protection officer.
 
 A plain GET form (django-filter), so a search can be bookmarked and works without
-JavaScript. Nothing personal goes in the query string: a person's numeric id, a referral
+JavaScript. Nothing personal goes in the query string: a person's reference, a referral
 reference, a username and dates. Newest first, 50 a page, the same number of queries at any
 size.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Callable
 
 import django_filters
 from crispy_forms_gds.helper import FormHelper
@@ -27,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
+from common.forms.dates import TextDateField
 from partnership import registry
 from partnership.access import can_search_access_log
 from partnership.models import AccessLog, AccessLogSubject
@@ -34,8 +36,9 @@ from partnership.models import AccessLog, AccessLogSubject
 PAGE_SIZE = 50
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d %m %Y", "%d-%m-%Y", "%Y-%m-%d"]
 REFERENCE_PATTERN = re.compile(r"^R-[0-9A-Z]{8}$")
+PERSON_PATTERN = re.compile(r"^P-[0-9A-Z]{8}$")
 
-PERSON_INVALID = _("Enter the person's record number using digits only, for example 1234")
+PERSON_INVALID = _("Enter a person reference in the form P-7K3M9QAB")
 REFERENCE_INVALID = _("Enter a referral reference in the form R-7K3M9QAB")
 USERNAME_TOO_LONG = _("The username must be 150 characters or fewer")
 DATE_INVALID = _("Enter a real date, for example 27/3/2026")
@@ -77,26 +80,27 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-class WholeNumberFilter(django_filters.NumberFilter):
-    """A record number: digits only (NumberFilter would take "1e9" or "1.5")."""
+class TextDateFilter(django_filters.DateFilter):
+    """A date in one box, in the service's year range (common.forms.dates)."""
 
-    field_class = forms.IntegerField
+    field_class = TextDateField
 
-    def get_max_validator(self):
-        return None
+
+def _matching(pattern: re.Pattern, message) -> Callable[[str], None]:
+    def validate(value: str) -> None:
+        if value and not pattern.match(value.strip().upper()):
+            raise ValidationError(message)
+
+    return validate
 
 
 class AccessLogFilter(django_filters.FilterSet):
-    person = WholeNumberFilter(
-        field_name="person_id",
+    person = django_filters.CharFilter(
         method="filter_person",
-        label=_("Person record number"),
-        help_text=_("Shown on the person's page. Finds every view of that person's record."),
-        min_value=1,
-        max_value=2**63 - 1,
-        # GOV.UK: a text input with a numeric keypad, not type="number".
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
-        error_messages={"invalid": PERSON_INVALID, "min_value": PERSON_INVALID, "max_value": PERSON_INVALID},
+        label=_("Person reference"),
+        help_text=_("Shown on the person's page, for example P-7K3M9QAB. Finds every view of their record."),
+        max_length=12,
+        error_messages={"max_length": PERSON_INVALID},
     )
     reference = django_filters.CharFilter(
         label=_("Referral reference"),
@@ -111,7 +115,7 @@ class AccessLogFilter(django_filters.FilterSet):
         max_length=150,
         error_messages={"max_length": USERNAME_TOO_LONG},
     )
-    date_from = django_filters.DateFilter(
+    date_from = TextDateFilter(
         label=_("From"),
         help_text=_("For example, 1/3/2026"),
         method="filter_from",
@@ -119,7 +123,7 @@ class AccessLogFilter(django_filters.FilterSet):
         widget=forms.TextInput,
         error_messages={"invalid": DATE_INVALID},
     )
-    date_to = django_filters.DateFilter(
+    date_to = TextDateFilter(
         label=_("To"),
         help_text=_("For example, 31/3/2026"),
         method="filter_to",
@@ -141,18 +145,19 @@ class AccessLogFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.form.fields["reference"].validators.append(self._validate_reference)
-
-    @staticmethod
-    def _validate_reference(value: str) -> None:
-        if value and not REFERENCE_PATTERN.match(value.strip().upper()):
-            raise ValidationError(REFERENCE_INVALID)
+        self.form.fields["reference"].validators.append(_matching(REFERENCE_PATTERN, REFERENCE_INVALID))
+        self.form.fields["person"].validators.append(_matching(PERSON_PATTERN, PERSON_INVALID))
 
     def filter_person(self, queryset, name, value):
         # Views of the person's own record, and list pages (a queue, a caseload, a search)
-        # that showed them: one subquery, not a join, so a row is never repeated.
-        listed = AccessLogSubject.objects.filter(person_id=value).values("log_id")
-        return queryset.filter(Q(person_id=value) | Q(pk__in=listed))
+        # that showed them: subqueries, not joins, so a row is never repeated. The app that
+        # owns people says which id a reference names (partnership.registry).
+        people = registry.person_references()
+        if people is None:
+            return queryset.none()
+        person_ids = people.find(value.strip().upper())
+        listed = AccessLogSubject.objects.filter(person_id__in=person_ids).values("log_id")
+        return queryset.filter(Q(person_id__in=person_ids) | Q(pk__in=listed))
 
     def filter_reference(self, queryset, name, value):
         # The apps that own referenced records register how to find them (partnership.registry):
@@ -184,7 +189,10 @@ def _describe_rows(rows: list[AccessLog]) -> list[dict]:
         kind = registry.access_log_type(object_type)
         if kind is not None:
             words.update({(object_type, pk): what for pk, what in kind.describe(ids).items()})
-    return [{"row": row, "what": _what(row, words)} for row in rows]
+    people = registry.person_references()
+    person_ids = {row.person_id for row in rows if row.person_id is not None}
+    references = people.of(person_ids) if people is not None and person_ids else {}
+    return [{"row": row, "what": _what(row, words), "person": references.get(row.person_id, "")} for row in rows]
 
 
 def _is_list(row: AccessLog) -> bool:

@@ -56,8 +56,11 @@ class ReferralsConfig(AppConfig):
             references = dict(Referral.objects.filter(pk__in=ids).values_list("pk", "reference"))
             return {pk: _("Referral %(reference)s") % {"reference": references.get(pk, pk)} for pk in ids}
 
+        def references_of_people(ids: set[int]) -> dict[int, str]:
+            return dict(Person.objects.filter(pk__in=ids).values_list("pk", "reference"))
+
         def describe_people(ids: set[int]) -> dict[int, str]:
-            return {pk: _("Person record %(id)s") % {"id": pk} for pk in ids}
+            return {pk: _("Person %(reference)s") % {"reference": ref} for pk, ref in references_of_people(ids).items()}
 
         registry.access_log_type_register(
             object_type=Referral._meta.label_lower,
@@ -79,3 +82,6 @@ class ReferralsConfig(AppConfig):
         detail_register(model="referrals.consent", kind=Detail.SAFEGUARDING, fields=("basis_note",))
         detail_register(model="referrals.referral", kind=Detail.RESTRICTION, fields=("access_restriction_reason",))
         detail_register(model="referrals.person", kind=Detail.RESTRICTION, fields=("processing_restriction_reason",))
+        registry.person_references_register(
+            find=lambda reference: Person.objects.filter(reference=reference).values("pk"), of=references_of_people
+        )

@@ -24,6 +24,7 @@ DATE_YEAR_MISSING = _("The date must include a year")
 DATE_NOT_NUMBERS = _("The date must be in numbers, for example 27 3 2026")
 DATE_YEAR_FOUR_DIGITS = _("The year must include 4 numbers")
 DATE_NOT_REAL = _("The date must be a real date")
+DATE_YEAR_OUT_OF_RANGE = _("The year must be between 1900 and 2100")
 
 DATE_OF_BIRTH_REQUIRED = _("Enter the date of birth")
 DATE_OF_BIRTH_REAL = _("Date of birth must be a real date")
@@ -36,6 +37,18 @@ YEAR_FOUR_DIGITS = _("Year must include 4 numbers")
 
 TIME_REQUIRED = _("Enter the time")
 TIME_INVALID = _("Enter the time using the 24-hour clock, for example 14:30")
+
+# Every date the service records or searches on falls in these years. A year like 9999 is a
+# real date to Python, but a day added to it (an "up to and including" search, a due date)
+# overflows into a server error, so it is refused as a typing mistake at the form.
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2100
+
+
+def check_year_in_range(date: dt.date, message=DATE_YEAR_OUT_OF_RANGE) -> None:
+    if not EARLIEST_YEAR <= date.year <= LATEST_YEAR:
+        raise ValidationError(message, code="year_out_of_range")
+
 
 # One earliest date of birth for every form: a rolling 120 years (the oldest people alive are
 # a little over that). A fixed year would let the limit drift further from reality every year.
@@ -61,6 +74,8 @@ class GovUKDateField(DateInputField):
     """Day, month and year, each message specific; defaults are the generic "The date ..."."""
 
     widget = GovUKDateInputWidget
+    # A date of birth has a narrower rule of its own, with its own messages.
+    checks_year_range = True
 
     def __init__(
         self,
@@ -117,6 +132,8 @@ class GovUKDateField(DateInputField):
         except (ValueError, OverflowError):
             # 31 February, month 13, year 0000: the whole date is wrong, so every box is outlined.
             raise ValidationError(self.real_message, code="invalid_date") from None
+        if self.checks_year_range and not EARLIEST_YEAR <= date.year <= LATEST_YEAR:
+            self._fail(DATE_YEAR_OUT_OF_RANGE, "year_out_of_range", [YEAR])
         self.validate(date)
         self.run_validators(date)
         return date
@@ -142,6 +159,8 @@ def check_date_of_birth(born: dt.date) -> None:
 class DateOfBirthField(GovUKDateField):
     """A date of birth: the date input with "Date of birth ..." messages and the one rule."""
 
+    checks_year_range = False
+
     def __init__(self, *, required_message=DATE_OF_BIRTH_REQUIRED, birthday: bool = False, **kwargs):
         kwargs.setdefault("widget", GovUKDateInputWidget(birthday=birthday))
         super().__init__(
@@ -165,6 +184,17 @@ class DateOfBirthField(GovUKDateField):
                     self.fields[YEAR].widget.errors.append(DATE_OF_BIRTH_TOO_EARLY)
                 raise
         return born
+
+
+class TextDateField(forms.DateField):
+    """A date typed in one box ("27/3/2026"), for search filters: Django's DateField with the
+    service's year range, so no filter can be given a date that overflows."""
+
+    def to_python(self, value):
+        date = super().to_python(value)
+        if date is not None:
+            check_year_in_range(date)
+        return date
 
 
 # --- Times -------------------------------------------------------------------------------------

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # No-store on every page but static files, and the Permissions-Policy (common/headers.py).
+    "common.headers.PrivacyHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -107,9 +109,21 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite is the zero-set-up default; WAL keeps the dev server and inline tasks from
-    # blocking each other.
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
+    # SQLite is the zero-set-up default, and it must not lose a referral when many arrive at
+    # once (30 at once lost 28 to "database is locked" before these options):
+    # - IMMEDIATE: every transaction (each request is one, ATOMIC_REQUESTS) takes the write
+    #   lock when it begins. A deferred one reads first and then asks to write, and SQLite
+    #   answers that upgrade with "locked" at once rather than waiting.
+    # - timeout: a transaction waits up to 20 seconds for the lock instead of failing.
+    # - WAL: readers never block the writer, nor the writer readers; synchronous=NORMAL is
+    #   the setting WAL is designed for (durable at each checkpoint, far fewer fsyncs).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -205,6 +219,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # No "AXES: BEGIN ..." banner on every manage.py command and runserver reload.
 AXES_VERBOSE = False
+# Count by the address common.client_address works out (REMOTE_ADDR, or behind our own
+# proxies the address they vouch for), the same one the public form's hourly limit uses.
+AXES_CLIENT_IP_CALLABLE = "common.client_address.client_address"
 # The GOV.UK-styled lockout page (HTTP 429) saying when to try again and who to ask.
 AXES_LOCKOUT_CALLABLE = "partnership.two_factor.lockout_response"
 
@@ -253,6 +270,11 @@ if not CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < CELERY_VISIBILITY_
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {}
+
+# How many reverse proxies of our own (TLS termination, a load balancer) stand in front of the
+# service, each appending to X-Forwarded-For. 0: believe only the connection's address, and
+# ignore the header, which anyone can send. See common/client_address.py and the README.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 
 # The public self-referral form: how many submissions one address may make in an hour.
 # Generous, so a family sharing a connection or a drop-in centre's PC is never locked out.

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from referrals.models.consent import add_months
 from referrals.models.people import Person
+from referrals.models.references import new_subject_access_reference
 
 # PAR-6, UK GDPR Article 12(3): a subject access request is answered within one calendar
 # month of receipt (the corresponding day next month, or its last day where there is none).
@@ -41,6 +42,9 @@ class SubjectAccessRequest(models.Model):
         READY = "ready", _("Ready to download")
         FAILED = "failed", _("Could not be prepared")
 
+    # Our reference, in URLs, file names and letters (referrals.models.references); the
+    # requester's own is request_reference.
+    reference = models.CharField(max_length=12, unique=True, default=new_subject_access_reference, editable=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="subject_access_requests")
     request_reference = models.CharField(_("request reference"), max_length=100)
     reason = models.CharField(_("details of the request"), max_length=500)
@@ -59,7 +63,7 @@ class SubjectAccessRequest(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"SAR-{self.pk}"
+        return self.reference
 
     @property
     def deadline(self) -> dt.date:

@@ -155,6 +155,22 @@ def _map_reference(data: dict, by: User, reason: str) -> tuple[dict[str, dict[in
     return ids, created_users
 
 
+def _refuse_references_in_use(data: dict, by_label: dict) -> None:
+    """Referrals, people and the rest keep their references (R-..., P-...), which are unique:
+    one already used here means the file was imported before, or the systems overlap."""
+    for label, rows in data["records"].items():
+        model = by_label[label]
+        if not any(f.name == "reference" and f.unique for f in model._meta.fields):
+            continue
+        references = [r["fields"].get("reference") for r in rows if r["fields"].get("reference")]
+        clashes = model._default_manager.filter(reference__in=references).count()
+        if clashes:
+            kind = "referral" if model is Referral else str(model._meta.verbose_name)
+            raise ExportFileError(
+                f"{clashes} {kind} references in the file are already in use here. Nothing was imported."
+            )
+
+
 @transaction.atomic
 def records_import(*, source: bytes | str | Path | IO[bytes], by: User) -> ImportResult:
     """Check the file (``read_zip``) and re-create its records here, all or nothing.
@@ -173,12 +189,7 @@ def records_import(*, source: bytes | str | Path | IO[bytes], by: User) -> Impor
     unknown = [label for label in data["records"] if label not in by_label]
     if unknown:
         raise ExportFileError(f"The file holds records this system does not know: {', '.join(unknown)}.")
-    references = [r["fields"].get("reference") for r in data["records"].get(model_label(Referral), [])]
-    clashes = Referral.objects.filter(reference__in=[r for r in references if r]).count()
-    if clashes:
-        raise ExportFileError(
-            f"{clashes} referral references in the file are already in use here. Nothing was imported."
-        )
+    _refuse_references_in_use(data, by_label)
 
     ids, created_users = _map_reference(data, by, reason)
     counts: dict[str, int] = {}

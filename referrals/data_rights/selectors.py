@@ -23,29 +23,29 @@ SEARCH_LIMIT = 25
 _REFERENCE = re.compile(r"^R-[0-9A-Z]{8}$")
 
 
-def person_for_data_rights(*, user, pk: int, purpose: str) -> Person:
+def person_for_data_rights(*, user, reference: str, purpose: str) -> Person:
     """The data protection officer's view of a person: 403 for anyone else, 404 if missing.
     Fetching them writes the access-log row (SEC-2)."""
     if not can_run_subject_access(user):
         raise PermissionDenied
-    person = Person.objects.select_related("processing_restricted_by").filter(pk=pk).first()
+    person = Person.objects.select_related("processing_restricted_by").filter(reference=reference).first()
     if person is None:
         raise Http404
     selectors.record_view(user=user, obj=person, person_id=person.pk, purpose=purpose)
     return person
 
 
-def person_for_rectification(*, user, pk: int, purpose: str) -> Person:
+def person_for_rectification(*, user, reference: str, purpose: str) -> Person:
     """The DPO: anyone. The front door: whoever it may see (404 otherwise). Others: 403."""
     if can_run_subject_access(user):
-        return person_for_data_rights(user=user, pk=pk, purpose=purpose)
+        return person_for_data_rights(user=user, reference=reference, purpose=purpose)
     if can_work_front_door(user):
-        return selectors.person_get_for(user=user, pk=pk, purpose=purpose)
+        return selectors.person_get_for(user=user, reference=reference, purpose=purpose)
     raise PermissionDenied
 
 
 def subject_access_requests_for(*, person: Person) -> QuerySet[SubjectAccessRequest]:
-    return SubjectAccessRequest.objects.filter(person=person).select_related("requested_by")
+    return SubjectAccessRequest.objects.filter(person=person).select_related("requested_by", "person")
 
 
 def with_export_runs(requests) -> list[SubjectAccessRequest]:
@@ -64,8 +64,8 @@ def with_export_runs(requests) -> list[SubjectAccessRequest]:
     return requests
 
 
-def subject_access_request_get(*, person: Person, pk: int) -> SubjectAccessRequest:
-    sar = subject_access_requests_for(person=person).filter(pk=pk).first()
+def subject_access_request_get(*, person: Person, reference: str) -> SubjectAccessRequest:
+    sar = subject_access_requests_for(person=person).filter(reference=reference).first()
     if sar is None:
         raise Http404
     return sar

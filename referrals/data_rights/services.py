@@ -115,7 +115,7 @@ def subject_access_generate(*, request_id: int) -> SubjectAccessRequest:
             person=sar.person,
             generated_by=sar.requested_by,
             request_reference=sar.request_reference,
-            request_id=sar.pk,
+            our_reference=sar.reference,
         )
         data = subject_access.build_zip(document)
     except Exception as error:
@@ -129,7 +129,7 @@ def subject_access_generate(*, request_id: int) -> SubjectAccessRequest:
             return sar  # another delivery of this task finished first
         old_name = sar.file.name if sar.file else ""
         # A random part in the name: the stem is guessable, the stored file's path is not.
-        name = f"{subject_access.file_stem(sar.pk)}-{secrets.token_hex(8)}.zip"
+        name = f"{subject_access.file_stem(sar.reference)}-{secrets.token_hex(8)}.zip"
         sar.file.save(name, ContentFile(data), save=False)
         sar.file_sha256 = subject_access.sha256(data)
         _save_state(sar, SubjectAccessRequest.Status.READY, "Export ready")

@@ -24,10 +24,12 @@ from referrals.data_rights.collect import collect
 from referrals.data_rights.sections import staff_name
 
 FORMAT = "ers-subject-access"
-VERSION = 1
+# 2: the request and the person are named by their references ("SAR-...", "P-..."), not
+# by row numbers.
+VERSION = 2
 
 
-def build_document(*, person, generated_by, request_reference: str = "", request_id: int | None = None) -> dict:
+def build_document(*, person, generated_by, request_reference: str = "", our_reference: str = "") -> dict:
     """Everything held on ``person`` as one JSON-ready dict (see ``FORMAT``)."""
     now = timezone.now()
     sections = collect(person)
@@ -38,8 +40,8 @@ def build_document(*, person, generated_by, request_reference: str = "", request
         "generated_at": now.isoformat(),
         "generated_at_display": date_format(timezone.localtime(now), "j F Y, H:i"),
         "generated_by": {"username": generated_by.username, "name": staff_name(generated_by)},
-        "request": {"id": request_id, "reference": request_reference},
-        "person": {"id": person.pk, "name": person.full_name},
+        "request": {"our_reference": our_reference, "reference": request_reference},
+        "person": {"reference": person.reference, "name": person.full_name},
         "sections": [
             {
                 "key": data.section.key,
@@ -73,14 +75,14 @@ def to_pdf(document: dict) -> bytes:
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
-def file_stem(request_id: int | None) -> str:
+def file_stem(our_reference: str = "") -> str:
     # Never the person's name: file names end up in download folders and logs.
-    return f"subject-access-SAR-{request_id}" if request_id else "subject-access"
+    return f"subject-access-{our_reference}" if our_reference else "subject-access"
 
 
 def build_zip(document: dict) -> bytes:
     """The PDF and the JSON file in one zip, each named by the request, never the person."""
-    stem = file_stem(document["request"]["id"])
+    stem = file_stem(document["request"]["our_reference"])
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(f"{stem}.pdf", to_pdf(document))

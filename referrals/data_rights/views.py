@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from common.forms.errors import add_service_errors
 from partnership.access import can_run_subject_access
+from referrals.converters import PERSON, SUBJECT_ACCESS
 from referrals.data_rights import selectors, services
 from referrals.data_rights.forms import (
     PersonSearchForm,
@@ -35,12 +36,15 @@ from referrals.services import referrals as referral_services
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def data_rights_home(request: HttpRequest) -> HttpResponse:
-    """Find the person a request is about; the latest subject access requests."""
+    """Find the person a request is about; the latest subject access requests.
+
+    The search is posted, never put in the address: a name or an NHS number in a URL lands in
+    server logs, browser history and proxies. A query string is ignored."""
     if not can_run_subject_access(request.user):
         raise PermissionDenied
-    form = PersonSearchForm(request.GET if "q" in request.GET else None)
+    form = PersonSearchForm(request.POST if request.method == "POST" else None)
     people = None
     if form.is_bound and form.is_valid():
         people = selectors.people_search(user=request.user, query=form.cleaned_data["q"])
@@ -64,8 +68,8 @@ def data_rights_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def person_data_rights(request: HttpRequest, pk: int) -> HttpResponse:
-    person = selectors.person_for_data_rights(user=request.user, pk=pk, purpose="Data rights page")
+def person_data_rights(request: HttpRequest, person_ref: str) -> HttpResponse:
+    person = selectors.person_for_data_rights(user=request.user, reference=person_ref, purpose="Data rights page")
     return render(
         request,
         "referrals/data_rights/person.html",
@@ -81,8 +85,10 @@ def person_data_rights(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def subject_access(request: HttpRequest, pk: int) -> HttpResponse:
-    person = selectors.person_for_data_rights(user=request.user, pk=pk, purpose="Subject access request page")
+def subject_access(request: HttpRequest, person_ref: str) -> HttpResponse:
+    person = selectors.person_for_data_rights(
+        user=request.user, reference=person_ref, purpose="Subject access request page"
+    )
     form = SubjectAccessRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -99,7 +105,7 @@ def subject_access(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 _("Subject access request %(ref)s recorded. The export is being prepared.") % {"ref": str(sar)},
             )
-            return redirect("referrals:subject_access", pk=person.pk)
+            return redirect("referrals:subject_access", person_ref=person.reference)
     return render(
         request,
         "referrals/data_rights/subject_access.html",
@@ -113,15 +119,17 @@ def subject_access(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def subject_access_download(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
-    person = selectors.person_for_data_rights(user=request.user, pk=pk, purpose="Subject access download")
-    sar = selectors.subject_access_request_get(person=person, pk=request_pk)
+def subject_access_download(request: HttpRequest, person_ref: str, sar_ref: str) -> HttpResponse:
+    person = selectors.person_for_data_rights(
+        user=request.user, reference=person_ref, purpose="Subject access download"
+    )
+    sar = selectors.subject_access_request_get(person=person, reference=sar_ref)
     try:
         handle = services.subject_access_download(request=sar, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("referrals:subject_access", pk=person.pk)
-    response = FileResponse(handle, as_attachment=True, filename=f"{file_stem(sar.pk)}.zip")
+        return redirect("referrals:subject_access", person_ref=person.reference)
+    response = FileResponse(handle, as_attachment=True, filename=f"{file_stem(sar.reference)}.zip")
     response["Content-Type"] = "application/zip"
     # Special category data: never kept by a browser or proxy cache.
     response["Cache-Control"] = "no-store, private"
@@ -130,12 +138,12 @@ def subject_access_download(request: HttpRequest, pk: int, request_pk: int) -> H
 
 @login_required
 @require_POST
-def subject_access_retry(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
-    person = selectors.person_for_data_rights(user=request.user, pk=pk, purpose="Subject access retry")
-    sar = selectors.subject_access_request_get(person=person, pk=request_pk)
+def subject_access_retry(request: HttpRequest, person_ref: str, sar_ref: str) -> HttpResponse:
+    person = selectors.person_for_data_rights(user=request.user, reference=person_ref, purpose="Subject access retry")
+    sar = selectors.subject_access_request_get(person=person, reference=sar_ref)
     services.subject_access_retry(request=sar, by=request.user)
     messages.success(request, _("The export for %(ref)s is being prepared again.") % {"ref": str(sar)})
-    return redirect("referrals:subject_access", pk=person.pk)
+    return redirect("referrals:subject_access", person_ref=person.reference)
 
 
 # --- Rectification (PAR-6) -------------------------------------------------------------------------
@@ -143,8 +151,8 @@ def subject_access_retry(request: HttpRequest, pk: int, request_pk: int) -> Http
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def rectify(request: HttpRequest, pk: int) -> HttpResponse:
-    person = selectors.person_for_rectification(user=request.user, pk=pk, purpose="Correct details page")
+def rectify(request: HttpRequest, person_ref: str) -> HttpResponse:
+    person = selectors.person_for_rectification(user=request.user, reference=person_ref, purpose="Correct details page")
     form = RectifyForm(request.POST if request.method == "POST" else None, person=person)
     if request.method == "POST" and form.is_valid():
         try:
@@ -161,8 +169,8 @@ def rectify(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The correction was saved. The earlier details are kept in the history."))
             if can_run_subject_access(request.user):
-                return redirect("referrals:person_data_rights", pk=person.pk)
-            return redirect("referrals:person", pk=person.pk)
+                return redirect("referrals:person_data_rights", person_ref=person.reference)
+            return redirect("referrals:person", person_ref=person.reference)
     back = "referrals:person_data_rights" if can_run_subject_access(request.user) else "referrals:person"
     return render(
         request,
@@ -176,8 +184,8 @@ def rectify(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def processing_restriction(request: HttpRequest, pk: int) -> HttpResponse:
-    person = selectors.person_for_data_rights(user=request.user, pk=pk, purpose="Restriction page")
+def processing_restriction(request: HttpRequest, person_ref: str) -> HttpResponse:
+    person = selectors.person_for_data_rights(user=request.user, reference=person_ref, purpose="Restriction page")
     lifting = person.processing_restricted
     form = RestrictionForm(request.POST if request.method == "POST" else None, lifting=lifting, version_of=person)
     if request.method == "POST" and form.is_valid():
@@ -198,7 +206,7 @@ def processing_restriction(request: HttpRequest, pk: int) -> HttpResponse:
                 if lifting
                 else _("Processing of this person's information is now restricted."),
             )
-            return redirect("referrals:person_data_rights", pk=person.pk)
+            return redirect("referrals:person_data_rights", person_ref=person.reference)
     return render(
         request, "referrals/data_rights/restriction.html", {"person": person, "form": form, "lifting": lifting}
     )
@@ -206,14 +214,20 @@ def processing_restriction(request: HttpRequest, pk: int) -> HttpResponse:
 
 urlpatterns = [
     path("data-rights/", data_rights_home, name="data_rights"),
-    path("people/<int:pk>/data-rights/", person_data_rights, name="person_data_rights"),
-    path("people/<int:pk>/subject-access/", subject_access, name="subject_access"),
+    path(f"people/<{PERSON}:person_ref>/data-rights/", person_data_rights, name="person_data_rights"),
+    path(f"people/<{PERSON}:person_ref>/subject-access/", subject_access, name="subject_access"),
     path(
-        "people/<int:pk>/subject-access/<int:request_pk>/download/",
+        f"people/<{PERSON}:person_ref>/subject-access/<{SUBJECT_ACCESS}:sar_ref>/download/",
         subject_access_download,
         name="subject_access_download",
     ),
-    path("people/<int:pk>/subject-access/<int:request_pk>/retry/", subject_access_retry, name="subject_access_retry"),
-    path("people/<int:pk>/rectify/", rectify, name="rectify"),
-    path("people/<int:pk>/processing-restriction/", processing_restriction, name="processing_restriction"),
+    path(
+        f"people/<{PERSON}:person_ref>/subject-access/<{SUBJECT_ACCESS}:sar_ref>/retry/",
+        subject_access_retry,
+        name="subject_access_retry",
+    ),
+    path(f"people/<{PERSON}:person_ref>/rectify/", rectify, name="rectify"),
+    path(
+        f"people/<{PERSON}:person_ref>/processing-restriction/", processing_restriction, name="processing_restriction"
+    ),
 ]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from partnership.models import Council
+from referrals.models.references import new_person_reference
 
 
 class YesNoUnknown(models.TextChoices):
@@ -73,6 +74,10 @@ def describe_communication_needs(needs, interpreter_language: str = "", other: s
 class Person(models.Model):
     """Someone the service supports. Created or matched at triage (REF-4), never by the public form."""
 
+    # In URLs and on screen instead of the row's number (referrals.models.references).
+    reference = models.CharField(
+        _("reference"), max_length=12, unique=True, default=new_person_reference, editable=False
+    )
     given_name = models.CharField(_("first name"), max_length=100)
     family_name = models.CharField(_("last name"), max_length=100)
     preferred_name = models.CharField(_("preferred name"), max_length=100, blank=True)

@@ -7,8 +7,6 @@ measures has its own timestamp on the referral (REF-9), and every change of stat
 
 from __future__ import annotations
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -17,12 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from partnership.models import Council, Hub
 from referrals.models.people import Person, YesNoUnknown, describe_communication_needs
-
-
-def new_reference() -> str:
-    # No 0/O/1/I so a reference read out over the phone is not misheard.
-    alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-    return "R-" + "".join(secrets.choice(alphabet) for _ in range(8))
+from referrals.models.references import new_reference
 
 
 class Referral(models.Model):

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from referrals.models.consent import Consent
 from referrals.models.people import Person
+from referrals.models.references import new_treatment_referral_reference
 from referrals.models.referrals import Referral
 
 
@@ -68,6 +69,8 @@ class TreatmentReferral(models.Model):
     }
     SENT_STATUSES = (Status.SENT, Status.ACCEPTED, Status.DECLINED)
 
+    # In URLs instead of the row's number (referrals.models.references).
+    reference = models.CharField(max_length=12, unique=True, default=new_treatment_referral_reference, editable=False)
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="treatment_referrals")
     reason = models.CharField(max_length=30, choices=Reason.choices)
     # Every other reason that applies to this same referral (Reason values): one referral to

@@ -262,12 +262,13 @@ def people_visible_to(*, user) -> QuerySet[Person]:
     return Person.objects.none()
 
 
-def person_get_for(*, user, pk: int, purpose: str) -> Person:
-    """The person, or 404 exactly as if they did not exist when the user may not see them.
+def person_get_for(*, user, purpose: str, reference: str | None = None, pk: int | None = None) -> Person:
+    """The person, by their reference (from a URL) or their id (from a posted choice), or 404
+    exactly as if they did not exist when the user may not see them.
 
     A person is as restricted as their referrals: at the front door, someone with a restricted
     referral the user holds no grant on opens only after the glass is broken on it."""
-    return _person_get(people_visible_to(user=user), user=user, pk=pk, purpose=purpose)
+    return _person_get(people_visible_to(user=user), user=user, purpose=purpose, reference=reference, pk=pk)
 
 
 def person_for_linking(*, user, pk: int, purpose: str) -> Person:
@@ -275,11 +276,13 @@ def person_for_linking(*, user, pk: int, purpose: str) -> Person:
     front-door work, so it reaches everyone the check may list (managers too, across hubs),
     with the same restriction rule as ``person_get_for``; 404 for anyone else."""
     people = Person.objects.all() if can_work_front_door(user) else Person.objects.none()
-    return _person_get(people, user=user, pk=pk, purpose=purpose)
+    return _person_get(people, user=user, purpose=purpose, pk=pk)
 
 
-def _person_get(people: QuerySet[Person], *, user, pk: int, purpose: str) -> Person:
-    people = people.filter(pk=pk)
+def _person_get(
+    people: QuerySet[Person], *, user, purpose: str, reference: str | None = None, pk: int | None = None
+) -> Person:
+    people = people.filter(**({"reference": reference} if reference is not None else {"pk": pk}))
     check_restriction = can_work_front_door(user) and not sees_every_restricted_record(user)
     if check_restriction:
         # In the same query: a restricted referral of theirs this user holds no grant on and

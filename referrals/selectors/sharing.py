@@ -28,10 +28,10 @@ def shared_people_for(*, user) -> QuerySet[Person]:
     )
 
 
-def shared_person_get_for(*, user, pk: int, purpose: str) -> Person:
+def shared_person_get_for(*, user, reference: str, purpose: str) -> Person:
     """The person, or 404 exactly as if they did not exist when not shared with the user;
     fetching them writes the access-log row (SEC-2)."""
-    person = shared_people_for(user=user).filter(pk=pk).first()
+    person = shared_people_for(user=user).filter(reference=reference).first()
     if person is None:
         raise Http404
     record_view(user=user, obj=person, person_id=person.pk, purpose=purpose)
@@ -69,11 +69,11 @@ def treatment_referrals_shared_with(*, user, person: Person) -> list[TreatmentRe
     )
 
 
-def treatment_referral_for_sending(*, referral: Referral, pk: int) -> TreatmentReferral:
+def treatment_referral_for_sending(*, referral: Referral, reference: str) -> TreatmentReferral:
     """A Treatment referral of a referral the user may already see, or 404."""
     treatment_referral = (
         TreatmentReferral.objects.select_related("organisation", "sent_by", "sharing_basis")
-        .filter(referral=referral, pk=pk)
+        .filter(referral=referral, reference=reference)
         .first()
     )
     if treatment_referral is None:

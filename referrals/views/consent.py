@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from common.forms.errors import add_service_errors
 from partnership.access import can_share_records
+from referrals.converters import PERSON
 from referrals.forms.sharing import ConsentForm, WithdrawConsentForm
 from referrals.models import Consent, Person
 from referrals.selectors import referrals as selectors
@@ -40,25 +41,25 @@ def _data(request: HttpRequest):
 # --- Consent and sharing (PAR-2, PAR-5) ----------------------------------------------------------
 
 
-def _person_for_sharing(request: HttpRequest, pk: int, purpose: str) -> Person:
+def _person_for_sharing(request: HttpRequest, person_ref: str, purpose: str) -> Person:
     """404 for a person the user may not see (as if they did not exist), then 403 for a role
     that does not record consent. Fetching the person writes the access-log row."""
-    person = selectors.person_get_for(user=request.user, pk=pk, purpose=purpose)
+    person = selectors.person_get_for(user=request.user, reference=person_ref, purpose=purpose)
     if not can_share_records(request.user):
         raise PermissionDenied
     return person
 
 
 def consent_url(person: Person) -> str:
-    return reverse("referrals:consent", args=[person.pk])
+    return reverse("referrals:consent", args=[person.reference])
 
 
 @login_required
 @require_GET
-def consent_page(request: HttpRequest, pk: int) -> HttpResponse:
+def consent_page(request: HttpRequest, person_ref: str) -> HttpResponse:
     """A person's "Consent and sharing": current decisions, review prompts, earlier and
     withdrawn decisions, who can see the record now, and every disclosure (PAR-2, PAR-5)."""
-    person = _person_for_sharing(request, pk, "Consent and sharing")
+    person = _person_for_sharing(request, person_ref, "Consent and sharing")
     consents = list(consents_for_person(person_id=person.pk))
     current = current_consents(consents)
     current_ids = {c.pk for c in current}
@@ -79,8 +80,8 @@ def consent_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person_for_sharing(request, pk, "Record consent")
+def consent_new(request: HttpRequest, person_ref: str) -> HttpResponse:
+    person = _person_for_sharing(request, person_ref, "Record consent")
     form = ConsentForm(_data(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -107,10 +108,10 @@ def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def consent_withdraw_view(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
+def consent_withdraw_view(request: HttpRequest, person_ref: str, consent_pk: int) -> HttpResponse:
     """PAR-2: withdrawal honoured immediately. For the Treatment Service, access ends in the
     same request when nothing else makes sharing lawful."""
-    person = _person_for_sharing(request, pk, "Withdraw consent")
+    person = _person_for_sharing(request, person_ref, "Withdraw consent")
     consent = consents_for_person(person_id=person.pk).filter(pk=consent_pk).first()
     if consent is None:
         raise Http404
@@ -136,7 +137,11 @@ def consent_withdraw_view(request: HttpRequest, pk: int, consent_pk: int) -> Htt
 
 
 urlpatterns = [
-    path("people/<int:pk>/consent/", consent_page, name="consent"),
-    path("people/<int:pk>/consent/new/", consent_new, name="consent_new"),
-    path("people/<int:pk>/consent/<int:consent_pk>/withdraw/", consent_withdraw_view, name="consent_withdraw"),
+    path(f"people/<{PERSON}:person_ref>/consent/", consent_page, name="consent"),
+    path(f"people/<{PERSON}:person_ref>/consent/new/", consent_new, name="consent_new"),
+    path(
+        f"people/<{PERSON}:person_ref>/consent/<int:consent_pk>/withdraw/",
+        consent_withdraw_view,
+        name="consent_withdraw",
+    ),
 ]

@@ -122,7 +122,7 @@ def _primary_action(referral: Referral, triage: Triage | None, *, can_send: bool
         # Only those who may share records send to Treatment (``can_send_to_treatment``).
         if not can_send:
             return None
-        href = reverse("referrals:treatment_send", args=[referral.reference, waiting.pk])
+        href = reverse("referrals:treatment_send", args=[referral.reference, waiting.reference])
         return {"step": step, "text": str(rules.SEND_TO_TREATMENT_LABEL), "href": href}
     return {
         "step": step,
@@ -187,7 +187,7 @@ def _render_detail(request, referral: Referral, triage: Triage | None, *, form: 
         "actions": _actions(referral, triage, primary=primary) if front_door else [],
         "escalation_href": reverse("referrals:escalation", args=[referral.reference]) if front_door else None,
         "match_href": reverse("referrals:match", args=[referral.reference]) if front_door else None,
-        "person_href": reverse("referrals:person", args=[referral.person_id]) if referral.person_id else None,
+        "person_href": reverse("referrals:person", args=[referral.person.reference]) if referral.person_id else None,
         "person_needs_reason_href": break_glass_url(blocking, next_url=here) if blocking else None,
         "results": {str(r.measure): r for r in referral_results(referral, targets)},
         # The identity bar's target: first contact until an attempt is made, then triage.

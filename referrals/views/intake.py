@@ -24,6 +24,7 @@ from partnership.access import can_record_referral, can_work_front_door
 from partnership.models import AccessLog
 from partnership.services import access_log_record
 from referrals.break_glass import break_glass_url
+from referrals.converters import PERSON
 from referrals.forms.intake import StaffReferralForm
 from referrals.forms.person_search import SEARCH_ACTION, PersonSearchForm
 from referrals.matching import POSSIBLE_MATCH, STRONG_MATCH, Match
@@ -332,9 +333,9 @@ def _triage_outcome_label(referral: Referral) -> str:
 
 @login_required
 @require_GET
-def person_detail(request, pk):
+def person_detail(request, person_ref):
     """Who someone is and every referral they have had, newest first."""
-    person = selectors.person_get_for(user=request.user, pk=pk, purpose="Person page")
+    person = selectors.person_get_for(user=request.user, reference=person_ref, purpose="Person page")
     referrals = [
         PersonReferralRow(referral=referral, outcome=_triage_outcome_label(referral))
         for referral in selectors.person_referrals_for(user=request.user, person=person)
@@ -350,5 +351,5 @@ urlpatterns = [
     path("new/", referral_new, name="new"),
     path("new/recorded/", referral_recorded, name="recorded"),
     re_path(rf"^{REFERENCE}/person/$", referral_match, name="match"),
-    path("people/<int:pk>/", person_detail, name="person"),
+    path(f"people/<{PERSON}:person_ref>/", person_detail, name="person"),
 ]

@@ -7,7 +7,8 @@ Abuse guards that do not lock out real people:
 - a honeypot box that people never see; a bot that fills it in gets the usual confirmation
   page, but nothing is saved;
 - a generous limit on referrals per connection per hour (settings.PUBLIC_REFERRAL_RATE_LIMIT),
-  counted in the Django cache under a keyed hash of the address, never the address itself.
+  counted in the Django cache under a keyed hash of the address (common.client_address, the
+  same address the sign-in lockout counts), never the address itself.
   No rate-limit library is installed, and this needs only a counter, so it is done here.
 """
 
@@ -27,6 +28,7 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from common.client_address import client_address
 from common.forms.errors import add_service_errors
 from referrals.forms.public import PublicReferralForm
 from referrals.models import Referral, new_reference
@@ -47,7 +49,7 @@ FORM_ID = "public-referral-form"
 def _client_key(request) -> str:
     """A cache key for the connection: an HMAC of the address, so neither the cache nor a log
     line ever holds the address itself, and the hash cannot be reversed by trying addresses."""
-    address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    address = client_address(request) or "unknown"
     digest = hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
     return f"public-referral-rate:{digest}"
 

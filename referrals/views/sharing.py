@@ -39,6 +39,7 @@ from partnership.access import (
 )
 from partnership.models import AccessLog, Organisation, staff_display_name
 from partnership.services import access_log_record
+from referrals.converters import PERSON, TREATMENT_REFERRAL
 from referrals.forms.sharing import (
     OnwardOutcomeForm,
     OnwardReferralForm,
@@ -47,6 +48,7 @@ from referrals.forms.sharing import (
 )
 from referrals.models import Consent, Referral, Substance, TreatmentReferral, YesNoUnknown
 from referrals.models.people import describe_communication_needs
+from referrals.models.references import TREATMENT_REFERRAL_PATTERN
 from referrals.selectors import referrals as selectors
 from referrals.selectors import sharing as selectors_sharing
 from referrals.selectors.consent import (
@@ -155,14 +157,14 @@ def _detail_url(referral: Referral) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def treatment_send(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+def treatment_send(request: HttpRequest, reference: str, treatment_ref: str) -> HttpResponse:
     """Review the pre-filled minimum dataset and send it (PAR-3). The automatic §3.2.11
     referrals (pregnancy, Children's Services) are sent from here too."""
     referral = _referral_for_sharing(request, reference, "Referral to the Treatment Service")
     # Risk ratings and reasons are safeguarding detail: not for peer support workers.
     if not sees_safeguarding_detail(request.user):
         raise PermissionDenied
-    treatment_referral = selectors_sharing.treatment_referral_for_sending(referral=referral, pk=pk)
+    treatment_referral = selectors_sharing.treatment_referral_for_sending(referral=referral, reference=treatment_ref)
     person = referral.person
     consents = list(consents_for_person(person_id=person.pk)) if person else []
     basis = sharing_basis(consents, recipient=Consent.Recipient.TREATMENT) if person else None
@@ -344,16 +346,16 @@ def _consent_summary(consents: list[Consent]) -> list[Consent]:
 
 @login_required
 @require_GET
-def shared_person(request: HttpRequest, pk: int) -> HttpResponse:
+def shared_person(request: HttpRequest, person_ref: str) -> HttpResponse:
     """Exactly the minimum dataset sent, what consent allows, and the outcome: nothing else."""
     _require_treatment(request)
-    person = selectors_sharing.shared_person_get_for(user=request.user, pk=pk, purpose="Shared record")
+    person = selectors_sharing.shared_person_get_for(user=request.user, reference=person_ref, purpose="Shared record")
     sent = selectors_sharing.treatment_referrals_shared_with(user=request.user, person=person)
     items = [
         {
             "treatment_referral": tr,
             "rows": dataset_rows(tr.dataset),
-            "outcome_url": reverse("referrals:shared_outcome", args=[person.pk, tr.pk]),
+            "outcome_url": reverse("referrals:shared_outcome", args=[person.reference, tr.reference]),
             "outcome_recorded_by": staff_display_name(tr.outcome_recorded_by),
         }
         for tr in sent
@@ -372,12 +374,16 @@ def shared_person(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def shared_outcome(request: HttpRequest, pk: int, tr_pk: int) -> HttpResponse:
+def shared_outcome(request: HttpRequest, person_ref: str, treatment_ref: str) -> HttpResponse:
     """The Treatment Service records the outcome: accepted or not, first appointment, start."""
     _require_treatment(request)
-    person = selectors_sharing.shared_person_get_for(user=request.user, pk=pk, purpose="Treatment outcome")
-    sent = {tr.pk: tr for tr in selectors_sharing.treatment_referrals_shared_with(user=request.user, person=person)}
-    treatment_referral = sent.get(tr_pk)
+    person = selectors_sharing.shared_person_get_for(
+        user=request.user, reference=person_ref, purpose="Treatment outcome"
+    )
+    sent = {
+        tr.reference: tr for tr in selectors_sharing.treatment_referrals_shared_with(user=request.user, person=person)
+    }
+    treatment_referral = sent.get(treatment_ref)
     if treatment_referral is None:
         raise Http404
     initial = {}
@@ -390,7 +396,7 @@ def shared_outcome(request: HttpRequest, pk: int, tr_pk: int) -> HttpResponse:
             "treatment_case_id": treatment_referral.treatment_case_id,
         }
     form = TreatmentOutcomeForm(_data(request), initial=initial, version_of=treatment_referral)
-    back_url = reverse("referrals:shared_person", args=[person.pk])
+    back_url = reverse("referrals:shared_person", args=[person.reference])
     if request.method == "POST" and form.is_valid():
         # The service needs the referral (for its person); load it without the ERS record.
         treatment_referral.referral = Referral.objects.only("pk", "person_id", "reference").get(
@@ -426,10 +432,18 @@ def shared_outcome(request: HttpRequest, pk: int, tr_pk: int) -> HttpResponse:
 
 
 urlpatterns = [
-    re_path(rf"^{REFERENCE}/treatment/(?P<pk>[0-9]+)/send/$", treatment_send, name="treatment_send"),
+    re_path(
+        rf"^{REFERENCE}/treatment/(?P<treatment_ref>{TREATMENT_REFERRAL_PATTERN})/send/$",
+        treatment_send,
+        name="treatment_send",
+    ),
     re_path(rf"^{REFERENCE}/onward/new/$", onward_new, name="onward_new"),
     re_path(rf"^{REFERENCE}/onward/(?P<pk>[0-9]+)/outcome/$", onward_outcome, name="onward_outcome"),
     path("shared/", shared_people, name="shared_people"),
-    path("shared/<int:pk>/", shared_person, name="shared_person"),
-    path("shared/<int:pk>/referrals/<int:tr_pk>/outcome/", shared_outcome, name="shared_outcome"),
+    path(f"shared/<{PERSON}:person_ref>/", shared_person, name="shared_person"),
+    path(
+        f"shared/<{PERSON}:person_ref>/referrals/<{TREATMENT_REFERRAL}:treatment_ref>/outcome/",
+        shared_outcome,
+        name="shared_outcome",
+    ),
 ]

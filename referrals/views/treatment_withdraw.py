@@ -16,6 +16,7 @@ from common.forms.errors import add_service_errors
 from partnership.access import can_share_records
 from referrals.forms.treatment_withdraw import TreatmentWithdrawForm
 from referrals.models import Referral, TreatmentReferral
+from referrals.models.references import TREATMENT_REFERRAL_PATTERN
 from referrals.selectors import referrals as selectors
 from referrals.selectors import sharing as selectors_sharing
 from referrals.services import treatment as services_treatment
@@ -24,13 +25,13 @@ from referrals.views.detail import REFERENCE
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def treatment_withdraw(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+def treatment_withdraw(request: HttpRequest, reference: str, treatment_ref: str) -> HttpResponse:
     referral = selectors.referral_get_for(
         user=request.user, reference=reference, purpose="Withdraw a referral to the Treatment Service"
     )
     if not can_share_records(request.user):
         raise PermissionDenied
-    treatment_referral = selectors_sharing.treatment_referral_for_sending(referral=referral, pk=pk)
+    treatment_referral = selectors_sharing.treatment_referral_for_sending(referral=referral, reference=treatment_ref)
     detail_url = reverse("referrals:detail", args=[referral.reference])
     # A stale page posted after someone else sent or withdrew it: the form says who (SEC-5).
     if treatment_referral.status != TreatmentReferral.Status.PENDING and request.method == "GET":
@@ -71,5 +72,9 @@ def treatment_withdraw(request: HttpRequest, reference: str, pk: int) -> HttpRes
 
 
 urlpatterns = [
-    re_path(rf"^{REFERENCE}/treatment/(?P<pk>[0-9]+)/withdraw/$", treatment_withdraw, name="treatment_withdraw"),
+    re_path(
+        rf"^{REFERENCE}/treatment/(?P<treatment_ref>{TREATMENT_REFERRAL_PATTERN})/withdraw/$",
+        treatment_withdraw,
+        name="treatment_withdraw",
+    ),
 ]

@@ -124,7 +124,7 @@ def treatment(request):
                 {"text": since},
                 {
                     "text": _("Send"),
-                    "href": reverse("referrals:treatment_send", args=[referral.reference, tr.pk]),
+                    "href": reverse("referrals:treatment_send", args=[referral.reference, tr.reference]),
                     "hidden": _("referral %(reference)s") % {"reference": referral.reference},
                 },
             ]
@@ -193,7 +193,7 @@ def consent_reviews(request):
         rows.append(
             [
                 {"text": str(RESTRICTED) if restricted else consent.person.full_name}
-                | ({} if restricted else {"href": reverse("referrals:consent", args=[consent.person_id])}),
+                | ({} if restricted else {"href": reverse("referrals:consent", args=[consent.person.reference])}),
                 {"text": consent.recipient_label},
                 {"text": _("Agreed") if consent.given else _("Did not agree")},
                 {"text": _date(timezone.localdate(consent.recorded_at))},
@@ -235,7 +235,10 @@ def subject_access(request):
             tag = _tag(DueStatus.ON_TIME, _("Due %(day)s") % {"day": _date(deadline)})
         rows.append(
             [
-                {"text": sar.person.full_name, "href": reverse("referrals:subject_access", args=[sar.person_id])},
+                {
+                    "text": sar.person.full_name,
+                    "href": reverse("referrals:subject_access", args=[sar.person.reference]),
+                },
                 {"text": sar.request_reference},
                 {"text": _date(timezone.localdate(sar.created_at))},
                 {"text": sar.get_status_display()},

@@ -292,7 +292,7 @@ def test_the_subject_access_request_page_passes_axe_and_offers_the_export(dpo_on
     expect(page.get_by_role("alert")).to_contain_text("Subject access request SAR-")
     sar = SubjectAccessRequest.objects.get()
     # Made straight after the request is saved (Celery runs tasks inline in tests).
-    expect(page.get_by_role("link", name=f"Download SAR-{sar.pk} (zip: PDF and JSON)")).to_be_visible()
+    expect(page.get_by_role("link", name=f"Download {sar.reference} (zip: PDF and JSON)")).to_be_visible()
     sar.refresh_from_db()
     assert sar.status == SubjectAccessRequest.Status.READY
     checked(page)

@@ -42,12 +42,12 @@ def viewed(client, spoc_practitioner, hub_worker):
 def test_managers_and_the_dpo_see_who_looked_at_a_person(client, request, viewed, spoc_practitioner, persona):
     first, _second = viewed
     client.force_login(request.getfixturevalue(persona))
-    response = client.get(URL, {"person": first.person_id})
+    response = client.get(URL, {"person": first.person.reference.lower()})
     assert response.status_code == 200
     assert rows_in(response) == 2
     assert spoc_practitioner.username in page(response)
     assert f"Referral {first.reference}" in page(response)
-    assert f"Person record {first.person_id}" in page(response)
+    assert f"Person {first.person.reference}" in page(response)
 
 
 def test_search_by_referral_reference(client, manager, viewed, hub_worker):
@@ -98,6 +98,7 @@ def test_newest_first(client, manager, viewed):
         ({"person": "abc"}, PERSON_INVALID),
         ({"person": "-3"}, PERSON_INVALID),
         ({"person": "9" * 30}, PERSON_INVALID),
+        ({"person": "12"}, PERSON_INVALID),
         ({"reference": "R-0000"}, REFERENCE_INVALID),
         ({"reference": "x" * 200}, REFERENCE_INVALID),
         ({"date_from": "31/2/2026"}, DATE_INVALID),

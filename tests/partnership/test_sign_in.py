@@ -143,8 +143,12 @@ def test_sign_out_button_is_in_the_menu_of_every_signed_in_page(client, commissi
     assert "app-link-button" in html
 
 
-def test_password_reset_sends_an_email_with_a_link_that_works(client, spoc_practitioner):
-    response = client.post(reverse("password_reset"), {"email": spoc_practitioner.email})
+def test_password_reset_sends_an_email_with_a_link_that_works(
+    client, spoc_practitioner, django_capture_on_commit_callbacks
+):
+    # The e-mail goes from a background task once the request commits (partnership.tasks).
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": spoc_practitioner.email})
 
     assert response.status_code == 302
     assert response.url == reverse("password_reset_done")
@@ -168,8 +172,11 @@ def test_password_reset_sends_an_email_with_a_link_that_works(client, spoc_pract
     assert signed_in.status_code == 302
 
 
-def test_password_reset_for_an_unknown_address_says_the_same_and_sends_nothing(client, db):
-    response = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+def test_password_reset_for_an_unknown_address_says_the_same_and_sends_nothing(
+    client, db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
 
     assert response.status_code == 302
     assert response.url == reverse("password_reset_done")
@@ -184,8 +191,11 @@ def test_password_reset_rejects_a_badly_formed_address(client, db):
     assert 'value="not an address"' in response.content.decode()
 
 
-def test_new_passwords_that_differ_are_refused_with_a_specific_message(client, spoc_practitioner):
-    client.post(reverse("password_reset"), {"email": spoc_practitioner.email})
+def test_new_passwords_that_differ_are_refused_with_a_specific_message(
+    client, spoc_practitioner, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": spoc_practitioner.email})
     link = re.search(r"https?://[^/\s]+(/password-reset/\S+/\S+/)", mail.outbox[0].body).group(1)
     set_password_url = client.get(link, follow=True).redirect_chain[-1][0]
 

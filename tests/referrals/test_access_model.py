@@ -99,7 +99,7 @@ def test_a_hub_worker_opens_a_colleagues_referral_in_their_hub(client, spoc_prac
 
 def test_a_hub_worker_in_another_hub_gets_not_found(client, carlisle, other_hub_worker):
     client.force_login(other_hub_worker)
-    for url in [detail(carlisle), history(carlisle), reverse("referrals:person", args=[carlisle.person_id])]:
+    for url in [detail(carlisle), history(carlisle), reverse("referrals:person", args=[carlisle.person.reference])]:
         assert client.get(url).status_code == 404, url
     assert carlisle.reference not in page(client.get(reverse("referrals:hub_caseload")))
 
@@ -121,7 +121,7 @@ def test_reallocation_takes_the_page_away_from_the_old_worker_at_once(
         referral=carlisle, hub=other_hub, worker=other_hub_worker, by=spoc_practitioner, reason="Moved"
     )
     assert client.get(detail(carlisle)).status_code == 404
-    assert client.get(reverse("referrals:person", args=[carlisle.person_id])).status_code == 404
+    assert client.get(reverse("referrals:person", args=[carlisle.person.reference])).status_code == 404
     assert carlisle.reference not in page(client.get(reverse("referrals:caseload")))
 
 
@@ -326,7 +326,7 @@ def test_breaking_the_glass_is_logged_and_lets_the_session_in(client, restricted
     assert row.reason == "Person in crisis on the phone"
     assert client.get(detail(restricted)).status_code == 200
     assert client.get(reverse("referrals:screening", args=[restricted.reference])).status_code == 200
-    assert client.get(reverse("referrals:person", args=[restricted.person_id])).status_code == 200
+    assert client.get(reverse("referrals:person", args=[restricted.person.reference])).status_code == 200
 
 
 def test_the_break_glass_reason_is_required_and_limited(client, restricted, spoc_practitioner):

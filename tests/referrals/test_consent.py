@@ -26,19 +26,19 @@ Basis = Consent.LawfulBasis
 
 
 def consent_url(person):
-    return reverse("referrals:consent", args=[person.pk])
+    return reverse("referrals:consent", args=[person.reference])
 
 
 def consent_new_url(person):
-    return reverse("referrals:consent_new", args=[person.pk])
+    return reverse("referrals:consent_new", args=[person.reference])
 
 
 def withdraw_url(consent):
-    return reverse("referrals:consent_withdraw", args=[consent.person_id, consent.pk])
+    return reverse("referrals:consent_withdraw", args=[consent.person.reference, consent.pk])
 
 
 def shared_url(person):
-    return reverse("referrals:shared_person", args=[person.pk])
+    return reverse("referrals:shared_person", args=[person.reference])
 
 
 @pytest.fixture
@@ -237,7 +237,7 @@ def test_the_review_prompt_appears_once_consent_is_six_months_old(spoc_client, s
     assert consent.review_due == timezone.localdate()
 
     for url in [
-        reverse("referrals:person", args=[person.pk]),
+        reverse("referrals:person", args=[person.reference]),
         reverse("referrals:detail", args=[referral.reference]),
         consent_url(person),
     ]:
@@ -250,7 +250,10 @@ def test_no_review_prompt_before_six_months(spoc_client, spoc_practitioner, pers
     a_day_short = add_months(timezone.localdate(), -6) + dt.timedelta(days=1)
     record(person, spoc_practitioner, recorded_at=noon_on(a_day_short))
 
-    for url in [reverse("referrals:person", args=[person.pk]), reverse("referrals:detail", args=[referral.reference])]:
+    for url in [
+        reverse("referrals:person", args=[person.reference]),
+        reverse("referrals:detail", args=[referral.reference]),
+    ]:
         assert "Consent review due" not in spoc_client.get(url).content.decode()
 
 

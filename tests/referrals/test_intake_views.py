@@ -45,7 +45,7 @@ def match_url(referral) -> str:
 
 
 def person_url(person) -> str:
-    return reverse("referrals:person", kwargs={"pk": person.pk})
+    return reverse("referrals:person", kwargs={"person_ref": person.reference})
 
 
 def an_hour_ago():
@@ -818,4 +818,4 @@ def test_people_are_not_found_for_staff_who_may_not_see_them(client, request, pe
 
 
 def test_an_unknown_person_is_not_found(spoc_client):
-    assert spoc_client.get("/referrals/people/999999/").status_code == 404
+    assert spoc_client.get("/referrals/people/P-ZZZZZZZZ/").status_code == 404

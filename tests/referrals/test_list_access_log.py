@@ -8,7 +8,7 @@ from django.urls import reverse
 from partnership.access_log import access_log_record_list
 from partnership.models import AccessLog, AccessLogSubject
 from referrals.services import referrals as services
-from tests.factories import ReferralFactory
+from tests.factories import PersonFactory, ReferralFactory
 from tests.states import allocate
 
 
@@ -106,7 +106,7 @@ def test_the_access_log_search_finds_a_person_through_a_list_row(client, spoc_pr
     client.get(reverse("referrals:queue"))
     client.force_login(manager)
 
-    response = client.get(reverse("access_log"), {"person": referral.person_id})
+    response = client.get(reverse("access_log"), {"person": referral.person.reference})
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -120,16 +120,17 @@ def test_the_access_log_search_finds_a_person_through_a_list_row(client, spoc_pr
 def test_searching_a_person_takes_the_same_queries_whatever_the_list_rows(
     client, manager, spoc_practitioner, size, django_assert_max_num_queries
 ):
+    person = PersonFactory()
     for n in range(size):
         access_log_record_list(
             user=spoc_practitioner,
             object_type="referrals.referral",
-            person_ids=[5, *range(100 + n, 110 + n)],
+            person_ids=[person.pk, *range(100 + n, 110 + n)],
             reason=f"SPOC queue, page {n + 1}",
         )
     client.force_login(manager)
     # As the search by username: 13 at any size (the subject rows are a subquery and a count).
     with django_assert_max_num_queries(13):
-        response = client.get(reverse("access_log"), {"person": 5})
+        response = client.get(reverse("access_log"), {"person": person.reference})
     assert len(response.context["rows"]) == min(size, 50)
     assert "(11 people)" in response.content.decode()

@@ -23,7 +23,7 @@ def person(spoc_practitioner):
 
 
 def url(person):
-    return reverse("referrals:rectify", kwargs={"pk": person.pk})
+    return reverse("referrals:rectify", kwargs={"person_ref": person.reference})
 
 
 def form_data(person, **changes):
@@ -49,7 +49,7 @@ def test_a_correction_keeps_the_old_value_the_reason_and_who_made_it_in_the_hist
     client.force_login(spoc_practitioner)
     response = client.post(url(person), form_data(person, phone="07700 900 456"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("referrals:person", kwargs={"pk": person.pk})
+    assert response["Location"] == reverse("referrals:person", kwargs={"person_ref": person.reference})
     person.refresh_from_db()
     assert person.phone == "07700900456"
     latest, before = person.history.order_by("-history_date", "-history_id")[:2]
@@ -64,7 +64,7 @@ def test_the_data_protection_officer_corrects_any_persons_details(client, data_p
     client.force_login(data_protection_officer)
     response = client.post(url(person), form_data(person, given_name="Siân", family_name="Ó Briain-Nakamura"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("referrals:person_data_rights", kwargs={"pk": person.pk})
+    assert response["Location"] == reverse("referrals:person_data_rights", kwargs={"person_ref": person.reference})
     person.refresh_from_db()
     assert person.full_name == "Siân Ó Briain-Nakamura"
     assert person.search_name == "sian o briain nakamura"  # the duplicate check finds the corrected name

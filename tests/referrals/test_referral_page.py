@@ -99,7 +99,7 @@ def test_a_linked_person_is_a_link_to_their_record(spoc_client, spoc_practitione
     person = PersonFactory(given_name="Aoife", family_name="Kowalczyk")
     services.referral_link_person(referral=referral, person=person, by=spoc_practitioner)
     html = spoc_client.get(detail_url(referral)).content.decode()
-    assert reverse("referrals:person", args=[person.pk]) in html
+    assert reverse("referrals:person", args=[person.reference]) in html
     assert "Aoife Kowalczyk" in html
     assert "Check for duplicates" not in html
 
@@ -243,7 +243,7 @@ def test_a_treatment_referral_waiting_is_the_next_step_once_triaged(spoc_client,
     html = spoc_client.get(detail_url(referral)).content.decode()
     assert primary_button(html) == (
         "Send the referral to the Treatment Service",
-        reverse("referrals:treatment_send", args=[referral.reference, waiting.pk]),
+        reverse("referrals:treatment_send", args=[referral.reference, waiting.reference]),
     )
     # Allocation is still there, in the menu.
     assert reverse("referrals:allocate", args=[referral.reference]) in html

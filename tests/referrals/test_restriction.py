@@ -46,7 +46,7 @@ def restricted(referral, data_protection_officer):
 
 
 def page_url(person):
-    return reverse("referrals:processing_restriction", kwargs={"pk": person.pk})
+    return reverse("referrals:processing_restriction", kwargs={"person_ref": person.reference})
 
 
 def assert_restricted_message(error: ValidationError) -> None:
@@ -228,7 +228,9 @@ def test_the_referral_pages_show_the_message_when_a_change_is_refused(client, sp
 
 def test_the_person_page_and_the_referral_page_show_a_prominent_notice(client, spoc_practitioner, restricted):
     client.force_login(spoc_practitioner)
-    person_page = client.get(reverse("referrals:person", kwargs={"pk": restricted.person.pk})).content.decode()
+    person_page = client.get(
+        reverse("referrals:person", kwargs={"person_ref": restricted.person.reference})
+    ).content.decode()
     assert NOTICE in person_page
     assert 'id="processing-restricted"' in person_page
     referral_page = client.get(reverse("referrals:detail", args=[restricted.reference])).content.decode()
@@ -237,5 +239,5 @@ def test_the_person_page_and_the_referral_page_show_a_prominent_notice(client, s
 
 def test_no_notice_when_processing_is_not_restricted(client, spoc_practitioner, referral):
     client.force_login(spoc_practitioner)
-    page = client.get(reverse("referrals:person", kwargs={"pk": referral.person.pk})).content.decode()
+    page = client.get(reverse("referrals:person", kwargs={"person_ref": referral.person.reference})).content.decode()
     assert NOTICE not in page

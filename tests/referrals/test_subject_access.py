@@ -54,7 +54,7 @@ def dpo_client(client, data_protection_officer):
 
 
 def sar_url(person):
-    return reverse("referrals:subject_access", kwargs={"pk": person.pk})
+    return reverse("referrals:subject_access", kwargs={"person_ref": person.reference})
 
 
 def request_export(dpo_client, person, django_capture_on_commit_callbacks, **data):
@@ -71,7 +71,9 @@ def request_export(dpo_client, person, django_capture_on_commit_callbacks, **dat
 
 
 def download(dpo_client, sar):
-    url = reverse("referrals:subject_access_download", kwargs={"pk": sar.person_id, "request_pk": sar.pk})
+    url = reverse(
+        "referrals:subject_access_download", kwargs={"person_ref": sar.person.reference, "sar_ref": sar.reference}
+    )
     response = dpo_client.get(url)
     assert response.status_code == 200
     return b"".join(response.streaming_content), response
@@ -113,12 +115,15 @@ def _values(section) -> dict[str, list]:
 def test_export_is_a_zip_named_by_request_with_a_pdf_and_a_json_file(export):
     content, pdf, document, sar = export
     names = zipfile.ZipFile(io.BytesIO(content)).namelist()
-    assert sorted(names) == [f"subject-access-SAR-{sar.pk}.json", f"subject-access-SAR-{sar.pk}.pdf"]
+    assert sorted(names) == [f"subject-access-{sar.reference}.json", f"subject-access-{sar.reference}.pdf"]
     # Never the person's name in a file name.
     assert all(state.FAMILY not in name and state.GIVEN not in name for name in names)
     assert document["format"] == "ers-subject-access"
-    assert document["version"] == 1
+    assert document["version"] == 2
     assert document["request"]["reference"] == "DPO-2026-014"
+    # Ours and the person's references, never row numbers.
+    assert document["request"]["our_reference"] == sar.reference
+    assert document["person"] == {"reference": sar.person.reference, "name": sar.person.full_name}
     assert document["generated_by"]["username"] == "dpo"
 
 
@@ -239,7 +244,7 @@ def test_download_is_never_cached(dpo_client, export):
     _content, _pdf, _document, sar = export
     _body, response = download(dpo_client, sar)
     assert response["Cache-Control"] == "no-store, private"
-    assert response["Content-Disposition"] == f'attachment; filename="subject-access-SAR-{sar.pk}.zip"'
+    assert response["Content-Disposition"] == f'attachment; filename="subject-access-{sar.reference}.zip"'
 
 
 def test_request_page_asks_for_a_reference_and_details(dpo_client, record, django_capture_on_commit_callbacks):
@@ -274,12 +279,16 @@ def test_a_failed_export_is_marked_failed_and_can_be_tried_again(
     sar = SubjectAccessRequest.objects.get()
     assert sar.status == SubjectAccessRequest.Status.FAILED
     assert sar.error == "RuntimeError"
-    url = reverse("referrals:subject_access_download", kwargs={"pk": sar.person_id, "request_pk": sar.pk})
+    url = reverse(
+        "referrals:subject_access_download", kwargs={"person_ref": sar.person.reference, "sar_ref": sar.reference}
+    )
     assert dpo_client.get(url).status_code == 302  # not ready: back to the page, nothing logged
     assert not AccessLog.objects.filter(action=AccessLog.Action.EXPORT).exists()
 
     monkeypatch.undo()
-    retry = reverse("referrals:subject_access_retry", kwargs={"pk": sar.person_id, "request_pk": sar.pk})
+    retry = reverse(
+        "referrals:subject_access_retry", kwargs={"person_ref": sar.person.reference, "sar_ref": sar.reference}
+    )
     with django_capture_on_commit_callbacks(execute=True):
         dpo_client.post(retry)
     sar.refresh_from_db()
@@ -323,9 +332,12 @@ def test_only_the_data_protection_officer_may_run_or_download_a_subject_access_e
     client.force_login(request.getfixturevalue(persona))
     urls = [
         reverse("referrals:data_rights"),
-        reverse("referrals:person_data_rights", kwargs={"pk": record.person.pk}),
+        reverse("referrals:person_data_rights", kwargs={"person_ref": record.person.reference}),
         sar_url(record.person),
-        reverse("referrals:subject_access_download", kwargs={"pk": record.person.pk, "request_pk": sar.pk}),
+        reverse(
+            "referrals:subject_access_download",
+            kwargs={"person_ref": record.person.reference, "sar_ref": sar.reference},
+        ),
     ]
     for url in urls:
         assert client.get(url).status_code == 403, url
@@ -345,13 +357,13 @@ def test_signed_out_visitors_are_sent_to_sign_in(record):
 
 
 def test_a_person_who_does_not_exist_is_not_found(dpo_client):
-    assert dpo_client.get(reverse("referrals:subject_access", kwargs={"pk": 999999})).status_code == 404
+    assert dpo_client.get(reverse("referrals:subject_access", kwargs={"person_ref": "P-ZZZZZZZZ"})).status_code == 404
 
 
 def test_the_dpo_finds_a_person_by_name_nhs_number_or_reference_and_each_search_is_logged(dpo_client, record):
     url = reverse("referrals:data_rights")
     for query in ("siân ó briain", "briain-nakamura", record.referral.reference):
-        response = dpo_client.get(url, {"q": query})
+        response = dpo_client.post(url, {"q": query})
         assert response.status_code == 200
         assert [p.pk for p in response.context["people"]] == [record.person.pk], query
     # One row per search, naming each person in the results (SEC-2).
@@ -360,7 +372,7 @@ def test_the_dpo_finds_a_person_by_name_nhs_number_or_reference_and_each_search_
     for log in logs:
         assert log.person_id is None
         assert list(log.subjects.values_list("person_id", flat=True)) == [record.person.pk]
-    response = dpo_client.get(url, {"q": "  "})
+    response = dpo_client.post(url, {"q": "  "})
     assert response.context["people"] is None
     assert response.context["form"].errors
 
@@ -371,7 +383,7 @@ def test_data_rights_pages_take_the_same_number_of_queries_whatever_the_history(
     from referrals.services import referrals as services
 
     urls = [
-        reverse("referrals:person_data_rights", kwargs={"pk": record.person.pk}),
+        reverse("referrals:person_data_rights", kwargs={"person_ref": record.person.reference}),
         sar_url(record.person),
         reverse("referrals:data_rights"),
     ]

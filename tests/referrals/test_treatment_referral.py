@@ -44,15 +44,15 @@ def page(response) -> str:
 
 
 def send_url(tr):
-    return reverse("referrals:treatment_send", args=[tr.referral.reference, tr.pk])
+    return reverse("referrals:treatment_send", args=[tr.referral.reference, tr.reference])
 
 
 def shared_url(person):
-    return reverse("referrals:shared_person", args=[person.pk])
+    return reverse("referrals:shared_person", args=[person.reference])
 
 
 def outcome_url(tr):
-    return reverse("referrals:shared_outcome", args=[tr.referral.person_id, tr.pk])
+    return reverse("referrals:shared_outcome", args=[tr.referral.person.reference, tr.reference])
 
 
 SHARED_LIST = reverse("referrals:shared_people")
@@ -450,7 +450,7 @@ def test_the_treatment_practitioner_sees_exactly_the_dataset_and_no_ers_notes(
         assert secret not in html, secret
     # No way into the ERS record from here.
     assert reverse("referrals:detail", args=[referral.reference]) not in html
-    assert reverse("referrals:person", args=[referral.person_id]) not in html
+    assert reverse("referrals:person", args=[referral.person.reference]) not in html
     assert AccessLog.objects.filter(
         user=treatment_practitioner, action=AccessLog.Action.VIEW, person_id=referral.person_id
     ).exists()
@@ -503,12 +503,12 @@ def test_an_unshared_person_is_not_found_by_any_url(
     for url in [
         shared_url(person),
         outcome_url(tr),
-        reverse("referrals:person", args=[person.pk]),
+        reverse("referrals:person", args=[person.reference]),
         reverse("referrals:detail", args=[referral.reference]),
         reverse("referrals:history", args=[referral.reference]),
-        reverse("referrals:consent", args=[person.pk]),
-        reverse("referrals:consent_new", args=[person.pk]),
-        reverse("referrals:consent_withdraw", args=[person.pk, consent.pk]),
+        reverse("referrals:consent", args=[person.reference]),
+        reverse("referrals:consent_new", args=[person.reference]),
+        reverse("referrals:consent_withdraw", args=[person.reference, consent.pk]),
         send_url(tr),
         reverse("referrals:onward_new", args=[referral.reference]),
     ]:
@@ -521,7 +521,7 @@ def test_a_shared_person_still_cannot_reach_the_ers_record(treatment_client, sen
     for url in [
         reverse("referrals:detail", args=[referral.reference]),
         reverse("referrals:history", args=[referral.reference]),
-        reverse("referrals:person", args=[referral.person_id]),
+        reverse("referrals:person", args=[referral.person.reference]),
         reverse("referrals:contact", args=[referral.reference]),
         reverse("referrals:screening", args=[referral.reference]),
         reverse("referrals:escalation", args=[referral.reference]),

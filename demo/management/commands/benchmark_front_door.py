@@ -309,7 +309,7 @@ class Command(BaseCommand):
             "hub_worker": worker.username,
             "admin": "bench-admin",
             "reference": referral.reference,
-            "person": person.pk,
+            "person": person.reference,
             "one_row_assignee": one_row.assigned_to_id,
             "one_row_reference": one_row.reference,
         }

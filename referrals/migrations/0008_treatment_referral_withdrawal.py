@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('referrals', '0006_front_door_second_pass'),
+        ('referrals', '0007_people_treatment_and_subject_access_references'),
     ]
 
     operations = [
