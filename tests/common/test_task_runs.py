@@ -162,7 +162,7 @@ def test_a_poison_export_fails_visibly_after_three_attempts_instead_of_looping(
     sar.refresh_from_db()
     assert sar.status == SubjectAccessRequest.Status.FAILED
     client.force_login(data_protection_officer)
-    html = client.get(reverse("referrals:subject_access", kwargs={"pk": sar.person_id})).content.decode()
+    html = client.get(reverse("referrals:subject_access", kwargs={"person_ref": sar.person.reference})).content.decode()
     assert "Could not be prepared" in html
     assert "Stopped after 3 attempts that did not finish." in html
 
@@ -175,7 +175,7 @@ def test_trying_again_after_giving_up_starts_the_count_afresh(
     run.save()
     generate_subject_access_export.delay(sar.pk)
     client.force_login(data_protection_officer)
-    retry = reverse("referrals:subject_access_retry", kwargs={"pk": sar.person_id, "request_pk": sar.pk})
+    retry = reverse("referrals:subject_access_retry", kwargs={"person_ref": sar.person.reference, "sar_ref": sar.reference})
     with django_capture_on_commit_callbacks(execute=True):
         client.post(retry)
     run.refresh_from_db()
