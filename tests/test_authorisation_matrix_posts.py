@@ -140,8 +140,8 @@ def test_a_manager_opens_casework_of_their_own_hub_only(client, request, world, 
     for url in (
         reverse("referrals:detail", args=[world.referral.reference]),
         reverse("referrals:history", args=[world.referral.reference]),
-        reverse("referrals:person", args=[world.person.pk]),
-        reverse("referrals:consent", args=[world.person.pk]),
+        reverse("referrals:person", args=[world.person.reference]),
+        reverse("referrals:consent", args=[world.person.reference]),
     ):
         assert client.get(url).status_code == expected, url
 
@@ -160,9 +160,9 @@ def test_the_treatment_service_gets_not_found_for_a_person_not_shared_with_it(
     name,
 ):
     client.force_login(treatment_practitioner)
-    kwargs = {"pk": world.unshared_person.pk}
+    kwargs = {"person_ref": world.unshared_person.reference}
     if name == "referrals:shared_outcome":
-        kwargs["tr_pk"] = world.treatment_referral.pk
+        kwargs["treatment_ref"] = world.treatment_referral.reference
     url = reverse(name, kwargs=kwargs)
     before = _row_counts()
     assert client.get(url).status_code == NOT_FOUND

@@ -25,6 +25,8 @@ APPS = ("common", "partnership", "referrals", "assessments", "recovery_plans", "
 
 # Forms that change no record that already exists, and why.
 NOT_EDITS = {
+    # Generated from an instrument definition: each recording is a new reading (ASM-5).
+    "assessments.instruments.forms.InstrumentForm": "adds a new instrument reading",
     # Each adds a new row; nothing already saved is replaced.
     "referrals.forms.triage.ContactAttemptForm": "adds a contact attempt",
     "referrals.forms.triage.EscalationForm": "adds an escalation action",

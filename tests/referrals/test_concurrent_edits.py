@@ -143,7 +143,7 @@ def rectify_data(person, version: str, **changes) -> dict:
 def test_an_older_correction_cannot_put_back_a_phone_number_just_corrected(first, second):
     referral = ReferralFactory(subject_given_name="Jo", subject_family_name="Bloggs", subject_phone="07700900123")
     person = referral_services.person_create_from_referral(referral=referral, by=first)
-    url = reverse("referrals:rectify", kwargs={"pk": person.pk})
+    url = reverse("referrals:rectify", kwargs={"person_ref": person.reference})
     alex, bea = signed_in(first), signed_in(second)
     alex_version, bea_version = version_on(alex.get(url)), version_on(bea.get(url))
 
@@ -176,7 +176,7 @@ def test_a_restriction_set_meanwhile_is_not_lifted_by_a_page_opened_to_restrict(
     omar = member_of_staff(ers, "omar", "Omar", "Ali", role=Role.DATA_PROTECTION_OFFICER)
     referral = ReferralFactory()
     person = referral_services.person_create_from_referral(referral=referral, by=first)
-    url = reverse("referrals:processing_restriction", kwargs={"pk": person.pk})
+    url = reverse("referrals:processing_restriction", kwargs={"person_ref": person.reference})
     dana_client, omar_client = signed_in(dana), signed_in(omar)
     dana_version, omar_version = version_on(dana_client.get(url)), version_on(omar_client.get(url))
 

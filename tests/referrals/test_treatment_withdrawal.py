@@ -26,7 +26,7 @@ def _waiting(spoc, outcome=None, **screening):
 
 
 def _url(referral, tr, name="treatment_withdraw"):
-    return reverse(f"referrals:{name}", args=[referral.reference, tr.pk])
+    return reverse(f"referrals:{name}", args=[referral.reference, tr.reference])
 
 
 def test_withdrawing_keeps_the_coded_reason_who_and_when(spoc_practitioner):
