@@ -175,7 +175,9 @@ def test_trying_again_after_giving_up_starts_the_count_afresh(
     run.save()
     generate_subject_access_export.delay(sar.pk)
     client.force_login(data_protection_officer)
-    retry = reverse("referrals:subject_access_retry", kwargs={"person_ref": sar.person.reference, "sar_ref": sar.reference})
+    retry = reverse(
+        "referrals:subject_access_retry", kwargs={"person_ref": sar.person.reference, "sar_ref": sar.reference}
+    )
     with django_capture_on_commit_callbacks(execute=True):
         client.post(retry)
     run.refresh_from_db()
