@@ -1,0 +1,155 @@
+"""Outreach: a contact with someone not yet known (the Tower Hamlets minimum), a session with
+its hours, and linking a contact to a person later."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from crispy_forms_gds.layout import Field, Size
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from common.forms.dates import GovUKTimeField, TextDateField
+from common.forms.errors import GovUKFormMixin
+from common.forms.fields import NO, YES, YES_NO, helper, notes, radios
+from recovery_plans.forms.contacts import DATE_INVALID
+from recovery_plans.models import OutreachContact
+from recovery_plans.services import outreach as services
+
+PERSON_REFERENCE_REQUIRED = _("Enter the person’s reference")
+PERSON_NOT_FOUND = _("No person you may see has this reference")
+
+
+def _coded(choices, label):
+    return radios(choices, label, services.OUTREACH_CODE_INVALID, required=False, initial="")
+
+
+def _when_fields(form):
+    now = timezone.localtime()
+    form.fields["occurred_date"].initial = now.strftime("%d/%m/%Y")
+    form.fields["occurred_time"].initial = now.strftime("%H:%M")
+    form.fields["occurred_date"].widget.attrs.update(
+        {"class": "govuk-input govuk-input--width-10", "inputmode": "numeric"}
+    )
+
+
+class OutreachContactForm(GovUKFormMixin, forms.Form):
+    """Adds a new outreach contact; changes nothing already saved."""
+
+    location = forms.CharField(
+        label=_("Where did you meet?"),
+        max_length=200,
+        error_messages={
+            "required": services.OUTREACH_LOCATION_REQUIRED,
+            "max_length": services.OUTREACH_LOCATION_REQUIRED,
+        },
+    )
+    occurred_date = TextDateField(
+        label=_("Date"), error_messages={"required": DATE_INVALID, "invalid": DATE_INVALID}, input_formats=["%d/%m/%Y"]
+    )
+    occurred_time = GovUKTimeField(label=_("Time"))
+    engaged = radios(YES_NO, _("Did the person engage?"), services.OUTREACH_ENGAGED_REQUIRED)
+    not_engaging_reason = _coded(OutreachContact.NotEngagingReason.choices, _("If not, why not?"))
+    name = forms.CharField(label=_("Name, if given"), max_length=200, required=False)
+    contact_details = forms.CharField(
+        label=_("Phone or other contact details, if given"), max_length=200, required=False
+    )
+    age = forms.IntegerField(
+        label=_("Age"),
+        required=False,
+        min_value=10,
+        max_value=110,
+        error_messages=dict.fromkeys(("invalid", "min_value", "max_value"), services.OUTREACH_AGE_INVALID),
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3", "inputmode": "numeric"}),
+    )
+    age_is_perceived = forms.BooleanField(label=_("The age is my estimate"), required=False)
+    gender = _coded(OutreachContact.Gender.choices, _("Gender"))
+    ethnicity = _coded(OutreachContact.Ethnicity.choices, _("Ethnicity"))
+    substance = _coded(OutreachContact.Substance.choices, _("Substance"))
+    housing = _coded(OutreachContact.Housing.choices, _("Housing status"))
+    known_to_treatment = _coded(OutreachContact.KnownToTreatment.choices, _("Known to treatment?"))
+    referral_made = radios(
+        OutreachContact.ReferralMade.choices,
+        _("Referral made"),
+        services.OUTREACH_CODE_INVALID,
+        initial=OutreachContact.ReferralMade.NONE,
+    )
+    note = notes(2000, _("Note (optional)"), _("The note must be 2,000 characters or fewer"), rows=3)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _when_fields(self)
+        small = {"legend_size": Size.SMALL, "small": True}
+        self.helper = helper(
+            Field.text("location"),
+            Field.text("occurred_date"),
+            Field.text("occurred_time"),
+            Field.radios("engaged", inline=True, legend_size=Size.SMALL),
+            Field.radios("not_engaging_reason", **small),
+            Field.text("name"),
+            Field.text("contact_details"),
+            Field.text("age"),
+            Field.checkbox("age_is_perceived", small=True),
+            Field.radios("gender", **small),
+            Field.radios("ethnicity", **small),
+            Field.radios("substance", **small),
+            Field.radios("housing", **small),
+            Field.radios("known_to_treatment", **small),
+            Field.radios("referral_made", **small),
+            Field.textarea("note", max_characters=2000),
+            submit=_("Save outreach contact"),
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("occurred_date") and data.get("occurred_time"):
+            data["occurred_at"] = timezone.make_aware(dt.datetime.combine(data["occurred_date"], data["occurred_time"]))
+        if "engaged" in data:
+            data["engaged"] = {YES: True, NO: False}.get(data["engaged"])
+        return data
+
+
+class OutreachSessionForm(GovUKFormMixin, forms.Form):
+    """Adds a new outreach session."""
+
+    area = forms.CharField(
+        label=_("Area or location"),
+        max_length=200,
+        error_messages={"required": services.SESSION_AREA_REQUIRED, "max_length": services.SESSION_AREA_REQUIRED},
+    )
+    date = TextDateField(
+        label=_("Date"), error_messages={"required": DATE_INVALID, "invalid": DATE_INVALID}, input_formats=["%d/%m/%Y"]
+    )
+    started_at = GovUKTimeField(label=_("Start time"))
+    ended_at = GovUKTimeField(label=_("End time"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate().strftime("%d/%m/%Y")
+        self.fields["date"].widget.attrs.update({"class": "govuk-input govuk-input--width-10", "inputmode": "numeric"})
+        self.helper = helper(
+            Field.text("area"),
+            Field.text("date"),
+            Field.text("started_at"),
+            Field.text("ended_at"),
+            submit=_("Save session"),
+        )
+
+
+class LinkPersonForm(GovUKFormMixin, forms.Form):
+    """Links an outreach contact not yet linked; the service refuses once it is linked."""
+
+    person_ref = forms.CharField(
+        label=_("The person’s reference"),
+        max_length=12,
+        help_text=_("From their record, for example P-7KQ2M9XD"),
+        error_messages={"required": PERSON_REFERENCE_REQUIRED, "max_length": PERSON_NOT_FOUND},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person_ref"].widget.attrs.update(
+            {"class": "govuk-input govuk-input--width-10", "spellcheck": "false"}
+        )
+        self.helper = helper(Field.text("person_ref"), submit=_("Link to this person"))
