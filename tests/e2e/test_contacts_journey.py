@@ -78,3 +78,48 @@ def test_a_contact_and_an_outreach_contact_recorded_on_a_phone(
         "not_ready",
         True,
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_engagement_and_group_pages_on_a_phone(browser, live_server, spoc_practitioner, hub, hub_worker):
+    from django.utils import timezone
+
+    from recovery_plans.services import groups as group_services
+
+    referral = ReferralFactory(subject_given_name="Ifan", subject_family_name="Pritchard")
+    referral_services.person_create_from_referral(referral=referral, by=spoc_practitioner)
+    allocate(referral, spoc=spoc_practitioner, hub=hub, worker=hub_worker)
+    referral.refresh_from_db()
+    person = referral.person
+    group = group_services.group_create(by=hub_worker, name="Pre-detox group", kind="pre_detox")
+    session = group_services.group_session_create(
+        group=group, by=hub_worker, starts_at=timezone.now(), duration_minutes=90
+    )
+
+    with own_page(browser, **PHONE) as page:
+        sign_in_on(page, live_server, hub_worker)
+        page.goto(live_server.url + reverse("contacts:inactive", kwargs={"person_ref": person.reference}))
+        checked(page)
+        page.get_by_label("Moved away").check()
+        page.get_by_role("button", name="Mark as inactive").click()
+        checked(page)
+        page.get_by_role("button", name="Re-enter support").click()
+        checked(page)
+        assert "The person is active again" in page.content()
+
+        page.goto(live_server.url + reverse("contacts:groups"))
+        checked(page)
+        page.get_by_role("link", name="Pre-detox group").click()
+        checked(page)
+        page.goto(live_server.url + reverse("contacts:group_session", kwargs={"pk": session.pk}))
+        checked(page)
+        page.get_by_label("The person’s reference").fill(person.reference)
+        page.get_by_role("button", name="Record attendance").click()
+        checked(page)
+        assert "Ifan Pritchard" in page.locator("#attendance").inner_text()
+        page.goto(live_server.url + reverse("contacts:group_new"))
+        checked(page)
+        page.goto(live_server.url + reverse("contacts:outreach_session_new"))
+        checked(page)
+        page.goto(live_server.url + reverse("contacts:naloxone_supply_new"))
+        checked(page)
