@@ -49,6 +49,12 @@ class OutreachContactForm(GovUKFormMixin, forms.Form):
         label=_("Date"), error_messages={"required": DATE_INVALID, "invalid": DATE_INVALID}, input_formats=["%d/%m/%Y"]
     )
     occurred_time = GovUKTimeField(label=_("Time"))
+    session = forms.ChoiceField(
+        label=_("Outreach session"),
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": services.SESSION_NOT_YOURS},
+    )
     engaged = radios(YES_NO, _("Did the person engage?"), services.OUTREACH_ENGAGED_REQUIRED)
     not_engaging_reason = _coded(OutreachContact.NotEngagingReason.choices, _("If not, why not?"))
     name = forms.CharField(label=_("Name, if given"), max_length=200, required=False)
@@ -77,11 +83,19 @@ class OutreachContactForm(GovUKFormMixin, forms.Form):
     )
     note = notes(2000, _("Note (optional)"), _("The note must be 2,000 characters or fewer"), rows=3)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, sessions=(), **kwargs):
+        """``sessions``: the outreach sessions this contact may belong to (the user's recent ones)."""
         super().__init__(*args, **kwargs)
         _when_fields(self)
+        self.sessions = {str(session.pk): session for session in sessions}
+        self.fields["session"].choices = [("", _("Not during a session"))] + [
+            (pk, f"{s.area}, {s.date:%d/%m/%Y} {s.started_at:%H:%M} to {s.ended_at:%H:%M}")
+            for pk, s in self.sessions.items()
+        ]
+        self.fields["session"].initial = next(iter(self.sessions), "")
         small = {"legend_size": Size.SMALL, "small": True}
         self.helper = helper(
+            *([Field.radios("session", **small)] if self.sessions else []),
             Field.text("location"),
             Field.text("occurred_date"),
             Field.text("occurred_time"),
@@ -107,6 +121,7 @@ class OutreachContactForm(GovUKFormMixin, forms.Form):
             data["occurred_at"] = timezone.make_aware(dt.datetime.combine(data["occurred_date"], data["occurred_time"]))
         if "engaged" in data:
             data["engaged"] = {YES: True, NO: False}.get(data["engaged"])
+        data["session"] = self.sessions.get(data.get("session") or "")
         return data
 
 

@@ -16,7 +16,7 @@ from django.http import Http404
 
 from partnership.access import can_work_front_door, membership_of
 from recovery_plans.access_contacts import can_record_outreach
-from recovery_plans.models import Contact, EngagementTransition, OutreachContact, ReengagementFlag
+from recovery_plans.models import Contact, EngagementTransition, OutreachContact, OutreachSession, ReengagementFlag
 from referrals.models import Person
 
 # Tower Hamlets KPI 2a: "a new contact is defined as no contact with the service in the
@@ -100,3 +100,15 @@ def outreach_contact_get_for(*, user, pk: int) -> OutreachContact:
     if contact is None:
         raise Http404
     return contact
+
+
+# Sessions an outreach contact can be put in: the user's own, recent ones.
+RECENT_SESSION_DAYS = 7
+
+
+def recent_outreach_sessions_for(*, user, today: dt.date) -> QuerySet[OutreachSession]:
+    """The outreach sessions the user worked in the last week, newest first (for the contact form)."""
+    since = today - dt.timedelta(days=RECENT_SESSION_DAYS)
+    return OutreachSession.objects.filter(workers=user, date__gte=since, date__lte=today).order_by(
+        "-date", "-started_at", "-pk"
+    )

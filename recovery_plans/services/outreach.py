@@ -30,6 +30,7 @@ OUTREACH_CODE_INVALID = gettext_lazy("Select an answer from the list")
 OUTREACH_ALREADY_LINKED = gettext_lazy("This outreach contact is already linked to a person")
 SESSION_AREA_REQUIRED = gettext_lazy("Enter the area or location of the outreach")
 SESSION_TIMES_INVALID = gettext_lazy("The end time must be after the start time")
+SESSION_NOT_YOURS = gettext_lazy("Select an outreach session you worked in")
 
 CODED_FIELDS = {
     "ethnicity": OutreachContact.Ethnicity,
@@ -113,6 +114,8 @@ def outreach_contact_record(
         errors["age"] = [OUTREACH_AGE_INVALID]
     if occurred_at > now + dt.timedelta(minutes=5):
         errors["occurred_at"] = [OUTREACH_IN_FUTURE]
+    if session is not None and not session.workers.filter(pk=by.pk).exists():
+        errors["session"] = [SESSION_NOT_YOURS]
     values = {
         "ethnicity": ethnicity,
         "gender": gender,

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -60,13 +61,15 @@ def outreach_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def outreach_contact_new(request: HttpRequest) -> HttpResponse:
     _require_outreach(request)
-    form = OutreachContactForm(request.POST if request.method == "POST" else None)
+    sessions = selectors.recent_outreach_sessions_for(user=request.user, today=timezone.localdate())
+    form = OutreachContactForm(request.POST if request.method == "POST" else None, sessions=list(sessions))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.outreach_contact_record(
                 by=request.user,
                 occurred_at=data["occurred_at"],
+                session=data["session"],
                 **{
                     name: data[name]
                     for name in (

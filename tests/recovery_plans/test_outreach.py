@@ -222,3 +222,32 @@ def test_many_contacts_are_answered_in_two_queries(person, hub_worker, django_as
     with django_assert_num_queries(2):
         answers = new_contacts([(c.person_id, c.occurred_at, c) for c in contacts])
     assert answers == [True, True, True]
+
+
+def test_a_contact_is_put_in_a_recent_session_the_worker_was_in(client, hub_worker, other_hub_worker):
+    session = services.outreach_session_record(
+        by=hub_worker, date=timezone.localdate(), started_at=dt.time(0, 0), ended_at=dt.time(23, 59), area="Town centre"
+    )
+    with pytest.raises(ValidationError) as raised:
+        _met(other_hub_worker, session=session)
+    assert raised.value.message_dict == {"session": [str(services.SESSION_NOT_YOURS)]}
+    client.force_login(hub_worker)
+    url = reverse("contacts:outreach_contact_new")
+    form = client.get(url).context["form"]
+    assert form.fields["session"].initial == str(session.pk)
+    response = client.post(
+        url,
+        {
+            "session": str(session.pk),
+            "location": "Bus station",
+            "occurred_date": form.fields["occurred_date"].initial,
+            "occurred_time": form.fields["occurred_time"].initial,
+            "engaged": "yes",
+            "referral_made": "none",
+        },
+    )
+    assert response.status_code == 302
+    contact = OutreachContact.objects.get()
+    assert contact.session == session
+    page = client.get(reverse("contacts:outreach_contact", kwargs={"pk": contact.pk})).content.decode()
+    assert "Town centre" in page
