@@ -138,9 +138,20 @@ class OutreachSessionForm(GovUKFormMixin, forms.Form):
     )
     started_at = GovUKTimeField(label=_("Start time"))
     ended_at = GovUKTimeField(label=_("End time"))
+    workers = forms.MultipleChoiceField(
+        label=_("Who else was there? (optional)"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": services.SESSION_WORKER_INVALID},
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, colleagues=(), **kwargs):
+        """``colleagues``: staff of the user's hub who do outreach, to name as its other workers."""
         super().__init__(*args, **kwargs)
+        self.colleagues = {str(user.pk): user for user in colleagues}
+        self.fields["workers"].choices = [
+            (pk, user.get_full_name() or user.get_username()) for pk, user in self.colleagues.items()
+        ]
         self.fields["date"].initial = timezone.localdate().strftime("%d/%m/%Y")
         self.fields["date"].widget.attrs.update({"class": "govuk-input govuk-input--width-10", "inputmode": "numeric"})
         self.helper = helper(
@@ -148,8 +159,12 @@ class OutreachSessionForm(GovUKFormMixin, forms.Form):
             Field.text("date"),
             Field.text("started_at"),
             Field.text("ended_at"),
+            *([Field.checkboxes("workers", legend_size=Size.SMALL, small=True)] if self.colleagues else []),
             submit=_("Save session"),
         )
+
+    def clean_workers(self):
+        return [self.colleagues[pk] for pk in self.cleaned_data["workers"]]
 
 
 class LinkPersonForm(GovUKFormMixin, forms.Form):

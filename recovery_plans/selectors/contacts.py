@@ -11,11 +11,12 @@ import datetime as dt
 from collections.abc import Iterable
 
 from dateutil.relativedelta import relativedelta
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from partnership.access import can_work_front_door, membership_of
-from recovery_plans.access_contacts import can_record_outreach
+from recovery_plans.access_contacts import OUTREACH_ROLES, can_record_outreach
 from recovery_plans.models import Contact, EngagementTransition, OutreachContact, OutreachSession, ReengagementFlag
 from referrals.models import Person
 
@@ -111,4 +112,17 @@ def recent_outreach_sessions_for(*, user, today: dt.date) -> QuerySet[OutreachSe
     since = today - dt.timedelta(days=RECENT_SESSION_DAYS)
     return OutreachSession.objects.filter(workers=user, date__gte=since, date__lte=today).order_by(
         "-date", "-started_at", "-pk"
+    )
+
+
+def outreach_colleagues_for(*, user) -> list:
+    """Staff of the user's hub who do outreach, the user aside: the other workers of a session."""
+    membership = membership_of(user)
+    if membership is None or membership.hub_id is None:
+        return []
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True, membership__hub_id=membership.hub_id, membership__role__in=OUTREACH_ROLES)
+        .exclude(pk=user.pk)
+        .order_by("first_name", "last_name", "username")
     )

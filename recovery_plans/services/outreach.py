@@ -31,6 +31,7 @@ OUTREACH_ALREADY_LINKED = gettext_lazy("This outreach contact is already linked 
 SESSION_AREA_REQUIRED = gettext_lazy("Enter the area or location of the outreach")
 SESSION_TIMES_INVALID = gettext_lazy("The end time must be after the start time")
 SESSION_NOT_YOURS = gettext_lazy("Select an outreach session you worked in")
+SESSION_WORKER_INVALID = gettext_lazy("Select colleagues who do outreach")
 
 CODED_FIELDS = {
     "ethnicity": OutreachContact.Ethnicity,
@@ -62,6 +63,8 @@ def outreach_session_record(
         errors["ended_at"] = [SESSION_TIMES_INVALID]
     if date > timezone.localdate():
         errors["date"] = [OUTREACH_IN_FUTURE]
+    if not all(can_record_outreach(worker) for worker in workers):
+        errors["workers"] = [SESSION_WORKER_INVALID]
     if errors:
         raise ValidationError(errors)
     membership = membership_of(by)

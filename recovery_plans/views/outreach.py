@@ -133,7 +133,8 @@ def outreach_contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def outreach_session_new(request: HttpRequest) -> HttpResponse:
     _require_outreach(request)
-    form = OutreachSessionForm(request.POST if request.method == "POST" else None)
+    colleagues = selectors.outreach_colleagues_for(user=request.user)
+    form = OutreachSessionForm(request.POST if request.method == "POST" else None, colleagues=colleagues)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -143,6 +144,7 @@ def outreach_session_new(request: HttpRequest) -> HttpResponse:
                 started_at=data["started_at"],
                 ended_at=data["ended_at"],
                 area=data["area"],
+                workers=data["workers"],
             )
         except ValidationError as error:
             add_service_errors(form, error, default="area")

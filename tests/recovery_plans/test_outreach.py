@@ -251,3 +251,48 @@ def test_a_contact_is_put_in_a_recent_session_the_worker_was_in(client, hub_work
     assert contact.session == session
     page = client.get(reverse("contacts:outreach_contact", kwargs={"pk": contact.pk})).content.decode()
     assert "Town centre" in page
+
+
+def test_a_session_names_its_other_workers_from_the_hub(
+    client, hub_worker, peer_worker, other_hub_worker, commissioner
+):
+    with pytest.raises(ValidationError) as raised:
+        services.outreach_session_record(
+            by=hub_worker,
+            date=timezone.localdate(),
+            started_at=dt.time(9),
+            ended_at=dt.time(12),
+            area="Town",
+            workers=[commissioner],
+        )
+    assert raised.value.message_dict == {"workers": [str(services.SESSION_WORKER_INVALID)]}
+    client.force_login(hub_worker)
+    url = reverse("contacts:outreach_session_new")
+    form = client.get(url).context["form"]
+    assert [label for _pk, label in form.fields["workers"].choices] == [peer_worker.get_full_name() or "peer"]
+    response = client.post(
+        url,
+        {
+            "area": "Town centre",
+            "date": form.fields["date"].initial,
+            "started_at": "09:00",
+            "ended_at": "12:30",
+            "workers": [str(peer_worker.pk)],
+        },
+    )
+    assert response.status_code == 302
+    from recovery_plans.models import OutreachSession
+
+    session = OutreachSession.objects.get()
+    assert set(session.workers.all()) == {hub_worker, peer_worker} and session.minutes == 210
+    refused = client.post(
+        url,
+        {
+            "area": "Town",
+            "date": form.fields["date"].initial,
+            "started_at": "09:00",
+            "ended_at": "10:00",
+            "workers": [str(other_hub_worker.pk)],
+        },
+    )
+    assert "workers" in refused.context["form"].errors
