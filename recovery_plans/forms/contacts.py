@@ -21,6 +21,32 @@ from recovery_plans.services.engagement import ENGAGEMENT_REASON_REQUIRED
 DATE_INVALID = _("Enter the date as day/month/year, for example 27/3/2026")
 
 
+class DayMonthYearField(TextDateField):
+    """A date typed as day/month/year in one box, offered as today (evaluated per page)."""
+
+    def __init__(self, *, label=None):
+        super().__init__(
+            label=label or _("Date"),
+            error_messages={"required": DATE_INVALID, "invalid": DATE_INVALID},
+            input_formats=["%d/%m/%Y"],
+            initial=lambda: timezone.localdate().strftime("%d/%m/%Y"),
+        )
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "class": "govuk-input govuk-input--width-10", "inputmode": "numeric"}
+
+
+def time_now_field() -> GovUKTimeField:
+    return GovUKTimeField(label=_("Time"), initial=lambda: timezone.localtime().strftime("%H:%M"))
+
+
+def occurred_at(data: dict) -> dict:
+    """``occurred_at`` from the form's date and time, when both are valid."""
+    if data.get("occurred_date") and data.get("occurred_time"):
+        data["occurred_at"] = timezone.make_aware(dt.datetime.combine(data["occurred_date"], data["occurred_time"]))
+    return data
+
+
 def _count(label, message, *, initial, max_value):
     return forms.IntegerField(
         label=label,
@@ -40,10 +66,8 @@ class ContactForm(GovUKFormMixin, forms.Form):
         Contact.Setting.choices, _("Where"), services.CONTACT_SETTING_REQUIRED, initial=Contact.Setting.HUB
     )
     duration_minutes = _count(_("How long, in minutes"), services.CONTACT_DURATION_INVALID, initial=15, max_value=720)
-    occurred_date = TextDateField(
-        label=_("Date"), error_messages={"required": DATE_INVALID, "invalid": DATE_INVALID}, input_formats=["%d/%m/%Y"]
-    )
-    occurred_time = GovUKTimeField(label=_("Time"))
+    occurred_date = DayMonthYearField()
+    occurred_time = time_now_field()
     harm_reduction_topics = forms.MultipleChoiceField(
         label=_("Harm reduction topics (optional)"),
         choices=HarmReductionTopic.choices,
@@ -67,12 +91,6 @@ class ContactForm(GovUKFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        now = timezone.localtime()
-        self.fields["occurred_date"].initial = now.strftime("%d/%m/%Y")
-        self.fields["occurred_time"].initial = now.strftime("%H:%M")
-        self.fields["occurred_date"].widget.attrs.update(
-            {"class": "govuk-input govuk-input--width-10", "inputmode": "numeric"}
-        )
         self.helper = helper(
             Field.radios("type", legend_size=Size.SMALL, small=True),
             Field.radios("setting", legend_size=Size.SMALL, small=True),
@@ -96,11 +114,7 @@ class ContactForm(GovUKFormMixin, forms.Form):
         )
 
     def clean(self):
-        data = super().clean()
-        date, time = data.get("occurred_date"), data.get("occurred_time")
-        if date and time:
-            data["occurred_at"] = timezone.make_aware(dt.datetime.combine(date, time))
-        return data
+        return occurred_at(super().clean())
 
 
 class NaloxoneSupplyForm(GovUKFormMixin, forms.Form):
@@ -113,15 +127,10 @@ class NaloxoneSupplyForm(GovUKFormMixin, forms.Form):
         error_messages={"required": services.SUPPLY_AGENCY_REQUIRED, "max_length": services.SUPPLY_AGENCY_REQUIRED},
     )
     kits = _count(_("Number of kits"), services.SUPPLY_KITS_INVALID, initial=None, max_value=500)
-    supplied_on = TextDateField(
-        label=_("Date supplied"),
-        error_messages={"required": DATE_INVALID, "invalid": DATE_INVALID},
-        input_formats=["%d/%m/%Y"],
-    )
+    supplied_on = DayMonthYearField(label=_("Date supplied"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["supplied_on"].initial = timezone.localdate().strftime("%d/%m/%Y")
         self.helper = helper(Field.text("agency_name"), Field.text("kits"), Field.text("supplied_on"), submit=_("Save"))
 
 

@@ -9,10 +9,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.forms.dates import GovUKTimeField, TextDateField
+from common.forms.dates import GovUKTimeField
 from common.forms.errors import GovUKFormMixin
 from common.forms.fields import helper, radios
-from recovery_plans.forms.contacts import DATE_INVALID
+from recovery_plans.forms.contacts import DayMonthYearField
 from recovery_plans.forms.outreach import PERSON_NOT_FOUND, PERSON_REFERENCE_REQUIRED
 from recovery_plans.models import Attendance, Group
 from recovery_plans.services import groups as services
@@ -38,9 +38,7 @@ class GroupForm(GovUKFormMixin, forms.Form):
 class GroupSessionForm(GovUKFormMixin, forms.Form):
     """Adds a new session to a group."""
 
-    date = TextDateField(
-        label=_("Date"), error_messages={"required": DATE_INVALID, "invalid": DATE_INVALID}, input_formats=["%d/%m/%Y"]
-    )
+    date = DayMonthYearField()
     time = GovUKTimeField(label=_("Start time"))
     duration_minutes = forms.IntegerField(
         label=_("How long, in minutes"),
@@ -55,8 +53,6 @@ class GroupSessionForm(GovUKFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["date"].initial = timezone.localdate().strftime("%d/%m/%Y")
-        self.fields["date"].widget.attrs.update({"class": "govuk-input govuk-input--width-10", "inputmode": "numeric"})
         self.helper = helper(
             Field.text("date"), Field.text("time"), Field.text("duration_minutes"), submit=_("Add session")
         )

@@ -3,17 +3,14 @@ its hours, and linking a contact to a person later."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from crispy_forms_gds.layout import Field, Size
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.forms.dates import GovUKTimeField, TextDateField
+from common.forms.dates import GovUKTimeField
 from common.forms.errors import GovUKFormMixin
 from common.forms.fields import NO, YES, YES_NO, helper, notes, radios
-from recovery_plans.forms.contacts import DATE_INVALID
+from recovery_plans.forms.contacts import DayMonthYearField, occurred_at, time_now_field
 from recovery_plans.models import OutreachContact
 from recovery_plans.services import outreach as services
 
@@ -23,15 +20,6 @@ PERSON_NOT_FOUND = _("No person you may see has this reference")
 
 def _coded(choices, label):
     return radios(choices, label, services.OUTREACH_CODE_INVALID, required=False, initial="")
-
-
-def _when_fields(form):
-    now = timezone.localtime()
-    form.fields["occurred_date"].initial = now.strftime("%d/%m/%Y")
-    form.fields["occurred_time"].initial = now.strftime("%H:%M")
-    form.fields["occurred_date"].widget.attrs.update(
-        {"class": "govuk-input govuk-input--width-10", "inputmode": "numeric"}
-    )
 
 
 class OutreachContactForm(GovUKFormMixin, forms.Form):
@@ -45,10 +33,8 @@ class OutreachContactForm(GovUKFormMixin, forms.Form):
             "max_length": services.OUTREACH_LOCATION_REQUIRED,
         },
     )
-    occurred_date = TextDateField(
-        label=_("Date"), error_messages={"required": DATE_INVALID, "invalid": DATE_INVALID}, input_formats=["%d/%m/%Y"]
-    )
-    occurred_time = GovUKTimeField(label=_("Time"))
+    occurred_date = DayMonthYearField()
+    occurred_time = time_now_field()
     session = forms.ChoiceField(
         label=_("Outreach session"),
         required=False,
@@ -86,7 +72,6 @@ class OutreachContactForm(GovUKFormMixin, forms.Form):
     def __init__(self, *args, sessions=(), **kwargs):
         """``sessions``: the outreach sessions this contact may belong to (the user's recent ones)."""
         super().__init__(*args, **kwargs)
-        _when_fields(self)
         self.sessions = {str(session.pk): session for session in sessions}
         self.fields["session"].choices = [("", _("Not during a session"))] + [
             (pk, f"{s.area}, {s.date:%d/%m/%Y} {s.started_at:%H:%M} to {s.ended_at:%H:%M}")
@@ -117,8 +102,7 @@ class OutreachContactForm(GovUKFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("occurred_date") and data.get("occurred_time"):
-            data["occurred_at"] = timezone.make_aware(dt.datetime.combine(data["occurred_date"], data["occurred_time"]))
+        occurred_at(data)
         if "engaged" in data:
             data["engaged"] = {YES: True, NO: False}.get(data["engaged"])
         data["session"] = self.sessions.get(data.get("session") or "")
@@ -133,9 +117,7 @@ class OutreachSessionForm(GovUKFormMixin, forms.Form):
         max_length=200,
         error_messages={"required": services.SESSION_AREA_REQUIRED, "max_length": services.SESSION_AREA_REQUIRED},
     )
-    date = TextDateField(
-        label=_("Date"), error_messages={"required": DATE_INVALID, "invalid": DATE_INVALID}, input_formats=["%d/%m/%Y"]
-    )
+    date = DayMonthYearField()
     started_at = GovUKTimeField(label=_("Start time"))
     ended_at = GovUKTimeField(label=_("End time"))
     workers = forms.MultipleChoiceField(
@@ -152,8 +134,6 @@ class OutreachSessionForm(GovUKFormMixin, forms.Form):
         self.fields["workers"].choices = [
             (pk, user.get_full_name() or user.get_username()) for pk, user in self.colleagues.items()
         ]
-        self.fields["date"].initial = timezone.localdate().strftime("%d/%m/%Y")
-        self.fields["date"].widget.attrs.update({"class": "govuk-input govuk-input--width-10", "inputmode": "numeric"})
         self.helper = helper(
             Field.text("area"),
             Field.text("date"),

@@ -61,7 +61,7 @@ def group_new(request: HttpRequest) -> HttpResponse:
             return redirect(reverse("contacts:group", kwargs={"pk": group.pk}))
     return render(
         request,
-        "recovery_plans/groups/form.html",
+        "recovery_plans/form_page.html",
         {"form": form, "title": _("Set up a group"), "back": reverse("contacts:groups")},
     )
 

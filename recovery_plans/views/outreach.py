@@ -152,7 +152,9 @@ def outreach_session_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Outreach session saved"))
             return redirect(reverse("contacts:outreach"))
     return render(
-        request, "recovery_plans/outreach/form.html", {"form": form, "title": _("Record an outreach session")}
+        request,
+        "recovery_plans/form_page.html",
+        {"form": form, "title": _("Record an outreach session"), "back": reverse("contacts:outreach")},
     )
 
 
@@ -174,7 +176,9 @@ def naloxone_supply_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Naloxone supply saved"))
             return redirect(reverse("contacts:outreach"))
     title = _("Naloxone kits to a partner agency")
-    return render(request, "recovery_plans/outreach/form.html", {"form": form, "title": title})
+    return render(
+        request, "recovery_plans/form_page.html", {"form": form, "title": title, "back": reverse("contacts:outreach")}
+    )
 
 
 urlpatterns = [

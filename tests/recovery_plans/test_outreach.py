@@ -160,8 +160,8 @@ def test_recording_an_outreach_contact_on_the_page(client, hub_worker):
         url,
         {
             "location": "Bus station",
-            "occurred_date": form.fields["occurred_date"].initial,
-            "occurred_time": form.fields["occurred_time"].initial,
+            "occurred_date": form["occurred_date"].initial,
+            "occurred_time": form["occurred_time"].initial,
             "engaged": "no",
             "not_engaging_reason": "not_ready",
             "age": "35",
@@ -240,8 +240,8 @@ def test_a_contact_is_put_in_a_recent_session_the_worker_was_in(client, hub_work
         {
             "session": str(session.pk),
             "location": "Bus station",
-            "occurred_date": form.fields["occurred_date"].initial,
-            "occurred_time": form.fields["occurred_time"].initial,
+            "occurred_date": form["occurred_date"].initial,
+            "occurred_time": form["occurred_time"].initial,
             "engaged": "yes",
             "referral_made": "none",
         },
@@ -274,7 +274,7 @@ def test_a_session_names_its_other_workers_from_the_hub(
         url,
         {
             "area": "Town centre",
-            "date": form.fields["date"].initial,
+            "date": form["date"].initial,
             "started_at": "09:00",
             "ended_at": "12:30",
             "workers": [str(peer_worker.pk)],
@@ -289,7 +289,7 @@ def test_a_session_names_its_other_workers_from_the_hub(
         url,
         {
             "area": "Town",
-            "date": form.fields["date"].initial,
+            "date": form["date"].initial,
             "started_at": "09:00",
             "ended_at": "10:00",
             "workers": [str(other_hub_worker.pk)],
