@@ -22,6 +22,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from partnership.models import AccessLog
+from recovery_plans.services import groups as group_services
+from recovery_plans.services import outreach as outreach_services
 from referrals.data_rights import services as data_rights
 from referrals.models import Consent, OnwardReferral, Referral, Triage
 from referrals.services import allocation as allocation_services
@@ -95,6 +97,22 @@ DPO_ONLY = rule(FORBIDDEN, data_protection_officer=OK)
 SHARING = rule(NOT_FOUND, spoc_practitioner=OK, manager=OK, hub_worker=OK)
 # Treatment Service practitioners, for the person shared with their organisation.
 TREATMENT_ONLY = rule(FORBIDDEN, treatment_practitioner=OK)
+
+# Contacts, outreach and groups (recovery_plans, PLN-3, PLN-4, PLN-6).
+CASEWORK_PERSONAS = ["manager", "other_hub_manager", "hub_worker", "other_hub_worker", "peer_worker"]
+OUTREACH_PERSONAS = ["spoc_practitioner", *CASEWORK_PERSONAS]
+CONTACTS = rule(
+    FORBIDDEN,
+    manager=OK,
+    hub_worker=OK,
+    other_hub_manager=NOT_FOUND,
+    other_hub_worker=NOT_FOUND,
+    peer_worker=NOT_FOUND,
+)
+OUTREACH = rule(FORBIDDEN, **dict.fromkeys(OUTREACH_PERSONAS, OK))
+CARLISLE_GROUP = rule(
+    FORBIDDEN, manager=OK, hub_worker=OK, peer_worker=OK, other_hub_manager=NOT_FOUND, other_hub_worker=NOT_FOUND
+)
 
 EXPECTED: dict[str, dict] = {
     # --- partnership: home, sign-in, the access log --------------------------------------
@@ -203,6 +221,30 @@ EXPECTED: dict[str, dict] = {
         FORBIDDEN, data_protection_officer=OK, spoc_practitioner=OK, manager=OK, other_hub_manager=NOT_FOUND
     ),
     "referrals:processing_restriction": DPO_ONLY,
+    # --- contacts, engagement, outreach and groups (PLN-3, PLN-4, PLN-6) ----------------------
+    # A person's contacts: their worker, their hub's team (the manager); peer workers their own
+    # people only; the front door, safeguarding, Treatment and commissioners never (403).
+    "contacts:list": CONTACTS,
+    "contacts:new": CONTACTS,
+    "contacts:inactive": rule(
+        FORBIDDEN, manager=OK, hub_worker=OK, other_hub_manager=NOT_FOUND, other_hub_worker=NOT_FOUND
+    ),
+    "contacts:reenter": POST_ONLY,
+    # Outreach meets people not yet known: the front door and everyone doing casework.
+    "contacts:outreach": OUTREACH,
+    "contacts:outreach_contact_new": OUTREACH,
+    "contacts:outreach_session_new": OUTREACH,
+    # The world's outreach contact was met by Carlisle's hub worker: Carlisle's staff and the
+    # front door (which links contacts to people) see it; Kendal's hub worker does not.
+    "contacts:outreach_contact": rule(
+        FORBIDDEN, **{**dict.fromkeys(OUTREACH_PERSONAS, OK), "other_hub_worker": NOT_FOUND}
+    ),
+    "contacts:naloxone_supply_new": rule(FORBIDDEN, **dict.fromkeys(CASEWORK_PERSONAS, OK)),
+    # Groups are a hub's: its staff; hub workers and managers set them up.
+    "contacts:groups": rule(FORBIDDEN, **dict.fromkeys(CASEWORK_PERSONAS, OK)),
+    "contacts:group_new": rule(FORBIDDEN, manager=OK, other_hub_manager=OK, hub_worker=OK, other_hub_worker=OK),
+    "contacts:group": CARLISLE_GROUP,
+    "contacts:group_session": CARLISLE_GROUP,
 }
 
 SKIPPED = {
@@ -258,6 +300,10 @@ class World:
     # caseload), and someone known to ERS but shared with no other organisation.
     peer_referral: Referral | None = None
     unshared_person: object = None
+    # Carlisle's: an outreach contact met by its hub worker, a group and one of its sessions.
+    outreach_contact: object = None
+    group: object = None
+    group_session: object = None
 
     def kwargs(self, page: Page) -> dict:
         values = {
@@ -273,6 +319,9 @@ class World:
         values.update(
             {
                 "referrals:onward_outcome": {"pk": self.onward_referral.pk},
+                "contacts:outreach_contact": {"pk": getattr(self.outreach_contact, "pk", 0)},
+                "contacts:group": {"pk": getattr(self.group, "pk", 0)},
+                "contacts:group_session": {"pk": getattr(self.group_session, "pk", 0)},
             }.get(page.name, {})
         )
         missing = set(page.kwargs) - set(values)
@@ -328,7 +377,24 @@ def world(
     triage_services.triage_complete(referral=peer_referral, by=spoc, outcome=Triage.Outcome.ERS)
     allocation_services.referral_allocate(referral=peer_referral, hub=hub, worker=peer_worker, by=spoc)
     peer_referral.refresh_from_db()
-    return World(referral, person, consent, treatment_referral, onward, sar, peer_referral, unshared_person)
+    outreach_contact = outreach_services.outreach_contact_record(by=hub_worker, location="Market Square", engaged=False)
+    group = group_services.group_create(by=hub_worker, name="Pre-detox group", kind="pre_detox")
+    group_session = group_services.group_session_create(
+        group=group, by=hub_worker, starts_at=referral.received_at, duration_minutes=60
+    )
+    return World(
+        referral,
+        person,
+        consent,
+        treatment_referral,
+        onward,
+        sar,
+        peer_referral,
+        unshared_person,
+        outreach_contact,
+        group,
+        group_session,
+    )
 
 
 def _outcome(response):
@@ -427,6 +493,12 @@ def test_reallocation_to_another_hub_revokes_the_old_workers_access_at_once(
 NOT_A_VIEW_OF_THE_RECORD = {
     "referrals:break_glass": "Shows the reference only; the opening itself is logged as BREAK_GLASS.",
     "referrals:subject_access_download": "Logs as an export when there is a file (none made in this test).",
+    "contacts:outreach_contact": (
+        "Someone met on outreach, not linked to a person here; logged naming the person once linked "
+        "(tests/recovery_plans/test_outreach.py)."
+    ),
+    "contacts:group": "A hub's group and its sessions: names no one.",
+    "contacts:group_session": "Logs one row naming the people whose attendance it lists (none in this world).",
 }
 
 

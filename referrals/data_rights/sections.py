@@ -254,6 +254,67 @@ SECTIONS: list[Section] = [
         order_by=("at", "pk"),
         heading=_on(gettext_lazy("Shared"), "at"),
     ),
+    # --- Ongoing support (recovery_plans: contacts, engagement, outreach, groups) -------------
+    Section(
+        key="contacts",
+        title=gettext_lazy("Contacts with the service"),
+        model="recovery_plans.contact",
+        person_path="person",
+        description=gettext_lazy(
+            "Each time we were in touch: the kind of support, where, how long, and any harm "
+            "reduction advice, naloxone or needle and syringe provision."
+        ),
+        order_by=("occurred_at", "pk"),
+        heading=_on(gettext_lazy("Contact"), "occurred_at"),
+    ),
+    Section(
+        key="engagement",
+        title=gettext_lazy("Whether you are in touch with the service"),
+        model="recovery_plans.engagementstatus",
+        person_path="person",
+        description=gettext_lazy("Whether you are currently active with the service and, if not, why."),
+    ),
+    Section(
+        key="engagement_changes",
+        title=gettext_lazy("Changes to whether you are in touch"),
+        model="recovery_plans.engagementtransition",
+        person_path="person",
+        order_by=("at", "pk"),
+        heading=_on(gettext_lazy("Change"), "at"),
+    ),
+    Section(
+        key="reengagement_flags",
+        title=gettext_lazy("Reminders to get back in touch"),
+        model="recovery_plans.reengagementflag",
+        person_path="person",
+        description=gettext_lazy(
+            "When we noticed we had not been in touch for a while, so a worker could contact you."
+        ),
+        order_by=("flagged_at", "pk"),
+        heading=_on(gettext_lazy("Reminder"), "flagged_at"),
+    ),
+    # Outreach contacts and group attendance point to a session that is about no one person,
+    # which the records export format does not carry yet: in the subject access export only.
+    Section(
+        key="outreach_contacts",
+        title=gettext_lazy("Meetings on outreach"),
+        model="recovery_plans.outreachcontact",
+        person_path="person",
+        description=gettext_lazy("When an outreach worker met you, where, and what you told them."),
+        order_by=("occurred_at", "pk"),
+        heading=_on(gettext_lazy("Outreach"), "occurred_at"),
+        export=False,
+    ),
+    Section(
+        key="group_attendance",
+        title=gettext_lazy("Groups and activities"),
+        model="recovery_plans.attendance",
+        person_path="person",
+        description=gettext_lazy("The group sessions you came to, or were expected at."),
+        order_by=("recorded_at", "pk"),
+        heading=_on(gettext_lazy("Group session"), "recorded_at"),
+        export=False,
+    ),
     Section(
         key="access_log",
         title=gettext_lazy("Who has looked at your record"),

@@ -20,6 +20,11 @@ from django.utils import timezone
 
 from common.audit import PROCESSING_RESTRICTED, Exemption, ProcessingRestricted, audited_save
 from partnership import services as partnership_services
+from recovery_plans.models import ReengagementFlag
+from recovery_plans.services import contacts as contact_services
+from recovery_plans.services import engagement as engagement_services
+from recovery_plans.services import groups as group_services
+from recovery_plans.services import outreach as outreach_services
 from referrals.data_rights import services as data_rights
 from referrals.models import (
     Consent,
@@ -54,6 +59,10 @@ SERVICE_MODULES = [
     consent_services,
     grant_services,
     partnership_services,
+    contact_services,
+    engagement_services,
+    outreach_services,
+    group_services,
 ]
 
 # Public functions in service modules that write nothing about a person (reads and helpers),
@@ -82,6 +91,24 @@ NOT_WRITES = {
     # Staff, not people who use the service.
     "membership_save": "about a member of staff",
     "membership_create": "about a member of staff",
+    # Contacts, outreach and groups (recovery_plans): reads, permission questions, and records
+    # about no one person (someone met on outreach is not yet anyone's record; linking is).
+    "person_contacts_may_record": "asks a permission question",
+    "outreach_contact_may_link": "asks a permission question",
+    "group_may_manage": "asks a permission question",
+    "attendance_may_record": "asks a permission question",
+    "engagement_of": "reads the engagement status",
+    "reengagement_period": "reads a setting",
+    "reengagement_candidates": "reads who the nightly job would flag (restricted people never)",
+    "reengagement_flags_raise": (
+        "the nightly job passes restricted people by, so it never asks to write about one "
+        "(tests/recovery_plans/test_engagement.py)"
+    ),
+    "naloxone_partner_supply_record": "kits given to a partner agency: about no one person",
+    "outreach_session_record": "a period of outreach: about no one person",
+    "outreach_contact_record": "someone met on outreach, not linked to any person's record",
+    "group_create": "a hub's group: about no one person",
+    "group_session_create": "a session of a group: about no one person",
 }
 
 
@@ -165,6 +192,28 @@ def _restricted_access(s: State) -> None:
 def _sar(s: State) -> None:
     s.extra["sar"] = data_rights.subject_access_request_create(
         person=s.person, by=s.dpo, request_reference="SAR-1", reason="By letter"
+    )
+
+
+def _flagged(s: State) -> None:
+    _allocated(s)
+    ReengagementFlag.objects.create(person=s.person, flagged_at=timezone.now())
+
+
+def _inactive(s: State) -> None:
+    _allocated(s)
+    engagement_services.engagement_set_inactive(person=s.person, by=s.hub_worker, reason="disengaged")
+
+
+def _met_on_outreach(s: State) -> None:
+    s.extra["outreach"] = outreach_services.outreach_contact_record(by=s.spoc, location="Bus station", engaged=True)
+
+
+def _group_session(s: State) -> None:
+    _allocated(s)
+    group = group_services.group_create(by=s.hub_worker, name="Pre-detox group", kind="pre_detox")
+    s.extra["group_session"] = group_services.group_session_create(
+        group=group, by=s.hub_worker, starts_at=timezone.now(), duration_minutes=60
     )
 
 
@@ -344,6 +393,35 @@ CASES: dict[str, tuple[Callable[[State], None] | None, Callable[[State], object]
     "subject_access_retry": (_sar, lambda s: data_rights.subject_access_retry(request=s.extra["sar"], by=s.dpo)),
     "subject_access_give_up": (_sar, lambda s: data_rights.subject_access_give_up(request_id=s.extra["sar"].pk)),
     "processing_restrict": (None, None),  # the restriction itself: see the tests below
+    # Contacts, engagement, outreach and groups (PLN-3, PLN-4, PLN-6).
+    "contact_record": (
+        _allocated,
+        lambda s: contact_services.contact_record(
+            person=s.person, by=s.hub_worker, type="brief_advice", setting="hub", duration_minutes=10
+        ),
+    ),
+    "reengagement_flag_clear": (
+        _flagged,
+        lambda s: contact_services.reengagement_flag_clear(person=s.person, by=s.hub_worker, at=timezone.now()),
+    ),
+    "engagement_set_inactive": (
+        _allocated,
+        lambda s: engagement_services.engagement_set_inactive(person=s.person, by=s.hub_worker, reason="moved_away"),
+    ),
+    "engagement_reenter": (
+        _inactive,
+        lambda s: engagement_services.engagement_reenter(person=s.person, by=s.hub_worker),
+    ),
+    "outreach_contact_link": (
+        _met_on_outreach,
+        lambda s: outreach_services.outreach_contact_link(contact=s.extra["outreach"], person=s.person, by=s.spoc),
+    ),
+    "attendance_record": (
+        _group_session,
+        lambda s: group_services.attendance_record(
+            session=s.extra["group_session"], person=s.person, by=s.hub_worker, outcome="attended"
+        ),
+    ),
     "processing_lift": (None, lambda s: data_rights.processing_lift(person=s.person, by=s.dpo, reason="Resolved")),
 }
 

@@ -227,3 +227,14 @@ def test_the_demo_has_an_onward_referral_sent_with_consent(seeded):
     assert onward.sharing_basis.agency_name == onward.organisation_name
     assert onward.sent_by == onward.referral.allocated_worker
     assert Disclosure.objects.filter(person=onward.person, dataset=Disclosure.Dataset.ONWARD_REFERRAL).exists()
+
+
+
+def test_the_demo_has_contacts_outreach_groups_and_a_flag_and_a_second_run_adds_none(seeded):
+    from recovery_plans.models import Attendance, Contact, OutreachContact, ReengagementFlag
+
+    counts = (Contact.objects.count(), OutreachContact.objects.count(), Attendance.objects.count())
+    assert all(counts) and ReengagementFlag.objects.exists()
+    assert OutreachContact.objects.filter(person__isnull=False).exists()
+    _seed()
+    assert (Contact.objects.count(), OutreachContact.objects.count(), Attendance.objects.count()) == counts

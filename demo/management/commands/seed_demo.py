@@ -26,6 +26,7 @@ from django.db.models import Count
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from demo.contacts import seed_contacts
 from demo.logging import quiet_task_log
 from demo.people import HUB_COUNCILS, HUB_TOWNS, demo_faker
 from demo.referrals import DemoReferrals
@@ -172,6 +173,7 @@ class Command(BaseCommand):
             )
             made = demo.run()
             shared = DemoSharing(demo).share(treatment=organisations[TREATMENT], treatment_user=users["treatment"])
+            seed_contacts(hub_worker=users["hubworker"], peer_worker=users["peer"], spoc=users["spoc"])
 
         self._report(made, shared, password)
 
