@@ -22,6 +22,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from partnership.models import AccessLog
+from recovery_plans.services import directory as directory_services
+from recovery_plans.services import plans as plan_services
 from referrals.data_rights import services as data_rights
 from referrals.models import Consent, OnwardReferral, Referral, Triage
 from referrals.services import allocation as allocation_services
@@ -95,6 +97,12 @@ DPO_ONLY = rule(FORBIDDEN, data_protection_officer=OK)
 SHARING = rule(NOT_FOUND, spoc_practitioner=OK, manager=OK, hub_worker=OK)
 # Treatment Service practitioners, for the person shared with their organisation.
 TREATMENT_ONLY = rule(FORBIDDEN, treatment_practitioner=OK)
+
+PLAN_READ = rule(
+    FORBIDDEN, manager=OK, other_hub_manager=NOT_FOUND, hub_worker=OK, other_hub_worker=NOT_FOUND, peer_worker=NOT_FOUND
+)
+PLAN_WRITE = rule(FORBIDDEN, manager=OK, other_hub_manager=NOT_FOUND, hub_worker=OK, other_hub_worker=NOT_FOUND)
+DIRECTORY_MANAGE = rule(FORBIDDEN, manager=OK, other_hub_manager=OK, hub_worker=OK, other_hub_worker=OK)
 
 EXPECTED: dict[str, dict] = {
     # --- partnership: home, sign-in, the access log --------------------------------------
@@ -203,6 +211,34 @@ EXPECTED: dict[str, dict] = {
         FORBIDDEN, data_protection_officer=OK, spoc_practitioner=OK, manager=OK, other_hub_manager=NOT_FOUND
     ),
     "referrals:processing_restriction": DPO_ONLY,
+    # --- recovery plans (PLN-1, PLN-2) --------------------------------------------------------
+    # Read by hub workers, managers and peer workers for the people on their caseload (the
+    # world's person is the Carlisle hub worker's, so the peer worker gets 404); written by hub
+    # workers and managers (a peer worker is refused before any lookup).
+    "recovery_plans:overview": PLAN_READ,
+    "recovery_plans:earlier": PLAN_READ,  # any plan of the person's, by its number
+    "recovery_plans:print": PLAN_READ,
+    "recovery_plans:new": PLAN_WRITE,
+    "recovery_plans:agreement": PLAN_WRITE,
+    "recovery_plans:goal_new": PLAN_WRITE,
+    "recovery_plans:need_new": PLAN_WRITE,
+    "recovery_plans:risk_new": PLAN_WRITE,
+    "recovery_plans:action_new": PLAN_WRITE,
+    "recovery_plans:review": PLAN_WRITE,
+    "recovery_plans:goal_achieved": POST_ONLY,
+    "recovery_plans:action_done": POST_ONLY,
+    # --- the directory of local services (PLN-5) ------------------------------------------------
+    "recovery_plans:directory": rule(
+        FORBIDDEN,
+        spoc_practitioner=OK,
+        manager=OK,
+        other_hub_manager=OK,
+        hub_worker=OK,
+        other_hub_worker=OK,
+        peer_worker=OK,
+    ),
+    "recovery_plans:directory_new": DIRECTORY_MANAGE,
+    "recovery_plans:directory_edit": DIRECTORY_MANAGE,
 }
 
 SKIPPED = {
@@ -258,6 +294,8 @@ class World:
     # caseload), and someone known to ERS but shared with no other organisation.
     peer_referral: Referral | None = None
     unshared_person: object = None
+    # The person's current recovery plan, a goal and an action on it, and a directory entry.
+    plan_ids: dict | None = None
 
     def kwargs(self, page: Page) -> dict:
         values = {
@@ -268,6 +306,7 @@ class World:
             "sar_ref": self.subject_access_request.reference,
             "uidb64": "MQ",
             "token": "not-a-real-token",
+            **(self.plan_ids or {}),
         }
         # An onward referral is still named by its number under its referral's reference.
         values.update(
@@ -328,7 +367,14 @@ def world(
     triage_services.triage_complete(referral=peer_referral, by=spoc, outcome=Triage.Outcome.ERS)
     allocation_services.referral_allocate(referral=peer_referral, hub=hub, worker=peer_worker, by=spoc)
     peer_referral.refresh_from_db()
-    return World(referral, person, consent, treatment_referral, onward, sar, peer_referral, unshared_person)
+    plan = plan_services.plan_create(person=person, by=hub_worker, review_due=dt.date.today() + dt.timedelta(days=28))
+    goal = plan_services.plan_goal_add(plan=plan, by=hub_worker, in_own_words="Get back to work")
+    action = plan_services.plan_action_add(
+        plan=plan, by=hub_worker, description="Book a GP appointment", owner="person", target_date=dt.date.today()
+    )
+    entry = directory_services.directory_entry_create(by=manager, name="Recovery café", kind="activity", offer="Tea")
+    plan_ids = {"plan_pk": plan.pk, "goal_pk": goal.pk, "action_pk": action.pk, "entry_pk": entry.pk}
+    return World(referral, person, consent, treatment_referral, onward, sar, peer_referral, unshared_person, plan_ids)
 
 
 def _outcome(response):

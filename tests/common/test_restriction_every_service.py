@@ -20,6 +20,9 @@ from django.utils import timezone
 
 from common.audit import PROCESSING_RESTRICTED, Exemption, ProcessingRestricted, audited_save
 from partnership import services as partnership_services
+from recovery_plans.models import PlanAction, ReviewPrompt
+from recovery_plans.services import directory as directory_services
+from recovery_plans.services import plans as plan_services
 from referrals.data_rights import services as data_rights
 from referrals.models import (
     Consent,
@@ -54,6 +57,8 @@ SERVICE_MODULES = [
     consent_services,
     grant_services,
     partnership_services,
+    plan_services,
+    directory_services,
 ]
 
 # Public functions in service modules that write nothing about a person (reads and helpers),
@@ -82,6 +87,9 @@ NOT_WRITES = {
     # Staff, not people who use the service.
     "membership_save": "about a member of staff",
     "membership_create": "about a member of staff",
+    # The directory of local services is the service's, about no one person (PLN-5).
+    "directory_entry_create": "a directory entry, about no one person",
+    "directory_entry_update": "a directory entry, about no one person",
 }
 
 
@@ -165,6 +173,20 @@ def _restricted_access(s: State) -> None:
 def _sar(s: State) -> None:
     s.extra["sar"] = data_rights.subject_access_request_create(
         person=s.person, by=s.dpo, request_reference="SAR-1", reason="By letter"
+    )
+
+
+def _planned(s: State) -> None:
+    _allocated(s)
+    plan = plan_services.plan_create(person=s.person, by=s.hub_worker, review_due=timezone.localdate())
+    s.extra["plan"] = plan
+    s.extra["goal"] = plan_services.plan_goal_add(plan=plan, by=s.hub_worker, in_own_words="Sleep better")
+    s.extra["action"] = plan_services.plan_action_add(
+        plan=plan,
+        by=s.hub_worker,
+        description="Walk daily",
+        owner=PlanAction.Owner.PERSON,
+        target_date=timezone.localdate(),
     )
 
 
@@ -343,6 +365,63 @@ CASES: dict[str, tuple[Callable[[State], None] | None, Callable[[State], object]
     "subject_access_generate": (_sar, lambda s: data_rights.subject_access_generate(request_id=s.extra["sar"].pk)),
     "subject_access_retry": (_sar, lambda s: data_rights.subject_access_retry(request=s.extra["sar"], by=s.dpo)),
     "subject_access_give_up": (_sar, lambda s: data_rights.subject_access_give_up(request_id=s.extra["sar"].pk)),
+    # Recovery plans (PLN-1, PLN-2).
+    "plan_create": (
+        _allocated,
+        lambda s: plan_services.plan_create(person=s.person, by=s.hub_worker, review_due=timezone.localdate()),
+    ),
+    "plan_agreement_record": (
+        _planned,
+        lambda s: plan_services.plan_agreement_record(
+            plan=s.extra["plan"],
+            by=s.hub_worker,
+            agreed_by_person=True,
+            agreed_how="phone",
+            agreed_on=timezone.localdate(),
+            review_due=timezone.localdate(),
+        ),
+    ),
+    "plan_goal_add": (
+        _planned,
+        lambda s: plan_services.plan_goal_add(plan=s.extra["plan"], by=s.hub_worker, in_own_words="Run"),
+    ),
+    "plan_goal_achieve": (_planned, lambda s: plan_services.plan_goal_achieve(goal=s.extra["goal"], by=s.hub_worker)),
+    "plan_need_add": (
+        _planned,
+        lambda s: plan_services.plan_need_add(
+            plan=s.extra["plan"], by=s.hub_worker, area="housing", description="A flat"
+        ),
+    ),
+    "plan_risk_add": (
+        _planned,
+        lambda s: plan_services.plan_risk_add(
+            plan=s.extra["plan"], by=s.hub_worker, description="Falls", mitigation="Rails"
+        ),
+    ),
+    "plan_action_add": (
+        _planned,
+        lambda s: plan_services.plan_action_add(
+            plan=s.extra["plan"], by=s.hub_worker, description="Call", owner="person", target_date=timezone.localdate()
+        ),
+    ),
+    "plan_action_done": (_planned, lambda s: plan_services.plan_action_done(action=s.extra["action"], by=s.hub_worker)),
+    "plan_review_record": (
+        _planned,
+        lambda s: plan_services.plan_review_record(
+            plan=s.extra["plan"],
+            by=s.hub_worker,
+            reviewed_on=timezone.localdate(),
+            what_changed="Less",
+            goals_progress="Good",
+            next_review=timezone.localdate() + dt.timedelta(days=30),
+        ),
+    ),
+    "review_prompt_raise": (
+        None,
+        lambda s: plan_services.review_prompt_raise(
+            person=s.person, trigger=ReviewPrompt.Trigger.PARTNER_INFORMATION, by=s.spoc, detail="GP letter"
+        ),
+    ),
     "processing_restrict": (None, None),  # the restriction itself: see the tests below
     "processing_lift": (None, lambda s: data_rights.processing_lift(person=s.person, by=s.dpo, reason="Resolved")),
 }
