@@ -9,8 +9,12 @@ class RecoveryPlansConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from partnership import registry
-        from partnership.access import Detail, detail_register, sees_directory
+        from partnership.access import Detail, detail_register, sees_directory, sees_recovery_plans
 
+        # PLN-2: reviews and actions due, for the worker and the manager.
+        registry.navigation_item_register(
+            label=_("Plans due"), url_name="recovery_plans:due", shown_to=sees_recovery_plans, order=25
+        )
         registry.navigation_item_register(
             label=_("Local services"), url_name="recovery_plans:directory", shown_to=sees_directory, order=40
         )

@@ -20,6 +20,7 @@ urlpatterns = [
     path(f"{PLAN}actions/<int:action_pk>/done/", plans.action_done, name="action_done"),
     path(f"{PLAN}review/", plans.review_new, name="review"),
     path(f"{PLAN}print/", plans.plan_print, name="print"),
+    path("plans/due/", plans.plans_due, name="due"),
     path("directory/", directory.directory, name="directory"),
     path("directory/new/", directory.directory_new, name="directory_new"),
     path("directory/<int:entry_pk>/edit/", directory.directory_edit, name="directory_edit"),

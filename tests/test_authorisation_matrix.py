@@ -226,6 +226,10 @@ EXPECTED: dict[str, dict] = {
     "recovery_plans:action_new": PLAN_WRITE,
     "recovery_plans:review": PLAN_WRITE,
     "recovery_plans:goal_achieved": POST_ONLY,
+    # PLN-2: reviews and actions due on the user's own caseload (a manager: their hub's).
+    "recovery_plans:due": rule(
+        FORBIDDEN, manager=OK, other_hub_manager=OK, hub_worker=OK, other_hub_worker=OK, peer_worker=OK
+    ),
     "recovery_plans:action_done": POST_ONLY,
     # --- the directory of local services (PLN-5) ------------------------------------------------
     "recovery_plans:directory": rule(

@@ -12,11 +12,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.forms.errors import add_service_errors
-from partnership.access import can_write_recovery_plans, may_see
+from partnership.access import can_write_recovery_plans, may_see, sees_recovery_plans
 from partnership.access_log import access_log_record
 from partnership.models import AccessLog
 from recovery_plans.forms.plans import (
@@ -33,8 +34,17 @@ from recovery_plans.forms.plans import (
 from recovery_plans.models import PlanAction, PlanGoal
 from recovery_plans.printable import plan_pdf
 from recovery_plans.selectors.directory import partners_to_own_actions
-from recovery_plans.selectors.plans import current_plan_of, plan_page_for, plan_person_get, staff_to_own_actions
+from recovery_plans.selectors.plans import (
+    DUE_SOON_DAYS,
+    actions_due_for,
+    current_plan_of,
+    plan_page_for,
+    plan_person_get,
+    reviews_due_for,
+    staff_to_own_actions,
+)
 from recovery_plans.services import plans as services
+from referrals.selectors.referrals import record_list_view
 
 
 def _overview_url(person) -> str:
@@ -299,3 +309,24 @@ def plan_print(request: HttpRequest, person_ref: str) -> HttpResponse:
     # Never the person's name: file names end up in download folders and logs.
     response["Content-Disposition"] = 'attachment; filename="your-recovery-plan.pdf"'
     return response
+
+
+# Enough for any caseload or hub; the home page's panels show the first few.
+DUE_LIST_LIMIT = 200
+
+
+@login_required
+@require_http_methods(["GET"])
+def plans_due(request: HttpRequest) -> HttpResponse:
+    """PLN-2: plan reviews and actions due soon or overdue: a worker's own caseload, a
+    manager's hub. The people listed are access-logged like any list of names (SEC-2)."""
+    if not sees_recovery_plans(request.user):
+        raise PermissionDenied
+    reviews = list(reviews_due_for(user=request.user, limit=DUE_LIST_LIMIT))
+    actions = list(actions_due_for(user=request.user, limit=DUE_LIST_LIMIT))
+    person_ids = {plan.person_id for plan in reviews} | {action.plan.person_id for action in actions}
+    record_list_view(
+        user=request.user, object_type="referrals.person", person_ids=sorted(person_ids), purpose="Plans due"
+    )
+    context = {"reviews": reviews, "actions": actions, "today": timezone.localdate(), "days": DUE_SOON_DAYS}
+    return render(request, "recovery_plans/due.html", context)

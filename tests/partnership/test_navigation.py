@@ -9,10 +9,19 @@ from partnership.context_processors import service
 
 MENUS = {
     "spoc_practitioner": ["Home", "SPOC queue", "Record a referral", "Worklists", "Local services"],
-    "manager": ["Home", "SPOC queue", "Record a referral", "Worklists", "Hub caseload", "Local services", "Access log"],
+    "manager": [
+        "Home",
+        "SPOC queue",
+        "Record a referral",
+        "Worklists",
+        "Hub caseload",
+        "Plans due",
+        "Local services",
+        "Access log",
+    ],
     # No wrong door: everyone who meets people may record a referral.
-    "hub_worker": ["Home", "Record a referral", "My caseload", "Local services"],
-    "peer_worker": ["Home", "Record a referral", "My caseload", "Local services"],
+    "hub_worker": ["Home", "Record a referral", "My caseload", "Plans due", "Local services"],
+    "peer_worker": ["Home", "Record a referral", "My caseload", "Plans due", "Local services"],
     "treatment_practitioner": ["Home", "Record a referral", "People shared with us"],
     "data_protection_officer": ["Home", "Worklists", "Access log", "Data rights"],
     "safeguarding_lead": ["Home", "Record a referral"],

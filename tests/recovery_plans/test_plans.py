@@ -250,3 +250,20 @@ def test_home_panels_show_overdue_reviews_and_due_actions_of_the_caseload(
         assert [row["person_ref"] for row in reviews] == [person.reference]
         assert [row["text"] for row in actions] == ["Call the housing team"]
     assert person_record.review_rows(user=other_hub_manager, limit=10) == []
+
+
+def test_the_plans_due_page_lists_overdue_reviews_and_logs_who_it_showed(
+    plan, person, hub_worker, manager, other_hub_manager, client, django_assert_max_num_queries
+):
+    plan.started_on = plan.review_due = TODAY() - dt.timedelta(days=3)  # as if written weeks ago
+    plan.save()
+    url = reverse("recovery_plans:due")
+    for user in (hub_worker, manager):
+        client.force_login(user)
+        client.get(url)
+        with django_assert_max_num_queries(20):
+            content = client.get(url).content.decode()
+        assert person.full_name in content and "Overdue" in content and "Call the housing team" in content
+        assert AccessLog.objects.filter(user=user, reason="Plans due", subjects__person_id=person.pk).exists()
+    client.force_login(other_hub_manager)
+    assert person.full_name not in client.get(url).content.decode()
