@@ -11,7 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.audit import ExpectedVersion, audited_create, audited_save, processing_allowed_check, version_check
+from common.audit import (
+    Exemption,
+    ExpectedVersion,
+    audited_create,
+    audited_save,
+    processing_allowed_check,
+    version_check,
+)
 from partnership.access import can_write_recovery_plans
 from recovery_plans.models import (
     DirectoryEntry,
@@ -283,22 +290,34 @@ def plan_review_record(
     return review
 
 
-def review_prompt_raise(*, person, trigger: str, by, detail: str = "") -> ReviewPrompt:
+def review_prompt_raise(
+    *, person, trigger: str, by, detail: str = "", exemption: Exemption | None = None
+) -> ReviewPrompt:
     """PLN-2, §3.4.2: something that should bring a plan review forward happened. Other apps
     call this from their own services (which have checked their own permissions): a
     reassessment, missed appointments or disengagement, a safeguarding alert, information from
-    a partner; achieving a goal calls it here. ``by`` is None for a background job. The prompt
-    shows on the plan page until a review is recorded."""
+    a partner; achieving a goal calls it here. ``by`` is None for a background job; a caller
+    writing under a restriction exemption (a safeguarding alert: ``VITAL_INTERESTS``) passes it
+    on. The prompt shows on the plan page until a review is recorded.
+
+    Safe to call again (a nightly job, a task delivered twice): while a prompt with the same
+    trigger and detail is open, that prompt is returned and no other is made."""
     if trigger not in ReviewPrompt.Trigger.values:
         raise ValueError(f"Unknown review trigger {trigger!r}")
+    detail = (detail or "")[:500]
+    processing_allowed_check(person_id=person.pk, exemption=exemption)
+    existing = open_prompts(person=person).filter(trigger=trigger, detail=detail).first()
+    if existing is not None:
+        return existing
     return audited_create(
         ReviewPrompt,
         by=by,
         reason="Review prompted",
         person_id=person.pk,
+        exemption=exemption,
         person=person,
         trigger=trigger,
-        detail=(detail or "")[:500],
+        detail=detail,
         raised_at=timezone.now(),
         raised_by=by,
     )

@@ -267,3 +267,30 @@ def test_the_plans_due_page_lists_overdue_reviews_and_logs_who_it_showed(
         assert AccessLog.objects.filter(user=user, reason="Plans due", subjects__person_id=person.pk).exists()
     client.force_login(other_hub_manager)
     assert person.full_name not in client.get(url).content.decode()
+
+
+def test_raising_the_same_prompt_again_while_it_is_open_makes_no_second(person):
+    first = services.review_prompt_raise(
+        person=person, trigger="disengagement", by=None, detail="No contact in 28 days"
+    )
+    again = services.review_prompt_raise(
+        person=person, trigger="disengagement", by=None, detail="No contact in 28 days"
+    )
+    other = services.review_prompt_raise(
+        person=person, trigger="disengagement", by=None, detail="Missed 3 appointments"
+    )
+    assert again == first and other != first
+    assert ReviewPrompt.objects.filter(person=person).count() == 2
+
+
+def test_a_prompt_under_a_restriction_needs_the_callers_exemption(person, data_protection_officer):
+    from common.audit import Exemption, ProcessingRestricted
+    from referrals.data_rights import services as data_rights
+
+    data_rights.processing_restrict(person=person, by=data_protection_officer, reason="Accuracy contested")
+    with pytest.raises(ProcessingRestricted):
+        services.review_prompt_raise(person=person, trigger="safeguarding_alert", by=None)
+    prompt = services.review_prompt_raise(
+        person=person, trigger="safeguarding_alert", by=None, exemption=Exemption.VITAL_INTERESTS
+    )
+    assert prompt.pk is not None
