@@ -22,8 +22,10 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from partnership.models import AccessLog
+from recovery_plans.services import directory as directory_services
 from recovery_plans.services import groups as group_services
 from recovery_plans.services import outreach as outreach_services
+from recovery_plans.services import plans as plan_services
 from referrals.data_rights import services as data_rights
 from referrals.models import Consent, OnwardReferral, Referral, Triage
 from referrals.services import allocation as allocation_services
@@ -113,6 +115,11 @@ OUTREACH = rule(FORBIDDEN, **dict.fromkeys(OUTREACH_PERSONAS, OK))
 CARLISLE_GROUP = rule(
     FORBIDDEN, manager=OK, hub_worker=OK, peer_worker=OK, other_hub_manager=NOT_FOUND, other_hub_worker=NOT_FOUND
 )
+PLAN_READ = rule(
+    FORBIDDEN, manager=OK, other_hub_manager=NOT_FOUND, hub_worker=OK, other_hub_worker=NOT_FOUND, peer_worker=NOT_FOUND
+)
+PLAN_WRITE = rule(FORBIDDEN, manager=OK, other_hub_manager=NOT_FOUND, hub_worker=OK, other_hub_worker=NOT_FOUND)
+DIRECTORY_MANAGE = rule(FORBIDDEN, manager=OK, other_hub_manager=OK, hub_worker=OK, other_hub_worker=OK)
 
 EXPECTED: dict[str, dict] = {
     # --- partnership: home, sign-in, the access log --------------------------------------
@@ -245,6 +252,38 @@ EXPECTED: dict[str, dict] = {
     "contacts:group_new": rule(FORBIDDEN, manager=OK, other_hub_manager=OK, hub_worker=OK, other_hub_worker=OK),
     "contacts:group": CARLISLE_GROUP,
     "contacts:group_session": CARLISLE_GROUP,
+    # --- recovery plans (PLN-1, PLN-2) --------------------------------------------------------
+    # Read by hub workers, managers and peer workers for the people on their caseload (the
+    # world's person is the Carlisle hub worker's, so the peer worker gets 404); written by hub
+    # workers and managers (a peer worker is refused before any lookup).
+    "recovery_plans:overview": PLAN_READ,
+    "recovery_plans:earlier": PLAN_READ,  # any plan of the person's, by its number
+    "recovery_plans:print": PLAN_READ,
+    "recovery_plans:new": PLAN_WRITE,
+    "recovery_plans:agreement": PLAN_WRITE,
+    "recovery_plans:goal_new": PLAN_WRITE,
+    "recovery_plans:need_new": PLAN_WRITE,
+    "recovery_plans:risk_new": PLAN_WRITE,
+    "recovery_plans:action_new": PLAN_WRITE,
+    "recovery_plans:review": PLAN_WRITE,
+    "recovery_plans:goal_achieved": POST_ONLY,
+    # PLN-2: reviews and actions due on the user's own caseload (a manager: their hub's).
+    "recovery_plans:due": rule(
+        FORBIDDEN, manager=OK, other_hub_manager=OK, hub_worker=OK, other_hub_worker=OK, peer_worker=OK
+    ),
+    "recovery_plans:action_done": POST_ONLY,
+    # --- the directory of local services (PLN-5) ------------------------------------------------
+    "recovery_plans:directory": rule(
+        FORBIDDEN,
+        spoc_practitioner=OK,
+        manager=OK,
+        other_hub_manager=OK,
+        hub_worker=OK,
+        other_hub_worker=OK,
+        peer_worker=OK,
+    ),
+    "recovery_plans:directory_new": DIRECTORY_MANAGE,
+    "recovery_plans:directory_edit": DIRECTORY_MANAGE,
 }
 
 SKIPPED = {
@@ -304,6 +343,8 @@ class World:
     outreach_contact: object = None
     group: object = None
     group_session: object = None
+    # The person's current recovery plan, a goal and an action on it, and a directory entry.
+    plan_ids: dict | None = None
 
     def kwargs(self, page: Page) -> dict:
         values = {
@@ -314,6 +355,7 @@ class World:
             "sar_ref": self.subject_access_request.reference,
             "uidb64": "MQ",
             "token": "not-a-real-token",
+            **(self.plan_ids or {}),
         }
         # An onward referral is still named by its number under its referral's reference.
         values.update(
@@ -395,6 +437,14 @@ def world(
         group,
         group_session,
     )
+    plan = plan_services.plan_create(person=person, by=hub_worker, review_due=dt.date.today() + dt.timedelta(days=28))
+    goal = plan_services.plan_goal_add(plan=plan, by=hub_worker, in_own_words="Get back to work")
+    action = plan_services.plan_action_add(
+        plan=plan, by=hub_worker, description="Book a GP appointment", owner="person", target_date=dt.date.today()
+    )
+    entry = directory_services.directory_entry_create(by=manager, name="Recovery café", kind="activity", offer="Tea")
+    plan_ids = {"plan_pk": plan.pk, "goal_pk": goal.pk, "action_pk": action.pk, "entry_pk": entry.pk}
+    return World(referral, person, consent, treatment_referral, onward, sar, peer_referral, unshared_person, plan_ids)
 
 
 def _outcome(response):

@@ -7,12 +7,23 @@ from recovery_plans.models.contacts import (
     NaloxonePartnerSupply,
     ReengagementFlag,
 )
+from recovery_plans.models.directory import DirectoryEntry
 from recovery_plans.models.groups import Attendance, Group, GroupSession
 from recovery_plans.models.outreach import OutreachContact, OutreachSession
+from recovery_plans.models.plans import (
+    PlanAction,
+    PlanGoal,
+    PlanNeed,
+    PlanReview,
+    PlanRisk,
+    RecoveryPlan,
+    ReviewPrompt,
+)
 
 __all__ = [
     "Attendance",
     "Contact",
+    "DirectoryEntry",
     "EngagementStatus",
     "EngagementTransition",
     "Group",
@@ -20,5 +31,12 @@ __all__ = [
     "NaloxonePartnerSupply",
     "OutreachContact",
     "OutreachSession",
+    "PlanAction",
+    "PlanGoal",
+    "PlanNeed",
+    "PlanReview",
+    "PlanRisk",
+    "RecoveryPlan",
     "ReengagementFlag",
+    "ReviewPrompt",
 ]

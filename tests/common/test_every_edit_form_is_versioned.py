@@ -57,6 +57,13 @@ NOT_EDITS = {
     "recovery_plans.forms.groups.GroupForm": "sets up a new group",
     "recovery_plans.forms.groups.GroupSessionForm": "adds a new session",
     "recovery_plans.forms.groups.AttendanceForm": "adds attendance; the service refuses a second record for a person",
+    "recovery_plans.forms.plans.PlanStartForm": "starts a new plan; the one it replaces is kept as it was, marked replaced",
+    "recovery_plans.forms.plans.GoalForm": "adds a goal",
+    "recovery_plans.forms.plans.NeedForm": "adds a need",
+    "recovery_plans.forms.plans.RiskForm": "adds a risk",
+    "recovery_plans.forms.plans.ActionForm": "adds an action",
+    "recovery_plans.forms.plans.ReviewForm": "adds a review, which sets the plan's next review date",
+    "recovery_plans.forms.directory.DirectoryEntryNewForm": "adds a directory entry",
     # Searches and filters read.
     "referrals.forms.person_search.PersonSearchForm": "a search",
     "referrals.data_rights.forms.PersonSearchForm": "a search",

@@ -20,11 +20,13 @@ from django.utils import timezone
 
 from common.audit import PROCESSING_RESTRICTED, Exemption, ProcessingRestricted, audited_save
 from partnership import services as partnership_services
-from recovery_plans.models import ReengagementFlag
+from recovery_plans.models import PlanAction, ReengagementFlag, ReviewPrompt
 from recovery_plans.services import contacts as contact_services
+from recovery_plans.services import directory as directory_services
 from recovery_plans.services import engagement as engagement_services
 from recovery_plans.services import groups as group_services
 from recovery_plans.services import outreach as outreach_services
+from recovery_plans.services import plans as plan_services
 from referrals.data_rights import services as data_rights
 from referrals.models import (
     Consent,
@@ -63,6 +65,8 @@ SERVICE_MODULES = [
     engagement_services,
     outreach_services,
     group_services,
+    plan_services,
+    directory_services,
 ]
 
 # Public functions in service modules that write nothing about a person (reads and helpers),
@@ -109,6 +113,9 @@ NOT_WRITES = {
     "outreach_contact_record": "someone met on outreach, not linked to any person's record",
     "group_create": "a hub's group: about no one person",
     "group_session_create": "a session of a group: about no one person",
+    # The directory of local services is the service's, about no one person (PLN-5).
+    "directory_entry_create": "a directory entry, about no one person",
+    "directory_entry_update": "a directory entry, about no one person",
 }
 
 
@@ -214,6 +221,20 @@ def _group_session(s: State) -> None:
     group = group_services.group_create(by=s.hub_worker, name="Pre-detox group", kind="pre_detox")
     s.extra["group_session"] = group_services.group_session_create(
         group=group, by=s.hub_worker, starts_at=timezone.now(), duration_minutes=60
+    )
+
+
+def _planned(s: State) -> None:
+    _allocated(s)
+    plan = plan_services.plan_create(person=s.person, by=s.hub_worker, review_due=timezone.localdate())
+    s.extra["plan"] = plan
+    s.extra["goal"] = plan_services.plan_goal_add(plan=plan, by=s.hub_worker, in_own_words="Sleep better")
+    s.extra["action"] = plan_services.plan_action_add(
+        plan=plan,
+        by=s.hub_worker,
+        description="Walk daily",
+        owner=PlanAction.Owner.PERSON,
+        target_date=timezone.localdate(),
     )
 
 
@@ -392,6 +413,63 @@ CASES: dict[str, tuple[Callable[[State], None] | None, Callable[[State], object]
     "subject_access_generate": (_sar, lambda s: data_rights.subject_access_generate(request_id=s.extra["sar"].pk)),
     "subject_access_retry": (_sar, lambda s: data_rights.subject_access_retry(request=s.extra["sar"], by=s.dpo)),
     "subject_access_give_up": (_sar, lambda s: data_rights.subject_access_give_up(request_id=s.extra["sar"].pk)),
+    # Recovery plans (PLN-1, PLN-2).
+    "plan_create": (
+        _allocated,
+        lambda s: plan_services.plan_create(person=s.person, by=s.hub_worker, review_due=timezone.localdate()),
+    ),
+    "plan_agreement_record": (
+        _planned,
+        lambda s: plan_services.plan_agreement_record(
+            plan=s.extra["plan"],
+            by=s.hub_worker,
+            agreed_by_person=True,
+            agreed_how="phone",
+            agreed_on=timezone.localdate(),
+            review_due=timezone.localdate(),
+        ),
+    ),
+    "plan_goal_add": (
+        _planned,
+        lambda s: plan_services.plan_goal_add(plan=s.extra["plan"], by=s.hub_worker, in_own_words="Run"),
+    ),
+    "plan_goal_achieve": (_planned, lambda s: plan_services.plan_goal_achieve(goal=s.extra["goal"], by=s.hub_worker)),
+    "plan_need_add": (
+        _planned,
+        lambda s: plan_services.plan_need_add(
+            plan=s.extra["plan"], by=s.hub_worker, area="housing", description="A flat"
+        ),
+    ),
+    "plan_risk_add": (
+        _planned,
+        lambda s: plan_services.plan_risk_add(
+            plan=s.extra["plan"], by=s.hub_worker, description="Falls", mitigation="Rails"
+        ),
+    ),
+    "plan_action_add": (
+        _planned,
+        lambda s: plan_services.plan_action_add(
+            plan=s.extra["plan"], by=s.hub_worker, description="Call", owner="person", target_date=timezone.localdate()
+        ),
+    ),
+    "plan_action_done": (_planned, lambda s: plan_services.plan_action_done(action=s.extra["action"], by=s.hub_worker)),
+    "plan_review_record": (
+        _planned,
+        lambda s: plan_services.plan_review_record(
+            plan=s.extra["plan"],
+            by=s.hub_worker,
+            reviewed_on=timezone.localdate(),
+            what_changed="Less",
+            goals_progress="Good",
+            next_review=timezone.localdate() + dt.timedelta(days=30),
+        ),
+    ),
+    "review_prompt_raise": (
+        None,
+        lambda s: plan_services.review_prompt_raise(
+            person=s.person, trigger=ReviewPrompt.Trigger.PARTNER_INFORMATION, by=s.spoc, detail="GP letter"
+        ),
+    ),
     "processing_restrict": (None, None),  # the restriction itself: see the tests below
     # Contacts, engagement, outreach and groups (PLN-3, PLN-4, PLN-6).
     "contact_record": (
