@@ -424,6 +424,13 @@ def world(
     group_session = group_services.group_session_create(
         group=group, by=hub_worker, starts_at=referral.received_at, duration_minutes=60
     )
+    plan = plan_services.plan_create(person=person, by=hub_worker, review_due=dt.date.today() + dt.timedelta(days=28))
+    goal = plan_services.plan_goal_add(plan=plan, by=hub_worker, in_own_words="Get back to work")
+    action = plan_services.plan_action_add(
+        plan=plan, by=hub_worker, description="Book a GP appointment", owner="person", target_date=dt.date.today()
+    )
+    entry = directory_services.directory_entry_create(by=manager, name="Recovery café", kind="activity", offer="Tea")
+    plan_ids = {"plan_pk": plan.pk, "goal_pk": goal.pk, "action_pk": action.pk, "entry_pk": entry.pk}
     return World(
         referral,
         person,
@@ -436,15 +443,8 @@ def world(
         outreach_contact,
         group,
         group_session,
+        plan_ids,
     )
-    plan = plan_services.plan_create(person=person, by=hub_worker, review_due=dt.date.today() + dt.timedelta(days=28))
-    goal = plan_services.plan_goal_add(plan=plan, by=hub_worker, in_own_words="Get back to work")
-    action = plan_services.plan_action_add(
-        plan=plan, by=hub_worker, description="Book a GP appointment", owner="person", target_date=dt.date.today()
-    )
-    entry = directory_services.directory_entry_create(by=manager, name="Recovery café", kind="activity", offer="Tea")
-    plan_ids = {"plan_pk": plan.pk, "goal_pk": goal.pk, "action_pk": action.pk, "entry_pk": entry.pk}
-    return World(referral, person, consent, treatment_referral, onward, sar, peer_referral, unshared_person, plan_ids)
 
 
 def _outcome(response):
