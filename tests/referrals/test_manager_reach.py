@@ -69,14 +69,14 @@ def test_a_manager_links_a_referral_to_someone_known_in_another_hub(
     carlisle, person = casework["carlisle"]
     new = ReferralFactory(subject_given_name=person.given_name, subject_family_name=person.family_name)
     client.force_login(other_hub_manager)
-    assert client.get(reverse("referrals:person", args=[person.pk])).status_code == 404
+    assert client.get(reverse("referrals:person", args=[person.reference])).status_code == 404
     response = client.post(reverse("referrals:match", args=[new.reference]), {"action": "link", "person": person.pk})
     assert response.status_code == 302
     new.refresh_from_db()
     assert new.person == person
     # Now at the front door again, they open the person page, which lists the new referral
     # but not Carlisle's casework.
-    html = client.get(reverse("referrals:person", args=[person.pk])).content.decode()
+    html = client.get(reverse("referrals:person", args=[person.reference])).content.decode()
     assert new.reference in html
     assert carlisle.reference not in html
 

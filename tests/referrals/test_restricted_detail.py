@@ -80,7 +80,7 @@ def test_the_duplicate_check_does_not_name_a_linked_person_behind_a_restriction(
     html = client.get(reverse("referrals:match", args=[second.reference])).content.decode()
     assert "Fairweather" not in html
     assert "other referral" not in html
-    assert reverse("referrals:person", args=[person.pk]) not in html
+    assert reverse("referrals:person", args=[person.reference]) not in html
     assert "a person record you need a reason to open" in html
     assert reverse("referrals:break_glass", args=[restricted.reference]) in html
     assert _person_views(spoc_practitioner, person) == 0
@@ -187,14 +187,14 @@ def safeguarding_basis(spoc_practitioner, hub, peer_worker):
 
 def test_a_peer_workers_consent_page_hides_the_safeguarding_basis_note(client, peer_worker, safeguarding_basis):
     client.force_login(peer_worker)
-    html = client.get(reverse("referrals:consent", args=[safeguarding_basis.pk])).content.decode()
+    html = client.get(reverse("referrals:consent", args=[safeguarding_basis.reference])).content.decode()
     assert "Safeguarding a child or an adult at risk" in html  # the basis itself is shown
     assert BASIS_NOTE not in html
 
 
 def test_the_front_door_sees_the_safeguarding_basis_note(client, spoc_practitioner, safeguarding_basis):
     client.force_login(spoc_practitioner)
-    assert BASIS_NOTE in client.get(reverse("referrals:consent", args=[safeguarding_basis.pk])).content.decode()
+    assert BASIS_NOTE in client.get(reverse("referrals:consent", args=[safeguarding_basis.reference])).content.decode()
 
 
 def test_a_records_export_for_another_organisation_holds_no_safeguarding_detail(
