@@ -166,7 +166,8 @@ def person_timeline_for(
     most ``page_size + 1`` events before the cursor (one query each), they are merged and the
     first ``page_size`` kept. However long the history, a page costs one query per source.
 
-    The cursor is the time of the last event shown; the next page asks strictly before it."""
+    The cursor is the time of the last event shown; the next page asks strictly before it, so
+    a page never ends in the middle of events recorded at the same moment."""
     sources = discovery.timeline_sources_for(user)
     keys = [source["key"] for source in sources]
     chosen = [key for key in (kinds or keys) if key in keys] or keys
@@ -176,6 +177,14 @@ def person_timeline_for(
             events.extend(source["events"](person=person, user=user, before=before, limit=page_size + 1))
     events.sort(key=lambda event: event["at"], reverse=True)
     shown, more = events[:page_size], len(events) > page_size
+    if more:
+        # The next page asks strictly before the last time shown, so events sharing that
+        # exact time with the first one left over would fall between the pages: end this
+        # page before them instead (unless the whole page is that one moment).
+        boundary = events[page_size]["at"]
+        earlier = [event for event in shown if event["at"] != boundary]
+        if earlier and len(earlier) < len(shown):
+            shown = earlier
     if not sees_safeguarding_detail(user):
         # The sources leave detail out for peer workers already; this is the belt to those braces.
         for event in shown:

@@ -15,11 +15,14 @@ from django.utils import timezone
 
 from partnership.models import AccessLog
 from referrals import person_record_discovery as discovery
-from referrals.models import Consent, ContactAttempt, Referral, Triage
+from referrals.models import Consent, ContactAttempt, OnwardReferral, Referral, Triage
 from referrals.selectors import person_record as record
 from referrals.services import access as services_access
 from referrals.services import allocation as allocation_services
+from referrals.services import consent as consent_services
+from referrals.services import onward as onward_services
 from referrals.services import referrals as services
+from referrals.services import treatment as treatment_services
 from referrals.services import triage as triage_services
 from referrals.services.consent import consent_record
 from tests.factories import ReferralFactory
@@ -325,6 +328,74 @@ def test_a_long_history_costs_no_more_queries_than_a_short_one(
         client.get(person_url("referrals:person_timeline", person))
 
 
+def test_events_at_the_same_moment_are_never_split_between_pages(spoc_practitioner, hub_worker, allocated, person):
+    moment = timezone.now() - dt.timedelta(hours=1)
+    _attempts(allocated, spoc_practitioner, 3, start=moment + dt.timedelta(hours=2))
+    ContactAttempt.objects.bulk_create(
+        ContactAttempt(
+            referral=allocated,
+            attempted_at=moment,
+            method=ContactAttempt.Method.TEXT,
+            outcome=ContactAttempt.Outcome.NO_ANSWER,
+            by=spoc_practitioner,
+        )
+        for _n in range(4)
+    )
+    seen, before = [], None
+    while True:
+        page = record.person_timeline_for(user=hub_worker, person=person, kinds=None, before=before, page_size=5)
+        seen.extend(page.events)
+        if page.next_before is None:
+            break
+        before = page.next_before
+    # Three attempts, then four at one moment (a page of 5 would split them), the triage and
+    # the referral: every one of them once.
+    assert len(seen) == 3 + 4 + 2
+    assert [e["at"] for e in seen] == sorted((e["at"] for e in seen), reverse=True)
+
+
+def test_treatment_and_onward_referrals_and_their_outcomes_are_on_the_timeline(
+    client, spoc_practitioner, hub, hub_worker, treatment_org, treatment_practitioner
+):
+    referral = ReferralFactory()
+    person = services.person_create_from_referral(referral=referral, by=spoc_practitioner)
+    triage_services.triage_save_screening(
+        referral=referral,
+        by=spoc_practitioner,
+        council_of_residence="cumberland",
+        risk=Triage.Risk.AMBER,
+        risk_reasons=[Triage.RiskReason.INJECTING],
+    )
+    triage_services.triage_complete(referral=referral, by=spoc_practitioner, outcome=Triage.Outcome.BOTH)
+    allocation_services.referral_allocate(referral=referral, hub=hub, worker=hub_worker, by=spoc_practitioner)
+    consent = consent_record(person=person, by=spoc_practitioner, recipient=Consent.Recipient.TREATMENT, given=True)
+    treatment_services.treatment_referral_send(
+        treatment_referral=referral.treatment_referrals.get(),
+        by=spoc_practitioner,
+        organisation=treatment_org,
+        consent=consent,
+    )
+    onward = onward_services.onward_referral_record(
+        referral=referral,
+        by=hub_worker,
+        service_type=OnwardReferral.ServiceType.HOUSING,
+        organisation_name="Housing Options",
+    )
+    onward_services.onward_referral_record_outcome(
+        onward_referral=onward, by=hub_worker, outcome=OnwardReferral.Outcome.ACCEPTED, outcome_on=timezone.localdate()
+    )
+    consent.refresh_from_db()
+    consent_services.consent_withdraw(consent=consent, by=hub_worker, reason="Changed their mind")
+    client.force_login(hub_worker)
+    html = client.get(person_url("referrals:person_timeline", person)).content.decode()
+    assert "Referral to the Treatment Service made" in html
+    assert "Referral sent to the Treatment Service" in html
+    assert "Referred to Housing Options (Housing)" in html and "Outcome: Accepted" in html
+    assert "Agreed to sharing with The Treatment Service" in html
+    assert "Consent withdrawn: The Treatment Service" in html
+    assert "Risk: Amber" in html
+
+
 def test_a_bad_cursor_shows_the_newest_page(client, hub_worker, person):
     client.force_login(hub_worker)
     response = client.get(person_url("referrals:person_timeline", person), {"before": "not a time"})
@@ -355,6 +426,18 @@ def test_each_person_page_writes_an_access_log_row(client, hub_worker, person, n
 def test_someone_elses_person_is_not_found(client, other_hub_worker, person, name):
     client.force_login(other_hub_worker)
     assert client.get(person_url(name, person)).status_code == 404
+
+
+def test_pronouns_are_corrected_like_any_other_detail(client, spoc_practitioner, person):
+    from tests.referrals.test_rectification import form_data
+
+    client.force_login(spoc_practitioner)
+    url = reverse("referrals:rectify", kwargs={"person_ref": person.reference})
+    page = client.get(url).content.decode()
+    assert 'name="pronouns"' in page
+    client.post(url, form_data(person, pronouns="  they/them ", reason="Told us their pronouns"))
+    person.refresh_from_db()
+    assert person.pronouns == "they/them"
 
 
 def test_the_history_shows_a_correction_with_its_reason(client, spoc_practitioner, hub_worker, person):
