@@ -1,7 +1,8 @@
 """What the referrals app adds to the person record (the contract every app follows:
 ``referrals.person_record_discovery``): the record's own tabs, and the timeline sources for
 the front door's work (PLN-7): referrals received, triage, contact attempts, referrals to the
-Treatment Service and their outcomes, onward referrals and their outcomes, consent decisions.
+Treatment Service and their outcomes, onward referrals and their outcomes, consent decisions;
+and one panel of "My work", the caseload's consent reviews due.
 
 Each source is one query, whatever the length of the history: at most ``limit`` rows strictly
 before ``before``, newest first, over the person's referrals the user may see
@@ -17,6 +18,7 @@ import datetime as dt
 from django.db.models import CharField, F, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,7 +33,8 @@ from referrals.models import (
     TreatmentReferralTransition,
     Triage,
 )
-from referrals.selectors.person_record import visible_referrals_of
+from referrals.selectors.person_record import caseload_people_for, visible_referrals_of
+from referrals.selectors.worklists import current_consents_due
 
 
 def _always(_user) -> bool:
@@ -344,6 +347,37 @@ def consent_events(*, person: Person, user, before: dt.datetime | None, limit: i
         )
     return events
 
+
+# --- My work: consent reviews due for the caseload (PAR-2) ------------------------------------------
+
+
+def consent_review_rows(*, user, limit: int) -> list[dict]:
+    """TH: consent "should be sought every 6 months": current decisions about the caseload's
+    sharing whose review is due within a fortnight or overdue, the most overdue first."""
+    today = timezone.localdate()
+    due = current_consents_due(people=caseload_people_for(user=user), today=today)[:limit]
+    return [
+        {
+            "person_ref": consent.person.reference,
+            "name": consent.person.full_name,
+            "text": _("Ask again about sharing with %(who)s") % {"who": consent.recipient_label},
+            "due": consent.review_due,
+            "href": reverse("referrals:consent", kwargs={"person_ref": consent.person.reference}),
+            "overdue": consent.review_due < today,
+        }
+        for consent in due
+    ]
+
+
+HOME_PANELS = [
+    {
+        "key": "consent_reviews",
+        "title": gettext_lazy("Consent reviews due"),
+        "order": 80,
+        "visible": can_share_records,
+        "rows": consent_review_rows,
+    }
+]
 
 TIMELINE = [
     {"key": "referral", "label": REFERRAL_LABEL, "visible": sees_referral_pages, "events": referral_events},

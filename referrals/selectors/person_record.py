@@ -215,6 +215,20 @@ def my_caseload_for(*, user) -> QuerySet[Referral]:
     return caseload_for(user=user) if sees_allocated_caseload(user) else hub_caseload_for(user=user)
 
 
+def caseload_people_for(*, user) -> QuerySet[Person]:
+    """The people on the caseload "My work" opens with, as a subquery with no query of its own:
+    a worker's allocated people, a manager's hub's. (The allocated worker and the hub team
+    hold the grants on these referrals: referrals.services.grants.)"""
+    allocated = Referral.objects.filter(status=Referral.Status.ALLOCATED)
+    if sees_allocated_caseload(user):
+        allocated = allocated.filter(allocated_worker=user)
+    elif sees_hub_caseload(user):
+        allocated = allocated.filter(hub_id=user.membership.hub_id)
+    else:
+        return Person.objects.none()
+    return Person.objects.filter(pk__in=allocated.values("person_id"))
+
+
 def home_panels_for(*, user, limit: int) -> list[HomePanel]:
     """Every panel the apps declare that the user may see, in order, each with at most
     ``limit`` rows (one query per panel)."""

@@ -162,7 +162,7 @@ def test_discovered_lists_respect_visible_and_order(fake_module, hub_worker):
     tabs = [tab["key"] for tab in discovery.tabs_for(hub_worker)]
     assert tabs == ["overview", "timeline", "fake", "sharing", "history"]
     assert "fake" in [s["key"] for s in discovery.timeline_sources_for(hub_worker)]
-    assert [p["key"] for p in discovery.home_panels_for(hub_worker)] == ["fake_panel"]
+    assert [p["key"] for p in discovery.home_panels_for(hub_worker)] == ["fake_panel", "consent_reviews"]
 
 
 def test_discovery_imports_each_module_once(monkeypatch):
@@ -480,6 +480,41 @@ def test_my_work_costs_the_same_queries_however_big_the_caseload(
         allocate(referral, spoc=spoc_practitioner, hub=hub, worker=hub_worker)
     client.force_login(hub_worker)
     client.get(reverse("referrals:my_work"))
-    with django_assert_max_num_queries(14):
+    # Session, user, device, membership, the caseload (one), one per panel, the people the
+    # panels name, the access-log row and its subjects, savepoints and the session save.
+    with django_assert_max_num_queries(16):
         response = client.get(reverse("referrals:my_work"))
     assert response.status_code == 200
+
+
+def test_my_work_lists_the_caseloads_consent_reviews_due(
+    client, spoc_practitioner, hub_worker, other_hub_worker, person
+):
+    consent = consent_record(person=person, by=spoc_practitioner, recipient=Consent.Recipient.GP, given=True)
+    consent.review_due = timezone.localdate() - dt.timedelta(days=3)
+    consent.save()
+    client.force_login(hub_worker)
+    html = client.get(reverse("referrals:my_work")).content.decode()
+    panel = html[html.index('id="panel-consent_reviews"') :]
+    assert person.full_name in panel and "Ask again about sharing with Their GP" in panel and "Overdue" in panel
+    client.force_login(other_hub_worker)
+    html = client.get(reverse("referrals:my_work")).content.decode()
+    assert person.full_name not in html
+
+
+@pytest.mark.parametrize("people", [1, 8])
+def test_my_work_with_panels_costs_the_same_queries_however_many_rows(
+    client, spoc_practitioner, hub, hub_worker, people, django_assert_max_num_queries
+):
+    for _n in range(people):
+        referral = ReferralFactory()
+        person = services.person_create_from_referral(referral=referral, by=spoc_practitioner)
+        allocate(referral, spoc=spoc_practitioner, hub=hub, worker=hub_worker)
+        consent = consent_record(person=person, by=spoc_practitioner, recipient=Consent.Recipient.GP, given=True)
+        consent.review_due = timezone.localdate()
+        consent.save()
+    client.force_login(hub_worker)
+    client.get(reverse("referrals:my_work"))
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("referrals:my_work"))
+    assert response.content.decode().count("Ask again about sharing") == people
