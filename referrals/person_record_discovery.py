@@ -51,9 +51,15 @@ def _module_names_of(app_config) -> list[str]:
     return [f"{app_config.name}.{name}" for name in sorted(names)]
 
 
+@cache
+def _installed_module_names() -> tuple[str, ...]:
+    return tuple(name for config in apps.get_app_configs() for name in _module_names_of(config))
+
+
 def installed_module_names() -> list[str]:
-    """Every person-record module of every installed app, in INSTALLED_APPS order."""
-    return [name for config in apps.get_app_configs() for name in _module_names_of(config)]
+    """Every person-record module of every installed app, in INSTALLED_APPS order (the app
+    folders are read once per process, not on every request)."""
+    return list(_installed_module_names())
 
 
 @cache
@@ -67,6 +73,7 @@ def modules(names: Iterable[str] | None = None) -> tuple[ModuleType, ...]:
 
 
 def clear_cache() -> None:
+    _installed_module_names.cache_clear()
     _modules.cache_clear()
 
 
