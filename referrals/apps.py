@@ -30,6 +30,13 @@ class ReferralsConfig(AppConfig):
             (_("SPOC queue"), "referrals:queue", can_work_front_door, 10),
             (_("Record a referral"), "referrals:new", can_record_referral, 11),
             (_("Worklists"), "referrals:worklists", sees_worklists, 12),
+            # Issue 9: a worker's day starts here (their caseload, then what the apps add).
+            (
+                _("My work"),
+                "referrals:my_work",
+                lambda user: sees_allocated_caseload(user) or sees_hub_caseload(user),
+                19,
+            ),
             (_("My caseload"), "referrals:caseload", sees_allocated_caseload, 20),
             # Managers: their hub's caseload (hub workers reach it from "My caseload").
             (
@@ -45,7 +52,8 @@ class ReferralsConfig(AppConfig):
 
         # Where the home page sends each role: the first that applies.
         registry.home_destination_register(url_name="referrals:queue", applies_to=can_work_front_door, order=10)
-        registry.home_destination_register(url_name="referrals:caseload", applies_to=sees_allocated_caseload, order=20)
+        # Hub and peer workers land on "My work" (managers stay at the front door: the queue).
+        registry.home_destination_register(url_name="referrals:my_work", applies_to=sees_allocated_caseload, order=20)
         # PAR-3: the Treatment Service lands on the people shared with their organisation.
         registry.home_destination_register(
             url_name="referrals:shared_people", applies_to=works_for_treatment_service, order=30

@@ -129,7 +129,7 @@ EXPECTED: dict[str, dict] = {
         spoc_practitioner=REDIRECT,
         manager=REDIRECT,
         other_hub_manager=REDIRECT,
-        hub_worker=REDIRECT,
+        hub_worker=REDIRECT,  # to "My work"
         other_hub_worker=REDIRECT,
         peer_worker=REDIRECT,
         treatment_practitioner=REDIRECT,
@@ -169,6 +169,13 @@ EXPECTED: dict[str, dict] = {
     "referrals:assign": POST_ONLY,
     "referrals:match": FRONT_DOOR,
     "referrals:person": THE_REFERRAL,
+    # The person record's own tabs (issue 9): whoever may open the person.
+    "referrals:person_timeline": THE_REFERRAL,
+    "referrals:person_history": THE_REFERRAL,
+    # "My work": caseworkers (their own caseload) and managers (their hub's).
+    "referrals:my_work": rule(
+        FORBIDDEN, manager=OK, other_hub_manager=OK, hub_worker=OK, other_hub_worker=OK, peer_worker=OK
+    ),
     "referrals:contact": FRONT_DOOR,
     "referrals:screening": FRONT_DOOR,
     "referrals:outcome": FRONT_DOOR,
@@ -558,7 +565,7 @@ def test_every_referral_and_person_page_writes_an_access_log_row(client, request
     unlogged = []
     for page in every_page():
         expected = EXPECTED[page.name]
-        about_a_record = {"reference", "pk"} & set(page.kwargs)
+        about_a_record = {"reference", "pk", "person_ref"} & set(page.kwargs)
         if not about_a_record or page.name in NOT_A_VIEW_OF_THE_RECORD:
             continue
         allowed = [persona for persona in STAFF if expected[persona] == OK]
@@ -578,6 +585,7 @@ LIST_PAGES = {
     "referrals:queue": {},
     "referrals:caseload": {},
     "referrals:hub_caseload": {},
+    "referrals:my_work": {},
     "referrals:shared_people": {},
     "referrals:data_rights": {"q": FAMILY},
 }

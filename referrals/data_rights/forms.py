@@ -47,6 +47,7 @@ FAMILY_NAME_TOO_LONG = format_lazy(_("Last name must be {max} characters or fewe
 PREFERRED_NAME_TOO_LONG = format_lazy(
     _("Preferred name must be {max} characters or fewer"), max=_max(Person, "preferred_name")
 )
+PRONOUNS_TOO_LONG = format_lazy(_("Pronouns must be {max} characters or fewer"), max=_max(Person, "pronouns"))
 # The history keeps a change's reason in 100 characters: the form allows no more, so none is cut.
 RECTIFY_REASON_MAX = 100
 RECTIFY_REASON_REQUIRED = _("Enter the reason for the correction")
@@ -94,6 +95,7 @@ RECTIFIABLE_FIELDS = (
     "given_name",
     "family_name",
     "preferred_name",
+    "pronouns",
     "date_of_birth",
     "nhs_number",
     "address",
@@ -128,6 +130,14 @@ class RectifyForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
         error_messages={"max_length": PREFERRED_NAME_TOO_LONG},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
+    pronouns = TextField(
+        label=_("Pronouns (optional)"),
+        help_text=_("In the person's own words, for example she/her or they/them."),
+        required=False,
+        max_length=_max(Person, "pronouns"),
+        error_messages={"max_length": PRONOUNS_TOO_LONG},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
     date_of_birth = DateOfBirthField(
         label=_("Date of birth"),
         help_text=_("For example, 27 3 1985. Leave blank if it is not known."),
@@ -156,6 +166,7 @@ class RectifyForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
             Field.text("given_name", field_width=Fluid.ONE_HALF),
             Field.text("family_name", field_width=Fluid.ONE_HALF),
             Field.text("preferred_name", field_width=Fluid.ONE_HALF),
+            Field.text("pronouns", field_width=Fluid.ONE_QUARTER),
             Field("date_of_birth", context={"legend_size": Size.for_legend(Size.SMALL)}),
             Field.text("nhs_number", field_width=Fixed.TEN),
             Field.textarea("address", rows=3),
@@ -174,6 +185,9 @@ class RectifyForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
 
     def clean_preferred_name(self):
         return clean_person_name(self.cleaned_data["preferred_name"])
+
+    def clean_pronouns(self):
+        return " ".join(self.cleaned_data["pronouns"].split())
 
     def clean_address(self):
         return self.cleaned_data["address"].strip()

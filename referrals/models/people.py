@@ -81,6 +81,9 @@ class Person(models.Model):
     given_name = models.CharField(_("first name"), max_length=100)
     family_name = models.CharField(_("last name"), max_length=100)
     preferred_name = models.CharField(_("preferred name"), max_length=100, blank=True)
+    # In the person's own words ("she/her", "they/them"), shown beside their name on every page
+    # of their record so nobody has to ask twice. Blank: not asked or not given.
+    pronouns = models.CharField(_("pronouns"), max_length=50, blank=True)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     nhs_number = models.CharField(_("NHS number"), max_length=10, blank=True, db_index=True)
     address = models.TextField(_("address"), blank=True)

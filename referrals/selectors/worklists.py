@@ -48,6 +48,12 @@ def consent_reviews_due(*, user, today: dt.date | None = None) -> QuerySet[Conse
     """
     if not sees_front_door_worklists(user):
         return Consent.objects.none()
+    return current_consents_due(people=people_visible_to(user=user), today=today)
+
+
+def current_consents_due(*, people: QuerySet, today: dt.date | None = None) -> QuerySet[Consent]:
+    """``consent_reviews_due`` for the people in ``people`` (a queryset of people, used as a
+    subquery): the front door's worklist, and a worker's home page for their caseload."""
     today = today or timezone.localdate()
     newer = Consent.objects.filter(
         person=OuterRef("person"),
@@ -59,7 +65,7 @@ def consent_reviews_due(*, user, today: dt.date | None = None) -> QuerySet[Conse
         Consent.objects.filter(
             withdrawn_at__isnull=True,
             review_due__lte=today + CONSENT_REVIEW_NOTICE,
-            person__in=people_visible_to(user=user),
+            person__in=people,
         )
         .exclude(Q(lawful_basis=Consent.LawfulBasis.CONSENT) & Exists(newer))
         .select_related("person")

@@ -227,7 +227,7 @@ def referral_link_person(*, referral: Referral, person: Person, by: User) -> Ref
 
 # The details a person may have corrected (PAR-6 rectification); never the restriction flag.
 PERSON_DETAIL_FIELDS = frozenset(
-    {"given_name", "family_name", "preferred_name", "date_of_birth", "nhs_number"}
+    {"given_name", "family_name", "preferred_name", "pronouns", "date_of_birth", "nhs_number"}
     | {"address", "postcode", "phone", "email"}
 )
 PERSON_UPDATE_REASON_REQUIRED = gettext_lazy("Enter the reason for the correction")

@@ -1,6 +1,7 @@
-"""Recording referrals taken by SPOC staff (REF-1, REF-2), the duplicate check that links a
-referral to someone already known or confirms someone new (REF-4, §3.2.7), and the person
-page where a returning person's earlier referrals are one click away (§3.4.6).
+"""Recording referrals taken by SPOC staff (REF-1, REF-2) and the duplicate check that links a
+referral to someone already known or confirms someone new (REF-4, §3.2.7). The person page,
+where a returning person's earlier referrals are one click away (§3.4.6), is in
+``referrals.views.person_record``.
 """
 
 from __future__ import annotations
@@ -24,11 +25,10 @@ from partnership.access import can_record_referral, can_work_front_door
 from partnership.models import AccessLog
 from partnership.services import access_log_record
 from referrals.break_glass import break_glass_url
-from referrals.converters import PERSON
 from referrals.forms.intake import StaffReferralForm
 from referrals.forms.person_search import SEARCH_ACTION, PersonSearchForm
 from referrals.matching import POSSIBLE_MATCH, STRONG_MATCH, Match
-from referrals.models import Person, Referral, Triage
+from referrals.models import Person, Referral
 from referrals.selectors import referrals as selectors
 from referrals.services import referrals as services
 
@@ -314,42 +314,8 @@ def referral_match(request, reference):
     )
 
 
-# --- The person page (§3.4.6) -------------------------------------------------------------
-
-
-@dataclass
-class PersonReferralRow:
-    referral: Referral
-    outcome: str
-
-
-def _triage_outcome_label(referral: Referral) -> str:
-    try:
-        triage = referral.triage  # joined by the selector: no query
-    except Triage.DoesNotExist:
-        return ""
-    return triage.get_outcome_display() if triage.outcome else ""
-
-
-@login_required
-@require_GET
-def person_detail(request, person_ref):
-    """Who someone is and every referral they have had, newest first."""
-    person = selectors.person_get_for(user=request.user, reference=person_ref, purpose="Person page")
-    referrals = [
-        PersonReferralRow(referral=referral, outcome=_triage_outcome_label(referral))
-        for referral in selectors.person_referrals_for(user=request.user, person=person)
-    ]
-    return render(
-        request,
-        "referrals/intake/person.html",
-        {"person": person, "referrals": referrals, "can_work_front_door": can_work_front_door(request.user)},
-    )
-
-
 urlpatterns = [
     path("new/", referral_new, name="new"),
     path("new/recorded/", referral_recorded, name="recorded"),
     re_path(rf"^{REFERENCE}/person/$", referral_match, name="match"),
-    path(f"people/<{PERSON}:person_ref>/", person_detail, name="person"),
 ]

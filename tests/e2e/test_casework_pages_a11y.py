@@ -118,6 +118,8 @@ def _open_referral_from_caseload(page, referral) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_my_caseload_and_the_hub_caseload_pass_axe(page, sign_in, hub_worker, peer_worker, casework):
     sign_in(hub_worker)
+    expect(heading(page)).to_have_text("My work")  # where hub workers land (issue 9)
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="My caseload").click()
     expect(heading(page)).to_have_text("My caseload")
     expect(page.get_by_role("table", name="People allocated to you")).to_contain_text(full_name(MINE))
     checked(page)

@@ -254,10 +254,10 @@ def test_a_person_is_shared_with_treatment_with_consent_and_unshared_when_they_w
     referral = allocated_referral
     person = referral.person
 
-    # 1. The recovery worker signs in (password and code) and lands on their caseload.
+    # 1. The recovery worker signs in (password and code) and lands on "My work", their caseload first.
     sign_in(hub_worker, check=checked)
-    expect(page).to_have_url(f"{live_server.url}{reverse('referrals:caseload')}")
-    expect(page.get_by_role("heading", level=1)).to_have_text("My caseload")
+    expect(page).to_have_url(f"{live_server.url}{reverse('referrals:my_work')}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My work")
     checked(page)
     caseload = page.get_by_role("table", name="People allocated to you")
     row = caseload.get_by_role("row").filter(has=page.get_by_role("link", name=referral.reference, exact=True))

@@ -23,13 +23,14 @@ def test_spoc_practitioner_goes_straight_to_the_queue(client, spoc_practitioner)
     assert response.url == reverse("referrals:queue")
 
 
-def test_hub_worker_goes_straight_to_their_caseload(client, hub_worker):
+def test_hub_worker_goes_straight_to_my_work(client, hub_worker):
+    # Issue 9: "My work", their caseload first and then what the apps add.
     client.force_login(hub_worker)
 
     response = client.get(reverse("home"))
 
     assert response.status_code == 302
-    assert response.url == reverse("referrals:caseload")
+    assert response.url == reverse("referrals:my_work")
 
 
 def test_commissioner_home_promises_anonymised_reports_and_shows_no_personal_data(client, commissioner):

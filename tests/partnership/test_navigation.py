@@ -8,20 +8,41 @@ from django.urls import reverse
 from partnership.context_processors import service
 
 MENUS = {
-    "spoc_practitioner": ["Home", "SPOC queue", "Record a referral", "Worklists", "Local services"],
+    "spoc_practitioner": ["Home", "SPOC queue", "Record a referral", "Worklists", "Outreach", "Local services"],
     "manager": [
         "Home",
         "SPOC queue",
         "Record a referral",
         "Worklists",
+        "My work",
         "Hub caseload",
         "Plans due",
+        "Outreach",
+        "Groups",
         "Local services",
         "Access log",
     ],
     # No wrong door: everyone who meets people may record a referral.
-    "hub_worker": ["Home", "Record a referral", "My caseload", "Plans due", "Local services"],
-    "peer_worker": ["Home", "Record a referral", "My caseload", "Plans due", "Local services"],
+    "hub_worker": [
+        "Home",
+        "Record a referral",
+        "My work",
+        "My caseload",
+        "Plans due",
+        "Outreach",
+        "Groups",
+        "Local services",
+    ],
+    "peer_worker": [
+        "Home",
+        "Record a referral",
+        "My work",
+        "My caseload",
+        "Plans due",
+        "Outreach",
+        "Groups",
+        "Local services",
+    ],
     "treatment_practitioner": ["Home", "Record a referral", "People shared with us"],
     "data_protection_officer": ["Home", "Worklists", "Access log", "Data rights"],
     "safeguarding_lead": ["Home", "Record a referral"],
@@ -56,8 +77,8 @@ def test_the_current_section_is_the_longest_matching_address(manager):
     [
         ("spoc_practitioner", "referrals:queue"),
         ("manager", "referrals:queue"),
-        ("hub_worker", "referrals:caseload"),
-        ("peer_worker", "referrals:caseload"),
+        ("hub_worker", "referrals:my_work"),
+        ("peer_worker", "referrals:my_work"),
         ("treatment_practitioner", "referrals:shared_people"),
     ],
 )
