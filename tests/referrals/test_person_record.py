@@ -159,10 +159,13 @@ def test_parts_of_an_app_are_found_too(tmp_path, monkeypatch):
 
 
 def test_discovered_lists_respect_visible_and_order(fake_module, hub_worker):
-    tabs = [tab["key"] for tab in discovery.tabs_for(hub_worker)]
+    # Among the record's own tabs and the fake one (other installed apps add theirs too).
+    ours = {"overview", "timeline", "fake", "sharing", "history"}
+    tabs = [tab["key"] for tab in discovery.tabs_for(hub_worker) if tab["key"] in ours]
     assert tabs == ["overview", "timeline", "fake", "sharing", "history"]
     assert "fake" in [s["key"] for s in discovery.timeline_sources_for(hub_worker)]
-    assert [p["key"] for p in discovery.home_panels_for(hub_worker)] == ["fake_panel", "consent_reviews"]
+    panels = [p["key"] for p in discovery.home_panels_for(hub_worker)]
+    assert panels.index("fake_panel") < panels.index("consent_reviews")
 
 
 def test_discovery_imports_each_module_once(monkeypatch):
@@ -311,7 +314,8 @@ def test_every_page_of_a_long_timeline_costs_the_same_queries(
     assert len(set(times)) == len(times)
     assert times == sorted(times, reverse=True)
     assert len(set(counts)) == 1, counts
-    assert counts[0] <= 20
+    # One query per timeline source (every installed app's), plus the page's own.
+    assert counts[0] <= 14 + len(discovery.timeline_sources_for(hub_worker))
 
 
 def test_a_long_history_costs_no_more_queries_than_a_short_one(
@@ -482,7 +486,8 @@ def test_my_work_costs_the_same_queries_however_big_the_caseload(
     client.get(reverse("referrals:my_work"))
     # Session, user, device, membership, the caseload (one), one per panel, the people the
     # panels name, the access-log row and its subjects, savepoints and the session save.
-    with django_assert_max_num_queries(16):
+    # ... plus two per further panel another app adds (its rows and the people they name).
+    with django_assert_max_num_queries(16 + 2 * (len(discovery.home_panels_for(hub_worker)) - 1)):
         response = client.get(reverse("referrals:my_work"))
     assert response.status_code == 200
 
@@ -515,6 +520,6 @@ def test_my_work_with_panels_costs_the_same_queries_however_many_rows(
         consent.save()
     client.force_login(hub_worker)
     client.get(reverse("referrals:my_work"))
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(16 + 2 * (len(discovery.home_panels_for(hub_worker)) - 1)):
         response = client.get(reverse("referrals:my_work"))
     assert response.content.decode().count("Ask again about sharing") == people
