@@ -1,0 +1,23 @@
+import pytest
+
+from referrals.services import referrals as referral_services
+from tests.factories import ReferralFactory
+from tests.states import allocate
+
+
+@pytest.fixture
+def person(spoc_practitioner, hub, hub_worker):
+    """Someone allocated to the hub worker in Carlisle."""
+    referral = ReferralFactory()
+    person = referral_services.person_create_from_referral(referral=referral, by=spoc_practitioner)
+    allocate(referral, spoc=spoc_practitioner, hub=hub, worker=hub_worker)
+    return person
+
+
+@pytest.fixture
+def peer_person(spoc_practitioner, hub, peer_worker):
+    """Someone allocated to the peer worker."""
+    referral = ReferralFactory()
+    person = referral_services.person_create_from_referral(referral=referral, by=spoc_practitioner)
+    allocate(referral, spoc=spoc_practitioner, hub=hub, worker=peer_worker)
+    return person
