@@ -47,7 +47,9 @@ def _form_field(model_field: models.Field):
         return radios(choices, label, CHOOSE_AN_ANSWER, required=False)
     if isinstance(model_field, models.TextField):
         return notes(TEXT_MAX, label, TOO_LONG)
-    return TextField(label=label, required=False, max_length=model_field.max_length, error_messages={"max_length": TOO_LONG})
+    return TextField(
+        label=label, required=False, max_length=model_field.max_length, error_messages={"max_length": TOO_LONG}
+    )
 
 
 def _layout(form: forms.Form, names) -> list:
@@ -92,9 +94,7 @@ def section_form(spec: SectionSpec, *args, section=None, **kwargs) -> SectionFor
     if section is not None and not args:
         kwargs.setdefault("initial", {name: getattr(section, name) for name in spec.fields})
     elif section is None and not args:
-        kwargs.setdefault(
-            "initial", {name: spec.model._meta.get_field(name).get_default() for name in spec.fields}
-        )
+        kwargs.setdefault("initial", {name: spec.model._meta.get_field(name).get_default() for name in spec.fields})
     return form_class(*args, version_of=section, **kwargs)
 
 

@@ -27,7 +27,9 @@ def _parts(*, person, user, before):
     for spec in SECTIONS:
         if can_view_section(user, spec.label):
             parts.append(
-                spec.model.history.filter(person_id=person.pk, **when).order_by().values(
+                spec.model.history.filter(person_id=person.pk, **when)
+                .order_by()
+                .values(
                     e_at=F("history_date"),
                     e_ref=F("history_id"),
                     e_source=Value(spec.key, output_field=CharField()),
@@ -40,7 +42,9 @@ def _parts(*, person, user, before):
                 )
             )
     parts.append(
-        Child.history.filter(person_id=person.pk, **when).order_by().values(
+        Child.history.filter(person_id=person.pk, **when)
+        .order_by()
+        .values(
             e_at=F("history_date"),
             e_ref=F("history_id"),
             e_source=Value(CHILD, output_field=CharField()),
@@ -54,7 +58,9 @@ def _parts(*, person, user, before):
     )
     readings_when = {"taken_at__lt": before} if before is not None else {}
     parts.append(
-        InstrumentReading.objects.filter(person_id=person.pk, **readings_when).order_by().values(
+        InstrumentReading.objects.filter(person_id=person.pk, **readings_when)
+        .order_by()
+        .values(
             e_at=F("taken_at"),
             e_ref=F("pk"),
             e_source=Value(READING, output_field=CharField()),

@@ -24,7 +24,9 @@ class SectionSpec:
 
 
 SECTIONS: tuple[SectionSpec, ...] = (
-    SectionSpec("needs", _("Needs, aspirations and goals"), NeedsSection, ("needs", "strengths", "aspirations", "goals")),
+    SectionSpec(
+        "needs", _("Needs, aspirations and goals"), NeedsSection, ("needs", "strengths", "aspirations", "goals")
+    ),
     SectionSpec(
         "risks",
         _("Risks and safeguarding"),

@@ -81,7 +81,9 @@ def section_versions(*, person: Person, spec: SectionSpec) -> list[dict]:
                 "changes": [
                     {
                         "label": capfirst(change.field.verbose_name),
-                        "old": "" if diff.first else display_value(model, change.field, change.old, namer=namer, style=STYLE),
+                        "old": ""
+                        if diff.first
+                        else display_value(model, change.field, change.old, namer=namer, style=STYLE),
                         "new": display_value(model, change.field, change.new, namer=namer, style=STYLE),
                     }
                     for change in diff.changes
@@ -102,7 +104,9 @@ def version_values(spec: SectionSpec, row) -> list[dict]:
     return [
         {
             "label": capfirst(spec.model._meta.get_field(name).verbose_name),
-            "value": display_value(spec.model, spec.model._meta.get_field(name), getattr(row, name), namer=namer, style=STYLE),
+            "value": display_value(
+                spec.model, spec.model._meta.get_field(name), getattr(row, name), namer=namer, style=STYLE
+            ),
         }
         for name in spec.fields
     ]

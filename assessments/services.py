@@ -121,7 +121,7 @@ def reading_record(
         instrument_version=definition.version,
         answers=dict(result.answers),
         total=result.total,
-        subscales={key: value for key, value in result.subscales.items()},
+        subscales=dict(result.subscales),
         band=result.band.label if result.band else "",
         taken_at=taken_at or timezone.now(),
         recorded_by=by,

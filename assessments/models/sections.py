@@ -78,9 +78,7 @@ class SubstanceSection(Section):
     """ASM-4: coded substances, route and injecting status, and the reporting group."""
 
     primary_substance = models.CharField(_("main substance"), max_length=30, choices=Substance.choices, blank=True)
-    secondary_substance = models.CharField(
-        _("second substance"), max_length=30, choices=Substance.choices, blank=True
-    )
+    secondary_substance = models.CharField(_("second substance"), max_length=30, choices=Substance.choices, blank=True)
     route = _coded(_("how the main substance is used"), Route.choices)
     injecting = _coded(_("injecting"), Injecting.choices)
     notes = _text(_("notes"))

@@ -29,7 +29,9 @@ def person_for(request: HttpRequest, person_ref: str, purpose: str, *, edit: boo
 
 def spec_for(request: HttpRequest, key: str) -> SectionSpec:
     """The section, or 404 for one that does not exist or holds detail the user may not see
-    (peer workers and the risks section)."""
+    (peer workers and the risks section). A role that never reads assessments: 403."""
+    if not can_view_assessment(request.user):
+        raise PermissionDenied
     spec = BY_KEY.get(key)
     if spec is None or not can_view_section(request.user, spec.label):
         raise Http404

@@ -75,7 +75,11 @@ def reading_new(request: HttpRequest, person_ref: str, instrument: str) -> HttpR
     if request.method == "POST" and form.is_valid():
         try:
             reading = reading_record(
-                person=person, definition=definition, answers=form.result.answers, by=request.user, carried_from=carried_from
+                person=person,
+                definition=definition,
+                answers=form.result.answers,
+                by=request.user,
+                carried_from=carried_from,
             )
         except ValidationError as error:
             add_service_errors(form, error)

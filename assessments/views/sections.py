@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from assessments.access import can_edit_assessment, can_view_section
 from assessments.forms import child_form, section_form
 from assessments.models.codes import IMMEDIATE_TRIGGERS, Trigger
-from assessments.sections import BY_KEY, SECTIONS
+from assessments.sections import SECTIONS
 from assessments.selectors import (
     children_for,
     section_get,
@@ -66,7 +66,11 @@ def section_edit(request: HttpRequest, person_ref: str, section: str) -> HttpRes
     if request.method == "POST" and form.is_valid():
         try:
             saved = assessment_section_save(
-                person=person, key=spec.key, values=form.values(), by=request.user, expected_version=form.expected_version
+                person=person,
+                key=spec.key,
+                values=form.values(),
+                by=request.user,
+                expected_version=form.expected_version,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -143,7 +147,11 @@ def child_edit(request: HttpRequest, person_ref: str, child_pk: int | None = Non
     if request.method == "POST" and form.is_valid():
         try:
             child_save(
-                person=person, child=child, values=form.values(), by=request.user, expected_version=form.expected_version
+                person=person,
+                child=child,
+                values=form.values(),
+                by=request.user,
+                expected_version=form.expected_version,
             )
         except ValidationError as error:
             add_service_errors(form, error)

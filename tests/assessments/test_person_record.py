@@ -48,6 +48,8 @@ def test_peer_workers_see_no_risk_events(peer_person, peer_worker, hub_worker):
 def test_roles_without_assessments_see_nothing(person, hub_worker, treatment_practitioner, commissioner):
     _history(person, hub_worker, 1)
     for user in (treatment_practitioner, commissioner):
-        assert person_record.events(person=person, user=user, before=timezone.now() + dt.timedelta(days=1), limit=10) == []
+        assert (
+            person_record.events(person=person, user=user, before=timezone.now() + dt.timedelta(days=1), limit=10) == []
+        )
         assert not person_record.TABS[0]["visible"](user)
     assert person_record.TABS[0]["visible"](hub_worker)

@@ -33,7 +33,9 @@ def test_a_section_saves_partially_and_each_save_is_a_version(person, hub_worker
 
 
 def test_prefer_not_to_say_is_distinct_from_not_asked(person, hub_worker):
-    assessment_section_save(person=person, key="equality", values={"sexual_orientation": PREFER_NOT_TO_SAY}, by=hub_worker)
+    assessment_section_save(
+        person=person, key="equality", values={"sexual_orientation": PREFER_NOT_TO_SAY}, by=hub_worker
+    )
     section = EqualitySection.objects.get(person=person)
     assert section.sexual_orientation == PREFER_NOT_TO_SAY
     assert section.religion == NOT_ASKED
@@ -41,7 +43,10 @@ def test_prefer_not_to_say_is_distinct_from_not_asked(person, hub_worker):
 
 def test_the_reporting_group_follows_the_substances(person, hub_worker):
     assessment_section_save(
-        person=person, key="substances", values={"primary_substance": "alcohol", "secondary_substance": "crack"}, by=hub_worker
+        person=person,
+        key="substances",
+        values={"primary_substance": "alcohol", "secondary_substance": "crack"},
+        by=hub_worker,
     )
     assert SubstanceSection.objects.get(person=person).reporting_group == ReportingGroup.NON_OPIATE_AND_ALCOHOL
 

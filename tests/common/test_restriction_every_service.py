@@ -18,6 +18,8 @@ import pytest
 from django.apps import apps
 from django.utils import timezone
 
+from assessments import services as assessment_services
+from assessments.instruments import registry
 from common.audit import PROCESSING_RESTRICTED, Exemption, ProcessingRestricted, audited_save
 from partnership import services as partnership_services
 from referrals.data_rights import services as data_rights
@@ -44,6 +46,7 @@ from referrals.services import triage as triage_services
 from tests.referrals.data_rights_state import _referral
 
 SERVICE_MODULES = [
+    assessment_services,
     services,
     triage_services,
     allocation_services,
@@ -343,6 +346,26 @@ CASES: dict[str, tuple[Callable[[State], None] | None, Callable[[State], object]
     "subject_access_generate": (_sar, lambda s: data_rights.subject_access_generate(request_id=s.extra["sar"].pk)),
     "subject_access_retry": (_sar, lambda s: data_rights.subject_access_retry(request=s.extra["sar"], by=s.dpo)),
     "subject_access_give_up": (_sar, lambda s: data_rights.subject_access_give_up(request_id=s.extra["sar"].pk)),
+    # --- assessments ---
+    "assessment_section_save": (
+        _allocated,
+        lambda s: assessment_services.assessment_section_save(
+            person=s.person, key="needs", values={"needs": "Housing"}, by=s.hub_worker
+        ),
+    ),
+    "child_save": (
+        _allocated,
+        lambda s: assessment_services.child_save(person=s.person, child=None, values={"age": 3}, by=s.hub_worker),
+    ),
+    "reading_record": (
+        _allocated,
+        lambda s: assessment_services.reading_record(
+            person=s.person,
+            definition=registry().get("audit-c"),
+            answers={item.id: item.options[0].value for item in registry().get("audit-c").items},
+            by=s.hub_worker,
+        ),
+    ),
     "processing_restrict": (None, None),  # the restriction itself: see the tests below
     "processing_lift": (None, lambda s: data_rights.processing_lift(person=s.person, by=s.dpo, reason="Resolved")),
 }
