@@ -20,10 +20,13 @@ from django.utils.translation import gettext as _
 from assessments.access import can_edit_assessment
 from assessments.instruments import Definition, score
 from assessments.models import Child, InstrumentReading, RiskSection
+from assessments.models.codes import Trigger
 from assessments.sections import BY_KEY
 from common.audit import ExpectedVersion, audited_save
-from referrals.models import Person
+from referrals.models import Person, TreatmentReferral
+from referrals.services.treatment import treatment_referral_escalate
 
+NO_TRIGGERS = _("No escalation triggers are recorded in the risks section")
 READING_INCOMPLETE = _("Answer every question before saving the reading")
 
 
@@ -59,6 +62,8 @@ def assessment_section_save(
         for name, value in values.items():
             if name not in spec.fields:
                 raise ValueError(f"{name} is not a field of the {key} section")
+            if name == "triggers":  # coded, in the order declared, each once
+                value = [code for code in Trigger.values if code in (value or [])]
             setattr(section, name, value)
         section.updated_by = by
         audited_save(
@@ -134,3 +139,16 @@ def reading_record(
         person_id=person.pk,
     )
     return reading
+
+
+def assessment_escalate(*, person: Person, by) -> TreatmentReferral | None:
+    """ASM-6: escalate to the Treatment Service with the reason: the triggers recorded in the
+    risks section, in words, through the referral-to-Treatment flow (a referral waiting to be
+    sent, or the one already with the Treatment Service). None: no allocated referral."""
+    _require_edit(by)
+    section = RiskSection.objects.filter(person=person).first()
+    triggers = [Trigger(code).label for code in (section.triggers if section else []) if code in Trigger.values]
+    if not triggers:
+        raise ValidationError(NO_TRIGGERS, code="no_triggers")
+    reason = "; ".join(str(label) for label in triggers)
+    return treatment_referral_escalate(person=person, by=by, reason_detail=reason)

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assessments.access import can_edit_assessment, can_view_section
@@ -25,10 +26,18 @@ from assessments.selectors import (
     sections_for,
     version_values,
 )
-from assessments.services import assessment_section_save, child_save
+from assessments.services import assessment_escalate, assessment_section_save, child_save
 from assessments.views.common import data, person_for, spec_for
 from common.forms.errors import add_service_errors
 from referrals.converters import PERSON
+from referrals.models import TreatmentReferral
+
+NO_ALLOCATED_REFERRAL = gettext_lazy(
+    "This person has no allocated referral to refer on from. Ask the SPOC team to refer them to the Treatment Service"
+)
+ALREADY_WITH_TREATMENT = gettext_lazy(
+    "The Treatment Service already has a referral for this person. Tell them about the escalation triggers"
+)
 
 
 def overview_url(person) -> str:
@@ -164,12 +173,29 @@ def child_edit(request: HttpRequest, person_ref: str, child_pk: int | None = Non
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def escalation(request: HttpRequest, person_ref: str) -> HttpResponse:
-    """ASM-6: the triggers recorded, the escalation to the Treatment Service they call for, and,
-    for an immediate risk, the safeguarding or crisis steps first (§3.3.4)."""
+    """ASM-6: the triggers recorded, the escalation to the Treatment Service they call for (one
+    button: a referral to Treatment waiting to be sent, with the triggers as its reason, then the
+    existing page that sends it with the minimum dataset), and, for an immediate risk, the
+    safeguarding or crisis steps first (§3.3.4)."""
     spec = spec_for(request, "risks")
     person = person_for(request, person_ref, "Assessment: escalation", edit=True)
+    if request.method == "POST":
+        try:
+            treatment_referral = assessment_escalate(person=person, by=request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect("assessments:escalation", person.reference)
+        if treatment_referral is None:
+            messages.error(request, NO_ALLOCATED_REFERRAL)
+        elif treatment_referral.status == TreatmentReferral.Status.PENDING:
+            return redirect(
+                "referrals:treatment_send", treatment_referral.referral.reference, treatment_referral.reference
+            )
+        else:
+            messages.info(request, ALREADY_WITH_TREATMENT)
+        return redirect("assessments:escalation", person.reference)
     row = section_get(person=person, spec=spec)
     triggers = [Trigger(code) for code in (row.triggers if row else []) if code in Trigger.values]
     return render(

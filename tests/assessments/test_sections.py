@@ -173,3 +173,31 @@ def test_the_pages_keep_a_constant_query_count(client, person, hub_worker, djang
     for name, args in PAGES:
         with django_assert_max_num_queries(20):
             client.get(url(name, person, *args))
+
+
+def test_escalating_a_trigger_makes_a_waiting_treatment_referral_with_the_reason(client, person, hub_worker):
+    from referrals.models import TreatmentReferral
+
+    client.force_login(hub_worker)
+    client.post(url("section", person, "risks"), {"version": 0, "triggers": [Trigger.PSYCHOLOGICAL, Trigger.PREGNANCY]})
+    response = client.post(url("escalation", person))
+    waiting = TreatmentReferral.objects.get(referral__person=person)
+    assert response.status_code == 302
+    assert response.url == reverse("referrals:treatment_send", args=[waiting.referral.reference, waiting.reference])
+    assert waiting.status == TreatmentReferral.Status.PENDING
+    assert waiting.reason == TreatmentReferral.Reason.ASSESSMENT_TRIGGER
+    assert waiting.reason_detail == f"{Trigger.PREGNANCY.label}; {Trigger.PSYCHOLOGICAL.label}"
+    # The existing flow sends it: its page opens for the worker.
+    assert client.get(response.url).status_code == 200
+    # Escalating again adds nothing: one waiting referral per ERS referral.
+    client.post(url("escalation", person))
+    assert TreatmentReferral.objects.filter(referral__person=person).count() == 1
+
+
+def test_escalating_without_a_trigger_is_refused(client, person, hub_worker):
+    from referrals.models import TreatmentReferral
+
+    client.force_login(hub_worker)
+    response = client.post(url("escalation", person))
+    assert response.url == url("escalation", person)
+    assert not TreatmentReferral.objects.exists()

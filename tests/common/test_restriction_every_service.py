@@ -366,6 +366,21 @@ CASES: dict[str, tuple[Callable[[State], None] | None, Callable[[State], object]
             by=s.hub_worker,
         ),
     ),
+    "assessment_escalate": (
+        lambda s: (
+            _allocated(s),
+            assessment_services.assessment_section_save(
+                person=s.person, key="risks", values={"triggers": ["psychological"]}, by=s.hub_worker
+            ),
+        ),
+        lambda s: assessment_services.assessment_escalate(person=s.person, by=s.hub_worker),
+    ),
+    "treatment_referral_escalate": (
+        _allocated,
+        lambda s: treatment_services.treatment_referral_escalate(
+            person=s.person, by=s.hub_worker, reason_detail="Worsening psychological wellbeing"
+        ),
+    ),
     "processing_restrict": (None, None),  # the restriction itself: see the tests below
     "processing_lift": (None, lambda s: data_rights.processing_lift(person=s.person, by=s.dpo, reason="Resolved")),
 }
