@@ -14,14 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from assessments.models import Child
 from assessments.models.codes import Trigger
 from assessments.models.sections import TEXT_MAX
-from assessments.sections import SectionSpec
+from assessments.sections import SECTIONS, SectionSpec
 from common.forms.errors import GovUKFormMixin
 from common.forms.fields import TextField, helper, notes, radios
 from common.forms.versions import VersionedFormMixin
 
 SAVE_SECTION = _("Save this section")
 SAVE_CHILD = _("Save")
-TOO_LONG = _("Enter %(max)s characters or fewer") % {"max": f"{TEXT_MAX:,}"}
+TOO_LONG = _("Enter 2,000 characters or fewer")
 CHOOSE_AN_ANSWER = _("Choose one of the answers")
 TRIGGERS_HINT = _("Any of these prompts an escalation to the Treatment Service")
 AGE_INVALID = _("Enter the child's age in whole years, from 0 to 25")
@@ -67,14 +67,13 @@ def _layout(form: forms.Form, names) -> list:
     return parts
 
 
-class SectionForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
+class SectionFormBehaviour:
+    """What every section's form does; each section's form class is made below from its spec."""
+
     spec: SectionSpec
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in self.spec.fields:
-            self.fields[name] = _form_field(self.spec.model._meta.get_field(name))
-        self.order_fields(self.spec.fields)
         self.helper = helper(*_layout(self, self.spec.fields), submit=SAVE_SECTION)
 
     def values(self) -> dict:
@@ -89,32 +88,42 @@ class SectionForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
         return values
 
 
-def section_form(spec: SectionSpec, *args, section=None, **kwargs) -> SectionForm:
-    form_class = type(f"{spec.model.__name__}Form", (SectionForm,), {"spec": spec, "version_model": spec.model})
-    if section is not None and not args:
-        kwargs.setdefault("initial", {name: getattr(section, name) for name in spec.fields})
-    elif section is None and not args:
-        kwargs.setdefault("initial", {name: spec.model._meta.get_field(name).get_default() for name in spec.fields})
-    return form_class(*args, version_of=section, **kwargs)
+def _section_form_class(spec: SectionSpec) -> type[forms.Form]:
+    name = f"{spec.model.__name__}Form"
+    attributes = {name_: _form_field(spec.model._meta.get_field(name_)) for name_ in spec.fields}
+    attributes.update({"spec": spec, "version_model": spec.model, "__module__": __name__, "__qualname__": name})
+    return type(name, (SectionFormBehaviour, VersionedFormMixin, GovUKFormMixin, forms.Form), attributes)
+
+
+SECTION_FORMS: dict[str, type[forms.Form]] = {spec.key: _section_form_class(spec) for spec in SECTIONS}
+
+
+def section_form(spec: SectionSpec, *args, section=None, **kwargs):
+    source = section if section is not None else spec.model()
+    if not args:
+        kwargs.setdefault("initial", {name: getattr(source, name) for name in spec.fields})
+    return SECTION_FORMS[spec.key](*args, version_of=section, **kwargs)
 
 
 class ChildForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
     version_model = Child
 
+    age = forms.IntegerField(
+        label=_("Age"),
+        required=False,
+        min_value=0,
+        max_value=25,
+        help_text=_("In whole years"),
+        error_messages={"invalid": AGE_INVALID, "min_value": AGE_INVALID, "max_value": AGE_INVALID},
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    main_carer = _form_field(Child._meta.get_field("main_carer"))
+    health_visitor = _form_field(Child._meta.get_field("health_visitor"))
+    early_help = _form_field(Child._meta.get_field("early_help"))
+    protection_plan = _form_field(Child._meta.get_field("protection_plan"))
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["age"] = forms.IntegerField(
-            label=_("Age"),
-            required=False,
-            min_value=0,
-            max_value=25,
-            help_text=_("In whole years"),
-            error_messages={"invalid": AGE_INVALID, "min_value": AGE_INVALID, "max_value": AGE_INVALID},
-            widget=forms.TextInput(attrs={"inputmode": "numeric"}),
-        )
-        for name in CHILD_FIELDS[1:]:
-            self.fields[name] = _form_field(Child._meta.get_field(name))
-        self.order_fields(CHILD_FIELDS)
         self.helper = helper(Field.text("age", field_width=2), *_layout(self, CHILD_FIELDS[1:]), submit=SAVE_CHILD)
 
     def values(self) -> dict:

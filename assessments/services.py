@@ -24,7 +24,7 @@ from assessments.models.codes import Trigger
 from assessments.sections import BY_KEY
 from common.audit import ExpectedVersion, audited_save
 from referrals.models import Person, TreatmentReferral
-from referrals.services.treatment import treatment_referral_escalate
+from referrals.services.treatment_escalation import treatment_referral_escalate
 
 NO_TRIGGERS = _("No escalation triggers are recorded in the risks section")
 READING_INCOMPLETE = _("Answer every question before saving the reading")

@@ -24,7 +24,6 @@ from referrals import rules
 from referrals.models import (
     Consent,
     Disclosure,
-    Person,
     Referral,
     TreatmentReferral,
     TreatmentReferralTransition,
@@ -172,39 +171,6 @@ def treatment_referral_prefill(*, treatment_referral: TreatmentReferral) -> dict
             else _known(triage.open_to_childrens_services if triage else "", referral.open_to_childrens_services)
         ),
     }
-
-
-@transaction.atomic
-def treatment_referral_escalate(*, person: Person, by: User, reason_detail: str) -> TreatmentReferral | None:
-    """ASM-6 (§3.3.5): an escalation trigger recorded in the person's assessment asks for a
-    referral to the Treatment Service through the same flow as one made at triage: a referral
-    waiting to be sent, on the person's allocated referral, which staff then send with the
-    minimum dataset once a lawful basis is recorded. A waiting one gains the reason; one already
-    with the Treatment Service (sent or accepted) is returned as it is, since each ERS referral
-    has one referral to Treatment (§3.2.6). None when the person has no allocated referral."""
-    referral = (
-        Referral.objects.filter(person=person, status=Referral.Status.ALLOCATED).order_by("-received_at", "-pk").first()
-    )
-    if referral is None:
-        return None
-    _require_referral_access(referral=referral, by=by)
-    existing = list(referral.treatment_referrals.order_by("pk"))
-    Status, Reason = TreatmentReferral.Status, TreatmentReferral.Reason
-    with_treatment = next((tr for tr in existing if tr.status in (Status.SENT, Status.ACCEPTED)), None)
-    if with_treatment is not None:
-        return with_treatment
-    waiting = next((tr for tr in existing if tr.status == Status.PENDING), None)
-    detail = reason_detail[: TreatmentReferral._meta.get_field("reason_detail").max_length]
-    if waiting is None:
-        waiting = TreatmentReferral(referral=referral, reason=Reason.ASSESSMENT_TRIGGER, created_by=by)
-        history_reason = "Escalation to the Treatment Service from the assessment"
-    else:
-        if Reason.ASSESSMENT_TRIGGER not in waiting.reasons:
-            waiting.other_reasons = [*waiting.other_reasons, Reason.ASSESSMENT_TRIGGER]
-        history_reason = "Escalation trigger added to the waiting referral to the Treatment Service"
-    waiting.reason_detail = detail
-    audited_save(waiting, by=by, reason=history_reason, person_id=person.pk)
-    return waiting
 
 
 def _ers_contact(referral: Referral, by: User) -> str:

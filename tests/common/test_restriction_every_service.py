@@ -42,6 +42,7 @@ from referrals.services import grants as grant_services
 from referrals.services import onward as onward_services
 from referrals.services import referrals as services
 from referrals.services import treatment as treatment_services
+from referrals.services import treatment_escalation
 from referrals.services import triage as triage_services
 from tests.referrals.data_rights_state import _referral
 
@@ -51,6 +52,7 @@ SERVICE_MODULES = [
     triage_services,
     allocation_services,
     treatment_services,
+    treatment_escalation,
     onward_services,
     access_services,
     data_rights,
@@ -377,7 +379,7 @@ CASES: dict[str, tuple[Callable[[State], None] | None, Callable[[State], object]
     ),
     "treatment_referral_escalate": (
         _allocated,
-        lambda s: treatment_services.treatment_referral_escalate(
+        lambda s: treatment_escalation.treatment_referral_escalate(
             person=s.person, by=s.hub_worker, reason_detail="Worsening psychological wellbeing"
         ),
     ),
