@@ -36,7 +36,6 @@ NOT_EDITS = {
     "referrals.forms.sharing.ConsentForm": "records a new consent or other basis",
     "referrals.forms.sharing.OnwardReferralForm": "records a new onward referral",
     "referrals.data_rights.forms.SubjectAccessRequestForm": "records a new subject access request",
-    "assessments.instruments.forms.InstrumentForm": "records a new instrument reading; readings are never edited",
     "referrals.forms.access.AccessReasonForm": (
         "as itself only the break-glass reason, a new access log row; restricting and lifting use RestrictionReasonForm"
     ),
