@@ -201,3 +201,19 @@ def test_escalating_without_a_trigger_is_refused(client, person, hub_worker):
     response = client.post(url("escalation", person))
     assert response.url == url("escalation", person)
     assert not TreatmentReferral.objects.exists()
+
+
+def test_triage_never_drops_the_escalation_from_the_assessment(person, hub_worker, spoc_practitioner):
+    """Screening and the outcome sync the reasons for a referral to Treatment; the assessment's
+    is not theirs to drop (closing is refused while it waits, so this guards a later change)."""
+    from assessments.services import assessment_escalate
+    from referrals.models import Referral, TreatmentReferral
+    from referrals.services import triage as triage_services
+
+    assessment_section_save(person=person, key="risks", values={"triggers": [Trigger.CRIMINAL_JUSTICE]}, by=hub_worker)
+    waiting = assessment_escalate(person=person, by=hub_worker)
+    referral = Referral.objects.get(person=person)
+    synced = triage_services.treatment_referrals_sync(referral=referral, triage=referral.triage, by=spoc_practitioner)
+    waiting.refresh_from_db()
+    assert synced == waiting and waiting.status == TreatmentReferral.Status.PENDING
+    assert waiting.reasons == [TreatmentReferral.Reason.ASSESSMENT_TRIGGER]
