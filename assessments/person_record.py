@@ -19,57 +19,44 @@ READING = "reading"
 CHILD = "child"
 
 
+def _rows(queryset, *, at: str, ref: str, source: str, by: str, item=None, total=None, band=None):
+    """One part of the union: the same columns, in the same order, whatever the model."""
+    blank = Value("", output_field=CharField())
+    return queryset.order_by().values(
+        e_at=F(at),
+        e_ref=F(ref),
+        e_source=Value(source, output_field=CharField()),
+        e_item=item or blank,
+        e_first=F(f"{by}__first_name"),
+        e_last=F(f"{by}__last_name"),
+        e_username=F(f"{by}__username"),
+        e_total=total or Value(None, output_field=IntegerField()),
+        e_band=band or blank,
+    )
+
+
 def _parts(*, person, user, before):
     when = {"history_date__lt": before} if before is not None else {}
-    parts = []
-    no_total = Value(None, output_field=IntegerField())
-    blank = Value("", output_field=CharField())
-    for spec in SECTIONS:
-        if can_view_section(user, spec.label):
-            parts.append(
-                spec.model.history.filter(person_id=person.pk, **when)
-                .order_by()
-                .values(
-                    e_at=F("history_date"),
-                    e_ref=F("history_id"),
-                    e_source=Value(spec.key, output_field=CharField()),
-                    e_item=blank,
-                    e_first=F("history_user__first_name"),
-                    e_last=F("history_user__last_name"),
-                    e_username=F("history_user__username"),
-                    e_total=no_total,
-                    e_band=blank,
-                )
-            )
-    parts.append(
-        Child.history.filter(person_id=person.pk, **when)
-        .order_by()
-        .values(
-            e_at=F("history_date"),
-            e_ref=F("history_id"),
-            e_source=Value(CHILD, output_field=CharField()),
-            e_item=blank,
-            e_first=F("history_user__first_name"),
-            e_last=F("history_user__last_name"),
-            e_username=F("history_user__username"),
-            e_total=no_total,
-            e_band=blank,
-        )
+    versions = {"at": "history_date", "ref": "history_id", "by": "history_user"}
+    parts = [
+        _rows(spec.model.history.filter(person_id=person.pk, **when), source=spec.key, **versions)
+        for spec in SECTIONS
+        if can_view_section(user, spec.label)
+    ]
+    parts.append(_rows(Child.history.filter(person_id=person.pk, **when), source=CHILD, **versions))
+    readings = InstrumentReading.objects.filter(
+        person_id=person.pk, **({"taken_at__lt": before} if before is not None else {})
     )
-    readings_when = {"taken_at__lt": before} if before is not None else {}
     parts.append(
-        InstrumentReading.objects.filter(person_id=person.pk, **readings_when)
-        .order_by()
-        .values(
-            e_at=F("taken_at"),
-            e_ref=F("pk"),
-            e_source=Value(READING, output_field=CharField()),
-            e_item=F("instrument"),
-            e_first=F("recorded_by__first_name"),
-            e_last=F("recorded_by__last_name"),
-            e_username=F("recorded_by__username"),
-            e_total=F("total"),
-            e_band=F("band"),
+        _rows(
+            readings,
+            at="taken_at",
+            ref="pk",
+            source=READING,
+            by="recorded_by",
+            item=F("instrument"),
+            total=F("total"),
+            band=F("band"),
         )
     )
     return parts
