@@ -237,3 +237,30 @@ def may_see(viewer, model: str, field: str = WHOLE_RECORD) -> bool:
 def hidden_fields(viewer, model: str, fields: Iterable[str]) -> frozenset[str]:
     """Of ``fields`` of ``model``, those ``viewer`` may not see."""
     return frozenset(name for name in fields if not may_see(viewer, model, name))
+
+
+# --- Recovery plans and the directory (PLN-1, PLN-2, PLN-5) ----------------------------------
+# Hub workers and managers write plans with the person; peer workers read the plans of the
+# people allocated to them (never their risks: Detail.SAFEGUARDING). Which people is the
+# selectors' business (the same grants as the caseload).
+PLAN_WRITING_ROLES = frozenset({Role.HUB_WORKER, Role.MANAGER})
+PLAN_READING_ROLES = PLAN_WRITING_ROLES | {Role.PEER_WORKER}
+# Everyone who points people to local services reads the directory; hub staff keep it.
+DIRECTORY_READING_ROLES = PLAN_READING_ROLES | {Role.SPOC_PRACTITIONER}
+
+
+def sees_recovery_plans(user) -> bool:
+    return role_of(user) in PLAN_READING_ROLES
+
+
+def can_write_recovery_plans(user) -> bool:
+    return role_of(user) in PLAN_WRITING_ROLES
+
+
+def sees_directory(user) -> bool:
+    return role_of(user) in DIRECTORY_READING_ROLES
+
+
+def can_manage_directory(user) -> bool:
+    """PLN-5: managers and hub workers keep the directory of local services up to date."""
+    return role_of(user) in PLAN_WRITING_ROLES

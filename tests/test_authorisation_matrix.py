@@ -25,6 +25,10 @@ from assessments.instruments import registry
 from assessments.services import assessment_section_save, child_save, reading_record
 from common.audit import current_version
 from partnership.models import AccessLog
+from recovery_plans.services import directory as directory_services
+from recovery_plans.services import groups as group_services
+from recovery_plans.services import outreach as outreach_services
+from recovery_plans.services import plans as plan_services
 from referrals.data_rights import services as data_rights
 from referrals.models import Consent, OnwardReferral, Referral, Triage
 from referrals.services import allocation as allocation_services
@@ -109,6 +113,27 @@ ASSESSMENT = rule(
 )
 # Treatment Service practitioners, for the person shared with their organisation.
 TREATMENT_ONLY = rule(FORBIDDEN, treatment_practitioner=OK)
+
+# Contacts, outreach and groups (recovery_plans, PLN-3, PLN-4, PLN-6).
+CASEWORK_PERSONAS = ["manager", "other_hub_manager", "hub_worker", "other_hub_worker", "peer_worker"]
+OUTREACH_PERSONAS = ["spoc_practitioner", *CASEWORK_PERSONAS]
+CONTACTS = rule(
+    FORBIDDEN,
+    manager=OK,
+    hub_worker=OK,
+    other_hub_manager=NOT_FOUND,
+    other_hub_worker=NOT_FOUND,
+    peer_worker=NOT_FOUND,
+)
+OUTREACH = rule(FORBIDDEN, **dict.fromkeys(OUTREACH_PERSONAS, OK))
+CARLISLE_GROUP = rule(
+    FORBIDDEN, manager=OK, hub_worker=OK, peer_worker=OK, other_hub_manager=NOT_FOUND, other_hub_worker=NOT_FOUND
+)
+PLAN_READ = rule(
+    FORBIDDEN, manager=OK, other_hub_manager=NOT_FOUND, hub_worker=OK, other_hub_worker=NOT_FOUND, peer_worker=NOT_FOUND
+)
+PLAN_WRITE = rule(FORBIDDEN, manager=OK, other_hub_manager=NOT_FOUND, hub_worker=OK, other_hub_worker=NOT_FOUND)
+DIRECTORY_MANAGE = rule(FORBIDDEN, manager=OK, other_hub_manager=OK, hub_worker=OK, other_hub_worker=OK)
 
 EXPECTED: dict[str, dict] = {
     # --- partnership: home, sign-in, the access log --------------------------------------
@@ -229,6 +254,62 @@ EXPECTED: dict[str, dict] = {
         FORBIDDEN, data_protection_officer=OK, spoc_practitioner=OK, manager=OK, other_hub_manager=NOT_FOUND
     ),
     "referrals:processing_restriction": DPO_ONLY,
+    # --- contacts, engagement, outreach and groups (PLN-3, PLN-4, PLN-6) ----------------------
+    # A person's contacts: their worker, their hub's team (the manager); peer workers their own
+    # people only; the front door, safeguarding, Treatment and commissioners never (403).
+    "contacts:list": CONTACTS,
+    "contacts:new": CONTACTS,
+    "contacts:inactive": rule(
+        FORBIDDEN, manager=OK, hub_worker=OK, other_hub_manager=NOT_FOUND, other_hub_worker=NOT_FOUND
+    ),
+    "contacts:reenter": POST_ONLY,
+    # Outreach meets people not yet known: the front door and everyone doing casework.
+    "contacts:outreach": OUTREACH,
+    "contacts:outreach_contact_new": OUTREACH,
+    "contacts:outreach_session_new": OUTREACH,
+    # The world's outreach contact was met by Carlisle's hub worker: Carlisle's staff and the
+    # front door (which links contacts to people) see it; Kendal's hub worker does not.
+    "contacts:outreach_contact": rule(
+        FORBIDDEN, **{**dict.fromkeys(OUTREACH_PERSONAS, OK), "other_hub_worker": NOT_FOUND}
+    ),
+    "contacts:naloxone_supply_new": rule(FORBIDDEN, **dict.fromkeys(CASEWORK_PERSONAS, OK)),
+    # Groups are a hub's: its staff; hub workers and managers set them up.
+    "contacts:groups": rule(FORBIDDEN, **dict.fromkeys(CASEWORK_PERSONAS, OK)),
+    "contacts:group_new": rule(FORBIDDEN, manager=OK, other_hub_manager=OK, hub_worker=OK, other_hub_worker=OK),
+    "contacts:group": CARLISLE_GROUP,
+    "contacts:group_session": CARLISLE_GROUP,
+    # --- recovery plans (PLN-1, PLN-2) --------------------------------------------------------
+    # Read by hub workers, managers and peer workers for the people on their caseload (the
+    # world's person is the Carlisle hub worker's, so the peer worker gets 404); written by hub
+    # workers and managers (a peer worker is refused before any lookup).
+    "recovery_plans:overview": PLAN_READ,
+    "recovery_plans:earlier": PLAN_READ,  # any plan of the person's, by its number
+    "recovery_plans:print": PLAN_READ,
+    "recovery_plans:new": PLAN_WRITE,
+    "recovery_plans:agreement": PLAN_WRITE,
+    "recovery_plans:goal_new": PLAN_WRITE,
+    "recovery_plans:need_new": PLAN_WRITE,
+    "recovery_plans:risk_new": PLAN_WRITE,
+    "recovery_plans:action_new": PLAN_WRITE,
+    "recovery_plans:review": PLAN_WRITE,
+    "recovery_plans:goal_achieved": POST_ONLY,
+    # PLN-2: reviews and actions due on the user's own caseload (a manager: their hub's).
+    "recovery_plans:due": rule(
+        FORBIDDEN, manager=OK, other_hub_manager=OK, hub_worker=OK, other_hub_worker=OK, peer_worker=OK
+    ),
+    "recovery_plans:action_done": POST_ONLY,
+    # --- the directory of local services (PLN-5) ------------------------------------------------
+    "recovery_plans:directory": rule(
+        FORBIDDEN,
+        spoc_practitioner=OK,
+        manager=OK,
+        other_hub_manager=OK,
+        hub_worker=OK,
+        other_hub_worker=OK,
+        peer_worker=OK,
+    ),
+    "recovery_plans:directory_new": DIRECTORY_MANAGE,
+    "recovery_plans:directory_edit": DIRECTORY_MANAGE,
 }
 
 SKIPPED = {
@@ -284,6 +365,12 @@ class World:
     # caseload), and someone known to ERS but shared with no other organisation.
     peer_referral: Referral | None = None
     unshared_person: object = None
+    # Carlisle's: an outreach contact met by its hub worker, a group and one of its sessions.
+    outreach_contact: object = None
+    group: object = None
+    group_session: object = None
+    # The person's current recovery plan, a goal and an action on it, and a directory entry.
+    plan_ids: dict | None = None
     # The person's assessment: a section with a version, a child, an AUDIT-C reading.
     section_version: int = 0
     child: object = None
@@ -302,12 +389,16 @@ class World:
             "history_id": self.section_version,
             "child_pk": getattr(self.child, "pk", 0),
             "instrument": "audit-c",
+            **(self.plan_ids or {}),
         }
         # An onward referral is still named by its number under its referral's reference.
         values.update(
             {
                 "referrals:onward_outcome": {"pk": self.onward_referral.pk},
                 "assessments:reading": {"pk": getattr(self.reading, "pk", 0)},
+                "contacts:outreach_contact": {"pk": getattr(self.outreach_contact, "pk", 0)},
+                "contacts:group": {"pk": getattr(self.group, "pk", 0)},
+                "contacts:group_session": {"pk": getattr(self.group_session, "pk", 0)},
             }.get(page.name, {})
         )
         missing = set(page.kwargs) - set(values)
@@ -363,6 +454,18 @@ def world(
     triage_services.triage_complete(referral=peer_referral, by=spoc, outcome=Triage.Outcome.ERS)
     allocation_services.referral_allocate(referral=peer_referral, hub=hub, worker=peer_worker, by=spoc)
     peer_referral.refresh_from_db()
+    outreach_contact = outreach_services.outreach_contact_record(by=hub_worker, location="Market Square", engaged=False)
+    group = group_services.group_create(by=hub_worker, name="Pre-detox group", kind="pre_detox")
+    group_session = group_services.group_session_create(
+        group=group, by=hub_worker, starts_at=referral.received_at, duration_minutes=60
+    )
+    plan = plan_services.plan_create(person=person, by=hub_worker, review_due=dt.date.today() + dt.timedelta(days=28))
+    goal = plan_services.plan_goal_add(plan=plan, by=hub_worker, in_own_words="Get back to work")
+    action = plan_services.plan_action_add(
+        plan=plan, by=hub_worker, description="Book a GP appointment", owner="person", target_date=dt.date.today()
+    )
+    entry = directory_services.directory_entry_create(by=manager, name="Recovery café", kind="activity", offer="Tea")
+    plan_ids = {"plan_pk": plan.pk, "goal_pk": goal.pk, "action_pk": action.pk, "entry_pk": entry.pk}
     needs = assessment_section_save(person=person, key="needs", values={"needs": "Housing"}, by=hub_worker).section
     child = child_save(person=person, child=None, values={"age": 6}, by=hub_worker)
     audit_c = registry().get("audit-c")
@@ -377,6 +480,10 @@ def world(
         sar,
         peer_referral,
         unshared_person,
+        outreach_contact=outreach_contact,
+        group=group,
+        group_session=group_session,
+        plan_ids=plan_ids,
         section_version=current_version(needs),
         child=child,
         reading=reading,
@@ -479,6 +586,12 @@ def test_reallocation_to_another_hub_revokes_the_old_workers_access_at_once(
 NOT_A_VIEW_OF_THE_RECORD = {
     "referrals:break_glass": "Shows the reference only; the opening itself is logged as BREAK_GLASS.",
     "referrals:subject_access_download": "Logs as an export when there is a file (none made in this test).",
+    "contacts:outreach_contact": (
+        "Someone met on outreach, not linked to a person here; logged naming the person once linked "
+        "(tests/recovery_plans/test_outreach.py)."
+    ),
+    "contacts:group": "A hub's group and its sessions: names no one.",
+    "contacts:group_session": "Logs one row naming the people whose attendance it lists (none in this world).",
 }
 
 

@@ -32,8 +32,11 @@ POST_ONLY_ALLOWED = {
     "referrals:assign": {"spoc_practitioner", "manager"},
     "referrals:subject_access_retry": {"data_protection_officer"},
     "logout": set(PERSONAS),
+    "contacts:reenter": {"hub_worker", "manager"},
 }
 POST_ONLY_REFUSED = {
+    # Re-entry is about Carlisle's person: another hub's staff get 404, as for no such person.
+    "contacts:reenter": {"other_hub_manager": NOT_FOUND, "other_hub_worker": NOT_FOUND},
     # Kendal's manager is at the front door, but the referral is Carlisle's casework.
     "referrals:assign": {"other_hub_manager": NOT_FOUND},
 }

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -269,7 +270,13 @@ if not CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < CELERY_VISIBILITY_
     )
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # PLN-4 (§3.8.6): flag people with no contact within ERS_REENGAGEMENT_AFTER_DAYS, nightly.
+    "reengagement-flags-nightly": {
+        "task": "recovery_plans.tasks.reengagement_flags_nightly",
+        "schedule": crontab(hour=2, minute=15),
+    },
+}
 
 # How many reverse proxies of our own (TLS termination, a load balancer) stand in front of the
 # service, each appending to X-Forwarded-For. 0: believe only the connection's address, and
@@ -299,6 +306,8 @@ CSRF_FAILURE_VIEW = "partnership.views.csrf_failure"
 
 # The one audited write (common.audit) asks the app that owns people which are restricted
 # (PAR-6), by this dotted path, so common imports no app of ours.
+# PLN-4: days without a contact before the nightly job flags a person for re-engagement.
+ERS_REENGAGEMENT_AFTER_DAYS = env.int("DJANGO_REENGAGEMENT_AFTER_DAYS", default=28)
 ERS_RESTRICTED_PEOPLE = "referrals.data_rights.restriction.restricted_person_ids"
 
 # Instruments as data (ASM-5). The shipped definitions live in assessments/instruments/

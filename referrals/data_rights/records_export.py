@@ -89,8 +89,19 @@ def model_label(model: type[models.Model]) -> str:
     return model._meta.label_lower
 
 
+# Fields of one model not copied, by "app_label.model.field": a plan action's partner agency is
+# an entry in this service's own directory (the receiving service has its own); the action
+# carries the agency's name in ``owner_name``.
+NOT_EXPORTED_MODEL_FIELDS = frozenset({"recovery_plans.planaction.owner_partner"})
+
+
 def exported_fields(model: type[models.Model]) -> list[models.Field]:
-    return [f for f in model._meta.concrete_fields if f.name not in NOT_EXPORTED_FIELDS]
+    label = model_label(model)
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in NOT_EXPORTED_FIELDS and f"{label}.{f.name}" not in NOT_EXPORTED_MODEL_FIELDS
+    ]
 
 
 def import_order(sections: Iterable[Section]) -> list[type[models.Model]]:

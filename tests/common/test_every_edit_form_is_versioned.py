@@ -43,6 +43,27 @@ NOT_EDITS = {
         "links a referral not yet linked to a person; the services refuse once it is linked, and "
         "the page then shows the link"
     ),
+    "recovery_plans.forms.contacts.ContactForm": "records a new contact",
+    "recovery_plans.forms.contacts.NaloxoneSupplyForm": "records a new supply of kits",
+    "recovery_plans.forms.contacts.InactiveForm": (
+        "a change of status the service checks against the transition table: a page loaded before "
+        "someone else made the change is refused, never applied twice"
+    ),
+    "recovery_plans.forms.outreach.OutreachContactForm": "records a new outreach contact",
+    "recovery_plans.forms.outreach.OutreachSessionForm": "records a new outreach session",
+    "recovery_plans.forms.outreach.LinkPersonForm": (
+        "links an outreach contact not yet linked; the service refuses once it is linked"
+    ),
+    "recovery_plans.forms.groups.GroupForm": "sets up a new group",
+    "recovery_plans.forms.groups.GroupSessionForm": "adds a new session",
+    "recovery_plans.forms.groups.AttendanceForm": "adds attendance; the service refuses a second record for a person",
+    "recovery_plans.forms.plans.PlanStartForm": "starts a new plan; the one it replaces is kept as it was, marked replaced",
+    "recovery_plans.forms.plans.GoalForm": "adds a goal",
+    "recovery_plans.forms.plans.NeedForm": "adds a need",
+    "recovery_plans.forms.plans.RiskForm": "adds a risk",
+    "recovery_plans.forms.plans.ActionForm": "adds an action",
+    "recovery_plans.forms.plans.ReviewForm": "adds a review, which sets the plan's next review date",
+    "recovery_plans.forms.directory.DirectoryEntryNewForm": "adds a directory entry",
     # Searches and filters read.
     "referrals.forms.person_search.PersonSearchForm": "a search",
     "referrals.data_rights.forms.PersonSearchForm": "a search",

@@ -22,6 +22,13 @@ from assessments import services as assessment_services
 from assessments.instruments import registry
 from common.audit import PROCESSING_RESTRICTED, Exemption, ProcessingRestricted, audited_save
 from partnership import services as partnership_services
+from recovery_plans.models import PlanAction, ReengagementFlag, ReviewPrompt
+from recovery_plans.services import contacts as contact_services
+from recovery_plans.services import directory as directory_services
+from recovery_plans.services import engagement as engagement_services
+from recovery_plans.services import groups as group_services
+from recovery_plans.services import outreach as outreach_services
+from recovery_plans.services import plans as plan_services
 from referrals.data_rights import services as data_rights
 from referrals.models import (
     Consent,
@@ -48,17 +55,23 @@ from tests.referrals.data_rights_state import _referral
 
 SERVICE_MODULES = [
     assessment_services,
+    treatment_escalation,
     services,
     triage_services,
     allocation_services,
     treatment_services,
-    treatment_escalation,
     onward_services,
     access_services,
     data_rights,
     consent_services,
     grant_services,
     partnership_services,
+    contact_services,
+    engagement_services,
+    outreach_services,
+    group_services,
+    plan_services,
+    directory_services,
 ]
 
 # Public functions in service modules that write nothing about a person (reads and helpers),
@@ -87,6 +100,27 @@ NOT_WRITES = {
     # Staff, not people who use the service.
     "membership_save": "about a member of staff",
     "membership_create": "about a member of staff",
+    # Contacts, outreach and groups (recovery_plans): reads, permission questions, and records
+    # about no one person (someone met on outreach is not yet anyone's record; linking is).
+    "person_contacts_may_record": "asks a permission question",
+    "outreach_contact_may_link": "asks a permission question",
+    "group_may_manage": "asks a permission question",
+    "attendance_may_record": "asks a permission question",
+    "engagement_of": "reads the engagement status",
+    "reengagement_period": "reads a setting",
+    "reengagement_candidates": "reads who the nightly job would flag (restricted people never)",
+    "reengagement_flags_raise": (
+        "the nightly job passes restricted people by, so it never asks to write about one "
+        "(tests/recovery_plans/test_engagement.py)"
+    ),
+    "naloxone_partner_supply_record": "kits given to a partner agency: about no one person",
+    "outreach_session_record": "a period of outreach: about no one person",
+    "outreach_contact_record": "someone met on outreach, not linked to any person's record",
+    "group_create": "a hub's group: about no one person",
+    "group_session_create": "a session of a group: about no one person",
+    # The directory of local services is the service's, about no one person (PLN-5).
+    "directory_entry_create": "a directory entry, about no one person",
+    "directory_entry_update": "a directory entry, about no one person",
 }
 
 
@@ -170,6 +204,42 @@ def _restricted_access(s: State) -> None:
 def _sar(s: State) -> None:
     s.extra["sar"] = data_rights.subject_access_request_create(
         person=s.person, by=s.dpo, request_reference="SAR-1", reason="By letter"
+    )
+
+
+def _flagged(s: State) -> None:
+    _allocated(s)
+    ReengagementFlag.objects.create(person=s.person, flagged_at=timezone.now())
+
+
+def _inactive(s: State) -> None:
+    _allocated(s)
+    engagement_services.engagement_set_inactive(person=s.person, by=s.hub_worker, reason="disengaged")
+
+
+def _met_on_outreach(s: State) -> None:
+    s.extra["outreach"] = outreach_services.outreach_contact_record(by=s.spoc, location="Bus station", engaged=True)
+
+
+def _group_session(s: State) -> None:
+    _allocated(s)
+    group = group_services.group_create(by=s.hub_worker, name="Pre-detox group", kind="pre_detox")
+    s.extra["group_session"] = group_services.group_session_create(
+        group=group, by=s.hub_worker, starts_at=timezone.now(), duration_minutes=60
+    )
+
+
+def _planned(s: State) -> None:
+    _allocated(s)
+    plan = plan_services.plan_create(person=s.person, by=s.hub_worker, review_due=timezone.localdate())
+    s.extra["plan"] = plan
+    s.extra["goal"] = plan_services.plan_goal_add(plan=plan, by=s.hub_worker, in_own_words="Sleep better")
+    s.extra["action"] = plan_services.plan_action_add(
+        plan=plan,
+        by=s.hub_worker,
+        description="Walk daily",
+        owner=PlanAction.Owner.PERSON,
+        target_date=timezone.localdate(),
     )
 
 
@@ -348,6 +418,63 @@ CASES: dict[str, tuple[Callable[[State], None] | None, Callable[[State], object]
     "subject_access_generate": (_sar, lambda s: data_rights.subject_access_generate(request_id=s.extra["sar"].pk)),
     "subject_access_retry": (_sar, lambda s: data_rights.subject_access_retry(request=s.extra["sar"], by=s.dpo)),
     "subject_access_give_up": (_sar, lambda s: data_rights.subject_access_give_up(request_id=s.extra["sar"].pk)),
+    # Recovery plans (PLN-1, PLN-2).
+    "plan_create": (
+        _allocated,
+        lambda s: plan_services.plan_create(person=s.person, by=s.hub_worker, review_due=timezone.localdate()),
+    ),
+    "plan_agreement_record": (
+        _planned,
+        lambda s: plan_services.plan_agreement_record(
+            plan=s.extra["plan"],
+            by=s.hub_worker,
+            agreed_by_person=True,
+            agreed_how="phone",
+            agreed_on=timezone.localdate(),
+            review_due=timezone.localdate(),
+        ),
+    ),
+    "plan_goal_add": (
+        _planned,
+        lambda s: plan_services.plan_goal_add(plan=s.extra["plan"], by=s.hub_worker, in_own_words="Run"),
+    ),
+    "plan_goal_achieve": (_planned, lambda s: plan_services.plan_goal_achieve(goal=s.extra["goal"], by=s.hub_worker)),
+    "plan_need_add": (
+        _planned,
+        lambda s: plan_services.plan_need_add(
+            plan=s.extra["plan"], by=s.hub_worker, area="housing", description="A flat"
+        ),
+    ),
+    "plan_risk_add": (
+        _planned,
+        lambda s: plan_services.plan_risk_add(
+            plan=s.extra["plan"], by=s.hub_worker, description="Falls", mitigation="Rails"
+        ),
+    ),
+    "plan_action_add": (
+        _planned,
+        lambda s: plan_services.plan_action_add(
+            plan=s.extra["plan"], by=s.hub_worker, description="Call", owner="person", target_date=timezone.localdate()
+        ),
+    ),
+    "plan_action_done": (_planned, lambda s: plan_services.plan_action_done(action=s.extra["action"], by=s.hub_worker)),
+    "plan_review_record": (
+        _planned,
+        lambda s: plan_services.plan_review_record(
+            plan=s.extra["plan"],
+            by=s.hub_worker,
+            reviewed_on=timezone.localdate(),
+            what_changed="Less",
+            goals_progress="Good",
+            next_review=timezone.localdate() + dt.timedelta(days=30),
+        ),
+    ),
+    "review_prompt_raise": (
+        None,
+        lambda s: plan_services.review_prompt_raise(
+            person=s.person, trigger=ReviewPrompt.Trigger.PARTNER_INFORMATION, by=s.spoc, detail="GP letter"
+        ),
+    ),
     # --- assessments ---
     "assessment_section_save": (
         _allocated,
@@ -384,6 +511,35 @@ CASES: dict[str, tuple[Callable[[State], None] | None, Callable[[State], object]
         ),
     ),
     "processing_restrict": (None, None),  # the restriction itself: see the tests below
+    # Contacts, engagement, outreach and groups (PLN-3, PLN-4, PLN-6).
+    "contact_record": (
+        _allocated,
+        lambda s: contact_services.contact_record(
+            person=s.person, by=s.hub_worker, type="brief_advice", setting="hub", duration_minutes=10
+        ),
+    ),
+    "reengagement_flag_clear": (
+        _flagged,
+        lambda s: contact_services.reengagement_flag_clear(person=s.person, by=s.hub_worker, at=timezone.now()),
+    ),
+    "engagement_set_inactive": (
+        _allocated,
+        lambda s: engagement_services.engagement_set_inactive(person=s.person, by=s.hub_worker, reason="moved_away"),
+    ),
+    "engagement_reenter": (
+        _inactive,
+        lambda s: engagement_services.engagement_reenter(person=s.person, by=s.hub_worker),
+    ),
+    "outreach_contact_link": (
+        _met_on_outreach,
+        lambda s: outreach_services.outreach_contact_link(contact=s.extra["outreach"], person=s.person, by=s.spoc),
+    ),
+    "attendance_record": (
+        _group_session,
+        lambda s: group_services.attendance_record(
+            session=s.extra["group_session"], person=s.person, by=s.hub_worker, outcome="attended"
+        ),
+    ),
     "processing_lift": (None, lambda s: data_rights.processing_lift(person=s.person, by=s.dpo, reason="Resolved")),
 }
 

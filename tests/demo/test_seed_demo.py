@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from guardian.utils import get_group_obj_perms_model
 
 from demo.management.commands import seed_demo
@@ -16,6 +17,7 @@ from demo.management.commands.seed_demo import (
     SECOND_FACTOR_NOTE,
 )
 from partnership.models import AccessLog, Hub, Membership, Organisation, Role
+from recovery_plans.models import DirectoryEntry, PlanAction, RecoveryPlan, ReviewPrompt
 from referrals.models import (
     Consent,
     ContactAttempt,
@@ -57,6 +59,10 @@ def _counts() -> dict[str, int]:
         OnwardReferral,
         AccessLog,
         get_group_obj_perms_model(Person),
+        RecoveryPlan,
+        PlanAction,
+        ReviewPrompt,
+        DirectoryEntry,
     )
     counts = {model.__name__: model.objects.count() for model in models}
     counts["referral history"] = Referral.history.count()
@@ -83,6 +89,7 @@ def test_running_seed_demo_twice_changes_nothing_and_still_prints_the_sign_ins(s
     assert "DEMO ONLY" in second
     assert SECOND_FACTOR_NOTE in second
     assert "0 steps recorded now" in second
+    assert "Recovery plans: 0 started now" in second
 
 
 def test_the_demo_password_is_hashed_once_and_a_rerun_checks_it_once(monkeypatch, db):
@@ -227,3 +234,24 @@ def test_the_demo_has_an_onward_referral_sent_with_consent(seeded):
     assert onward.sharing_basis.agency_name == onward.organisation_name
     assert onward.sent_by == onward.referral.allocated_worker
     assert Disclosure.objects.filter(person=onward.person, dataset=Disclosure.Dataset.ONWARD_REFERRAL).exists()
+
+
+def test_the_demo_has_contacts_outreach_groups_and_a_flag_and_a_second_run_adds_none(seeded):
+    from recovery_plans.models import Attendance, Contact, OutreachContact, ReengagementFlag
+
+    counts = (Contact.objects.count(), OutreachContact.objects.count(), Attendance.objects.count())
+    assert all(counts) and ReengagementFlag.objects.exists()
+    assert OutreachContact.objects.filter(person__isnull=False).exists()
+    _seed()
+    assert (Contact.objects.count(), OutreachContact.objects.count(), Attendance.objects.count()) == counts
+
+
+def test_the_demo_hub_worker_has_plans_with_a_review_due_and_a_prompt(seeded):
+    """PLN-1, PLN-2, PLN-5: plans on the demo hub worker's caseload, one review overdue, one
+    goal achieved with the review prompt it raised, actions owned by each kind of owner."""
+    plans = RecoveryPlan.objects.filter(person__referrals__allocated_worker__username="hubworker").distinct()
+    assert plans.count() == 3
+    assert any(plan.review_due < timezone.localdate() for plan in plans)
+    assert set(PlanAction.objects.values_list("owner", flat=True)) == {"worker", "partner", "person"}
+    assert ReviewPrompt.objects.filter(trigger=ReviewPrompt.Trigger.GOAL_COMPLETED).exists()
+    assert DirectoryEntry.objects.filter(name__endswith="(demo)").count() == 5

@@ -8,11 +8,20 @@ from django.urls import reverse
 from partnership.context_processors import service
 
 MENUS = {
-    "spoc_practitioner": ["Home", "SPOC queue", "Record a referral", "Worklists"],
-    "manager": ["Home", "SPOC queue", "Record a referral", "Worklists", "Hub caseload", "Access log"],
+    "spoc_practitioner": ["Home", "SPOC queue", "Record a referral", "Worklists", "Local services"],
+    "manager": [
+        "Home",
+        "SPOC queue",
+        "Record a referral",
+        "Worklists",
+        "Hub caseload",
+        "Plans due",
+        "Local services",
+        "Access log",
+    ],
     # No wrong door: everyone who meets people may record a referral.
-    "hub_worker": ["Home", "Record a referral", "My caseload"],
-    "peer_worker": ["Home", "Record a referral", "My caseload"],
+    "hub_worker": ["Home", "Record a referral", "My caseload", "Plans due", "Local services"],
+    "peer_worker": ["Home", "Record a referral", "My caseload", "Plans due", "Local services"],
     "treatment_practitioner": ["Home", "Record a referral", "People shared with us"],
     "data_protection_officer": ["Home", "Worklists", "Access log", "Data rights"],
     "safeguarding_lead": ["Home", "Record a referral"],

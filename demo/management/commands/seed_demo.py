@@ -27,12 +27,15 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from demo.assessments import seed_assessments
+from demo.contacts import seed_contacts
 from demo.logging import quiet_task_log
 from demo.people import HUB_COUNCILS, HUB_TOWNS, demo_faker
+from demo.recovery_plans import DemoPlans
 from demo.referrals import DemoReferrals
 from demo.sharing import DemoSharing
 from partnership.models import Hub, Membership, Organisation, Role
 from partnership.services import membership_create
+from recovery_plans.models import DirectoryEntry, RecoveryPlan
 from referrals.models import OnwardReferral, Referral, TreatmentReferral
 
 SEED = 2026
@@ -173,9 +176,11 @@ class Command(BaseCommand):
             )
             made = demo.run()
             shared = DemoSharing(demo).share(treatment=organisations[TREATMENT], treatment_user=users["treatment"])
+            seed_contacts(hub_worker=users["hubworker"], peer_worker=users["peer"], spoc=users["spoc"])
+            plans = DemoPlans(manager=users["manager"], worker=users["hubworker"]).run()
             assessed = seed_assessments(now=demo.now)
 
-        self._report(made, shared, password)
+        self._report(made, shared, password, plans)
         self.stdout.write(f"  Assessments: {assessed} people given an assessment and readings now.")
 
     def _user(self, login: DemoLogin, fake, password: DemoPassword, organisations, hubs):
@@ -211,7 +216,7 @@ class Command(BaseCommand):
             )
         return user
 
-    def _report(self, made: int, shared: int, password: str) -> None:
+    def _report(self, made: int, shared: int, password: str, plans: int = 0) -> None:
         out = self.stdout
         by_status = dict(Referral.objects.values_list("status").annotate(n=Count("pk")).order_by())
         out.write(
@@ -224,6 +229,10 @@ class Command(BaseCommand):
         out.write(
             f"  Consent and sharing: {shared} steps recorded now; {sent} referrals sent to the Treatment Service, "
             f"{OnwardReferral.objects.count()} onward referrals in the database."
+        )
+        out.write(
+            f"  Recovery plans: {plans} started now, {RecoveryPlan.objects.count()} in the database; "
+            f"{DirectoryEntry.objects.count()} local services in the directory."
         )
         out.write("")
         out.write(self.style.WARNING("DEMO ONLY: these sign-ins share one password. Never use them on a real service."))
