@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class AssessmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "assessments"
+
+    def ready(self) -> None:
+        from partnership.access import Detail, detail_register
+
+        # The risks section is safeguarding detail as a whole (risks, safeguarding concerns,
+        # mental health, escalation triggers): never for peer workers, another organisation
+        # or its export (partnership.access.may_see asks this on every page and export).
+        detail_register(model="assessments.risksection", kind=Detail.SAFEGUARDING)
+        detail_register(model="assessments.historicalrisksection", kind=Detail.SAFEGUARDING)

@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("partnership.urls")),
     path("refer/", include("referrals.urls_public")),
     path("referrals/", include("referrals.urls")),
+    path("", include("assessments.urls")),
     path("", include("recovery_plans.urls_contacts")),
     path("", include("recovery_plans.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -21,6 +21,9 @@ from dataclasses import dataclass
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from assessments.instruments import registry
+from assessments.services import assessment_section_save, child_save, reading_record
+from common.audit import current_version
 from partnership.models import AccessLog
 from recovery_plans.services import directory as directory_services
 from recovery_plans.services import groups as group_services
@@ -97,6 +100,17 @@ DPO_ONLY = rule(FORBIDDEN, data_protection_officer=OK)
 # ERS staff who may share records, for the person or referral the world is about: found
 # through the same selectors as the record's own pages, so anyone else gets 404.
 SHARING = rule(NOT_FOUND, spoc_practitioner=OK, manager=OK, hub_worker=OK)
+# A person's assessment (ASM-1 to ASM-7): roles that never read assessments 403; the front door
+# and caseworkers read the people they may open (404 for anyone else, as if they did not exist).
+ASSESSMENT = rule(
+    FORBIDDEN,
+    spoc_practitioner=OK,
+    manager=OK,
+    hub_worker=OK,
+    other_hub_manager=NOT_FOUND,
+    other_hub_worker=NOT_FOUND,
+    peer_worker=NOT_FOUND,
+)
 # Treatment Service practitioners, for the person shared with their organisation.
 TREATMENT_ONLY = rule(FORBIDDEN, treatment_practitioner=OK)
 
@@ -222,6 +236,18 @@ EXPECTED: dict[str, dict] = {
     "referrals:shared_people": TREATMENT_ONLY,
     "referrals:shared_person": TREATMENT_ONLY,
     "referrals:shared_outcome": TREATMENT_ONLY,
+    # --- the living assessment and instrument readings (ASM-1 to ASM-7) -----------------------
+    "assessments:overview": ASSESSMENT,
+    "assessments:section": ASSESSMENT,
+    "assessments:versions": ASSESSMENT,
+    "assessments:version": ASSESSMENT,
+    "assessments:child_new": ASSESSMENT,
+    "assessments:child": ASSESSMENT,
+    "assessments:escalation": ASSESSMENT,
+    "assessments:instruments": ASSESSMENT,
+    "assessments:reading": ASSESSMENT,
+    "assessments:readings": ASSESSMENT,
+    "assessments:reading_new": ASSESSMENT,
     # --- data subject rights (PAR-6) ----------------------------------------------------------
     "referrals:data_rights": DPO_ONLY,
     "referrals:person_data_rights": DPO_ONLY,
@@ -352,6 +378,10 @@ class World:
     group_session: object = None
     # The person's current recovery plan, a goal and an action on it, and a directory entry.
     plan_ids: dict | None = None
+    # The person's assessment: a section with a version, a child, an AUDIT-C reading.
+    section_version: int = 0
+    child: object = None
+    reading: object = None
 
     def kwargs(self, page: Page) -> dict:
         values = {
@@ -362,12 +392,17 @@ class World:
             "sar_ref": self.subject_access_request.reference,
             "uidb64": "MQ",
             "token": "not-a-real-token",
+            "section": "needs",
+            "history_id": self.section_version,
+            "child_pk": getattr(self.child, "pk", 0),
+            "instrument": "audit-c",
             **(self.plan_ids or {}),
         }
         # An onward referral is still named by its number under its referral's reference.
         values.update(
             {
                 "referrals:onward_outcome": {"pk": self.onward_referral.pk},
+                "assessments:reading": {"pk": getattr(self.reading, "pk", 0)},
                 "contacts:outreach_contact": {"pk": getattr(self.outreach_contact, "pk", 0)},
                 "contacts:group": {"pk": getattr(self.group, "pk", 0)},
                 "contacts:group_session": {"pk": getattr(self.group_session, "pk", 0)},
@@ -438,6 +473,11 @@ def world(
     )
     entry = directory_services.directory_entry_create(by=manager, name="Recovery café", kind="activity", offer="Tea")
     plan_ids = {"plan_pk": plan.pk, "goal_pk": goal.pk, "action_pk": action.pk, "entry_pk": entry.pk}
+    needs = assessment_section_save(person=person, key="needs", values={"needs": "Housing"}, by=hub_worker).section
+    child = child_save(person=person, child=None, values={"age": 6}, by=hub_worker)
+    audit_c = registry().get("audit-c")
+    answers = {item.id: item.options[0].value for item in audit_c.items}
+    reading = reading_record(person=person, definition=audit_c, answers=answers, by=hub_worker)
     return World(
         referral,
         person,
@@ -447,10 +487,13 @@ def world(
         sar,
         peer_referral,
         unshared_person,
-        outreach_contact,
-        group,
-        group_session,
-        plan_ids,
+        outreach_contact=outreach_contact,
+        group=group,
+        group_session=group_session,
+        plan_ids=plan_ids,
+        section_version=current_version(needs),
+        child=child,
+        reading=reading,
     )
 
 

@@ -52,7 +52,9 @@ class InstrumentForm(GovUKFormMixin, forms.Form):
 def instrument_form_class(definition: Definition) -> type[InstrumentForm]:
     """A form class for the definition (a class, so views and formtools can instantiate it)."""
     name = "".join(part.capitalize() for part in definition.id.replace("_", "-").split("-")) + "Form"
-    return type(name, (InstrumentForm,), {"definition": definition})
+    # Named as a class defined in this function would be: made per definition, on demand.
+    qualname = f"instrument_form_class.<locals>.{name}"
+    return type(name, (InstrumentForm,), {"definition": definition, "__qualname__": qualname})
 
 
 def instrument_form(definition: Definition, *args, **kwargs) -> InstrumentForm:

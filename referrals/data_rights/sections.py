@@ -245,6 +245,60 @@ SECTIONS: list[Section] = [
         order_by=("recorded_at", "pk"),
         heading=_on(gettext_lazy("Sharing decision"), "recorded_at"),
     ),
+    # --- The living assessment and instrument readings (assessments) ---------------------
+    Section(
+        key="assessment_needs",
+        title=gettext_lazy("Assessment: needs, aspirations and goals"),
+        model="assessments.needssection",
+        person_path="person",
+        description=gettext_lazy("What you told us you need, what is going well, and what you hope for."),
+    ),
+    Section(
+        key="assessment_risks",
+        title=gettext_lazy("Assessment: risks and safeguarding"),
+        model="assessments.risksection",
+        person_path="person",
+        description=gettext_lazy(
+            "Risks, safeguarding concerns, mental health, and anything that called for extra help."
+        ),
+    ),
+    Section(
+        key="assessment_substances",
+        title=gettext_lazy("Assessment: substances"),
+        model="assessments.substancesection",
+        person_path="person",
+        description=gettext_lazy("The substances you use, how, and whether you inject."),
+    ),
+    Section(
+        key="assessment_equality",
+        title=gettext_lazy("Assessment: equality and diversity"),
+        model="assessments.equalitysection",
+        person_path="person",
+        description=gettext_lazy("What you told us about yourself, so we can check our service is fair to everyone."),
+    ),
+    Section(
+        key="assessment_carers",
+        title=gettext_lazy("Assessment: caring and children"),
+        model="assessments.carerssection",
+        person_path="person",
+        description=gettext_lazy("Anyone you care for, and whether you are a parent."),
+    ),
+    Section(
+        key="assessment_children",
+        title=gettext_lazy("Assessment: children"),
+        model="assessments.child",
+        person_path="person",
+        description=gettext_lazy("Each of your children: their age, who cares for them and the support around them."),
+    ),
+    Section(
+        key="instrument_readings",
+        title=gettext_lazy("Questionnaires and readings"),
+        model="assessments.instrumentreading",
+        person_path="person",
+        description=gettext_lazy("Each questionnaire or reading you did with us, your answers and the scores."),
+        order_by=("taken_at", "pk"),
+        heading=_on(gettext_lazy("Reading"), "taken_at"),
+    ),
     Section(
         key="disclosures",
         title=gettext_lazy("Information shared with other organisations"),

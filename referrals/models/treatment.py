@@ -29,6 +29,8 @@ class TreatmentReferral(models.Model):
             _("Open to Children's Services: automatic referral to the Treatment Service"),
         )
         TRIAGE_OUTCOME = "triage_outcome", _("Triage outcome")
+        # ASM-6 (§3.3.5): a trigger recorded in the person's assessment after allocation.
+        ASSESSMENT_TRIGGER = "assessment_trigger", _("Escalation trigger in the assessment")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
@@ -77,6 +79,8 @@ class TreatmentReferral(models.Model):
     # the Treatment Service per ERS referral, however many reasons (§3.2.6: no second one).
     other_reasons = models.JSONField(default=list, blank=True)
     automatic = models.BooleanField(default=False)
+    # ASM-6: what called for it, in words (the escalation triggers recorded in the assessment).
+    reason_detail = models.CharField(_("why, in detail"), max_length=500, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -165,6 +165,9 @@ def treatment_referrals_sync(
         pending is not None and TreatmentReferral.Reason.TRIAGE_OUTCOME in pending.reasons
     ):
         wanted.append(TreatmentReferral.Reason.TRIAGE_OUTCOME)
+    # ASM-6: an escalation from the person's assessment is not screening's to drop.
+    if pending is not None and TreatmentReferral.Reason.ASSESSMENT_TRIGGER in pending.reasons:
+        wanted.append(TreatmentReferral.Reason.ASSESSMENT_TRIGGER)
     wanted = [reason for reason in wanted if reason not in covered]
     if outcome_closes:
         wanted = []

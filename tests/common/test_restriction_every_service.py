@@ -18,6 +18,8 @@ import pytest
 from django.apps import apps
 from django.utils import timezone
 
+from assessments import services as assessment_services
+from assessments.instruments import registry
 from common.audit import PROCESSING_RESTRICTED, Exemption, ProcessingRestricted, audited_save
 from partnership import services as partnership_services
 from recovery_plans.models import PlanAction, ReengagementFlag, ReviewPrompt
@@ -47,10 +49,13 @@ from referrals.services import grants as grant_services
 from referrals.services import onward as onward_services
 from referrals.services import referrals as services
 from referrals.services import treatment as treatment_services
+from referrals.services import treatment_escalation
 from referrals.services import triage as triage_services
 from tests.referrals.data_rights_state import _referral
 
 SERVICE_MODULES = [
+    assessment_services,
+    treatment_escalation,
     services,
     triage_services,
     allocation_services,
@@ -468,6 +473,41 @@ CASES: dict[str, tuple[Callable[[State], None] | None, Callable[[State], object]
         None,
         lambda s: plan_services.review_prompt_raise(
             person=s.person, trigger=ReviewPrompt.Trigger.PARTNER_INFORMATION, by=s.spoc, detail="GP letter"
+        ),
+    ),
+    # --- assessments ---
+    "assessment_section_save": (
+        _allocated,
+        lambda s: assessment_services.assessment_section_save(
+            person=s.person, key="needs", values={"needs": "Housing"}, by=s.hub_worker
+        ),
+    ),
+    "child_save": (
+        _allocated,
+        lambda s: assessment_services.child_save(person=s.person, child=None, values={"age": 3}, by=s.hub_worker),
+    ),
+    "reading_record": (
+        _allocated,
+        lambda s: assessment_services.reading_record(
+            person=s.person,
+            definition=registry().get("audit-c"),
+            answers={item.id: item.options[0].value for item in registry().get("audit-c").items},
+            by=s.hub_worker,
+        ),
+    ),
+    "assessment_escalate": (
+        lambda s: (
+            _allocated(s),
+            assessment_services.assessment_section_save(
+                person=s.person, key="risks", values={"triggers": ["psychological"]}, by=s.hub_worker
+            ),
+        ),
+        lambda s: assessment_services.assessment_escalate(person=s.person, by=s.hub_worker),
+    ),
+    "treatment_referral_escalate": (
+        _allocated,
+        lambda s: treatment_escalation.treatment_referral_escalate(
+            person=s.person, by=s.hub_worker, reason_detail="Worsening psychological wellbeing"
         ),
     ),
     "processing_restrict": (None, None),  # the restriction itself: see the tests below

@@ -26,6 +26,7 @@ from django.db.models import Count
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from demo.assessments import seed_assessments
 from demo.contacts import seed_contacts
 from demo.logging import quiet_task_log
 from demo.people import HUB_COUNCILS, HUB_TOWNS, demo_faker
@@ -177,8 +178,10 @@ class Command(BaseCommand):
             shared = DemoSharing(demo).share(treatment=organisations[TREATMENT], treatment_user=users["treatment"])
             seed_contacts(hub_worker=users["hubworker"], peer_worker=users["peer"], spoc=users["spoc"])
             plans = DemoPlans(manager=users["manager"], worker=users["hubworker"]).run()
+            assessed = seed_assessments(now=demo.now)
 
         self._report(made, shared, password, plans)
+        self.stdout.write(f"  Assessments: {assessed} people given an assessment and readings now.")
 
     def _user(self, login: DemoLogin, fake, password: DemoPassword, organisations, hubs):
         User = get_user_model()

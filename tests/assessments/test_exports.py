@@ -1,0 +1,54 @@
+"""The assessment in the subject access export and the handover export (PAR-6, PAR-7): every
+section, child and reading is there for the person; the risks section never goes to another
+organisation."""
+
+import pytest
+
+from assessments.services import assessment_section_save, child_save, reading_record
+from partnership.access import Audience
+from referrals.data_rights.collect import collect
+from tests.assessments.instruments import all_scoring, definition
+
+pytestmark = pytest.mark.django_db
+
+KEYS = {
+    "assessment_needs",
+    "assessment_risks",
+    "assessment_substances",
+    "assessment_equality",
+    "assessment_carers",
+    "assessment_children",
+    "instrument_readings",
+}
+
+
+def _assessed(person, by):
+    for key, values in (
+        ("needs", {"needs": "A bed"}),
+        ("risks", {"safeguarding": "Cuckooing"}),
+        ("substances", {"primary_substance": "alcohol"}),
+        ("equality", {"first_language": "Welsh"}),
+        ("carers", {"parent": "yes"}),
+    ):
+        assessment_section_save(person=person, key=key, values=values, by=by)
+    child_save(person=person, child=None, values={"age": 3}, by=by)
+    audit_c = definition("audit-c")
+    reading_record(person=person, definition=audit_c, answers=all_scoring(audit_c, 2), by=by)
+
+
+def test_the_person_sees_every_part_of_their_assessment(person, hub_worker):
+    _assessed(person, hub_worker)
+    sections = {data.section.key: data for data in collect(person, audience=Audience.DATA_SUBJECT)}
+    assert set(sections) >= KEYS
+    for key in KEYS:
+        assert len(sections[key].records) == 1, key
+        assert sections[key].history, key
+    values = {f["name"]: f["display"] for f in sections["assessment_risks"].records[0]["fields"]}
+    assert values["safeguarding"] == "Cuckooing"
+
+
+def test_another_organisation_never_gets_the_risks_section(person, hub_worker):
+    _assessed(person, hub_worker)
+    keys = {data.section.key for data in collect(person, audience=Audience.PARTNER_ORGANISATION)}
+    assert "assessment_risks" not in keys
+    assert "assessment_needs" in keys
