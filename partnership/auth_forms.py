@@ -9,12 +9,15 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fixed, Layout, Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 ENTER_USERNAME = _("Enter your username")
 ENTER_PASSWORD = _("Enter your password")
 # Says neither which part was wrong nor whether the account exists.
 WRONG_USERNAME_OR_PASSWORD = _("The username or password is not right. Check them and try again.")
+USERNAME_TOO_LONG = _("Usernames are 150 characters or fewer. Check your username and try again.")
+PASSWORD_TOO_LONG = _("Passwords are 4,096 characters or fewer. Check your password and try again.")
 ACCOUNT_SWITCHED_OFF = _("This account has been switched off. Ask your administrator to switch it back on.")
 ENTER_EMAIL = _("Enter your work e-mail address")
 EMAIL_FORMAT = _("Enter an e-mail address in the correct format, like name@example.org")
@@ -54,6 +57,11 @@ class SignInForm(AuthenticationForm):
         password.label = _("Password")
         password.error_messages["required"] = ENTER_PASSWORD
         password.widget.attrs.update({"autocomplete": "current-password"})
+        # Django sets the username's max_length after the field is made, so no validator
+        # checks it: without these, a 20,000-character username reached django-axes's
+        # attempt log (a 255-character column) and was a server error on PostgreSQL.
+        username.validators.append(MaxLengthValidator(150, message=USERNAME_TOO_LONG))
+        password.validators.append(MaxLengthValidator(4096, message=PASSWORD_TOO_LONG))
         # Autofocus moves screen-reader users past the page heading: leave focus alone.
         username.widget.attrs.pop("autofocus", None)
         self.helper = _helper(

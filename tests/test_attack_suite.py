@@ -48,6 +48,8 @@ PAYLOADS = [
     "99999999999999999999999",
     "1e308",
 ]
+# One field at a time, the values most likely to get past a form into a query.
+FIELD_PAYLOADS = ["x" * 20_000, "a\x00b", SCRIPT, "31/12/9999", "-1", "99999999999999999999999"]
 # The day, month and year boxes of a GOV.UK date: impossible and far-future dates.
 DATE_PARTS = [("31", "2", "2026"), ("31", "12", "9999"), ("0", "0", "0"), ("-1", "13", "99999"), ("1", "1", "1")]
 # Pages a fuzzed POST would end the crawl's session or is not ours to fuzz.
@@ -151,7 +153,7 @@ class Crawl:
         # One field at a time too: a filter whose other fields are invalid never runs its query,
         # which is how a far-future date got past a test that set every field at once.
         for name in sorted(set(query_fields) - {"csrfmiddlewaretoken"}):
-            for index, payload in enumerate(payloads):
+            for index, payload in enumerate(FIELD_PAYLOADS):
                 value = _hostile({name: ""}, payload, DATE_PARTS[index % len(DATE_PARTS)])
                 self.check(persona, "GET", url, self.client.get(f"{url}?{urlencode(value)}"), f"{name}={payload}")
         for form in forms:
@@ -188,7 +190,7 @@ def test_no_hostile_value_in_any_field_of_any_page_breaks_or_leaks(request, worl
 
 
 @pytest.mark.django_db(transaction=False)
-@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
 @given(text=st.text(min_size=0, max_size=300))
 def test_generated_text_in_every_search_and_filter_never_breaks_a_page(request, world, text):
     crawl = Crawl(request)

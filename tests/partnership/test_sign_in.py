@@ -10,7 +10,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from partnership.auth_forms import (
     ENTER_PASSWORD,
     ENTER_USERNAME,
+    PASSWORD_TOO_LONG,
     PASSWORDS_DO_NOT_MATCH,
+    USERNAME_TOO_LONG,
     WRONG_USERNAME_OR_PASSWORD,
 )
 from partnership.views import SIGNED_OUT
@@ -218,3 +220,17 @@ def test_a_used_or_broken_reset_link_says_so(client, db):
 @pytest.mark.parametrize("name", ["password_reset_done", "password_reset_complete"])
 def test_password_reset_pages_render_for_anyone(client, db, name):
     assert client.get(reverse(name)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "message"),
+    [("x" * 20_000, "anything", USERNAME_TOO_LONG), ("spoc", "p" * 5_000, PASSWORD_TOO_LONG)],
+)
+def test_an_overlong_username_or_password_gets_a_message_not_an_error(client, db, username, password, message):
+    """Found by the attack suite on PostgreSQL: the attempt log's column is 255 characters."""
+    from axes.models import AccessAttempt
+
+    response = client.post(reverse("login"), {"username": username, "password": password})
+    assert response.status_code == 200
+    assert str(message) in response.content.decode()
+    assert not AccessAttempt.objects.filter(username__startswith="xxxx").exists()
