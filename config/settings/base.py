@@ -109,22 +109,21 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# SQLite is the zero-set-up default, and it must not lose a referral when many arrive at
+# once (30 at once lost 28 to "database is locked" before these options):
+# - IMMEDIATE: every transaction (each request is one, ATOMIC_REQUESTS) takes the write
+#   lock when it begins. A deferred one reads first and then asks to write, and SQLite
+#   answers that upgrade with "locked" at once rather than waiting.
+# - timeout: a transaction waits up to 20 seconds for the lock instead of failing.
+# - WAL: readers never block the writer, nor the writer readers; synchronous=NORMAL is
+#   the setting WAL is designed for (durable at each checkpoint, far fewer fsyncs).
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite is the zero-set-up default, and it must not lose a referral when many arrive at
-    # once (30 at once lost 28 to "database is locked" before these options):
-    # - IMMEDIATE: every transaction (each request is one, ATOMIC_REQUESTS) takes the write
-    #   lock when it begins. A deferred one reads first and then asks to write, and SQLite
-    #   answers that upgrade with "locked" at once rather than waiting.
-    # - timeout: a transaction waits up to 20 seconds for the lock instead of failing.
-    # - WAL: readers never block the writer, nor the writer readers; synchronous=NORMAL is
-    #   the setting WAL is designed for (durable at each checkpoint, far fewer fsyncs).
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        }
-    )
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
