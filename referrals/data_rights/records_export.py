@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 FORMAT = "ers-export"
-VERSION = 1
+VERSION = 2
 DATA_NAME = "data.json"
 CHECKSUM_NAME = "checksum.sha256"
 
