@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import CharField, F, IntegerField, Value
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,7 +31,9 @@ def _rows(queryset, *, at: str, ref: str, source: str, by: str, item=None, total
         e_first=F(f"{by}__first_name"),
         e_last=F(f"{by}__last_name"),
         e_username=F(f"{by}__username"),
-        e_total=total or Value(None, output_field=IntegerField()),
+        # A typed NULL: PostgreSQL reads a bare NULL in a UNION as text, which then cannot
+        # meet a reading's integer total.
+        e_total=total or Cast(Value(None), output_field=IntegerField()),
         e_band=band or blank,
     )
 

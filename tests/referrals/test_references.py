@@ -15,6 +15,20 @@ from tests.factories import PersonFactory
 NUMBERED = {
     ("referrals:consent_withdraw", "consent_pk"): "one of a person's sharing decisions, under their reference",
     ("referrals:onward_outcome", "pk"): "one of a referral's onward referrals, under its reference",
+    # Casework under the person's random reference: a page reached only through that person.
+    ("assessments:child", "child_pk"): "one of a person's children, under their reference",
+    ("assessments:reading", "pk"): "one of a person's instrument readings, under their reference",
+    ("assessments:version", "history_id"): "one saved version of a person's assessment section",
+    ("recovery_plans:earlier", "plan_pk"): "one of a person's earlier plans, under their reference",
+    ("recovery_plans:goal_achieved", "goal_pk"): "a goal in a person's plan, under their reference",
+    ("recovery_plans:action_done", "action_pk"): "an action in a person's plan, under their reference",
+    # The service's own records, about no one person.
+    ("recovery_plans:directory_edit", "entry_pk"): "an entry in the directory of local services",
+    ("contacts:group", "pk"): "a hub's group (the pre-detox group, say)",
+    ("contacts:group_session", "pk"): "a session of a group",
+    # Not yet random: the count of outreach contacts is the service's outreach activity, which it
+    # reports to commissioners anyway; a reference like the others is the next step.
+    ("contacts:outreach_contact", "pk"): "someone met on outreach, not yet anyone's record",
 }
 DIGITS = re.compile(r"\(\?P<(\w+)>(?:\[0-9\]|\\d)\+\)")
 
