@@ -372,10 +372,14 @@ def test_bad_input_gives_its_specific_message_and_keeps_what_was_typed(spoc_clie
 
 
 def test_a_time_later_today_is_in_the_future(spoc_client, monkeypatch):
-    # Noon today, so "an hour from now" is always still today, whenever the suite runs.
-    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
-    monkeypatch.setattr(timezone, "now", lambda: noon)
-    later = noon + dt.timedelta(hours=1)
+    # "An hour from now" must still be today. After 23:00 the clock is put back to 22:00 (never
+    # forward: a clock ahead of the real one makes the signed-in session look idle for hours,
+    # which is how a fixed noon failed whenever the suite ran in the morning).
+    now = timezone.localtime()
+    if now.hour >= 23:
+        now = now.replace(hour=22, minute=0, second=0, microsecond=0)
+        monkeypatch.setattr(timezone, "now", lambda: now)
+    later = now + dt.timedelta(hours=1)
     response = spoc_client.post(
         NEW,
         referral_form(
