@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("recovery_plans.urls_contacts")),
     path("", include("recovery_plans.urls")),
+    path("reports/", include("reporting.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -264,3 +264,33 @@ def sees_directory(user) -> bool:
 def can_manage_directory(user) -> bool:
     """PLN-5: managers and hub workers keep the directory of local services up to date."""
     return role_of(user) in PLAN_WRITING_ROLES
+
+
+# --- Reports for commissioners (RPT-1, RPT-5, RPT-6) -----------------------------------------
+# Managers build, preview and publish the quarterly reports; commissioners read only what has
+# been published, and never a person (RPT-4). The dashboards are for managers, and commissioners
+# see them too, through the same disclosure step as the reports.
+REPORT_RUNNING_ROLES = frozenset({Role.MANAGER})
+PUBLISHED_REPORT_ROLES = frozenset({Role.COMMISSIONER, Role.MANAGER})
+DASHBOARD_ROLES = frozenset({Role.MANAGER, Role.COMMISSIONER})
+
+
+def can_run_reports(user) -> bool:
+    """RPT-1: run a quarter's report on demand, preview it and publish it."""
+    return role_of(user) in REPORT_RUNNING_ROLES
+
+
+def sees_published_reports(user) -> bool:
+    """RPT-5: the archive of published reports, their PDFs and CSVs."""
+    return role_of(user) in PUBLISHED_REPORT_ROLES
+
+
+def sees_dashboards(user) -> bool:
+    """RPT-6: the equity and disengagement-risk dashboards."""
+    return role_of(user) in DASHBOARD_ROLES
+
+
+def sees_exact_dashboard_figures(user) -> bool:
+    """Managers work inside the service and see exact counts; everyone else sees the disclosed
+    figures (RPT-4)."""
+    return role_of(user) in REPORT_RUNNING_ROLES

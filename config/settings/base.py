@@ -277,6 +277,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 
+# RPT-4: the disclosure rule every published breakdown of people passes through (NHS England's
+# by default): 0 stays 0, 1 to the threshold is shown as "*", the rest rounded to the base.
+REPORT_SUPPRESSION_THRESHOLD = env.int("DJANGO_REPORT_SUPPRESSION_THRESHOLD", default=7)
+REPORT_ROUNDING_BASE = env.int("DJANGO_REPORT_ROUNDING_BASE", default=5)
+
 # How many reverse proxies of our own (TLS termination, a load balancer) stand in front of the
 # service, each appending to X-Forwarded-For. 0: believe only the connection's address, and
 # ignore the header, which anyone can send. See common/client_address.py and the README.

@@ -1,0 +1,3 @@
+"""The managers' equity and disengagement-risk dashboards (RPT-6)."""
+
+urlpatterns: list = []
