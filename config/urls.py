@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("recovery_plans.urls_contacts")),
     path("", include("recovery_plans.urls")),
     path("reports/", include("reporting.urls")),
+    path("safeguarding/", include("safeguarding.urls")),
+    path("complaints/", include("safeguarding.urls_public")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,3 @@
+"""notifications (see safeguarding/models/__init__.py)."""
+
+__all__: list[str] = []

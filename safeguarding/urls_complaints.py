@@ -1,0 +1,3 @@
+"""Safeguarding pages: complaints."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Safeguarding pages: concerns."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Safeguarding pages: notifications."""
+
+urlpatterns: list = []
