@@ -35,6 +35,7 @@ from referrals.models import TreatmentReferral
 NO_ALLOCATED_REFERRAL = gettext_lazy(
     "This person has no allocated referral to refer on from. Ask the SPOC team to refer them to the Treatment Service"
 )
+REVIEW_PROMPTED = gettext_lazy("A review of the person's recovery plan has been prompted")
 ALREADY_WITH_TREATMENT = gettext_lazy(
     "The Treatment Service already has a referral for this person. Tell them about the escalation triggers"
 )
@@ -85,6 +86,8 @@ def section_edit(request: HttpRequest, person_ref: str, section: str) -> HttpRes
             add_service_errors(form, error)
         else:
             messages.success(request, _("%(section)s saved") % {"section": spec.title})
+            if saved.review_prompted:
+                messages.info(request, REVIEW_PROMPTED)
             if saved.new_triggers:
                 return redirect("assessments:escalation", person.reference)
             return redirect(overview_url(person))
