@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,7 +27,7 @@ from assessments.selectors import (
     version_values,
 )
 from assessments.services import assessment_escalate, assessment_section_save, child_save
-from assessments.views.common import data, person_for, spec_for
+from assessments.views.common import data, person_for, render_page, spec_for
 from common.forms.errors import add_service_errors
 from referrals.converters import PERSON
 from referrals.models import TreatmentReferral
@@ -53,7 +53,7 @@ def overview(request: HttpRequest, person_ref: str) -> HttpResponse:
     rows = sections_for(person=person, specs=specs)
     sections = [{"spec": spec, "row": rows[spec.key]} for spec in specs]
     substances = rows.get("substances")
-    return render(
+    return render_page(
         request,
         "assessments/overview.html",
         {
@@ -91,7 +91,7 @@ def section_edit(request: HttpRequest, person_ref: str, section: str) -> HttpRes
             if saved.new_triggers:
                 return redirect("assessments:escalation", person.reference)
             return redirect(overview_url(person))
-    return render(
+    return render_page(
         request,
         "assessments/section.html",
         {
@@ -112,7 +112,7 @@ def section_edit(request: HttpRequest, person_ref: str, section: str) -> HttpRes
 def versions(request: HttpRequest, person_ref: str, section: str) -> HttpResponse:
     spec = spec_for(request, section)
     person = person_for(request, person_ref, f"Assessment versions: {spec.key}")
-    return render(
+    return render_page(
         request,
         "assessments/versions.html",
         {
@@ -132,7 +132,7 @@ def version(request: HttpRequest, person_ref: str, section: str, history_id: int
     row = section_version(person=person, spec=spec, history_id=history_id)
     if row is None:
         raise Http404
-    return render(
+    return render_page(
         request,
         "assessments/version.html",
         {
@@ -170,7 +170,7 @@ def child_edit(request: HttpRequest, person_ref: str, child_pk: int | None = Non
         else:
             messages.success(request, _("Child's details saved"))
             return redirect(back_url)
-    return render(
+    return render_page(
         request, "assessments/child.html", {"person": person, "form": form, "child": child, "back_url": back_url}
     )
 
@@ -201,7 +201,7 @@ def escalation(request: HttpRequest, person_ref: str) -> HttpResponse:
         return redirect("assessments:escalation", person.reference)
     row = section_get(person=person, spec=spec)
     triggers = [Trigger(code) for code in (row.triggers if row else []) if code in Trigger.values]
-    return render(
+    return render_page(
         request,
         "assessments/escalation.html",
         {
