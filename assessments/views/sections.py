@@ -26,7 +26,7 @@ from assessments.selectors import (
     sections_for,
     version_values,
 )
-from assessments.services import assessment_escalate, assessment_section_save, child_save
+from assessments.services import ESCALATION_RESTRICTED, assessment_escalate, assessment_section_save, child_save
 from assessments.views.common import data, person_for, render_page, spec_for
 from common.forms.errors import add_service_errors
 from referrals.converters import PERSON
@@ -188,7 +188,9 @@ def escalation(request: HttpRequest, person_ref: str) -> HttpResponse:
         try:
             treatment_referral = assessment_escalate(person=person, by=request.user)
         except ValidationError as error:
-            messages.error(request, error.messages[0])
+            # Restricted (PAR-6): the page itself says so, in place of the button.
+            if error.code != "processing_restricted":
+                messages.error(request, error.messages[0])
             return redirect("assessments:escalation", person.reference)
         if treatment_referral is None:
             messages.error(request, NO_ALLOCATED_REFERRAL)
@@ -208,6 +210,7 @@ def escalation(request: HttpRequest, person_ref: str) -> HttpResponse:
             "person": person,
             "triggers": triggers,
             "immediate": [trigger for trigger in triggers if trigger in IMMEDIATE_TRIGGERS],
+            "restricted_message": ESCALATION_RESTRICTED,
             "back_url": overview_url(person),
         },
     )
