@@ -16,26 +16,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from assessments.access import can_edit_assessment
 from assessments.instruments import Definition, score
 from assessments.models import Child, InstrumentReading, RiskSection
 from assessments.models.codes import SAFEGUARDING_TRIGGERS, Trigger
 from assessments.sections import BY_KEY
-from common.audit import ExpectedVersion, ProcessingRestricted, audited_save, processing_allowed_check
+from common.audit import ExpectedVersion, audited_save, processing_allowed_check
 from referrals.models import Person, TreatmentReferral
 from referrals.review_triggers import ReviewTrigger, review_trigger_fire
 from referrals.services.treatment_escalation import treatment_referral_escalate
 
 NO_TRIGGERS = _("No escalation triggers are recorded in the risks section")
 READING_INCOMPLETE = _("Answer every question before saving the reading")
-ESCALATION_RESTRICTED = gettext_lazy(
-    "Processing of this person's information is restricted, so they cannot be referred to the "
-    "Treatment Service from their assessment. Only the data protection officer can lift the "
-    "restriction: ask them. The safeguarding and crisis steps still apply: if anyone is in "
-    "immediate danger call 999, and tell the safeguarding lead today."
-)
 
 
 @dataclass(frozen=True)
@@ -194,10 +187,8 @@ def assessment_escalate(*, person: Person, by) -> TreatmentReferral | None:
     # exemption is for the urgent escalation protocol (§3.2.6) and safeguarding, which protect
     # someone now; a referral to another service does not, and the crisis steps need no record
     # here to go ahead. So the refusal stands, and says what still applies.
-    try:
-        processing_allowed_check(person_id=person.pk)
-    except ProcessingRestricted as error:
-        raise ValidationError(ESCALATION_RESTRICTED, code="processing_restricted") from error
+    # (The escalation page says so in words: assessments.views.sections.ESCALATION_RESTRICTED.)
+    processing_allowed_check(person_id=person.pk)
     section = RiskSection.objects.filter(person=person).first()
     triggers = [Trigger(code).label for code in (section.triggers if section else []) if code in Trigger.values]
     if not triggers:

@@ -26,7 +26,7 @@ from assessments.selectors import (
     sections_for,
     version_values,
 )
-from assessments.services import ESCALATION_RESTRICTED, assessment_escalate, assessment_section_save, child_save
+from assessments.services import assessment_escalate, assessment_section_save, child_save
 from assessments.views.common import data, person_for, render_page, spec_for
 from common.forms.errors import add_service_errors
 from referrals.converters import PERSON
@@ -34,6 +34,14 @@ from referrals.models import TreatmentReferral
 
 NO_ALLOCATED_REFERRAL = gettext_lazy(
     "This person has no allocated referral to refer on from. Ask the SPOC team to refer them to the Treatment Service"
+)
+# PAR-6: what the escalation page says in place of its button while the person's processing
+# is restricted (the service refuses with ProcessingRestricted).
+ESCALATION_RESTRICTED = gettext_lazy(
+    "Processing of this person's information is restricted, so they cannot be referred to the "
+    "Treatment Service from their assessment. Only the data protection officer can lift the "
+    "restriction: ask them. The safeguarding and crisis steps still apply: if anyone is in "
+    "immediate danger call 999, and tell the safeguarding lead today."
 )
 REVIEW_PROMPTED = gettext_lazy("A review of the person's recovery plan has been prompted")
 ALREADY_WITH_TREATMENT = gettext_lazy(

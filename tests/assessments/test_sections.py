@@ -227,7 +227,8 @@ def test_escalating_while_processing_is_restricted_is_refused_and_the_page_says_
     from django.core.exceptions import ValidationError as DjangoValidationError
     from django.utils.html import escape
 
-    from assessments.services import ESCALATION_RESTRICTED, assessment_escalate
+    from assessments.services import assessment_escalate
+    from assessments.views.sections import ESCALATION_RESTRICTED
     from referrals.data_rights import services as data_rights
     from referrals.models import TreatmentReferral
 
