@@ -170,7 +170,7 @@ def collect(
     for section in sections if sections is not None else active_sections():
         model = section.model_class
         label = model._meta.label_lower
-        if not may_see(audience, label):
+        if not section.subject_access or not may_see(audience, label):
             continue
         fields = [f for f in section.field_list() if may_see(audience, label, f.name)]
         rows = list(section.rows(person))
