@@ -20,3 +20,5 @@ class AssessmentsConfig(AppConfig):
         # ASM-6: the escalation triggers are codes reports count; the subject access export
         # shows each as "label (code)" (the JSON value keeps the codes).
         coded_list_register(field="triggers", choices=Trigger.choices)
+        # ... and so does a referral to Treatment made for them (its reason_detail is in words).
+        coded_list_register(field="escalation_triggers", choices=Trigger.choices)

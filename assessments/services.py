@@ -190,8 +190,8 @@ def assessment_escalate(*, person: Person, by) -> TreatmentReferral | None:
     # (The escalation page says so in words: assessments.views.sections.ESCALATION_RESTRICTED.)
     processing_allowed_check(person_id=person.pk)
     section = RiskSection.objects.filter(person=person).first()
-    triggers = [Trigger(code).label for code in (section.triggers if section else []) if code in Trigger.values]
-    if not triggers:
+    codes = [code for code in (section.triggers if section else []) if code in Trigger.values]
+    if not codes:
         raise ValidationError(NO_TRIGGERS, code="no_triggers")
-    reason = "; ".join(str(label) for label in triggers)
-    return treatment_referral_escalate(person=person, by=by, reason_detail=reason)
+    reason = "; ".join(str(Trigger(code).label) for code in codes)
+    return treatment_referral_escalate(person=person, by=by, reason_detail=reason, triggers=codes)
