@@ -13,3 +13,12 @@ class AssessmentsConfig(AppConfig):
         # or its export (partnership.access.may_see asks this on every page and export).
         detail_register(model="assessments.risksection", kind=Detail.SAFEGUARDING)
         detail_register(model="assessments.historicalrisksection", kind=Detail.SAFEGUARDING)
+
+        from assessments.models.codes import Trigger
+        from referrals.data_rights.collect import coded_list_register
+
+        # ASM-6: the escalation triggers are codes reports count; the subject access export
+        # shows each as "label (code)" (the JSON value keeps the codes).
+        coded_list_register(field="triggers", choices=Trigger.choices)
+        # ... and so does a referral to Treatment made for them (its reason_detail is in words).
+        coded_list_register(field="escalation_triggers", choices=Trigger.choices)

@@ -86,7 +86,7 @@ def outreach_events(*, person, user, before: dt.datetime | None, limit: int) -> 
             "title": _("Met on outreach at %(place)s") % {"place": row.location},
             "summary": row.note,
             "by": staff_display_name(row.recorded_by),
-            "href": reverse("contacts:outreach_contact", kwargs={"pk": row.pk}),
+            "href": reverse("contacts:outreach_contact", kwargs={"outreach_ref": row.reference}),
             "sensitive": False,
         }
         for row in rows.order_by("-occurred_at", "-pk")[:limit]

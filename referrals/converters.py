@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from django.urls import register_converter
 
-from referrals.models.references import PERSON_PATTERN, SUBJECT_ACCESS_PATTERN, TREATMENT_REFERRAL_PATTERN
+from referrals.models.references import (
+    OUTREACH_CONTACT_PATTERN,
+    PERSON_PATTERN,
+    SUBJECT_ACCESS_PATTERN,
+    TREATMENT_REFERRAL_PATTERN,
+)
 
 
 class _Reference:
@@ -33,10 +38,16 @@ class SubjectAccessReference(_Reference):
     regex = SUBJECT_ACCESS_PATTERN
 
 
+class OutreachContactReference(_Reference):
+    regex = OUTREACH_CONTACT_PATTERN
+
+
 PERSON = "person_ref"
 TREATMENT_REFERRAL = "treatment_ref"
 SUBJECT_ACCESS = "sar_ref"
+OUTREACH_CONTACT = "outreach_ref"
 
 register_converter(PersonReference, PERSON)
 register_converter(TreatmentReferralReference, TREATMENT_REFERRAL)
 register_converter(SubjectAccessReference, SUBJECT_ACCESS)
+register_converter(OutreachContactReference, OUTREACH_CONTACT)

@@ -403,7 +403,9 @@ class World:
             {
                 "referrals:onward_outcome": {"pk": self.onward_referral.pk},
                 "assessments:reading": {"pk": getattr(self.reading, "pk", 0)},
-                "contacts:outreach_contact": {"pk": getattr(self.outreach_contact, "pk", 0)},
+                "contacts:outreach_contact": {
+                    "outreach_ref": getattr(self.outreach_contact, "reference", "OC-22222222")
+                },
                 "contacts:group": {"pk": getattr(self.group, "pk", 0)},
                 "contacts:group_session": {"pk": getattr(self.group_session, "pk", 0)},
             }.get(page.name, {})

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from partnership.models import Hub
+from referrals.models.references import new_outreach_contact_reference
 
 
 class OutreachSession(models.Model):
@@ -100,6 +101,8 @@ class OutreachContact(models.Model):
         DECLINED_TO_SAY = "declined", _("Did not say")
         OTHER = "other", _("Other")
 
+    # How its page is addressed: random, never a count (referrals.models.references).
+    reference = models.CharField(max_length=12, unique=True, default=new_outreach_contact_reference, editable=False)
     session = models.ForeignKey(
         OutreachSession, on_delete=models.PROTECT, null=True, blank=True, related_name="contacts"
     )

@@ -96,8 +96,8 @@ def outreach_contacts_for(*, user) -> QuerySet[OutreachContact]:
     return contacts.select_related("recorded_by", "person", "session").order_by("-occurred_at", "-pk")
 
 
-def outreach_contact_get_for(*, user, pk: int) -> OutreachContact:
-    contact = outreach_contacts_for(user=user).filter(pk=pk).first()
+def outreach_contact_get_for(*, user, reference: str) -> OutreachContact:
+    contact = outreach_contacts_for(user=user).filter(reference=reference).first()
     if contact is None:
         raise Http404
     return contact

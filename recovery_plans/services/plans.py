@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -30,7 +30,7 @@ from recovery_plans.models import (
     RecoveryPlan,
     ReviewPrompt,
 )
-from recovery_plans.selectors.plans import open_prompts, plan_people_for, staff_to_own_actions
+from recovery_plans.selectors.plans import current_plan_of, open_prompts, plan_people_for, staff_to_own_actions
 
 PLAN_NOT_CURRENT = _("This plan has been replaced by a newer one, so it can no longer be changed")
 REVIEW_BEFORE_START = _("The review date must be on or after the day the plan started")
@@ -56,6 +56,20 @@ def _check_may_write(*, by, person) -> None:
 def _check_current(plan: RecoveryPlan) -> None:
     if plan.status != RecoveryPlan.Status.CURRENT:
         raise ValidationError(PLAN_NOT_CURRENT, code="plan_not_current")
+
+
+def _plan_write_check(
+    plan: RecoveryPlan, *, by, part: models.Model | None = None, expected_version: ExpectedVersion | None = None
+) -> None:
+    """The checks every change to a plan or one of its parts starts with, in this order: who
+    acts may write this person's plan; the plan is the current one; and, for a part changed
+    from a form (``part`` with ``expected_version``), that part is locked and nobody changed
+    it since the form loaded (SEC-5). The save then goes through the one audited write, which
+    refuses a restricted person (PAR-6)."""
+    _check_may_write(by=by, person=plan.person)
+    _check_current(plan)
+    if part is not None:
+        version_check(part, expected_version)
 
 
 def _check_past(value: dt.date | None, field: str) -> None:
@@ -104,8 +118,7 @@ def plan_agreement_record(
 ) -> RecoveryPlan:
     """PLN-1 co-production: whether and how the person agreed to their plan; and when it is
     next reviewed (PLN-2)."""
-    _check_may_write(by=by, person=plan.person)
-    _check_current(plan)
+    _plan_write_check(plan, by=by)
     if agreed_by_person and not agreed_how:
         raise ValidationError({"agreed_how": AGREEMENT_NEEDS_HOW}, code="agreement_how")
     if agreed_by_person and agreed_on is None:
@@ -124,8 +137,7 @@ def plan_agreement_record(
 
 
 def plan_goal_add(*, plan: RecoveryPlan, by, in_own_words: str) -> PlanGoal:
-    _check_may_write(by=by, person=plan.person)
-    _check_current(plan)
+    _plan_write_check(plan, by=by)
     return audited_create(
         PlanGoal, by=by, reason="Goal added", person_id=plan.person_id, plan=plan, in_own_words=in_own_words
     )
@@ -137,9 +149,7 @@ def plan_goal_achieve(
 ) -> PlanGoal:
     """A goal achieved: recorded, and a review prompted (PLN-2, §3.4.2: goal completion)."""
     plan = goal.plan
-    _check_may_write(by=by, person=plan.person)
-    _check_current(plan)
-    version_check(goal, expected_version)
+    _plan_write_check(plan, by=by, part=goal, expected_version=expected_version)
     if goal.status == PlanGoal.Status.ACHIEVED:
         raise ValidationError(ALREADY_ACHIEVED, code="already_achieved")
     achieved_on = achieved_on or timezone.localdate()
@@ -155,8 +165,7 @@ def plan_goal_achieve(
 
 
 def plan_need_add(*, plan: RecoveryPlan, by, area: str, description: str, support: str = "") -> PlanNeed:
-    _check_may_write(by=by, person=plan.person)
-    _check_current(plan)
+    _plan_write_check(plan, by=by)
     return audited_create(
         PlanNeed,
         by=by,
@@ -170,8 +179,7 @@ def plan_need_add(*, plan: RecoveryPlan, by, area: str, description: str, suppor
 
 
 def plan_risk_add(*, plan: RecoveryPlan, by, description: str, mitigation: str) -> PlanRisk:
-    _check_may_write(by=by, person=plan.person)
-    _check_current(plan)
+    _plan_write_check(plan, by=by)
     return audited_create(
         PlanRisk,
         by=by,
@@ -196,8 +204,7 @@ def plan_action_add(
 ) -> PlanAction:
     """An action with exactly one owner (PLN-1): a member of staff in the person's hub, an
     active partner agency from the directory (PLN-5), or the person."""
-    _check_may_write(by=by, person=plan.person)
-    _check_current(plan)
+    _plan_write_check(plan, by=by)
     owner_name = ""
     if owner == PlanAction.Owner.WORKER:
         if owner_worker is None:
@@ -238,9 +245,7 @@ def plan_action_done(
     *, action: PlanAction, by, done_on: dt.date | None = None, expected_version: ExpectedVersion | None = None
 ) -> PlanAction:
     plan = action.plan
-    _check_may_write(by=by, person=plan.person)
-    _check_current(plan)
-    version_check(action, expected_version)
+    _plan_write_check(plan, by=by, part=action, expected_version=expected_version)
     if action.done_on is not None:
         raise ValidationError(ALREADY_DONE, code="already_done")
     done_on = done_on or timezone.localdate()
@@ -263,8 +268,7 @@ def plan_review_record(
 ) -> PlanReview:
     """PLN-2: a review of the current plan. It sets the plan's next review date and answers
     every open review prompt for the person."""
-    _check_may_write(by=by, person=plan.person)
-    _check_current(plan)
+    _plan_write_check(plan, by=by)
     _check_past(reviewed_on, "reviewed_on")
     if next_review <= reviewed_on:
         raise ValidationError({"next_review": NEXT_REVIEW_NOT_AFTER}, code="next_review")
@@ -321,3 +325,16 @@ def review_prompt_raise(
         raised_at=timezone.now(),
         raised_by=by,
     )
+
+
+def review_trigger_handle(
+    *, person, trigger: str, by, detail: str = "", exemption: Exemption | None = None
+) -> ReviewPrompt | None:
+    """What ``referrals.review_triggers.review_trigger_fire`` calls (registered in
+    ``recovery_plans.apps``), and what this app's own triggers (disengagement) call: a review
+    prompt, but only for a person with a current plan. Without one there is no review to bring
+    forward, and a prompt would wait unseen (the plan page shows prompts on the current plan)
+    to greet a plan written months later for reasons long past. None: no current plan."""
+    if current_plan_of(person=person) is None:
+        return None
+    return review_prompt_raise(person=person, trigger=trigger, by=by, detail=detail, exemption=exemption)

@@ -24,6 +24,7 @@ from recovery_plans.forms.outreach import PERSON_NOT_FOUND, LinkPersonForm, Outr
 from recovery_plans.selectors import contacts as selectors
 from recovery_plans.services import contacts as contact_services
 from recovery_plans.services import outreach as services
+from referrals.converters import OUTREACH_CONTACT
 from referrals.models.references import PERSON_PATTERN
 from referrals.selectors.referrals import person_get_for, record_list_view, record_view
 
@@ -100,9 +101,9 @@ def outreach_contact_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def outreach_contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def outreach_contact_detail(request: HttpRequest, outreach_ref: str) -> HttpResponse:
     _require_outreach(request)
-    contact = selectors.outreach_contact_get_for(user=request.user, pk=pk)
+    contact = selectors.outreach_contact_get_for(user=request.user, reference=outreach_ref)
     record_view(user=request.user, obj=contact, person_id=contact.person_id, purpose="Outreach contact")
     may_link = contact.person_id is None and services.outreach_contact_may_link(by=request.user)
     form = None
@@ -121,7 +122,7 @@ def outreach_contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 add_service_errors(form, error, default="person_ref")
             else:
                 messages.success(request, _("Outreach contact linked"))
-                return redirect(reverse("contacts:outreach_contact", kwargs={"pk": contact.pk}))
+                return redirect(reverse("contacts:outreach_contact", kwargs={"outreach_ref": contact.reference}))
     elif request.method == "POST":
         raise PermissionDenied
     is_new = selectors.is_new_contact(person_id=contact.person_id, at=contact.occurred_at, this=contact)
@@ -184,7 +185,7 @@ def naloxone_supply_new(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("outreach/", outreach_list, name="outreach"),
     path("outreach/contacts/new/", outreach_contact_new, name="outreach_contact_new"),
-    path("outreach/contacts/<int:pk>/", outreach_contact_detail, name="outreach_contact"),
+    path(f"outreach/contacts/<{OUTREACH_CONTACT}:outreach_ref>/", outreach_contact_detail, name="outreach_contact"),
     path("outreach/sessions/new/", outreach_session_new, name="outreach_session_new"),
     path("outreach/naloxone/new/", naloxone_supply_new, name="naloxone_supply_new"),
 ]

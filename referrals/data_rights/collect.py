@@ -105,9 +105,22 @@ OBJECT_TYPE_LABELS = {
 }
 
 
+# JSON lists of codes that reports count, owned by apps later in the chain (registered from
+# their ``AppConfig.ready()``, so referrals imports none of them), by field name: the export
+# names each as "label (code)", so the person reads what it means and anyone matching it to a
+# report sees the code counted there. The JSON ``value`` keeps the codes alone.
+_coded_lists: dict[str, Any] = {}
+
+
+def coded_list_register(*, field: str, choices) -> None:
+    """``choices``: (code, label) pairs, e.g. ``Trigger.choices``. Registering again replaces."""
+    _coded_lists[field] = choices
+
+
 def _style() -> ValueStyle:
     from referrals.models import CommunicationNeed, ContactMethod, Substance, Triage
 
+    coded = {name: [(code, f"{label} ({code})") for code, label in choices] for name, choices in _coded_lists.items()}
     return ValueStyle(
         list_choices={
             "substances": Substance.choices,
@@ -115,6 +128,7 @@ def _style() -> ValueStyle:
             "contact_methods": ContactMethod.choices,
             "risk_reasons": Triage.RiskReason.choices,
             "communication_needs": CommunicationNeed.choices,
+            **coded,
         },
         value_labels={"partnership.accesslog.object_type": OBJECT_TYPE_LABELS},
     )
@@ -156,7 +170,7 @@ def collect(
     for section in sections if sections is not None else active_sections():
         model = section.model_class
         label = model._meta.label_lower
-        if not may_see(audience, label):
+        if not section.subject_access or not may_see(audience, label):
             continue
         fields = [f for f in section.field_list() if may_see(audience, label, f.name)]
         rows = list(section.rows(person))

@@ -1,4 +1,4 @@
-"""The secure records export (PAR-7, §3.23.4, §4.5.1): ``ers-export`` version 1.
+"""The secure records export (PAR-7, §3.23.4, §4.5.1): ``ers-export`` version 3.
 
 The file is a zip holding ``data.json`` (canonical JSON: keys sorted, no spaces, UTF-8) and
 ``checksum.sha256`` (its SHA-256 in ``sha256sum`` format). The format is documented in
@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 FORMAT = "ers-export"
-VERSION = 2
+VERSION = 3
 DATA_NAME = "data.json"
 CHECKSUM_NAME = "checksum.sha256"
 
@@ -47,6 +48,9 @@ CHECKSUM_NAME = "checksum.sha256"
 NOT_EXPORTED_FIELDS = frozenset({"id", "submission_token"})
 
 USER, ORGANISATION, HUB = "auth.user", "partnership.organisation", "partnership.hub"
+# A hub's groups (PLN-6) are the service's, matched by hub and name like hubs by name; named by
+# label so referrals imports no recovery_plans module (the sections name their models so too).
+GROUP = "recovery_plans.group"
 # In place of a text field the recipient may not see (``partnership.access.may_see``): the
 # field is there, so the file imports, but says nothing.
 WITHHELD = "Withheld from this export"
@@ -157,13 +161,16 @@ def build_export(
     ``WITHHELD`` (``partnership.access.may_see``)."""
     person_ids = list(people.order_by("pk").values_list("pk", flat=True))
     records: dict[str, list] = {}
-    reference_ids: dict[str, set] = {USER: set(), ORGANISATION: set(), HUB: set()}
+    reference_ids: dict[str, set] = {USER: set(), ORGANISATION: set(), HUB: set(), GROUP: set()}
     sections = export_sections()
     exported = {model_label(s.model_class) for s in sections}
     for model in import_order(sections):
         section = next(s for s in sections if s.model_class is model)
         path = "pk" if section.person_path == "pk" else section.person_path
-        rows = model._default_manager.filter(**{f"{path}__in": person_ids}).order_by("pk")
+        # Through a subquery: a path through other records (a session's contacts) meets each
+        # row once for every match, and DISTINCT cannot compare every column type.
+        matching = model._default_manager.filter(**{f"{path}__in": person_ids}).values("pk")
+        rows = model._default_manager.filter(pk__in=matching).order_by("pk")
         if not may_see(audience, model_label(model)):
             rows = rows.none()
         fields = exported_fields(model)
@@ -188,7 +195,9 @@ def build_export(
             out.append({"id": obj.pk, "fields": values})
         records[model_label(model)] = out
 
-    # Hubs name their organisation, so the organisations of the hubs travel too.
+    # Groups name their hub, and hubs their organisation, so those travel too.
+    groups = list(apps.get_model(GROUP).objects.filter(pk__in=reference_ids[GROUP]).order_by("pk"))
+    reference_ids[HUB].update(g.hub_id for g in groups)
     hubs = list(Hub.objects.filter(pk__in=reference_ids[HUB]).order_by("pk"))
     reference_ids[ORGANISATION].update(h.organisation_id for h in hubs)
     users = get_user_model().objects.filter(pk__in=reference_ids[USER]).order_by("pk")
@@ -208,6 +217,10 @@ def build_export(
             ],
             ORGANISATION: [{"id": o.pk, "name": o.name, "kind": o.kind} for o in organisations],
             HUB: [{"id": h.pk, "name": h.name, "organisation": h.organisation_id} for h in hubs],
+            GROUP: [
+                {"id": g.pk, "name": g.name, "kind": g.kind, "hub": g.hub_id, "is_running": g.is_running}
+                for g in groups
+            ],
         },
         "records": records,
     }

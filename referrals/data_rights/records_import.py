@@ -1,4 +1,4 @@
-"""Importing a secure records export (PAR-7, §3.23.4, §4.5.1): ``ers-export`` version 1.
+"""Importing a secure records export (PAR-7, §3.23.4, §4.5.1): ``ers-export`` version 3.
 
 ``read_zip`` checks the file (checksum, format, version) before anything is written, and
 ``records_import`` re-creates its records here, all or nothing, with history on every row it
@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -26,6 +27,7 @@ from referrals.data_rights.records_export import (
     CHECKSUM_NAME,
     DATA_NAME,
     FORMAT,
+    GROUP,
     HUB,
     ORGANISATION,
     USER,
@@ -117,10 +119,10 @@ class ImportResult:
 
 
 def _map_reference(data: dict, by: User, reason: str) -> tuple[dict[str, dict[int, int]], list[str]]:
-    """Staff by username (an inactive placeholder when missing), organisations and hubs by name
-    (made when missing)."""
+    """Staff by username (an inactive placeholder when missing), organisations and hubs by name,
+    groups by hub and name (made when missing)."""
     UserModel = get_user_model()
-    ids: dict[str, dict[int, int]] = {USER: {}, ORGANISATION: {}, HUB: {}}
+    ids: dict[str, dict[int, int]] = {USER: {}, ORGANISATION: {}, HUB: {}, GROUP: {}}
     created_users = []
     reference = data.get("reference", {})
     for row in reference.get(USER, []):
@@ -152,6 +154,15 @@ def _map_reference(data: dict, by: User, reason: str) -> tuple[dict[str, dict[in
             hub._history_user, hub._change_reason = by, reason
             hub.save()
         ids[HUB][row["id"]] = hub.pk
+    group_model = apps.get_model(GROUP)
+    for row in reference.get(GROUP, []):
+        hub_id = ids[HUB][row["hub"]]
+        group = group_model.objects.filter(hub_id=hub_id, name=row["name"]).first()
+        if group is None:
+            group = group_model(name=row["name"], kind=row["kind"], hub_id=hub_id, is_running=row["is_running"])
+            group._history_user, group._change_reason = by, reason
+            group.save()
+        ids[GROUP][row["id"]] = group.pk
     return ids, created_users
 
 

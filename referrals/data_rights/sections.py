@@ -58,6 +58,11 @@ class Section:
     also: Callable[[type[models.Model], Any], models.Q] | None = None
     # Part of the PAR-7 records export (audit logs of this system are not).
     export: bool = True
+    # Shown in the subject access export. False for records about no one person that the
+    # records export carries only so the person's own records keep their meaning (the outreach
+    # or group session a contact or an attendance belongs to): ``person_path`` then leads
+    # through those records to the people in the export.
+    subject_access: bool = True
 
     @property
     def model_class(self) -> type[models.Model] | None:

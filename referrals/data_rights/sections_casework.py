@@ -111,8 +111,16 @@ CASEWORK_SECTIONS: list[Section] = [
         order_by=("flagged_at", "pk"),
         heading=_on(gettext_lazy("Reminder"), "flagged_at"),
     ),
-    # Outreach contacts and group attendance point to a session that is about no one person,
-    # which the records export format does not carry yet: in the subject access export only.
+    # Outreach contacts (once linked to a person) and group attendance point to a session that
+    # is about no one person: the records export carries those sessions too (format version 3),
+    # so a contact keeps its session and an attendance its group and date.
+    Section(
+        key="outreach_sessions",
+        title=gettext_lazy("Outreach sessions"),
+        model="recovery_plans.outreachsession",
+        person_path="contacts__person",
+        subject_access=False,
+    ),
     Section(
         key="outreach_contacts",
         title=gettext_lazy("Meetings on outreach"),
@@ -121,7 +129,13 @@ CASEWORK_SECTIONS: list[Section] = [
         description=gettext_lazy("When an outreach worker met you, where, and what you told them."),
         order_by=("occurred_at", "pk"),
         heading=_on(gettext_lazy("Outreach"), "occurred_at"),
-        export=False,
+    ),
+    Section(
+        key="group_sessions",
+        title=gettext_lazy("Group sessions"),
+        model="recovery_plans.groupsession",
+        person_path="attendance__person",
+        subject_access=False,
     ),
     Section(
         key="group_attendance",
@@ -131,7 +145,6 @@ CASEWORK_SECTIONS: list[Section] = [
         description=gettext_lazy("The group sessions you came to, or were expected at."),
         order_by=("recorded_at", "pk"),
         heading=_on(gettext_lazy("Group session"), "recorded_at"),
-        export=False,
     ),
     # Recovery plans (PLN-1, PLN-2): the plan, its parts and reviews, and review prompts.
     Section(

@@ -1,5 +1,5 @@
-"""References: how a referral, a person, a Treatment referral and a subject access request are
-named in URLs, on screen and over the phone.
+"""References: how a referral, a person, a Treatment referral, a subject access request and an
+outreach contact are named in URLs, on screen and over the phone.
 
 Random, not counted: a number that goes 1, 2, 3 in a URL tells anyone who sees one how many
 records exist and lets them guess the next. Integer primary keys stay inside the database.
@@ -36,8 +36,15 @@ def new_subject_access_reference() -> str:
     return _random("SAR-")
 
 
+def new_outreach_contact_reference() -> str:
+    """Someone met on outreach (recovery_plans.OutreachContact): OC-7K3M9QAB. A count of these
+    in a URL would be the service's outreach activity, and a next number to try."""
+    return _random("OC-")
+
+
 # The same shapes as URL patterns (referrals/converters.py), a little looser than the
 # alphabet so a mistyped reference is "not found" rather than "no such page".
 PERSON_PATTERN = r"P-[0-9A-Z]{8}"
 TREATMENT_REFERRAL_PATTERN = r"T-[0-9A-Z]{8}"
 SUBJECT_ACCESS_PATTERN = r"SAR-[0-9A-Z]{8}"
+OUTREACH_CONTACT_PATTERN = r"OC-[0-9A-Z]{8}"

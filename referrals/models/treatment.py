@@ -81,6 +81,9 @@ class TreatmentReferral(models.Model):
     automatic = models.BooleanField(default=False)
     # ASM-6: what called for it, in words (the escalation triggers recorded in the assessment).
     reason_detail = models.CharField(_("why, in detail"), max_length=500, blank=True)
+    # ASM-6: the same triggers as codes (assessments.models.codes.Trigger values), the ones
+    # reports count; the subject access export shows each as "label (code)".
+    escalation_triggers = models.JSONField(_("escalation triggers"), default=list, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

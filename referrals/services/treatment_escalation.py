@@ -7,6 +7,7 @@ minimum dataset once a lawful basis is recorded.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
@@ -22,13 +23,16 @@ if TYPE_CHECKING:
 
 
 @transaction.atomic
-def treatment_referral_escalate(*, person: Person, by: User, reason_detail: str) -> TreatmentReferral | None:
+def treatment_referral_escalate(
+    *, person: Person, by: User, reason_detail: str, triggers: Sequence[str] = ()
+) -> TreatmentReferral | None:
     """ASM-6 (§3.3.5): an escalation trigger recorded in the person's assessment asks for a
     referral to the Treatment Service through the same flow as one made at triage: a referral
     waiting to be sent, on the person's allocated referral, which staff then send with the
     minimum dataset once a lawful basis is recorded. A waiting one gains the reason; one already
     with the Treatment Service (sent or accepted) is returned as it is, since each ERS referral
-    has one referral to Treatment (§3.2.6). None when the person has no allocated referral."""
+    has one referral to Treatment (§3.2.6). None when the person has no allocated referral.
+    ``triggers``: the codes behind ``reason_detail`` (the assessment's), kept for reports."""
     referral = (
         Referral.objects.filter(person=person, status=Referral.Status.ALLOCATED).order_by("-received_at", "-pk").first()
     )
@@ -52,5 +56,6 @@ def treatment_referral_escalate(*, person: Person, by: User, reason_detail: str)
             waiting.other_reasons = [*waiting.other_reasons, Reason.ASSESSMENT_TRIGGER]
         history_reason = "Escalation trigger added to the waiting referral to the Treatment Service"
     waiting.reason_detail = detail
+    waiting.escalation_triggers = list(triggers)
     audited_save(waiting, by=by, reason=history_reason, person_id=person.pk)
     return waiting

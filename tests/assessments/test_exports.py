@@ -52,3 +52,20 @@ def test_another_organisation_never_gets_the_risks_section(person, hub_worker):
     keys = {data.section.key for data in collect(person, audience=Audience.PARTNER_ORGANISATION)}
     assert "assessment_risks" not in keys
     assert "assessment_needs" in keys
+
+
+def test_the_escalation_triggers_are_exported_as_codes_with_their_labels(person, hub_worker):
+    """ASM-6: reports count trigger codes, so the person's export names each trigger in words and
+    by its code, in the record and in its history; the JSON value keeps the codes."""
+    from assessments.models.codes import Trigger
+
+    assessment_section_save(
+        person=person, key="risks", values={"triggers": [Trigger.SUICIDAL, Trigger.PREGNANCY]}, by=hub_worker
+    )
+    [risks] = [data for data in collect(person) if data.section.key == "assessment_risks"]
+    [triggers] = [f for f in risks.records[0]["fields"] if f["name"] == "triggers"]
+    expected = f"{Trigger.PREGNANCY.label} (pregnancy), {Trigger.SUICIDAL.label} (suicidal)"
+    assert triggers["value"] == ["pregnancy", "suicidal"]
+    assert triggers["display"] == expected
+    [change] = [c for entry in risks.history for c in entry["changes"] if c["field"] == "triggers"]
+    assert change["new"] == ["pregnancy", "suicidal"] and change["new_display"] == expected

@@ -116,7 +116,7 @@ def test_peer_workers_and_other_hubs_do_not_link(person, peer_worker, other_hub_
 def test_linking_on_the_page_with_the_persons_reference(client, person, hub_worker):
     contact = _met(hub_worker)
     client.force_login(hub_worker)
-    url = reverse("contacts:outreach_contact", kwargs={"pk": contact.pk})
+    url = reverse("contacts:outreach_contact", kwargs={"outreach_ref": contact.reference})
     response = client.post(url, {"person_ref": "P-00000000"})
     assert response.context["form"].errors == {"person_ref": ["No person you may see has this reference"]}
     assert client.post(url, {"person_ref": person.reference.lower()}).status_code == 302
@@ -130,7 +130,7 @@ def test_outreach_contacts_are_seen_by_their_hub_and_the_front_door(
     client, hub_worker, other_hub_worker, spoc_practitioner
 ):
     contact = _met(hub_worker)
-    url = reverse("contacts:outreach_contact", kwargs={"pk": contact.pk})
+    url = reverse("contacts:outreach_contact", kwargs={"outreach_ref": contact.reference})
     for user, status in ((hub_worker, 200), (spoc_practitioner, 200), (other_hub_worker, 404)):
         client.force_login(user)
         assert client.get(url).status_code == status
@@ -249,7 +249,7 @@ def test_a_contact_is_put_in_a_recent_session_the_worker_was_in(client, hub_work
     assert response.status_code == 302
     contact = OutreachContact.objects.get()
     assert contact.session == session
-    page = client.get(reverse("contacts:outreach_contact", kwargs={"pk": contact.pk})).content.decode()
+    page = client.get(reverse("contacts:outreach_contact", kwargs={"outreach_ref": contact.reference})).content.decode()
     assert "Town centre" in page
 
 

@@ -26,9 +26,6 @@ NUMBERED = {
     ("recovery_plans:directory_edit", "entry_pk"): "an entry in the directory of local services",
     ("contacts:group", "pk"): "a hub's group (the pre-detox group, say)",
     ("contacts:group_session", "pk"): "a session of a group",
-    # Not yet random: the count of outreach contacts is the service's outreach activity, which it
-    # reports to commissioners anyway; a reference like the others is the next step.
-    ("contacts:outreach_contact", "pk"): "someone met on outreach, not yet anyone's record",
 }
 DIGITS = re.compile(r"\(\?P<(\w+)>(?:\[0-9\]|\\d)\+\)")
 
@@ -63,7 +60,14 @@ def test_a_new_person_gets_a_random_reference():
 
 
 def test_every_counted_model_has_a_unique_reference():
-    for model, prefix in ((Person, "P-"), (TreatmentReferral, "T-"), (SubjectAccessRequest, "SAR-")):
+    from recovery_plans.models import OutreachContact
+
+    for model, prefix in (
+        (Person, "P-"),
+        (TreatmentReferral, "T-"),
+        (SubjectAccessRequest, "SAR-"),
+        (OutreachContact, "OC-"),
+    ):
         field = model._meta.get_field("reference")
         assert field.unique and not field.editable, model
         assert field.default().startswith(prefix), model
