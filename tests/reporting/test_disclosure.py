@@ -5,8 +5,6 @@ set of true values consistent with what is published)."""
 
 from __future__ import annotations
 
-from itertools import product
-
 import pytest
 from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
