@@ -1,0 +1,154 @@
+"""Every KPI over the hand-built reference service (tests/reporting/kpi_reference_data.py),
+worked out by hand. Quarters, oldest first: 0 Oct-Dec 2024, 1 Jan-Mar 2025, 2 Apr-Jun 2025,
+3 Jul-Sep 2025, 4 Oct-Dec 2025 (the report's quarter, Q3 2025-26)."""
+
+from __future__ import annotations
+
+import pytest
+
+from reporting.kpis.common import Context
+from reporting.kpis.registry import KPIS
+from reporting.periods import Quarter
+from tests.reporting.kpi_reference_data import CUMB, WF, build_reference
+
+Q = Quarter(2025, 3)
+NR = "not_recorded"
+
+
+@pytest.fixture
+def reference(db):
+    return build_reference()
+
+
+@pytest.fixture
+def ctx(reference):
+    return Context(quarters=Q.with_previous(4))
+
+
+def kpi(ctx, kpi_id):
+    return KPIS[kpi_id].calculate(ctx)
+
+
+def test_referrals_count_in_the_quarter_they_were_received_in_london_time(ctx):
+    # Ann's at 23:30 BST on 30 June is Q1 (index 2); Ben's at 00:30 BST on 1 July is Q2 (3).
+    assert kpi(ctx, "referrals_by_source") == {
+        (CUMB, "gp"): [0, 0, 1, 1, 0],
+        (WF, "self"): [0, 0, 0, 1, 1],
+        (CUMB, "hospital"): [0, 0, 0, 1, 0],
+    }
+    assert kpi(ctx, "referrals_by_channel") == {
+        (CUMB, "phone"): [0, 0, 1, 1, 0],
+        (WF, "online"): [0, 0, 0, 1, 0],
+        (CUMB, "in_person"): [0, 0, 0, 1, 0],
+        (WF, "email"): [0, 0, 0, 0, 1],
+    }
+    # Ann's re-referral after moving counts in her new council.
+    assert kpi(ctx, "referrals_by_council") == {(CUMB,): [0, 0, 1, 2, 0], (WF,): [0, 0, 0, 1, 1]}
+    assert kpi(ctx, "carer_referrals") == {(CUMB,): [0, 0, 0, 1, 0]}
+
+
+def test_time_to_first_contact_median_90th_percentile_and_within_target(ctx):
+    # Attempts in Jul-Sep: Cat 1 h, Dan 8 h (urgent: 4 h target, missed), Ann 9.5 h, Ben 10 h.
+    median = kpi(ctx, "first_contact_median_hours")
+    assert median[""][3] == (8.75, 4)
+    assert median[CUMB][3] == (8.0, 3)
+    assert median[WF][3] == (10.0, 1)
+    assert median[""][4] == (1.0, 1)  # Ann's second referral, an hour after it came in
+    assert median[""][2] == (None, 0)  # Ann's referral came in in Q1 but was answered in Q2
+    p90 = kpi(ctx, "first_contact_p90_hours")
+    assert p90[""][3][0] == pytest.approx(9.85)  # 9.5 + 0.7 * (10 - 9.5)
+    within = kpi(ctx, "first_contact_within_target")
+    assert within[""][3] == (3, 4)
+    assert within[CUMB][3] == (2, 3)
+
+
+def test_time_to_triage(ctx):
+    # Ann 58.5 h (within 5 working days); Ben 345.5 h (missed).
+    assert kpi(ctx, "triage_median_hours")[""][3] == (202.0, 2)
+    assert kpi(ctx, "triage_p90_hours")[""][3][0] == pytest.approx(58.5 + 0.9 * 287)
+    assert kpi(ctx, "triage_within_target")[""][3] == (1, 2)
+    assert kpi(ctx, "triage_within_target")[WF][3] == (0, 1)
+
+
+def test_referrals_to_treatment_and_starts_by_substance_group(ctx):
+    # Dan's was sent at 23:30 BST on 30 September (Q2), Ben's at 00:10 BST on 1 October (Q3).
+    # Ann: alcohol and cocaine in her assessment; Dan: no assessment, opioids on the referral.
+    assert kpi(ctx, "treatment_referrals_by_group") == {
+        (CUMB, "non_opiate_and_alcohol"): [0, 0, 0, 1, 0],
+        (CUMB, "opiate"): [0, 0, 0, 1, 0],
+        (WF, "non_opiate_only"): [0, 0, 0, 0, 1],
+        (WF, "non_opiate_and_alcohol"): [0, 0, 0, 0, 1],
+    }
+    # Dan started on 1 October (Q3); Ann's second referral was declined.
+    assert kpi(ctx, "treatment_starts_by_group") == {
+        (CUMB, "non_opiate_and_alcohol"): [0, 0, 0, 1, 0],
+        (CUMB, "opiate"): [0, 0, 0, 0, 1],
+    }
+
+
+def test_active_caseload_at_quarter_end(ctx):
+    # End of Sep: Ann (allocated, active); Ben closed on 20 Sep; Dan inactive since 1 Sep.
+    # End of Dec: Dan re-entered; Ann inactive since 20 Dec.
+    assert kpi(ctx, "active_caseload") == {(CUMB,): [0, 0, 0, 1, 1]}
+
+
+def test_new_contacts_have_no_contact_in_the_previous_six_months(ctx):
+    # Jan-Mar: Ann (no referral yet: the council on her record, W&F) and Dan. Jul-Sep: Ben (first
+    # ever) and Dan (186 days since his last); not Ann (176 days). Oct-Dec: nobody new.
+    assert kpi(ctx, "new_contacts") == {(WF,): [0, 1, 0, 1, 0], (CUMB,): [0, 1, 0, 1, 0]}
+
+
+def test_contacts_by_setting_topic_naloxone_and_family_support(ctx):
+    assert kpi(ctx, "home_visits") == {(CUMB,): [0, 0, 0, 1, 0]}
+    # Ann's in-reach contact on 1 October counts in W&F: she lived there at the end of Q3.
+    assert kpi(ctx, "in_reach_sessions") == {(WF,): [0, 0, 0, 1, 1]}
+    assert kpi(ctx, "harm_reduction_by_topic") == {
+        (WF, "overdose"): [0, 0, 0, 1, 0],
+        (WF, "safer_injecting"): [0, 0, 0, 1, 0],
+        (CUMB, "overdose"): [0, 0, 0, 1, 0],
+    }
+    assert kpi(ctx, "naloxone_kits_to_people") == {(WF,): [0, 0, 0, 2, 0], (CUMB,): [0, 0, 0, 1, 0]}
+    assert kpi(ctx, "family_support_people") == {(WF,): [0, 0, 0, 1, 0]}
+
+
+def test_outreach_and_partner_naloxone(ctx):
+    assert kpi(ctx, "outreach_sessions") == {(CUMB,): [0, 0, 0, 1, 0], (WF,): [0, 0, 0, 1, 1]}
+    hours = kpi(ctx, "outreach_hours_per_week")
+    assert hours[""][3][0] == pytest.approx(6.5 / (92 / 7))
+    assert hours[""][3][1] == 2
+    assert hours[WF][4][0] == pytest.approx(1 / (92 / 7))
+    assert kpi(ctx, "outreach_contacts_by_group") == {
+        (CUMB, "opiate"): [0, 0, 0, 1, 0],
+        (WF, "alcohol_only"): [0, 0, 0, 0, 1],
+    }
+    assert kpi(ctx, "naloxone_kits_to_partners") == {(CUMB,): [0, 0, 0, 5, 0], (WF,): [0, 0, 0, 0, 3]}
+
+
+def test_plans_reviewed_on_time(ctx):
+    # Jul-Sep: Ann's first review due 5 Aug, done 5 Aug (on time); Dan's due 20 Sep, done 25 Sep.
+    # Oct-Dec: Ann's due 4 Nov, never done; Dan's due 25 Dec, done 20 Dec.
+    rates = kpi(ctx, "plans_reviewed_on_time")
+    assert rates[""][3] == (1, 2)
+    assert rates[CUMB][3] == (1, 2)
+    assert rates[""][4] == (1, 2)
+    assert rates[WF][4] == (0, 1)
+    assert rates[CUMB][4] == (1, 1)
+
+
+def test_instrument_change(ctx):
+    audit = kpi(ctx, "audit_lower_zone")
+    assert audit[""][3] == (1, 2)  # Ann IV -> II; Ben II -> II; Dan has one reading only
+    assert audit[CUMB][3] == (1, 1)
+    barc = kpi(ctx, "barc10_mean_change")
+    assert barc[""][3] == (4.5, 2)
+    assert barc[CUMB][3] == (5, 1)
+    assert barc[""][4] == (None, 0)
+
+
+def test_engagement_changes_and_satisfaction(ctx):
+    assert kpi(ctx, "inactive_by_reason") == {(CUMB, "disengaged"): [0, 0, 0, 1, 0], (WF, "goals_met"): [0, 0, 0, 0, 1]}
+    assert kpi(ctx, "re_entries") == {(CUMB,): [0, 0, 0, 0, 1]}
+    satisfaction = kpi(ctx, "user_satisfaction")
+    assert satisfaction[""][3] == (1, 2)  # "prefer not to say" is not a view
+    assert satisfaction[CUMB][3] == (1, 1)
+    assert satisfaction[WF][3] == (0, 1)
