@@ -20,10 +20,20 @@ ENTRY = """
 """
 
 
-def write(tmp_path, name="2030-04-01.yaml", *, id="referrals_by_source", breakdowns="[council, source]", target="null", effective="2030-04-01", version=9):
+def write(
+    tmp_path,
+    name="2030-04-01.yaml",
+    *,
+    id="referrals_by_source",
+    breakdowns="[council, source]",
+    target="null",
+    effective="2030-04-01",
+    version=9,
+):
     path = tmp_path / name
     path.write_text(
-        f"version: {version}\neffective_from: {effective}\nkpis:" + ENTRY.format(id=id, breakdowns=breakdowns, target=target),
+        f"version: {version}\neffective_from: {effective}\nkpis:"
+        + ENTRY.format(id=id, breakdowns=breakdowns, target=target),
         encoding="utf-8",
     )
     return path
@@ -61,7 +71,11 @@ def test_a_breakdown_the_calculation_cannot_give_is_refused(tmp_path):
 
 @pytest.mark.parametrize(
     "target, message",
-    [("{judged: at_least}", "needs a value"), ("{judged: within, low: 5}", "needs low and high"), ("{judged: about, value: 3}", "judged")],
+    [
+        ("{judged: at_least}", "needs a value"),
+        ("{judged: within, low: 5}", "needs low and high"),
+        ("{judged: about, value: 3}", "judged"),
+    ],
 )
 def test_a_target_must_say_how_it_is_judged(tmp_path, target, message):
     with pytest.raises(ScheduleError, match=message):
