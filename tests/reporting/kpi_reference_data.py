@@ -4,7 +4,7 @@ tests/reporting/test_kpis_reference.py. Four people:
 - Ann: referred from Cumberland at 23:30 BST on 30 June 2025 (Q1), moves to Westmorland and
   Furness and is referred again there in October (Q3); inactive (goals met) in December.
 - Ben: Westmorland and Furness, referred at 00:30 BST on 1 July 2025 (Q2); triage late; his
-  referral is closed in September.
+  referral is closed in September; referred again from Cumberland at 00:00 on 1 October.
 - Cat: a carer, Cumberland, no person record.
 - Dan: Cumberland, urgent; inactive (disengaged) in September, re-enters in October.
 
@@ -68,12 +68,20 @@ def build_reference(ers=None):
         dan, at(2025, 8, 5, 12), CUMB, source="hospital", channel="in_person", substances=["opioids"], priority=1
     )
     r5.first_contact_attempt_at, r5.allocated_at = at(2025, 8, 5, 20), at(2025, 8, 6)
+    r5.closed_at = at(2026, 1, 15)  # closed after both quarter ends: on the caseload at each
     r5.save()
+    # Ben again, from Cumberland, at exactly midnight on 1 October (the first instant of Q3),
+    # urgent, contacted exactly 4 hours later (the urgent target, met on the minute).
+    r6 = referral(ben, at(2025, 10, 1, 0, 0), CUMB, source="police", channel="phone", priority=1)
+    r6.first_contact_attempt_at = at(2025, 10, 1, 4, 0)
+    r6.save()
 
     SubstanceSection.objects.create(
         person=ann, updated_by=staff, primary_substance="alcohol", secondary_substance="cocaine"
     )
-    SubstanceSection.objects.create(person=ben, updated_by=staff, primary_substance="cannabis")
+    SubstanceSection.objects.create(
+        person=ben, updated_by=staff, primary_substance="cannabis", secondary_substance="opioids"
+    )
 
     def treatment(ref, sent, status, started=None):
         return TreatmentReferral.objects.create(
@@ -89,6 +97,7 @@ def build_reference(ers=None):
     treatment(r5, at(2025, 9, 30, 23, 30), "accepted", dt.date(2025, 10, 1))
     treatment(r2, at(2025, 10, 1, 0, 10), "sent")
     treatment(r4, at(2025, 10, 15), "declined")
+    treatment(r6, at(2025, 10, 1, 1), "declined", dt.date(2025, 10, 2))  # a start then declined: not a start
 
     def contact(person, when, setting="hub", **fields):
         return Contact.objects.create(
@@ -104,6 +113,7 @@ def build_reference(ers=None):
     contact(ann, at(2025, 1, 10))
     contact(ann, at(2025, 7, 5), "home_visit")  # 176 days after 10 January: not new
     contact(ann, at(2025, 10, 1), "in_reach")
+    contact(ben, at(2025, 1, 18, 11))  # exactly 183 days before his next (11:00 GMT = 12:00 BST - 183 days)
     contact(ben, at(2025, 7, 20), harm_reduction_topics=["overdose", "safer_injecting"], naloxone_kits_supplied=2)
     contact(ben, at(2025, 7, 25), "in_reach", family_support="craft")
     contact(dan, at(2025, 2, 5))

@@ -35,15 +35,16 @@ def test_referrals_count_in_the_quarter_they_were_received_in_london_time(ctx):
         (CUMB, "gp"): [0, 0, 1, 1, 0],
         (WF, "self"): [0, 0, 0, 1, 1],
         (CUMB, "hospital"): [0, 0, 0, 1, 0],
+        (CUMB, "police"): [0, 0, 0, 0, 1],  # midnight on 1 October is the first instant of Q3
     }
     assert kpi(ctx, "referrals_by_channel") == {
-        (CUMB, "phone"): [0, 0, 1, 1, 0],
+        (CUMB, "phone"): [0, 0, 1, 1, 1],
         (WF, "online"): [0, 0, 0, 1, 0],
         (CUMB, "in_person"): [0, 0, 0, 1, 0],
         (WF, "email"): [0, 0, 0, 0, 1],
     }
     # Ann's re-referral after moving counts in her new council.
-    assert kpi(ctx, "referrals_by_council") == {(CUMB,): [0, 0, 1, 2, 0], (WF,): [0, 0, 0, 1, 1]}
+    assert kpi(ctx, "referrals_by_council") == {(CUMB,): [0, 0, 1, 2, 1], (WF,): [0, 0, 0, 1, 1]}
     assert kpi(ctx, "carer_referrals") == {(CUMB,): [0, 0, 0, 1, 0]}
 
 
@@ -53,13 +54,14 @@ def test_time_to_first_contact_median_90th_percentile_and_within_target(ctx):
     assert median[""][3] == (8.75, 4)
     assert median[CUMB][3] == (8.0, 3)
     assert median[WF][3] == (10.0, 1)
-    assert median[""][4] == (1.0, 1)  # Ann's second referral, an hour after it came in
+    assert median[""][4] == (2.5, 2)  # Ann's second referral (1 h) and Ben's urgent one (4 h)
     assert median[""][2] == (None, 0)  # Ann's referral came in in Q1 but was answered in Q2
     p90 = kpi(ctx, "first_contact_p90_hours")
     assert p90[""][3][0] == pytest.approx(9.85)  # 9.5 + 0.7 * (10 - 9.5)
     within = kpi(ctx, "first_contact_within_target")
     assert within[""][3] == (3, 4)
     assert within[CUMB][3] == (2, 3)
+    assert within[""][4] == (2, 2)  # Ben's urgent attempt exactly 4 hours after: on time
 
 
 def test_time_to_triage(ctx):
@@ -72,14 +74,16 @@ def test_time_to_triage(ctx):
 
 def test_referrals_to_treatment_and_starts_by_substance_group(ctx):
     # Dan's was sent at 23:30 BST on 30 September (Q2), Ben's at 00:10 BST on 1 October (Q3).
-    # Ann: alcohol and cocaine in her assessment; Dan: no assessment, opioids on the referral.
+    # Ann: alcohol and cocaine in her assessment; Ben: cannabis and opioids in his; Dan: no
+    # assessment, opioids on the referral.
     assert kpi(ctx, "treatment_referrals_by_group") == {
         (CUMB, "non_opiate_and_alcohol"): [0, 0, 0, 1, 0],
-        (CUMB, "opiate"): [0, 0, 0, 1, 0],
-        (WF, "non_opiate_only"): [0, 0, 0, 0, 1],
+        (CUMB, "opiate"): [0, 0, 0, 1, 1],
+        (WF, "opiate"): [0, 0, 0, 0, 1],
         (WF, "non_opiate_and_alcohol"): [0, 0, 0, 0, 1],
     }
-    # Dan started on 1 October (Q3); Ann's second referral was declined.
+    # Dan started on 1 October (Q3); Ann's second referral was declined, and so was Ben's
+    # second, although a start date was recorded on it.
     assert kpi(ctx, "treatment_starts_by_group") == {
         (CUMB, "non_opiate_and_alcohol"): [0, 0, 0, 1, 0],
         (CUMB, "opiate"): [0, 0, 0, 0, 1],
@@ -88,14 +92,14 @@ def test_referrals_to_treatment_and_starts_by_substance_group(ctx):
 
 def test_active_caseload_at_quarter_end(ctx):
     # End of Sep: Ann (allocated, active); Ben closed on 20 Sep; Dan inactive since 1 Sep.
-    # End of Dec: Dan re-entered; Ann inactive since 20 Dec.
+    # End of Dec: Dan re-entered (his referral closes in January); Ann inactive since 20 Dec.
     assert kpi(ctx, "active_caseload") == {(CUMB,): [0, 0, 0, 1, 1]}
 
 
 def test_new_contacts_have_no_contact_in_the_previous_six_months(ctx):
-    # Jan-Mar: Ann (no referral yet: the council on her record, W&F) and Dan. Jul-Sep: Ben (first
-    # ever) and Dan (186 days since his last); not Ann (176 days). Oct-Dec: nobody new.
-    assert kpi(ctx, "new_contacts") == {(WF,): [0, 1, 0, 1, 0], (CUMB,): [0, 1, 0, 1, 0]}
+    # Jan-Mar: Ann (no referral yet: the council on her record, W&F), Ben and Dan. Jul-Sep: Dan
+    # (186 days since his last); not Ann (176 days) nor Ben (exactly 183 days). Oct-Dec: nobody.
+    assert kpi(ctx, "new_contacts") == {(WF,): [0, 2, 0, 0, 0], (CUMB,): [0, 1, 0, 1, 0]}
 
 
 def test_contacts_by_setting_topic_naloxone_and_family_support(ctx):
