@@ -156,3 +156,24 @@ def test_engagement_changes_and_satisfaction(ctx):
     assert satisfaction[""][3] == (1, 2)  # "prefer not to say" is not a view
     assert satisfaction[CUMB][3] == (1, 1)
     assert satisfaction[WF][3] == (0, 1)
+
+
+def test_on_postgresql_the_database_percentiles_equal_the_python_ones(ctx):
+    from django.db import connection
+
+    from reporting.kpis import front_door
+    from reporting.kpis.common import percentile
+
+    if connection.vendor != "postgresql":
+        pytest.skip("percentile_cont is PostgreSQL's")
+    for measure in ("first_contact", "triage"):
+        python = front_door._response_times(ctx, measure)
+        for fraction in (0.5, 0.9):
+            database = front_door._percentiles_in_database(ctx, measure, fraction)
+            for where, periods in python.items():
+                for i, (values, _met) in enumerate(periods):
+                    assert database[where][i][1] == len(values)
+                    expected = percentile(values, fraction)
+                    assert database[where][i][0] == (
+                        pytest.approx(expected, abs=1e-9) if expected is not None else None
+                    )
