@@ -84,6 +84,14 @@ class KpiEntry(BaseModel):
             raise ValueError(f"unknown KPI id '{value}' (no calculation in reporting.kpis)")
         return value
 
+    @field_validator("title", "definition", "requirement")
+    @classmethod
+    def _no_section_numbers(cls, value: str) -> str:
+        # Printed in the report: commissioners' readers never see specification section numbers.
+        if "\u00a7" in value:
+            raise ValueError("printed text must not carry specification section numbers")
+        return value
+
     @model_validator(mode="after")
     def _breakdowns_the_calculation_gives(self) -> KpiEntry:
         if len(self.breakdowns) > 2:

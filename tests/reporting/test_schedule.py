@@ -96,3 +96,13 @@ def test_a_schedule_directory_picks_the_version_in_force(tmp_path):
     assert schedule_for(Quarter(2030, 4), directory=tmp_path).version == 2  # from 1 January 2031
     target = schedule_for(Quarter(2030, 4), directory=tmp_path).kpis[0].target
     assert target.met(9) and not target.met(10) and target.describe("count") == "Between 1 and 9"
+
+
+def test_printed_words_carry_no_section_numbers(tmp_path):
+    path = write(tmp_path)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("requirement: RPT-2", "requirement: RPT-2 (\u00a73.2.9)"),
+        encoding="utf-8",
+    )
+    with pytest.raises(ScheduleError, match="section numbers"):
+        load_schedule(path)
