@@ -88,7 +88,7 @@ class KpiEntry(BaseModel):
     @classmethod
     def _no_section_numbers(cls, value: str) -> str:
         # Printed in the report: commissioners' readers never see specification section numbers.
-        if "\u00a7" in value:
+        if chr(0xA7) in value:  # the section sign
             raise ValueError("printed text must not carry specification section numbers")
         return value
 
