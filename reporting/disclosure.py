@@ -33,6 +33,12 @@ that it is at least 1 (the table's note says so); the check assumes the reader k
 "*" is 1 to the threshold and a complementary one at least 1. The tests check every suppressed figure of
 small tables by brute force (tests/reporting/test_disclosure.py).
 
+What it does not cover: figures of different tables are protected table by table. A council's
+report is cut from the whole-service table after disclosure, so the same figure never differs
+between reports; but were a council's subtotal the only figure left to hide for a cell (every
+cell beside it already hidden or 0), it is hidden in that table only, while another table
+splitting the same people differently may publish it.
+
 A table crosses at most two dimensions (§4.4.3: not combined so finely that someone could be
 identified); more is refused with ``DisclosureRefused``.
 """

@@ -177,3 +177,14 @@ def test_on_postgresql_the_database_percentiles_equal_the_python_ones(ctx):
                     assert database[where][i][0] == (
                         pytest.approx(expected, abs=1e-9) if expected is not None else None
                     )
+
+
+def test_a_front_door_target_changed_mid_year_applies_to_referrals_received_from_its_date(ctx):
+    from referrals.models import ResponseTarget
+
+    ResponseTarget.objects.create(
+        priority=1, measure="first_contact", amount=2, unit="hours", effective_from=Q.start_date
+    )
+    within = kpi(ctx, "first_contact_within_target")
+    assert within[""][4] == (1, 2)  # Ben's urgent referral of 1 October: 4 hours is now late
+    assert within[""][3] == (3, 4)  # the quarter before keeps the target it was received under
