@@ -141,3 +141,36 @@ def built_version(*, by=None, quarter: Quarter = QUARTER, council: str = WHOLE_S
     if publish_by is not None:
         version = services.report_publish(version=version, by=publish_by)
     return version
+
+
+def stored_version(*, by, quarter: Quarter = QUARTER, council: str = WHOLE_SERVICE, publish: bool = True):
+    """A finished run and its version of the sample report, written straight to the database
+    with a placeholder PDF (quick: for tests about pages and permissions, not about the PDF)."""
+    from reporting.csvs import report_csvs
+    from reporting.models import ReportFile, ReportRun, ReportVersion
+    from reporting.services import sha256
+    from reporting.storage import report_data_to_json
+
+    data = sample_report(quarter, council)
+    run = ReportRun.objects.create(
+        quarter=quarter.code, council=council, requested_by=by, status="succeeded", attempts=1, done=3, total=3
+    )
+    pdf = b"%PDF-1.7 placeholder"
+    version = ReportVersion.objects.create(
+        quarter=quarter.code,
+        council=council,
+        number=ReportVersion.objects.filter(quarter=quarter.code, council=council).count() + 1,
+        schedule_version=data.schedule_version,
+        schedule_effective_from=data.schedule_effective_from,
+        run=run,
+        data=report_data_to_json(data),
+        pdf=pdf,
+        pdf_sha256=sha256(pdf),
+    )
+    for name, content in report_csvs(data).items():
+        ReportFile.objects.create(version=version, name=name, content=content, sha256=sha256(content))
+    if publish:
+        from reporting.services import report_publish
+
+        version = report_publish(version=version, by=by)
+    return version

@@ -64,7 +64,9 @@ def test_a_waiting_run_page_refreshes_itself_and_offers_a_link(client, manager):
 
 
 def test_a_failed_run_shows_the_kind_of_error_and_tries_again(client, manager, stand_in_build):
-    run = ReportRun.objects.create(quarter=QUARTER.code, requested_by=manager, status="failed", error="OperationalError")
+    run = ReportRun.objects.create(
+        quarter=QUARTER.code, requested_by=manager, status="failed", error="OperationalError"
+    )
     client.force_login(manager)
     page = client.get(reverse("reporting:run", kwargs={"run_id": run.pk})).content.decode()
     assert "OperationalError" in page
@@ -125,7 +127,9 @@ def test_commissioners_download_the_pdf_and_each_csv_and_each_download_is_logged
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content == bytes(ReportVersion.objects.get(pk=version.pk).pdf)
     assert f'filename="ers-report-{QUARTER.code}-whole-service-v1.pdf"' in pdf["Content-Disposition"]
-    csv = client.get(reverse("reporting:version_file", kwargs={**_address(version), "name": "referrals_by_council.csv"}))
+    csv = client.get(
+        reverse("reporting:version_file", kwargs={**_address(version), "name": "referrals_by_council.csv"})
+    )
     assert csv.status_code == 200
     lines = csv.content.decode().splitlines()
     assert lines[0] == "kpi_id,period,breakdown,value,suppressed"

@@ -54,7 +54,9 @@ def test_two_requests_for_one_report_at_once_make_one_run(manager, other_hub_man
     assert _request(manager, council="cumberland").pk != first.pk
 
 
-def test_a_run_is_built_by_the_task_once_its_request_commits(manager, stand_in_build, django_capture_on_commit_callbacks):
+def test_a_run_is_built_by_the_task_once_its_request_commits(
+    manager, stand_in_build, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         run = _request(manager)
     run.refresh_from_db()
