@@ -36,6 +36,7 @@ RUN_OBJECT_TYPE = "reporting.reportrun"
 QUARTER_NOT_ENDED = _("Choose a quarter that has ended")
 QUARTER_TOO_EARLY = _("Choose a quarter from April 2023 or later, when the two councils began")
 COUNCIL_UNKNOWN = _("Choose the whole service or one of the two councils")
+REPORT_ALREADY_RUNNING = _("This report is already being built: wait for that run to finish")
 ONLY_FAILED_RUNS_RETRY = _("Only a run that failed can be tried again")
 # Cumberland and Westmorland and Furness councils began on 1 April 2023.
 FIRST_QUARTER = Quarter(2023, 1)
@@ -113,6 +114,20 @@ def report_run_schedule(*, quarter: Quarter | None = None) -> ReportRun | None:
     if already.filter(status__in=[*ReportRun.ACTIVE, ReportRun.Status.SUCCEEDED]).exists():
         return None
     return _run_request(quarter=quarter, council=WHOLE_SERVICE, by=None)
+
+
+def report_run_for_command(*, quarter: Quarter, council: str) -> ReportRun:
+    """An operator's run (``manage.py build_report``), built at once by the command itself
+    rather than queued. Refused while the same report is already queued or running."""
+    report_request_check(quarter=quarter, council=council)
+    with transaction.atomic():
+        if _active_run(quarter.code, council) is not None:
+            raise ValidationError(REPORT_ALREADY_RUNNING)
+        try:
+            with transaction.atomic():
+                return ReportRun.objects.create(quarter=quarter.code, council=council, requested_by=None)
+        except IntegrityError:
+            raise ValidationError(REPORT_ALREADY_RUNNING) from None
 
 
 def report_run_retry(*, run: ReportRun, by) -> ReportRun:
