@@ -111,7 +111,9 @@ def test_each_table_has_a_tidy_csv():
     assert lines[0] == "kpi_id,period,breakdown,value,suppressed"
     assert len(lines) == 1 + 3 * 5
     assert "referrals_by_council,2025-26-Q2,council=cumberland,45,false" in lines
-    assert "pc_ethnicity,2025-26-Q1,ethnicity=prefer_not_to_say,*,true" in files["pc_ethnicity.csv"].decode().splitlines()
+    assert (
+        "pc_ethnicity,2025-26-Q1,ethnicity=prefer_not_to_say,*,true" in files["pc_ethnicity.csv"].decode().splitlines()
+    )
 
 
 @pytest.mark.django_db
