@@ -17,8 +17,8 @@ from playwright.sync_api import expect
 from partnership.models import AccessLog
 from reporting.forms import QUARTER_REQUIRED
 from reporting.models import ReportRun, ReportVersion
-from tests.e2e.conftest import checked, own_page, sign_in_on
 from reporting.pdf import report_pdf
+from tests.e2e.conftest import checked, own_page, sign_in_on
 from tests.reporting.report_fixture import HEADLINE, QUARTER, fake_build, sample_report
 
 pytestmark = pytest.mark.e2e
