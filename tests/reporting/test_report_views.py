@@ -183,3 +183,15 @@ def test_published_reports_stay_published_in_the_history(manager):
     version = built_version(by=manager)
     report_publish(version=version, by=manager)
     assert ReportVersion.objects.get(pk=version.pk).is_published
+
+
+def test_the_admin_reads_runs_versions_and_files_and_changes_nothing(admin_client, manager):
+    from tests.reporting.report_fixture import stored_version
+
+    version = stored_version(by=manager)
+    for name in ("reportrun", "reportversion", "reportfile"):
+        assert admin_client.get(reverse(f"admin:reporting_{name}_changelist")).status_code == 200
+        assert admin_client.get(reverse(f"admin:reporting_{name}_add")).status_code == 403
+    page = admin_client.get(reverse("admin:reporting_reportversion_change", args=[version.pk]))
+    assert page.status_code == 200
+    assert version.pdf_sha256 in page.content.decode()
