@@ -37,7 +37,7 @@ QUARTER_NOT_ENDED = _("Choose a quarter that has ended")
 QUARTER_TOO_EARLY = _("Choose a quarter from April 2023 or later, when the two councils began")
 COUNCIL_UNKNOWN = _("Choose the whole service or one of the two councils")
 REPORT_ALREADY_RUNNING = _("This report is already being built: wait for that run to finish")
-ONLY_FAILED_RUNS_RETRY = _("Only a run that failed can be tried again")
+ONLY_FAILED_RUNS_RETRY = _("Only a run that failed or is still waiting can be tried again")
 # Cumberland and Westmorland and Furness councils began on 1 April 2023.
 FIRST_QUARTER = Quarter(2023, 1)
 REPORT_COUNCILS = (WHOLE_SERVICE, Council.CUMBERLAND.value, Council.WESTMORLAND_AND_FURNESS.value)
@@ -131,11 +131,15 @@ def report_run_for_command(*, quarter: Quarter, council: str) -> ReportRun:
 
 
 def report_run_retry(*, run: ReportRun, by) -> ReportRun:
-    """Queue a failed run again (a fresh allowance of task attempts). If the same report has
+    """Queue a failed run again (a fresh allowance of task attempts), or send a waiting one's
+    task again (the broker may have been down when it was asked for). If the same report has
     been asked for again meanwhile, that run is the answer."""
     _require_runner(by)
     with transaction.atomic():
         run = ReportRun.objects.select_for_update().get(pk=run.pk)
+        if run.status == ReportRun.Status.QUEUED:
+            _enqueue(run)  # one version per run however many messages arrive
+            return run
         if run.status != ReportRun.Status.FAILED:
             raise ValidationError(ONLY_FAILED_RUNS_RETRY)
         active = _active_run(run.quarter, run.council)

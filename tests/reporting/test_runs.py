@@ -262,3 +262,15 @@ def test_publishing_is_for_managers_and_recorded_in_the_history(manager, commiss
     again = services.report_publish(version=version, by=manager)
     assert again.published_at == published.published_at
     assert ReportVersion.history.filter(id=version.pk).count() == 2
+
+
+def test_a_waiting_run_can_be_sent_again_and_still_makes_one_version(
+    manager, stand_in_build, django_capture_on_commit_callbacks
+):
+    run = _request(manager)  # the task never sent (no commit here): still waiting
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.report_run_retry(run=run, by=manager)
+    assert again.pk == run.pk
+    run.refresh_from_db()
+    assert run.status == "succeeded"
+    assert ReportVersion.objects.filter(run=run).count() == 1
