@@ -179,6 +179,17 @@ def test_list_pages_take_the_same_queries_however_many_versions(
     assert counts() == before
 
 
+def test_the_run_and_preview_pages_take_a_few_queries(client, manager, django_assert_max_num_queries):
+    version = built_version(by=manager)
+    client.force_login(manager)
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("reporting:run", kwargs={"run_id": version.run_id})).status_code == 200
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("reporting:version", kwargs=_address(version))).status_code == 200
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("reporting:version_publish", kwargs=_address(version))).status_code == 200
+
+
 def test_published_reports_stay_published_in_the_history(manager):
     version = built_version(by=manager)
     report_publish(version=version, by=manager)
