@@ -38,6 +38,7 @@ from referrals.services import treatment as services_treatment
 from referrals.services import triage as triage_services
 from referrals.services.consent import consent_record
 from tests.factories import ReferralFactory
+from tests.reporting.report_fixture import stored_version
 
 OK, REDIRECT, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
 SIGN_IN = "sign in"
@@ -133,6 +134,7 @@ PLAN_READ = rule(
     FORBIDDEN, manager=OK, other_hub_manager=NOT_FOUND, hub_worker=OK, other_hub_worker=NOT_FOUND, peer_worker=NOT_FOUND
 )
 PLAN_WRITE = rule(FORBIDDEN, manager=OK, other_hub_manager=NOT_FOUND, hub_worker=OK, other_hub_worker=NOT_FOUND)
+REPORT_RUNNING = rule(FORBIDDEN, manager=OK, other_hub_manager=OK)
 DIRECTORY_MANAGE = rule(FORBIDDEN, manager=OK, other_hub_manager=OK, hub_worker=OK, other_hub_worker=OK)
 
 EXPECTED: dict[str, dict] = {
@@ -147,6 +149,7 @@ EXPECTED: dict[str, dict] = {
         other_hub_worker=REDIRECT,
         peer_worker=REDIRECT,
         treatment_practitioner=REDIRECT,
+        commissioner=REDIRECT,  # to the published reports
     ),
     "access_log": rule(FORBIDDEN, manager=OK, other_hub_manager=OK, data_protection_officer=OK),
     # Signed in already: the sign-in page and the second-factor pages send you on.
@@ -317,6 +320,18 @@ EXPECTED: dict[str, dict] = {
     ),
     "recovery_plans:directory_new": DIRECTORY_MANAGE,
     "recovery_plans:directory_edit": DIRECTORY_MANAGE,
+    # --- quarterly reports (RPT-1, RPT-5) ----------------------------------------------------------
+    # Managers run, preview and publish (any hub: reports are about the whole service); the
+    # world's version is published, so commissioners download it, and see nothing else.
+    "reporting:archive": rule(FORBIDDEN, manager=OK, other_hub_manager=OK, commissioner=OK),
+    "reporting:runs": REPORT_RUNNING,
+    "reporting:run_new": REPORT_RUNNING,
+    "reporting:run": REPORT_RUNNING,
+    "reporting:run_retry": POST_ONLY,
+    "reporting:version": REPORT_RUNNING,
+    "reporting:version_publish": REPORT_RUNNING,
+    "reporting:version_pdf": rule(FORBIDDEN, manager=OK, other_hub_manager=OK, commissioner=OK),
+    "reporting:version_file": rule(FORBIDDEN, manager=OK, other_hub_manager=OK, commissioner=OK),
 }
 
 SKIPPED = {
@@ -382,6 +397,8 @@ class World:
     section_version: int = 0
     child: object = None
     reading: object = None
+    # A published version of a quarterly report (reporting), and the run that built it.
+    report: object = None
 
     def kwargs(self, page: Page) -> dict:
         values = {
@@ -397,6 +414,17 @@ class World:
             "child_pk": getattr(self.child, "pk", 0),
             "instrument": "audit-c",
             **(self.plan_ids or {}),
+            **(
+                {
+                    "run_id": self.report.run_id,
+                    "quarter": self.report.quarter,
+                    "scope": self.report.scope,
+                    "number": self.report.number,
+                    "name": "referrals_by_council.csv",
+                }
+                if self.report is not None
+                else {}
+            ),
         }
         # An onward referral is still named by its number under its referral's reference.
         values.update(
@@ -496,6 +524,7 @@ def world(
         section_version=current_version(needs),
         child=child,
         reading=reading,
+        report=stored_version(by=manager),
     )
 
 

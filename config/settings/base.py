@@ -275,6 +275,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "recovery_plans.tasks.reengagement_flags_nightly",
         "schedule": crontab(hour=2, minute=15),
     },
+    # RPT-1 (§4.1.4): the whole service's report for the quarter just finished, on the 5th day
+    # after it ends (time for late records to be entered), early in the morning.
+    "quarterly-report": {
+        "task": "reporting.tasks.quarterly_report_scheduled",
+        "schedule": crontab(day_of_month=5, month_of_year="1,4,7,10", hour=4, minute=30),
+    },
 }
 
 # RPT-4: the disclosure rule every published breakdown of people passes through (NHS England's

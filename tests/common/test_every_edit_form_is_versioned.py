@@ -64,6 +64,7 @@ NOT_EDITS = {
     "recovery_plans.forms.plans.ActionForm": "adds an action",
     "recovery_plans.forms.plans.ReviewForm": "adds a review, which sets the plan's next review date",
     "recovery_plans.forms.directory.DirectoryEntryNewForm": "adds a directory entry",
+    "reporting.forms.ReportRunForm": "asks for a new report run (a built report is never edited)",
     # Searches and filters read.
     "referrals.forms.person_search.PersonSearchForm": "a search",
     "referrals.data_rights.forms.PersonSearchForm": "a search",

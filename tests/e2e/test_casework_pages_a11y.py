@@ -332,8 +332,9 @@ def test_the_onward_referral_page_passes_axe(page, sign_in, hub_worker, casework
 @pytest.mark.django_db(transaction=True)
 def test_the_commissioners_home_page_passes_axe_and_names_nobody(page, sign_in, commissioner, casework):
     sign_in(commissioner)
-    expect(heading(page)).to_have_text("Your account")
-    expect(page.get_by_role("main")).to_contain_text("Reports for commissioners")
+    # Commissioners land on the published reports (reporting), and nothing else.
+    expect(heading(page)).to_have_text("Published reports")
+    expect(page.get_by_role("main")).to_contain_text("No reports have been published yet.")
     content = page.content()
     for names in PEOPLE:
         assert full_name(names) not in content

@@ -33,20 +33,20 @@ def test_hub_worker_goes_straight_to_my_work(client, hub_worker):
     assert response.url == reverse("referrals:my_work")
 
 
-def test_commissioner_home_promises_anonymised_reports_and_shows_no_personal_data(client, commissioner):
+def test_commissioner_home_is_the_published_reports_and_shows_no_personal_data(client, commissioner):
     referral = ReferralFactory(subject_given_name="Siân", subject_family_name="Ó Briain-Nakamura")
     client.force_login(commissioner)
 
     response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url == reverse("reporting:archive")
+    response = client.get(response.url)
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Signed in as" in html
-    assert commissioner.get_full_name() in html
-    assert "Commissioner" in html
-    assert "Cumberland Council (demo)" in html
-    assert "Anonymised quarterly reports" in html
-    assert "No personal data is ever shown to commissioners" in html
+    assert "Published reports" in html
+    assert "Reports hold counts only: no names, dates of birth, addresses or identifiers" in html
+    assert "No reports have been published yet." in html
     assert "Siân" not in html
     assert "Briain-Nakamura" not in html
     assert referral.reference not in html
@@ -90,8 +90,8 @@ def test_data_protection_officer_sees_their_page(client, ers):
     assert "Data protection officer" in html
 
 
-def test_home_page_has_one_heading_and_the_signed_in_menu(client, commissioner):
-    client.force_login(commissioner)
+def test_home_page_has_one_heading_and_the_signed_in_menu(client, safeguarding_lead):
+    client.force_login(safeguarding_lead)
 
     html = client.get(reverse("home")).content.decode()
 
