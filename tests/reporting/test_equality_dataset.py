@@ -63,8 +63,7 @@ def _standin() -> types.ModuleType:
     return module
 
 
-@pytest.fixture
-def disclosure(monkeypatch):
+def install_disclosure_standin(monkeypatch) -> types.ModuleType:
     """``reporting.disclosure``: helper A's once merged, the stand-in until then."""
     try:
         from reporting import disclosure as real
@@ -75,6 +74,11 @@ def disclosure(monkeypatch):
         monkeypatch.setitem(sys.modules, "reporting.disclosure", real)
         monkeypatch.setattr(reporting, "disclosure", real, raising=False)
     return real
+
+
+@pytest.fixture
+def disclosure(monkeypatch):
+    return install_disclosure_standin(monkeypatch)
 
 
 # --- The dataset -------------------------------------------------------------------------------
