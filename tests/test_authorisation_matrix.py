@@ -362,15 +362,6 @@ def every_page() -> list[Page]:
     return pages
 
 
-@pytest.fixture(autouse=True)
-def _reporting_disclosure_until_merged(monkeypatch):
-    """TEMPORARY (issue 10): the dashboards call helper A's ``reporting.disclosure``, not in this
-    branch yet; a stand-in until the merge (then this fixture goes)."""
-    from tests.reporting.test_equality_dataset import install_disclosure_standin
-
-    install_disclosure_standin(monkeypatch)
-
-
 # --- The world every URL is built from ----------------------------------------------------------
 
 
