@@ -143,18 +143,22 @@ def equity_dashboard(*, quarter: Quarter, council: str, characteristic: str, exa
             }
         )
     table = characteristic_table(chosen, counts, periods=periods, exact=exact)
-    trend_rows = tuple(
-        row for row in table.rows if row.breakdown[0] == ("measure", "referred") and len(row.breakdown) == 2
-    )
     trend = Table(
         kpi_id=f"dashboard_{characteristic}_referred",
-        title=_("People referred by %(characteristic)s") % {"characteristic": str(chosen.title).lower()},
+        title=_("People referred, by %(characteristic)s") % {"characteristic": str(chosen.title).lower()},
         definition=str(MEASURES[0].definition),
         requirement="RPT-6",
         unit="people",
         dimensions=(characteristic,),
         periods=periods,
-        rows=tuple(Row(row.breakdown[1:], str(row.label).split(": ", 1)[-1], row.cells) for row in trend_rows),
+        rows=tuple(
+            Row(
+                ((characteristic, code),),
+                str(label),
+                tuple(count_cell(v, exact=exact) for v in counts["referred"].by[characteristic][code]),
+            )
+            for code, label in answers
+        ),
         chart=True,
         notes=table.notes,
     )
@@ -163,9 +167,10 @@ def equity_dashboard(*, quarter: Quarter, council: str, characteristic: str, exa
         "total": count_cell(total, exact=exact),
         "not_recorded": count_cell(at_now("referred", NOT_RECORDED), exact=exact),
         "not_recorded_rate": rate_cell(at_now("referred", NOT_RECORDED), total, exact=exact),
-        "prefer_not_to_say": count_cell(
-            at_now("referred", PREFER_NOT_TO_SAY) if PREFER_NOT_TO_SAY in dict(answers) else 0, exact=exact
-        ),
+        # None where "Prefer not to say" is not one of the question's answers (age, rurality).
+        "prefer_not_to_say": count_cell(at_now("referred", PREFER_NOT_TO_SAY), exact=exact)
+        if PREFER_NOT_TO_SAY in dict(answers)
+        else None,
     }
     return EquityDashboard(
         characteristic=chosen,
