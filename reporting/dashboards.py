@@ -217,7 +217,7 @@ def _table(*, kpi_id, title, definition, dimension, periods, keys, counts, exact
         kpi_id=kpi_id,
         title=title,
         definition=definition,
-        requirement="RPT-6 (§3.23.11)",
+        requirement="RPT-6",
         unit="people",
         dimensions=(dimension,),
         periods=tuple(periods),

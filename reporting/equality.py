@@ -34,7 +34,7 @@ from reporting.periods import Quarter
 from reporting.report_data import WHOLE_SERVICE, Cell, Row, Table
 
 NOT_RECORDED = "not_recorded"
-REQUIREMENT = "RPT-3 (§4.2.8, TH KPI 3)"
+REQUIREMENT = "RPT-3 (TH KPI 3)"  # §4.2.8
 
 
 # --- Measures --------------------------------------------------------------------------------
