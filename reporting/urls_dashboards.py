@@ -1,3 +1,5 @@
-"""The managers' equity and disengagement-risk dashboards (RPT-6)."""
+"""The managers' equity and disengagement-risk dashboards (RPT-6): /reports/dashboards/..."""
 
-urlpatterns: list = []
+from reporting.views_dashboards import urlpatterns as dashboard_urlpatterns
+
+urlpatterns: list = [*dashboard_urlpatterns]

@@ -136,6 +136,8 @@ PLAN_READ = rule(
 PLAN_WRITE = rule(FORBIDDEN, manager=OK, other_hub_manager=NOT_FOUND, hub_worker=OK, other_hub_worker=NOT_FOUND)
 REPORT_RUNNING = rule(FORBIDDEN, manager=OK, other_hub_manager=OK)
 DIRECTORY_MANAGE = rule(FORBIDDEN, manager=OK, other_hub_manager=OK, hub_worker=OK, other_hub_worker=OK)
+# The dashboards (RPT-6): managers (exact figures) and commissioners (disclosed); no one else.
+DASHBOARDS = rule(FORBIDDEN, manager=OK, other_hub_manager=OK, commissioner=OK)
 
 EXPECTED: dict[str, dict] = {
     # --- partnership: home, sign-in, the access log --------------------------------------
@@ -332,6 +334,9 @@ EXPECTED: dict[str, dict] = {
     "reporting:version_publish": REPORT_RUNNING,
     "reporting:version_pdf": rule(FORBIDDEN, manager=OK, other_hub_manager=OK, commissioner=OK),
     "reporting:version_file": rule(FORBIDDEN, manager=OK, other_hub_manager=OK, commissioner=OK),
+    # --- the dashboards (RPT-6): counts only, no record behind them ---------------------------
+    "reporting:dashboard_equity": DASHBOARDS,
+    "reporting:dashboard_disengagement": DASHBOARDS,
 }
 
 SKIPPED = {
