@@ -32,6 +32,7 @@ from demo.logging import quiet_task_log
 from demo.people import HUB_COUNCILS, HUB_TOWNS, demo_faker
 from demo.recovery_plans import DemoPlans
 from demo.referrals import DemoReferrals
+from demo.reporting import seed_history
 from demo.sharing import DemoSharing
 from partnership.models import Hub, Membership, Organisation, Role
 from partnership.services import membership_create
@@ -179,9 +180,23 @@ class Command(BaseCommand):
             seed_contacts(hub_worker=users["hubworker"], peer_worker=users["peer"], spoc=users["spoc"])
             plans = DemoPlans(manager=users["manager"], worker=users["hubworker"]).run()
             assessed = seed_assessments(now=demo.now)
+            history = seed_history(
+                seed=SEED,
+                now=demo.now,
+                organisation=organisations[ERS],
+                hubs=hubs,
+                treatment=organisations[TREATMENT],
+                treatment_user=users["treatment"],
+            )
 
         self._report(made, shared, password, plans)
         self.stdout.write(f"  Assessments: {assessed} people given an assessment and readings now.")
+        if history:
+            self.stdout.write(
+                "  Eight quarters of history for the reports (bulk, no audit trail): "
+                + ", ".join(f"{n:,} {name.replace('_', ' ')}" for name, n in history.items())
+                + "."
+            )
 
     def _user(self, login: DemoLogin, fake, password: DemoPassword, organisations, hubs):
         User = get_user_model()
