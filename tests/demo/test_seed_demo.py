@@ -36,9 +36,10 @@ from referrals.selectors.sharing import shared_people_for, treatment_referrals_s
 pytestmark = pytest.mark.django_db
 
 
-def _seed() -> str:
+def _seed(*args) -> str:
+    """The scenarios only: the eight quarters of history take half a minute (its own test)."""
     out = StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", "--without-history", *args, stdout=out)
     return out.getvalue()
 
 

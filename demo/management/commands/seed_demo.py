@@ -132,6 +132,13 @@ def _get_or_create(model, *, lookup: dict, defaults: dict | None = None):
 class Command(BaseCommand):
     help = "Load demo organisations, hubs, one sign-in per role and ~80 fictional referrals (safe to run twice)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--without-history",
+            action="store_true",
+            help="Skip the eight quarters of history for the reports (the scenarios only; quicker).",
+        )
+
     def handle(self, *args, **options):
         password = demo_password()
         fake = demo_faker(SEED)
@@ -180,13 +187,17 @@ class Command(BaseCommand):
             seed_contacts(hub_worker=users["hubworker"], peer_worker=users["peer"], spoc=users["spoc"])
             plans = DemoPlans(manager=users["manager"], worker=users["hubworker"]).run()
             assessed = seed_assessments(now=demo.now)
-            history = seed_history(
-                seed=SEED,
-                now=demo.now,
-                organisation=organisations[ERS],
-                hubs=hubs,
-                treatment=organisations[TREATMENT],
-                treatment_user=users["treatment"],
+            history = (
+                {}
+                if options["without_history"]
+                else seed_history(
+                    seed=SEED,
+                    now=demo.now,
+                    organisation=organisations[ERS],
+                    hubs=hubs,
+                    treatment=organisations[TREATMENT],
+                    treatment_user=users["treatment"],
+                )
             )
 
         self._report(made, shared, password, plans)
