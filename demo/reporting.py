@@ -28,13 +28,13 @@ from django.db import connection
 from demo.benchmark_data import FrontDoorData, Staff
 from demo.casework_data import CaseworkData
 from demo.casework_outreach import naloxone_partner_history, outreach_history
+from demo.people import HISTORY_SPOC
 from partnership.grants import hub_group
 from partnership.models import Role
 from partnership.services import membership_create
 from reporting.periods import Quarter
 
 HISTORY_PREFIX = "history-"
-HISTORY_SPOC = "history-spoc"
 REFERRALS_PER_QUARTER = 220
 PEOPLE_PER_REFERRAL = 0.65
 WORKERS_PER_HUB = 2

@@ -69,6 +69,7 @@ def _counts() -> dict[str, int]:
     counts = {model.__name__: model.objects.count() for model in models}
     counts["referral history"] = Referral.history.count()
     counts["treatment referral history"] = TreatmentReferral.history.count()
+    counts["person history"] = Person.history.count()
     return counts
 
 
@@ -164,6 +165,10 @@ def test_demo_referrals_cover_the_front_door_in_every_state(seeded):
     # Returning people: more than one referral linked to the same person (REF-4).
     returning = [p for p in Person.objects.all() if p.referrals.count() > 1]
     assert len(returning) >= 3
+    # Some people have pronouns (the identity bar shows them), given through the services.
+    with_pronouns = Person.objects.exclude(pronouns="")
+    assert with_pronouns.count() >= 5
+    assert all(p.history.filter(pronouns="").exists() for p in with_pronouns)
     # The demo hub worker has a caseload to look at.
     assert Referral.objects.filter(allocated_worker__username="hubworker", status=Referral.Status.ALLOCATED).exists()
 

@@ -29,7 +29,7 @@ from django.utils import timezone
 from demo.assessments import seed_assessments
 from demo.contacts import seed_contacts
 from demo.logging import quiet_task_log
-from demo.people import HUB_COUNCILS, HUB_TOWNS, demo_faker
+from demo.people import HUB_COUNCILS, HUB_TOWNS, demo_faker, give_pronouns
 from demo.recovery_plans import DemoPlans
 from demo.referrals import DemoReferrals
 from demo.reporting import seed_history
@@ -187,6 +187,7 @@ class Command(BaseCommand):
             seed_contacts(hub_worker=users["hubworker"], peer_worker=users["peer"], spoc=users["spoc"])
             plans = DemoPlans(manager=users["manager"], worker=users["hubworker"]).run()
             assessed = seed_assessments(now=demo.now)
+            give_pronouns(by=users["spoc"])
             history = (
                 {}
                 if options["without_history"]
