@@ -105,9 +105,14 @@ BENCHMARK_REASON = "Benchmark data"
 class FrontDoorData:
     """Adds people and referrals in phases (small first, then topped up to full size)."""
 
-    def __init__(self, *, seed: int, now: dt.datetime):
+    def __init__(self, *, seed: int, now: dt.datetime, years: float = YEARS, casework=None):
         self.rng = random.Random(seed)
         self.now = now
+        # How far back referrals go; ``casework`` (a ``demo.casework_data.CaseworkData``) adds
+        # what follows a referral (contacts, assessments, plans...) batch by batch, if given.
+        self.years = years
+        self.casework = casework
+        self.pronouns_rng = random.Random(seed + 1)  # its own, so the other draws never shift
         self.references: set[str] = set()
         self.person_ids: list[int] = []
         self.people: dict[int, Person] = {}
@@ -170,12 +175,14 @@ class FrontDoorData:
 
     # --- A phase of people and referrals -----------------------------------------------------
 
-    def add(self, *, people: int, referrals: int, progress=None) -> Totals:
+    def add(self, *, people: int, referrals: int, progress=None, recent: bool = True) -> Totals:
+        """``recent=False``: no referral in the last six weeks (the demo's scenarios cover them)."""
         if self.staff is None:
             self.add_staff()
         new_people = self._add_people(people)
         unused = list(reversed(new_people))  # each new person gets a referral before anyone returns
-        recent_share = min(1.0, max(RECENT_DAYS / (YEARS * 365), RECENT_MINIMUM / max(referrals, 1)))
+        recent_share = min(1.0, max(RECENT_DAYS / (self.years * 365), RECENT_MINIMUM / max(referrals, 1)))
+        recent_share = recent_share if recent else 0.0
         made = 0
         while made < referrals:
             size = min(BATCH, referrals - made)
@@ -201,6 +208,7 @@ class FrontDoorData:
                         postcode=self._postcode(rng.choice(HUBS)),
                         phone=f"07700 900{rng.randint(0, 999):03d}",
                         search_name=normalise_name(f"{given} {family}"),
+                        pronouns=self._pronouns(),
                     )
                 )
             Person.objects.bulk_create(batch, batch_size=BATCH)
@@ -210,6 +218,11 @@ class FrontDoorData:
         self.person_ids.extend(made)
         self.totals.people += count
         return made
+
+    def _pronouns(self) -> str:
+        if self.casework is None:
+            return ""
+        return self.pronouns_rng.choice(("", "", "", "she/her", "he/him", "they/them"))
 
     def _postcode(self, hub: str) -> str:
         rng = self.rng
@@ -229,7 +242,7 @@ class FrontDoorData:
     def _received_at(self, recent_share: float) -> dt.datetime:
         rng = self.rng
         recent = rng.random() < recent_share
-        age = rng.uniform(0, RECENT_DAYS) if recent else rng.uniform(RECENT_DAYS, YEARS * 365)
+        age = rng.uniform(0, RECENT_DAYS) if recent else rng.uniform(RECENT_DAYS, self.years * 365)
         received = self.now - dt.timedelta(days=age)
         # Mostly in working hours: people and professionals refer in the daytime.
         if rng.random() < 0.8 and age > 1:
@@ -243,6 +256,8 @@ class FrontDoorData:
             age_days = (self.now - received_at).total_seconds() / 86400
             state = self._state(age_days)
             referral, plan = self._referral(received_at, state, unused)
+            if self.casework is not None:
+                self.casework.shape(referral, plan)
             rows.append((referral, plan))
         Referral.objects.bulk_create([r for r, _ in rows], batch_size=BATCH)
 
@@ -259,22 +274,27 @@ class FrontDoorData:
             )
             if plan["triage"] is not None:
                 triages.append(Triage(referral_id=referral.pk, started_by=by, **plan["triage"]))
-            treatment.extend(
-                TreatmentReferral(
-                    referral_id=referral.pk,
-                    reason=reason,
-                    automatic=automatic,
-                    status=TreatmentReferral.Status.SENT,
-                    created_by=by,
+            if self.casework is not None:
+                treatment.extend(self.casework.treatment_referrals(referral, plan))
+            else:
+                treatment.extend(
+                    TreatmentReferral(
+                        referral_id=referral.pk,
+                        reason=reason,
+                        automatic=automatic,
+                        status=TreatmentReferral.Status.SENT,
+                        created_by=by,
+                    )
+                    for reason, automatic in plan["treatment"]
                 )
-                for reason, automatic in plan["treatment"]
-            )
             self.totals.by_status[referral.status] = self.totals.by_status.get(referral.status, 0) + 1
         ContactAttempt.objects.bulk_create(attempts, batch_size=BATCH * 2)
         Triage.objects.bulk_create(triages, batch_size=BATCH)
         StatusTransition.objects.bulk_create(transitions, batch_size=BATCH * 2)
         TreatmentReferral.objects.bulk_create(treatment, batch_size=BATCH)
         grants = self.grants.add([r for r, _ in rows], hub_groups=self.staff.hub_group_ids)
+        if self.casework is not None:
+            self.casework.after_batch(rows, treatment)
         t = self.totals
         t.referrals += size
         t.contact_attempts += len(attempts)

@@ -120,3 +120,33 @@ def nhs_test_number(rng: random.Random) -> str:
             check = 0
         if check != 10:
             return "".join(map(str, digits)) + str(check)
+
+
+PRONOUNS = ("she/her", "he/him", "they/them", "she/they")
+HISTORY_SPOC = "history-spoc"  # demo.reporting's SPOC practitioner
+
+
+def give_pronouns(*, by) -> int:
+    """Pronouns for every third person the scenarios made (issue 9's identity bar shows them),
+    through ``person_update`` so the change is in their history. A person who has pronouns
+    already is left alone, so a second run changes nothing. Returns how many were given."""
+    from referrals.models import Person
+    from referrals.services.referrals import person_update
+
+    # The scenarios' people only: not the eight quarters of history (demo.reporting), whose
+    # referrals are all held by its own SPOC practitioner and whose people are bulk rows.
+    people = (
+        Person.objects.filter(processing_restricted=False, referrals__isnull=False)
+        .exclude(referrals__assigned_to__username=HISTORY_SPOC)
+        .distinct()
+        .order_by("pk")
+    )
+    given = 0
+    for index, person in enumerate(people[::3]):
+        if person.pronouns:
+            continue
+        person_update(
+            person=person, by=by, reason="Demo data: pronouns the person asked us to use", pronouns=PRONOUNS[index % 4]
+        )
+        given += 1
+    return given

@@ -29,9 +29,10 @@ from django.utils import timezone
 from demo.assessments import seed_assessments
 from demo.contacts import seed_contacts
 from demo.logging import quiet_task_log
-from demo.people import HUB_COUNCILS, HUB_TOWNS, demo_faker
+from demo.people import HUB_COUNCILS, HUB_TOWNS, demo_faker, give_pronouns
 from demo.recovery_plans import DemoPlans
 from demo.referrals import DemoReferrals
+from demo.reporting import seed_history
 from demo.sharing import DemoSharing
 from partnership.models import Hub, Membership, Organisation, Role
 from partnership.services import membership_create
@@ -131,6 +132,13 @@ def _get_or_create(model, *, lookup: dict, defaults: dict | None = None):
 class Command(BaseCommand):
     help = "Load demo organisations, hubs, one sign-in per role and ~80 fictional referrals (safe to run twice)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--without-history",
+            action="store_true",
+            help="Skip the eight quarters of history for the reports (the scenarios only; quicker).",
+        )
+
     def handle(self, *args, **options):
         password = demo_password()
         fake = demo_faker(SEED)
@@ -179,9 +187,28 @@ class Command(BaseCommand):
             seed_contacts(hub_worker=users["hubworker"], peer_worker=users["peer"], spoc=users["spoc"])
             plans = DemoPlans(manager=users["manager"], worker=users["hubworker"]).run()
             assessed = seed_assessments(now=demo.now)
+            give_pronouns(by=users["spoc"])
+            history = (
+                {}
+                if options["without_history"]
+                else seed_history(
+                    seed=SEED,
+                    now=demo.now,
+                    organisation=organisations[ERS],
+                    hubs=hubs,
+                    treatment=organisations[TREATMENT],
+                    treatment_user=users["treatment"],
+                )
+            )
 
         self._report(made, shared, password, plans)
         self.stdout.write(f"  Assessments: {assessed} people given an assessment and readings now.")
+        if history:
+            self.stdout.write(
+                "  Eight quarters of history for the reports (bulk, no audit trail): "
+                + ", ".join(f"{n:,} {name.replace('_', ' ')}" for name, n in history.items())
+                + "."
+            )
 
     def _user(self, login: DemoLogin, fake, password: DemoPassword, organisations, hubs):
         User = get_user_model()
