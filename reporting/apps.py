@@ -24,6 +24,10 @@ class ReportingConfig(AppConfig):
         registry.navigation_item_register(
             label=_("Reports"), url_name="reporting:archive", shown_to=reads_published_reports_only, order=50
         )
+        # RPT-6: the equity and disengagement-risk dashboards.
+        from reporting.views_dashboards import register_dashboard_navigation
+
+        register_dashboard_navigation()
         # Commissioners land on the published reports.
         registry.home_destination_register(
             url_name="reporting:archive", applies_to=reads_published_reports_only, order=40

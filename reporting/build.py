@@ -59,10 +59,8 @@ def report_data(*, quarter: Quarter, council: str = WHOLE_SERVICE, progress: Pro
 
 
 def _equality_tables(quarter: Quarter, council: str) -> tuple[Table, ...]:
-    try:  # helper C's module; the fallback goes at the merge
-        from reporting.equality import equality_tables
-    except ImportError:
-        return ()
+    from reporting.equality import equality_tables  # RPT-3: the protected-characteristic tables
+
     return tuple(equality_tables(quarter=quarter, council=council))
 
 

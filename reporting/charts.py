@@ -59,7 +59,7 @@ def table_chart_svg(table: Table) -> str:
         axes.plot(
             positions,
             values,
-            label=row.label,
+            label=str(row.label),  # a lazy translation is not a str to matplotlib
             color=COLOURS[index % len(COLOURS)],
             marker=MARKERS[index % len(MARKERS)],
             linewidth=1.5,

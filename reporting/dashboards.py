@@ -64,12 +64,10 @@ def rate_cell(numerator: int, denominator: int, *, exact: bool) -> Cell:
 
 
 def chart_svg(table: Table) -> str | None:
-    """The table drawn as an accessible SVG (helper B's ``reporting.charts``), or None until
-    that module is there: the data table is always shown anyway."""
-    try:
-        from reporting.charts import table_chart_svg
-    except ImportError:
-        return None
+    """The table drawn as an accessible SVG (``reporting.charts``, the same drawing as the
+    reports'); the data table is always shown beside it."""
+    from reporting.charts import table_chart_svg
+
     return table_chart_svg(table)
 
 

@@ -31,7 +31,7 @@ from assessments.models.codes import NOT_ASKED, PREFER_NOT_TO_SAY
 from recovery_plans.models import EngagementStatus, EngagementTransition
 from referrals.models import Referral, TreatmentReferral
 from reporting.periods import Quarter
-from reporting.report_data import WHOLE_SERVICE, Cell, Row, Table
+from reporting.report_data import WHOLE_SERVICE, Row, Table
 
 NOT_RECORDED = "not_recorded"
 REQUIREMENT = "RPT-3 (TH KPI 3)"  # §4.2.8
@@ -364,27 +364,41 @@ def characteristic_table(
 ) -> Table:
     """One characteristic's table: for each measure, a row per answer and the measure's total
     (from the exact counts, then disclosed: RPT-4's totals rule)."""
-    from reporting.disclosure import disclose_count  # helper A's module: one step for every number
-
-    def cells(values: Sequence[int]) -> tuple[Cell, ...]:
-        return tuple(disclose_count(value, exact=exact) for value in values)
+    from reporting.disclosure import disclose_count, disclose_table
 
     rows = []
     for measure in measures:
         measure_counts_ = counts[measure.key]
+        by_answer = measure_counts_.by[characteristic.key]
+        if exact:  # managers' dashboards only: exact figures, the total as counted
+            answer_cells = {
+                code: tuple(disclose_count(v, exact=True) for v in by_answer[code])
+                for code, _l in characteristic.answers
+            }
+            total_cells = tuple(disclose_count(v, exact=True) for v in measure_counts_.total)
+        else:
+            # RPT-4: each measure's answers and their total are one table to the disclosure
+            # step, so a "*" that the total and the other rows would pin is protected too.
+            disclosed = disclose_table(
+                {(code,): by_answer[code] for code, _l in characteristic.answers},
+                dimensions=(characteristic.key,),
+                periods=len(periods),
+            )
+            answer_cells = {code: disclosed.cells[((characteristic.key, code),)] for code, _l in characteristic.answers}
+            total_cells = disclosed.cells[()]
         for code, label in characteristic.answers:
             rows.append(
                 Row(
                     breakdown=(("measure", measure.key), (characteristic.key, code)),
                     label=f"{measure.label}: {label}",
-                    cells=cells(measure_counts_.by[characteristic.key][code]),
+                    cells=answer_cells[code],
                 )
             )
         rows.append(
             Row(
                 breakdown=(("measure", measure.key),),
                 label=_("%(measure)s: all people") % {"measure": measure.label},
-                cells=cells(measure_counts_.total),
+                cells=total_cells,
             )
         )
     definitions = " ".join(f"{measure.label}: {measure.definition}" for measure in measures)

@@ -182,16 +182,3 @@ def _content_types_of_this_test_database(django_db_setup, django_db_blocker):
     ContentType.objects.clear_cache()
     yield
     ContentType.objects.clear_cache()
-
-
-@pytest.fixture(autouse=True)
-def _reporting_disclosure_until_merged(monkeypatch):
-    """TEMPORARY (issue 10, helper C): the dashboards call helper A's ``reporting.disclosure``,
-    which is not in this branch yet, and the tests that walk every page reach them. A stand-in
-    with the NHS rule until the merge; a no-op once the real module is there (then delete it)."""
-    try:
-        import reporting.disclosure  # noqa: F401
-    except ImportError:
-        from tests.reporting.test_equality_dataset import install_disclosure_standin
-
-        install_disclosure_standin(monkeypatch)

@@ -21,6 +21,7 @@ MENUS = {
         "Groups",
         "Local services",
         "Reports",
+        "Dashboards",
         "Access log",
     ],
     # No wrong door: everyone who meets people may record a referral.
@@ -47,7 +48,7 @@ MENUS = {
     "treatment_practitioner": ["Home", "Record a referral", "People shared with us"],
     "data_protection_officer": ["Home", "Worklists", "Access log", "Data rights"],
     "safeguarding_lead": ["Home", "Record a referral"],
-    "commissioner": ["Home", "Reports"],
+    "commissioner": ["Home", "Reports", "Dashboards"],
     "outsider": ["Home"],
     "admin_user": ["Home", "Administration"],
 }

@@ -9,19 +9,15 @@ Q3 2025/26, so index 4 is the quarter itself and index 3 the one before it.
 from __future__ import annotations
 
 import datetime as dt
-import sys
-import types
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import settings
 
 from assessments.models import EqualitySection
 from recovery_plans.models import EngagementStatus, EngagementTransition, ReengagementFlag
 from referrals.models import Referral, TreatmentReferral
 from reporting.periods import Quarter
-from reporting.report_data import Cell
 from tests.factories import PersonFactory, ReferralFactory
 
 QUARTER = Quarter(2025, 3)
@@ -35,50 +31,12 @@ def at(year, month, day, hour=12, minute=0, tz=LONDON) -> dt.datetime:
     return dt.datetime(year, month, day, hour, minute, tzinfo=tz)
 
 
-# --- The disclosure stand-in (remove at the merge: helper A's reporting.disclosure) -----------
-
-
-def _standin() -> types.ModuleType:
-    """The NHS England rule as the contract states it: 0 stays 0, 1..threshold is "*", the rest
-    rounded to the nearest base; a rate is withheld ("-") on a numerator or base of 1..threshold."""
-    module = types.ModuleType("reporting.disclosure")
-    threshold, base = settings.REPORT_SUPPRESSION_THRESHOLD, settings.REPORT_ROUNDING_BASE
-
-    def disclose_count(value: int, *, exact: bool = False) -> Cell:
-        if exact or value == 0:
-            return Cell(str(value), value, False)
-        if value <= threshold:
-            return Cell("*", None, True)
-        rounded = int((value + base / 2) // base * base)
-        return Cell(str(rounded), rounded, False)
-
-    def disclose_rate(numerator: int, denominator: int) -> Cell:
-        if not denominator or 1 <= numerator <= threshold or 1 <= denominator <= threshold:
-            return Cell("-", None, True)
-        percent = round(100 * numerator / denominator)
-        return Cell(f"{percent}%", percent, False)
-
-    module.disclose_count = disclose_count
-    module.disclose_rate = disclose_rate
-    return module
-
-
-def install_disclosure_standin(monkeypatch) -> types.ModuleType:
-    """``reporting.disclosure``: helper A's once merged, the stand-in until then."""
-    try:
-        from reporting import disclosure as real
-    except ImportError:
-        import reporting
-
-        real = _standin()
-        monkeypatch.setitem(sys.modules, "reporting.disclosure", real)
-        monkeypatch.setattr(reporting, "disclosure", real, raising=False)
-    return real
-
-
 @pytest.fixture
-def disclosure(monkeypatch):
-    return install_disclosure_standin(monkeypatch)
+def disclosure():
+    """The one disclosure step (RPT-4) the tables and dashboards go through."""
+    from reporting import disclosure as module
+
+    return module
 
 
 # --- The dataset -------------------------------------------------------------------------------
