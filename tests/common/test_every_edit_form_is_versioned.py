@@ -25,6 +25,9 @@ APPS = ("common", "partnership", "referrals", "assessments", "recovery_plans", "
 
 # Forms that change no record that already exists, and why.
 NOT_EDITS = {
+    # RPT-6: the dashboards' filters (GET), which save nothing.
+    "reporting.views_dashboards.DashboardFilterForm": "filters a dashboard; saves nothing",
+    "reporting.views_dashboards.EquityFilterForm": "filters a dashboard; saves nothing",
     # Generated from an instrument definition: each recording is a new reading (ASM-5).
     "assessments.instruments.forms.InstrumentForm": "adds a new instrument reading",
     # Each adds a new row; nothing already saved is replaced.

@@ -117,8 +117,9 @@ def test_signed_in_member_of_staff_visiting_sign_in_goes_home(client, commission
     assert response.url == reverse("home")
 
 
-def test_sign_out_is_a_post_only(client, commissioner):
-    client.force_login(commissioner)
+def test_sign_out_is_a_post_only(client, outsider):
+    # Someone with no role: the home page is theirs (every role is sent on to its work).
+    client.force_login(outsider)
 
     response = client.get(reverse("logout"))
 
@@ -136,8 +137,8 @@ def test_sign_out_ends_the_session_and_says_so(client, commissioner):
     assert client.get(reverse("home")).status_code == 302
 
 
-def test_sign_out_button_is_in_the_menu_of_every_signed_in_page(client, commissioner):
-    client.force_login(commissioner)
+def test_sign_out_button_is_in_the_menu_of_every_signed_in_page(client, outsider):
+    client.force_login(outsider)
 
     html = client.get(reverse("home")).content.decode()
 
