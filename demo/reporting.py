@@ -6,7 +6,7 @@ services. Reports need far more: every KPI for five quarters, in both councils, 
 people in each cell that most are not suppressed (1 to 7 shows as "*"). So the quarters before
 (from the start of the eighth finished quarter back, to six weeks ago) are written in bulk with
 the benchmark's generators (``demo.benchmark_data``, ``demo.casework_data``,
-``demo.casework_outreach``): about 2,000 referrals from every source and channel, triage, first
+``demo.casework_outreach``): about 2,600 referrals from every source and channel, triage, first
 contacts, referrals to the Treatment Service with their outcomes, periods of support with
 contacts in every setting, assessments (equality and substances), AUDIT and BARC-10 readings,
 plans and reviews, engagement changes, outreach sessions and contacts, naloxone to partner
@@ -35,7 +35,7 @@ from partnership.services import membership_create
 from reporting.periods import Quarter
 
 HISTORY_PREFIX = "history-"
-REFERRALS_PER_QUARTER = 220
+REFERRALS_PER_QUARTER = 300
 PEOPLE_PER_REFERRAL = 0.65
 WORKERS_PER_HUB = 2
 REASON = "Demo data (seed_demo): eight quarters of history"
