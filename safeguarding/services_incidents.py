@@ -182,15 +182,19 @@ def incident_record(*, model: type[Model], by: User, **values) -> Model:
         raise PermissionDenied
     record = model(recorded_by=by, **{name: values[name] for name in FIELDS[model] if name in values})
     _check(record)
-    audited_save(record, by=by, reason=f"{model._meta.verbose_name.capitalize()} recorded", person_id=record.person_id, exemption=V)
+    audited_save(
+        record,
+        by=by,
+        reason=f"{model._meta.verbose_name.capitalize()} recorded",
+        person_id=record.person_id,
+        exemption=V,
+    )
     _notify(record, by=by)
     return record
 
 
 @transaction.atomic
-def incident_update(
-    *, record: Model, by: User, expected_version: ExpectedVersion | None = None, **values
-) -> Model:
+def incident_update(*, record: Model, by: User, expected_version: ExpectedVersion | None = None, **values) -> Model:
     """Change a record (a serious incident's review, the death review panel, the ICO decision).
     A notification already raised keeps its clock; one newly due (a near miss found to be a
     serious incident) is raised now."""

@@ -33,9 +33,11 @@ def notifications_escalate() -> int:
 
 def escalation_recipients() -> list[str]:
     """Every active safeguarding lead and manager with an e-mail address."""
-    users = get_user_model().objects.filter(
-        is_active=True, membership__role__in=[Role.SAFEGUARDING_LEAD, Role.MANAGER]
-    ).exclude(email="")
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, membership__role__in=[Role.SAFEGUARDING_LEAD, Role.MANAGER])
+        .exclude(email="")
+    )
     return sorted(set(users.values_list("email", flat=True)))
 
 
@@ -58,10 +60,13 @@ def escalation_email_send(escalation_id: int) -> int:
         "link": reverse("safeguarding:notifications_overdue"),
     }
     subject = _("Overdue: %(kind)s notification %(reference)s to %(council)s") % words
-    body = _(
-        "The %(kind)s notification %(reference)s (about %(about)s) to %(council)s Council was due "
-        "by %(due)s and has not been recorded as sent. %(clock)s.\n\n"
-        "Notify the council, then record it as sent: %(link)s\n"
-    ) % words
+    body = (
+        _(
+            "The %(kind)s notification %(reference)s (about %(about)s) to %(council)s Council was due "
+            "by %(due)s and has not been recorded as sent. %(clock)s.\n\n"
+            "Notify the council, then record it as sent: %(link)s\n"
+        )
+        % words
+    )
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
     return len(recipients)

@@ -40,7 +40,10 @@ class IncidentType(models.TextChoices):
     HSE_REPORTABLE = "hse_reportable", _("Reportable under Health and Safety Executive guidance (HSG245)")
     OTHER_REGULATORY = "other_regulatory", _("Another regulatory or safety incident")
     DEATH = "death", _("Death of a member of staff, a volunteer or a person using the service")
-    ATTEMPTED_SUICIDE = "attempted_suicide", _("Attempted suicide of a member of staff, a volunteer or a person using the service")
+    ATTEMPTED_SUICIDE = (
+        "attempted_suicide",
+        _("Attempted suicide of a member of staff, a volunteer or a person using the service"),
+    )
     SERIOUS_INJURY = "serious_injury", _("Serious injury needing medical treatment, from an attack or accident")
     SAFEGUARDING_ACTION = "safeguarding_action", _("Needing safeguarding action for an adult or a child")
     ABUSE = "abuse", _("Abuse of a child or an adult")
@@ -179,7 +182,9 @@ class NonFatalOverdose(models.Model):
     naloxone_doses = models.PositiveSmallIntegerField(_("doses of naloxone"), default=0)
     emergency_services_called = models.BooleanField(_("emergency services called"), default=False)
     taken_to_hospital = models.BooleanField(_("taken to hospital"), default=False)
-    suspected_adulteration = models.BooleanField(_("a contaminated or unusually strong batch is suspected"), default=False)
+    suspected_adulteration = models.BooleanField(
+        _("a contaminated or unusually strong batch is suspected"), default=False
+    )
     follow_up = models.TextField(_("follow-up"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)

@@ -50,7 +50,9 @@ class Notification(models.Model):
     raised_at = models.DateTimeField(default=timezone.now)
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     sent_how = models.CharField(_("how it was sent"), max_length=20, choices=How.choices, blank=True)
     council_reference = models.CharField(_("the council's reference"), max_length=60, blank=True)
     note = models.TextField(_("note"), blank=True)
