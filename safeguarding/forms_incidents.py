@@ -87,7 +87,7 @@ class IncidentForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
         # The person first: what the record is about, before what happened.
         self.fields = {"person_reference": self.fields.pop("person_reference"), **self.fields}
         if record is not None and not self.is_bound:
-            for name, field in self.fields.items():
+            for name, _field in self.fields.items():
                 if hasattr(record, name) and name not in self.booleans:
                     value = getattr(record, name)
                     self.initial[name] = value.strftime("%d/%m/%Y") if isinstance(value, dt.date) else value
@@ -237,7 +237,7 @@ class NonFatalOverdoseForm(IncidentForm):
         min_value=0,
         max_value=20,
         initial=0,
-        error_messages={k: DOSES_INVALID for k in ("required", "invalid", "min_value", "max_value")},
+        error_messages=dict.fromkeys(("required", "invalid", "min_value", "max_value"), DOSES_INVALID),
         widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3", "inputmode": "numeric"}),
     )
     emergency_services_called = yes_no(_("Were the emergency services called?"))
@@ -258,7 +258,7 @@ class DataSecurityIncidentForm(IncidentForm):
         label=_("How many people are affected"),
         min_value=0,
         initial=0,
-        error_messages={k: PEOPLE_INVALID for k in ("required", "invalid", "min_value")},
+        error_messages=dict.fromkeys(("required", "invalid", "min_value"), PEOPLE_INVALID),
         widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-5", "inputmode": "numeric"}),
     )
     containment = notes(NOTES, _("What was done to contain it (optional)"), TOO_LONG)
