@@ -114,7 +114,8 @@ class IncidentForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
             elif isinstance(field.widget, forms.Select):
                 items.append(Field.select(name))
             else:
-                items.append(Field.text(name, field_width=Fluid.TWO_THIRDS if field.max_length else None))
+                wide = isinstance(field, forms.CharField) and (field.max_length or 0) > 60
+                items.append(Field.text(name, field_width=Fluid.TWO_THIRDS) if wide else Field.text(name))
         return items
 
     def clean_person_reference(self):
