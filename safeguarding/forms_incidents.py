@@ -56,8 +56,8 @@ def time_field(label, *, required=True):
     return GovUKTimeField(label=label, required=required)
 
 
-class IncidentForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
-    """The shared part: each datetime named in ``datetimes`` is two inputs, ``<name>_date`` and
+class IncidentFormMixin:
+    """Put first among the bases of each kind's form (not a form itself). The shared part: each datetime named in ``datetimes`` is two inputs, ``<name>_date`` and
     ``<name>_time``; ``person_reference`` is the person (optional unless ``person_required``);
     ``booleans`` are yes/no radios. ``service_fields()`` gives the model's field values."""
 
@@ -66,12 +66,15 @@ class IncidentForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
     booleans: tuple[str, ...] = ()
     person_required = False
 
-    def __init__(self, *args, record=None, **kwargs):
-        super().__init__(*args, version_of=record, version_model=self.version_model, **kwargs)
-        self.version_field_map = {
-            **{f"{name}_{part}": name for name in self.datetimes for part in ("date", "time")},
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.version_field_map = {
+            **{f"{name}_{part}": name for name in cls.datetimes for part in ("date", "time")},
             "person_reference": "person",
         }
+
+    def __init__(self, *args, record=None, **kwargs):
+        super().__init__(*args, version_of=record, version_model=self.version_model, **kwargs)
         self.fields["person_reference"] = text(
             _("The person's reference")
             if self.person_required
@@ -174,7 +177,7 @@ def _grouped_types():
     ]
 
 
-class SeriousIncidentForm(IncidentForm):
+class SeriousIncidentForm(IncidentFormMixin, VersionedFormMixin, GovUKFormMixin, forms.Form):
     version_model = SeriousIncident
     datetimes = ("occurred_at", "known_at")
 
@@ -202,7 +205,7 @@ class SeriousIncidentForm(IncidentForm):
     closed_on = date_field(_("Date closed (optional)"), required=False)
 
 
-class DeathInServiceForm(IncidentForm):
+class DeathInServiceForm(IncidentFormMixin, VersionedFormMixin, GovUKFormMixin, forms.Form):
     version_model = DeathInService
     datetimes = ("known_at",)
     booleans = ("coroner_informed",)
@@ -223,7 +226,7 @@ class DeathInServiceForm(IncidentForm):
     panel_learning = notes(NOTES, _("The panel's learning (optional)"), TOO_LONG)
 
 
-class NonFatalOverdoseForm(IncidentForm):
+class NonFatalOverdoseForm(IncidentFormMixin, VersionedFormMixin, GovUKFormMixin, forms.Form):
     version_model = NonFatalOverdose
     datetimes = ("occurred_at",)
     booleans = ("emergency_services_called", "taken_to_hospital", "suspected_adulteration")
@@ -247,7 +250,7 @@ class NonFatalOverdoseForm(IncidentForm):
     follow_up = notes(NOTES, _("Follow-up (optional)"), TOO_LONG)
 
 
-class DataSecurityIncidentForm(IncidentForm):
+class DataSecurityIncidentForm(IncidentFormMixin, VersionedFormMixin, GovUKFormMixin, forms.Form):
     version_model = DataSecurityIncident
 
     discovered_at_date = date_field(_("Date it was discovered"))

@@ -22,7 +22,7 @@ from safeguarding.services_incidents import FIELDS
 class IncidentKind:
     slug: str
     model: type[models.Model]
-    form: type[forms_incidents.IncidentForm]
+    form: type  # a form with forms_incidents.IncidentFormMixin
     title: object  # the register's heading
     one: object  # what one record is called
     when_field: str  # the time the list is ordered and shown by

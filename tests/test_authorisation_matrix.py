@@ -37,6 +37,8 @@ from referrals.services import referrals as services
 from referrals.services import treatment as services_treatment
 from referrals.services import triage as triage_services
 from referrals.services.consent import consent_record
+from safeguarding import services_incidents as incident_services
+from safeguarding.models import Notification, SeriousIncident
 from tests.factories import ReferralFactory
 
 OK, REDIRECT, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
@@ -134,6 +136,7 @@ PLAN_READ = rule(
 )
 PLAN_WRITE = rule(FORBIDDEN, manager=OK, other_hub_manager=NOT_FOUND, hub_worker=OK, other_hub_worker=NOT_FOUND)
 DIRECTORY_MANAGE = rule(FORBIDDEN, manager=OK, other_hub_manager=OK, hub_worker=OK, other_hub_worker=OK)
+INCIDENTS = rule(FORBIDDEN, safeguarding_lead=OK, manager=OK, other_hub_manager=OK)
 
 EXPECTED: dict[str, dict] = {
     # --- partnership: home, sign-in, the access log --------------------------------------
@@ -317,6 +320,25 @@ EXPECTED: dict[str, dict] = {
     ),
     "recovery_plans:directory_new": DIRECTORY_MANAGE,
     "recovery_plans:directory_edit": DIRECTORY_MANAGE,
+    # --- safeguarding: notifications to councils and incidents (SAF-1, SAF-3, SAF-6, §3.29) ---
+    # The safeguarding lead and every manager (the service's governance, not a hub's casework);
+    # everyone else 403 before any lookup.
+    **dict.fromkeys(
+        [
+            "safeguarding:notifications",
+            "safeguarding:notifications_overdue",
+            "safeguarding:notification",
+            "safeguarding:notification_sent",  # the world's notification is not yet sent
+            "safeguarding:incident_registers",
+            "safeguarding:incident_list",
+            "safeguarding:incident_new",
+            "safeguarding:incident",
+            "safeguarding:incident_edit",
+            "safeguarding:incident_action_new",
+        ],
+        INCIDENTS,
+    ),
+    "safeguarding:incident_action_done": POST_ONLY,
 }
 
 SKIPPED = {
@@ -382,6 +404,8 @@ class World:
     section_version: int = 0
     child: object = None
     reading: object = None
+    # Safeguarding (issue 11): a serious incident about the person and its notification.
+    safeguarding_b: dict | None = None
 
     def kwargs(self, page: Page) -> dict:
         values = {
@@ -397,6 +421,7 @@ class World:
             "child_pk": getattr(self.child, "pk", 0),
             "instrument": "audit-c",
             **(self.plan_ids or {}),
+            **(self.safeguarding_b or {}),
         }
         # An onward referral is still named by its number under its referral's reference.
         values.update(
@@ -478,6 +503,23 @@ def world(
     audit_c = registry().get("audit-c")
     answers = {item.id: item.options[0].value for item in audit_c.items}
     reading = reading_record(person=person, definition=audit_c, answers=answers, by=hub_worker)
+    incident = incident_services.incident_record(
+        model=SeriousIncident,
+        by=safeguarding_lead,
+        seriousness="serious",
+        category="harm_safeguarding",
+        incident_type="serious_injury",
+        occurred_at=referral.received_at,
+        known_at=referral.received_at,
+        description="A fall at the hub",
+        person=person,
+    )
+    notification = Notification.objects.filter(subject_id=incident.pk).first()
+    safeguarding_b = {
+        "kind": "serious-incidents",
+        "record_ref": incident.reference,
+        "notification_ref": notification.reference,
+    }
     return World(
         referral,
         person,
@@ -494,6 +536,7 @@ def world(
         section_version=current_version(needs),
         child=child,
         reading=reading,
+        safeguarding_b=safeguarding_b,
     )
 
 
