@@ -33,6 +33,7 @@ POST_ONLY_ALLOWED = {
     "referrals:subject_access_retry": {"data_protection_officer"},
     "logout": set(PERSONAS),
     "contacts:reenter": {"hub_worker", "manager"},
+    "safeguarding:incident_action_done": {"safeguarding_lead", "manager", "other_hub_manager"},
 }
 POST_ONLY_REFUSED = {
     # Re-entry is about Carlisle's person: another hub's staff get 404, as for no such person.
