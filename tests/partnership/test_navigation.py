@@ -20,6 +20,8 @@ MENUS = {
         "Outreach",
         "Groups",
         "Local services",
+        "Incidents",
+        "Notifications",
         "Access log",
     ],
     # No wrong door: everyone who meets people may record a referral.
@@ -45,7 +47,7 @@ MENUS = {
     ],
     "treatment_practitioner": ["Home", "Record a referral", "People shared with us"],
     "data_protection_officer": ["Home", "Worklists", "Access log", "Data rights"],
-    "safeguarding_lead": ["Home", "Record a referral"],
+    "safeguarding_lead": ["Home", "Record a referral", "Incidents", "Notifications"],
     "commissioner": ["Home"],
     "outsider": ["Home"],
     "admin_user": ["Home", "Administration"],
