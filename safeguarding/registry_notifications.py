@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from partnership import registry
-from partnership.access import sees_council_notifications, sees_incidents
+from partnership.access import Detail, detail_register, sees_council_notifications, sees_incidents
 
 
 def _describer(model, words):
@@ -40,6 +40,18 @@ def register() -> None:
     registry.navigation_item_register(
         label=_("Notifications"), url_name="safeguarding:notifications", shown_to=sees_council_notifications, order=51
     )
+    # Safeguarding detail as a whole: never for peer workers or another organisation (SEC-1),
+    # in every page, history view and export that asks ``may_see``.
+    for label in (
+        "safeguarding.seriousincident",
+        "safeguarding.incidentaction",
+        "safeguarding.deathinservice",
+        "safeguarding.nonfataloverdose",
+        "safeguarding.datasecurityincident",
+        "safeguarding.notification",
+        "safeguarding.escalation",
+    ):
+        detail_register(model=label, kind=Detail.SAFEGUARDING)
     for model, words in (
         (Notification, "Notification"),
         (SeriousIncident, "Serious incident"),
