@@ -32,6 +32,7 @@ from demo.logging import quiet_task_log
 from demo.people import HUB_COUNCILS, HUB_TOWNS, demo_faker
 from demo.recovery_plans import DemoPlans
 from demo.referrals import DemoReferrals
+from demo.safeguarding_incidents import seed_incidents
 from demo.sharing import DemoSharing
 from partnership.models import Hub, Membership, Organisation, Role
 from partnership.services import membership_create
@@ -179,6 +180,7 @@ class Command(BaseCommand):
             seed_contacts(hub_worker=users["hubworker"], peer_worker=users["peer"], spoc=users["spoc"])
             plans = DemoPlans(manager=users["manager"], worker=users["hubworker"]).run()
             assessed = seed_assessments(now=demo.now)
+            seed_incidents(lead=users["safeguarding"], manager=users["manager"], worker=users["hubworker"])
 
         self._report(made, shared, password, plans)
         self.stdout.write(f"  Assessments: {assessed} people given an assessment and readings now.")
