@@ -272,3 +272,38 @@ def test_other_roles_get_403_on_every_register(client, request, persona):
     client.force_login(request.getfixturevalue(persona))
     for kind in ("serious-incidents", "deaths", "overdoses", "data-security"):
         assert client.get(reverse("safeguarding:incident_list", kwargs={"kind": kind})).status_code == 403
+
+
+@pytest.mark.parametrize("kind", ["serious-incidents", "deaths", "overdoses", "data-security"])
+def test_every_register_its_form_and_a_record_render(client, safeguarding_lead, kind):
+    client.force_login(safeguarding_lead)
+    assert client.get(reverse("safeguarding:incident_list", kwargs={"kind": kind})).status_code == 200
+    assert client.get(reverse("safeguarding:incident_new", kwargs={"kind": kind})).status_code == 200
+
+
+def test_a_death_is_recorded_from_the_page_and_its_panel_added_by_changing_it(client, safeguarding_lead):
+    person = PersonFactory(council_of_residence="westmorland_and_furness")
+    client.force_login(safeguarding_lead)
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    data = {
+        "version": "0",
+        "person_reference": person.reference,
+        "died_on": today,
+        "known_at_date": today,
+        "known_at_time": "00:01",
+        "cause": "alcohol",
+        "coroner_informed": "yes",
+    }
+    response = client.post(reverse("safeguarding:incident_new", kwargs={"kind": "deaths"}), data)
+    assert response.status_code == 302, response.context["form"].errors
+    death = DeathInService.objects.get()
+    assert death.coroner_informed and death.person == person
+    assert Notification.objects.get(subject_id=death.pk).council == "westmorland_and_furness"
+    edit = reverse("safeguarding:incident_edit", kwargs={"kind": "deaths", "record_ref": death.reference})
+    form = client.get(edit).context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update({"panel_review_on": today, "panel_attended_by": "Safeguarding lead", "panel_learning": "Outreach"})
+    assert client.post(edit, data).status_code == 302
+    death.refresh_from_db()
+    assert (death.panel_review_on, death.panel_attended_by) == (timezone.localdate(), "Safeguarding lead")
+    assert death.coroner_informed
