@@ -13,10 +13,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from partnership.access import sees_incidents, sees_safeguarding_detail
+from partnership.access import sees_council_notifications, sees_incidents, sees_safeguarding_detail
 from partnership.models import staff_display_name
 from safeguarding.models import DataSecurityIncident, DeathInService, NonFatalOverdose, Notification, SeriousIncident
 
@@ -141,6 +142,36 @@ def notification_events(*, person, user, before: dt.datetime | None, limit: int)
         for row in rows.order_by("-sent_at", "-pk")[:limit]
     ]
 
+
+def overdue_notification_rows(*, user, limit: int) -> list[dict]:
+    """The on-screen side of the escalation job on a manager's "My work": notifications to
+    councils past their due time and not yet sent, the longest overdue first. Names no person
+    (a reference and a council), so it adds no one to the page's access-log row."""
+    now = timezone.now()
+    rows = Notification.objects.filter(sent_at__isnull=True, due_at__lte=now).order_by("due_at", "pk")[:limit]
+    return [
+        {
+            "person_ref": None,
+            "name": f"{row.get_kind_display()} {row.reference}",
+            "text": _("%(clock)s: notify %(council)s Council")
+            % {"clock": row.clock(now=now).words, "council": row.get_council_display()},
+            "due": None,
+            "href": reverse("safeguarding:notification", kwargs={"notification_ref": row.reference}),
+            "overdue": True,
+        }
+        for row in rows
+    ]
+
+
+HOME_PANELS = [
+    {
+        "key": "overdue_council_notifications",
+        "title": gettext_lazy("Overdue notifications to councils"),
+        "order": 5,
+        "visible": sees_council_notifications,
+        "rows": overdue_notification_rows,
+    },
+]
 
 TIMELINE = [
     {

@@ -118,3 +118,18 @@ def test_an_unknown_reference_is_404(client, manager):
     assert (
         client.get(reverse("safeguarding:notification", kwargs={"notification_ref": "N-23456789"})).status_code == 404
     )
+
+
+def test_a_managers_my_work_lists_overdue_notifications_first(
+    client, manager, hub_worker, django_capture_on_commit_callbacks
+):
+    incident = _incident(manager, hours_ago=50)
+    late = Notification.objects.get(subject_id=incident.pk)
+    _incident(manager)  # not due yet
+    client.force_login(manager)
+    html = client.get(reverse("referrals:my_work")).content.decode()
+    assert "Overdue notifications to councils" in html
+    assert late.reference in html and "Overdue by 2 hours: notify Cumberland Council" in html
+    # Hub workers do not oversee notifications.
+    client.force_login(hub_worker)
+    assert "Overdue notifications to councils" not in client.get(reverse("referrals:my_work")).content.decode()
