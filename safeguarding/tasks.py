@@ -48,7 +48,8 @@ def escalation_email_send(escalation_id: int) -> int:
     escalation = Escalation.objects.select_related("notification").get(pk=escalation_id)
     notification = escalation.notification
     recipients = escalation_recipients()
-    if not recipients:
+    # Sent in the minutes between the escalation and its e-mail: nothing left to chase.
+    if not recipients or notification.sent_at is not None:
         return 0
     words = {
         "kind": notification.get_kind_display(),

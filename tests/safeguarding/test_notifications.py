@@ -252,3 +252,17 @@ def test_notification_hours_come_from_settings_except_data_security(settings):
     settings.NOTIFY_DEATH_HOURS = 5
     assert services_notifications.notification_hours("death") == 5
     assert services_notifications.notification_hours("data_security") == 72
+
+
+def test_no_email_when_the_notification_was_sent_before_its_escalation_email_went(safeguarding_lead):
+    from safeguarding.tasks import escalation_email_send
+
+    safeguarding_lead.email = "lead@example.org"
+    safeguarding_lead.save()
+    incident = _overdue(safeguarding_lead)
+    notifications_escalate()
+    notification = Notification.objects.get(subject_id=incident.pk)
+    notification_mark_sent(notification=notification, by=safeguarding_lead, sent_at=timezone.now(), sent_how="phone")
+    mail.outbox.clear()
+    assert escalation_email_send(Escalation.objects.get().pk) == 0
+    assert mail.outbox == []
