@@ -294,3 +294,35 @@ def sees_exact_dashboard_figures(user) -> bool:
     """Managers work inside the service and see exact counts; everyone else sees the disclosed
     figures (RPT-4)."""
     return role_of(user) in REPORT_RUNNING_ROLES
+
+
+# --- Safeguarding: notifications to councils and incidents (issue 11, helper B) ------------
+# SAF-1, SAF-3, SAF-6: serious incidents and near misses, deaths in service, non-fatal overdoses
+# and data-security incidents are the service's governance, overseen by the safeguarding lead
+# and the managers: they record them, see every one, and record notifications to councils as
+# sent (and receive the escalations of overdue ones). Anyone who may see safeguarding detail
+# may raise a notification (a significant concern raised by a recovery worker, say); peer
+# workers, the Treatment Service, commissioners and the DPO neither see nor raise them.
+INCIDENT_ROLES = frozenset({Role.SAFEGUARDING_LEAD, Role.MANAGER})
+
+
+def sees_incidents(user) -> bool:
+    """The incident registers (serious incidents, deaths, overdoses, data security)."""
+    return role_of(user) in INCIDENT_ROLES
+
+
+def can_record_incidents(user) -> bool:
+    return role_of(user) in INCIDENT_ROLES
+
+
+def sees_council_notifications(user) -> bool:
+    """Notifications to councils with their clocks, and the overdue list."""
+    return role_of(user) in INCIDENT_ROLES
+
+
+def can_record_notifications_sent(user) -> bool:
+    return role_of(user) in INCIDENT_ROLES
+
+
+def can_raise_council_notifications(user) -> bool:
+    return role_of(user) in INCIDENT_ROLES or sees_safeguarding_detail(user)

@@ -37,6 +37,8 @@ from referrals.services import referrals as services
 from referrals.services import treatment as services_treatment
 from referrals.services import triage as triage_services
 from referrals.services.consent import consent_record
+from safeguarding import services_incidents as incident_services
+from safeguarding.models import Notification, SeriousIncident
 from tests.factories import ReferralFactory
 from tests.reporting.report_fixture import stored_version
 
@@ -138,6 +140,7 @@ REPORT_RUNNING = rule(FORBIDDEN, manager=OK, other_hub_manager=OK)
 DIRECTORY_MANAGE = rule(FORBIDDEN, manager=OK, other_hub_manager=OK, hub_worker=OK, other_hub_worker=OK)
 # The dashboards (RPT-6): managers (exact figures) and commissioners (disclosed); no one else.
 DASHBOARDS = rule(FORBIDDEN, manager=OK, other_hub_manager=OK, commissioner=OK)
+INCIDENTS = rule(FORBIDDEN, safeguarding_lead=OK, manager=OK, other_hub_manager=OK)
 
 EXPECTED: dict[str, dict] = {
     # --- partnership: home, sign-in, the access log --------------------------------------
@@ -337,6 +340,25 @@ EXPECTED: dict[str, dict] = {
     # --- the dashboards (RPT-6): counts only, no record behind them ---------------------------
     "reporting:dashboard_equity": DASHBOARDS,
     "reporting:dashboard_disengagement": DASHBOARDS,
+    # --- safeguarding: notifications to councils and incidents (SAF-1, SAF-3, SAF-6, §3.29) ---
+    # The safeguarding lead and every manager (the service's governance, not a hub's casework);
+    # everyone else 403 before any lookup.
+    **dict.fromkeys(
+        [
+            "safeguarding:notifications",
+            "safeguarding:notifications_overdue",
+            "safeguarding:notification",
+            "safeguarding:notification_sent",  # the world's notification is not yet sent
+            "safeguarding:incident_registers",
+            "safeguarding:incident_list",
+            "safeguarding:incident_new",
+            "safeguarding:incident",
+            "safeguarding:incident_edit",
+            "safeguarding:incident_action_new",
+        ],
+        INCIDENTS,
+    ),
+    "safeguarding:incident_action_done": POST_ONLY,
 }
 
 SKIPPED = {
@@ -404,6 +426,8 @@ class World:
     reading: object = None
     # A published version of a quarterly report (reporting), and the run that built it.
     report: object = None
+    # Safeguarding (issue 11): a serious incident about the person and its notification.
+    safeguarding_b: dict | None = None
 
     def kwargs(self, page: Page) -> dict:
         values = {
@@ -430,6 +454,7 @@ class World:
                 if self.report is not None
                 else {}
             ),
+            **(self.safeguarding_b or {}),
         }
         # An onward referral is still named by its number under its referral's reference.
         values.update(
@@ -513,6 +538,23 @@ def world(
     audit_c = registry().get("audit-c")
     answers = {item.id: item.options[0].value for item in audit_c.items}
     reading = reading_record(person=person, definition=audit_c, answers=answers, by=hub_worker)
+    incident = incident_services.incident_record(
+        model=SeriousIncident,
+        by=safeguarding_lead,
+        seriousness="serious",
+        category="harm_safeguarding",
+        incident_type="serious_injury",
+        occurred_at=referral.received_at,
+        known_at=referral.received_at,
+        description="A fall at the hub",
+        person=person,
+    )
+    notification = Notification.objects.filter(subject_id=incident.pk).first()
+    safeguarding_b = {
+        "kind": "serious-incidents",
+        "record_ref": incident.reference,
+        "notification_ref": notification.reference,
+    }
     return World(
         referral,
         person,
@@ -530,6 +572,7 @@ def world(
         child=child,
         reading=reading,
         report=stored_version(by=manager),
+        safeguarding_b=safeguarding_b,
     )
 
 

@@ -34,6 +34,7 @@ POST_ONLY_ALLOWED = {
     "logout": set(PERSONAS),
     "contacts:reenter": {"hub_worker", "manager"},
     "reporting:run_retry": {"manager", "other_hub_manager"},
+    "safeguarding:incident_action_done": {"safeguarding_lead", "manager", "other_hub_manager"},
 }
 POST_ONLY_REFUSED = {
     # Re-entry is about Carlisle's person: another hub's staff get 404, as for no such person.

@@ -281,7 +281,24 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reporting.tasks.quarterly_report_scheduled",
         "schedule": crontab(day_of_month=5, month_of_year="1,4,7,10", hour=4, minute=30),
     },
+    # SAF-1, SAF-3, SAF-6: overdue notifications to councils escalated to the safeguarding lead
+    # and the managers, each escalation once (safeguarding.tasks); every five minutes, so an
+    # overdue notification is escalated within minutes of its deadline.
+    "safeguarding-notifications-escalate": {
+        "task": "safeguarding.tasks.notifications_escalate",
+        "schedule": crontab(minute="*/5"),
+    },
 }
+
+# How long the service has to notify the council (SAF-1, SAF-3), in calendar hours from when
+# it knew (safeguarding.clocks). The process is confirmed at contract mobilisation (the
+# specification's footnote 31), so these are settings; data-security incidents are not: 72
+# hours from discovery is fixed (§3.23.8, UK GDPR Article 33), in safeguarding.services_notifications.
+NOTIFY_SAFEGUARDING_HOURS = env.int("DJANGO_NOTIFY_SAFEGUARDING_HOURS", default=24)
+NOTIFY_SERIOUS_INCIDENT_HOURS = env.int("DJANGO_NOTIFY_SERIOUS_INCIDENT_HOURS", default=48)
+NOTIFY_DEATH_HOURS = env.int("DJANGO_NOTIFY_DEATH_HOURS", default=48)
+# An overdue notification still unsent is escalated again after this many more hours.
+NOTIFY_ESCALATE_AGAIN_HOURS = env.int("DJANGO_NOTIFY_ESCALATE_AGAIN_HOURS", default=24)
 
 # RPT-4: the disclosure rule every published breakdown of people passes through (NHS England's
 # by default): 0 stays 0, 1 to the threshold is shown as "*", the rest rounded to the base.

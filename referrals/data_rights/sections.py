@@ -270,6 +270,9 @@ SECTIONS: list[Section] = [
 from referrals.data_rights.sections_casework import CASEWORK_SECTIONS  # noqa: E402
 
 SECTIONS[-1:-1] = CASEWORK_SECTIONS  # before the access log
+from referrals.data_rights.sections_safeguarding_incidents import SAFEGUARDING_INCIDENT_SECTIONS  # noqa: E402
+
+SECTIONS[-1:-1] = SAFEGUARDING_INCIDENT_SECTIONS  # issue 11 (helper B): after the casework
 
 
 def register(section: Section) -> None:

@@ -68,6 +68,8 @@ NOT_EDITS = {
     "recovery_plans.forms.plans.ReviewForm": "adds a review, which sets the plan's next review date",
     "recovery_plans.forms.directory.DirectoryEntryNewForm": "adds a directory entry",
     "reporting.forms.ReportRunForm": "asks for a new report run (a built report is never edited)",
+    # Safeguarding (issue 11): an action added to a serious incident is a new row.
+    "safeguarding.views_incidents.IncidentActionForm": "adds an action to a serious incident",
     # Searches and filters read.
     "referrals.forms.person_search.PersonSearchForm": "a search",
     "referrals.data_rights.forms.PersonSearchForm": "a search",

@@ -51,6 +51,9 @@ from referrals.services import referrals as services
 from referrals.services import treatment as treatment_services
 from referrals.services import treatment_escalation
 from referrals.services import triage as triage_services
+from safeguarding import services_incidents as incident_services
+from safeguarding import services_notifications as notification_services
+from safeguarding.models import SeriousIncident
 from tests.referrals.data_rights_state import _referral
 
 SERVICE_MODULES = [
@@ -72,6 +75,8 @@ SERVICE_MODULES = [
     group_services,
     plan_services,
     directory_services,
+    notification_services,
+    incident_services,
 ]
 
 # Public functions in service modules that write nothing about a person (reads and helpers),
@@ -121,6 +126,9 @@ NOT_WRITES = {
     # The directory of local services is the service's, about no one person (PLN-5).
     "directory_entry_create": "a directory entry, about no one person",
     "directory_entry_update": "a directory entry, about no one person",
+    # Safeguarding notifications (issue 11): reads of settings and of where someone lives.
+    "notification_hours": "reads a setting",
+    "councils_for": "reads the person's council of residence",
 }
 
 
@@ -240,6 +248,20 @@ def _planned(s: State) -> None:
         description="Walk daily",
         owner=PlanAction.Owner.PERSON,
         target_date=timezone.localdate(),
+    )
+
+
+def _serious_incident(s: State):
+    return incident_services.incident_record(
+        model=SeriousIncident,
+        by=s.lead,
+        seriousness="serious",
+        category="harm_safeguarding",
+        incident_type="serious_injury",
+        occurred_at=timezone.now() - dt.timedelta(hours=1),
+        known_at=timezone.now(),
+        description="A fall",
+        person=s.person,
     )
 
 
@@ -547,6 +569,60 @@ CASES: dict[str, tuple[Callable[[State], None] | None, Callable[[State], object]
         ),
     ),
     "processing_lift": (None, lambda s: data_rights.processing_lift(person=s.person, by=s.dpo, reason="Resolved")),
+    # Safeguarding (issue 11): incidents about a person and notifying the council of them.
+    "incident_record": (None, lambda s: _serious_incident(s)),
+    "incident_update": (
+        lambda s: s.extra.update(incident=_serious_incident(s)),
+        lambda s: incident_services.incident_update(record=s.extra["incident"], by=s.lead, learning="Handrails"),
+    ),
+    "incident_action_add": (
+        lambda s: s.extra.update(incident=_serious_incident(s)),
+        lambda s: incident_services.incident_action_add(
+            incident=s.extra["incident"],
+            by=s.lead,
+            description="Fit a rail",
+            owner="Estates",
+            due_on=timezone.localdate(),
+        ),
+    ),
+    "incident_action_done": (
+        lambda s: s.extra.update(
+            action=incident_services.incident_action_add(
+                incident=_serious_incident(s),
+                by=s.lead,
+                description="Rail",
+                owner="Estates",
+                due_on=timezone.localdate(),
+            )
+        ),
+        lambda s: incident_services.incident_action_done(action=s.extra["action"], by=s.lead),
+    ),
+    "notification_raise": (
+        None,
+        lambda s: notification_services.notification_raise(
+            kind="safeguarding", subject=s.person, councils=None, starts_at=timezone.now(), by=s.lead
+        ),
+    ),
+    "notification_mark_sent": (
+        lambda s: s.extra.update(
+            notification=notification_services.notification_raise(
+                kind="safeguarding", subject=s.person, councils=["cumberland"], starts_at=timezone.now(), by=s.lead
+            )[0]
+        ),
+        lambda s: notification_services.notification_mark_sent(
+            notification=s.extra["notification"], by=s.lead, sent_at=timezone.now(), sent_how="email"
+        ),
+    ),
+    "notifications_escalate": (
+        lambda s: notification_services.notification_raise(
+            kind="safeguarding",
+            subject=s.person,
+            councils=["cumberland"],
+            starts_at=timezone.now() - dt.timedelta(days=30),
+            by=s.lead,
+        ),
+        lambda s: notification_services.notifications_escalate(),
+    ),
 }
 
 # The writes restriction must allow, and which exemption lets each through (Art. 18(2)).
@@ -560,6 +636,15 @@ ALLOWED = {
     "subject_access_give_up": Exemption.DATA_SUBJECT_REQUEST,
     "processing_restrict": Exemption.RESTRICTION,
     "processing_lift": Exemption.RESTRICTION,
+    # Safeguarding (Art. 18(2), protecting another person; the council's notification is a duty):
+    # incidents, deaths and data-security incidents, and notifying the council of them.
+    "incident_record": Exemption.VITAL_INTERESTS,
+    "incident_update": Exemption.VITAL_INTERESTS,
+    "incident_action_add": Exemption.VITAL_INTERESTS,
+    "incident_action_done": Exemption.VITAL_INTERESTS,
+    "notification_raise": Exemption.VITAL_INTERESTS,
+    "notification_mark_sent": Exemption.VITAL_INTERESTS,
+    "notifications_escalate": Exemption.VITAL_INTERESTS,
 }
 
 

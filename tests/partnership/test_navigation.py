@@ -22,6 +22,8 @@ MENUS = {
         "Local services",
         "Reports",
         "Dashboards",
+        "Incidents",
+        "Notifications",
         "Access log",
     ],
     # No wrong door: everyone who meets people may record a referral.
@@ -47,8 +49,8 @@ MENUS = {
     ],
     "treatment_practitioner": ["Home", "Record a referral", "People shared with us"],
     "data_protection_officer": ["Home", "Worklists", "Access log", "Data rights"],
-    "safeguarding_lead": ["Home", "Record a referral"],
     "commissioner": ["Home", "Reports", "Dashboards"],
+    "safeguarding_lead": ["Home", "Record a referral", "Incidents", "Notifications"],
     "outsider": ["Home"],
     "admin_user": ["Home", "Administration"],
 }

@@ -33,6 +33,7 @@ from demo.people import HUB_COUNCILS, HUB_TOWNS, demo_faker, give_pronouns
 from demo.recovery_plans import DemoPlans
 from demo.referrals import DemoReferrals
 from demo.reporting import seed_history
+from demo.safeguarding_incidents import seed_incidents
 from demo.sharing import DemoSharing
 from partnership.models import Hub, Membership, Organisation, Role
 from partnership.services import membership_create
@@ -200,6 +201,7 @@ class Command(BaseCommand):
                     treatment_user=users["treatment"],
                 )
             )
+            seed_incidents(lead=users["safeguarding"], manager=users["manager"], worker=users["hubworker"])
 
         self._report(made, shared, password, plans)
         self.stdout.write(f"  Assessments: {assessed} people given an assessment and readings now.")
