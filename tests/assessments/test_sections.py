@@ -247,3 +247,17 @@ def test_escalating_while_processing_is_restricted_is_refused_and_the_page_says_
     assert "data protection officer can lift the restriction" in str(ESCALATION_RESTRICTED)
     assert "call 999" in content  # the crisis steps are still shown (an immediate risk)
     assert "Record what you did in the risks section" not in content
+
+
+def test_versions_come_ten_to_a_page_newest_first(client, person, hub_worker):
+    for number in range(12):
+        assessment_section_save(person=person, key="needs", values={"needs": f"Words number {number}"}, by=hub_worker)
+    client.force_login(hub_worker)
+
+    first = client.get(url("versions", person, "needs")).content.decode()
+    second = client.get(url("versions", person, "needs") + "?page=2").content.decode()
+
+    # Each version shows the words it replaced: the first page (versions 12 to 3) never the first words.
+    assert "Words number 11" in first and "Words number 0" not in first
+    assert "Showing <b>1</b> to <b>10</b> of <b>12</b>" in first
+    assert "Words number 0" in second and "Words number 11" not in second

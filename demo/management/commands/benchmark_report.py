@@ -5,7 +5,7 @@ The same county at the same rate of activity with 1 year and with 10 years of hi
 (``demo.benchmark_county``: at full size the 10-year one has 100,000 people, 250,000 referrals
 and about 2,000,000 contacts). One quarter's report is built on each, **each build in a fresh
 child process** (``--measure-once``), alternating 1 year and 10 years, ``--runs`` times: the
-report's data (``reporting.build.report_data``) and its PDF (``reporting.pdf.render_report_pdf``),
+report's data (``reporting.build.report_data``) and its PDF (``reporting.pdf.report_pdf``),
 timed separately, with the child's peak resident memory (``ru_maxrss``) before and after. A
 fresh process per build means every measurement starts from the same empty process (no cache,
 no memory kept from the previous build), so peak memory at 1 and 10 years is comparable.
@@ -37,7 +37,7 @@ from reporting.report_data import WHOLE_SERVICE
 
 BUILDERS_MISSING = (
     "benchmark_report measures the report build, which is not in this code yet: %(missing)s. It needs "
-    "reporting.build.report_data(quarter=..., council=...) and reporting.pdf.render_report_pdf(data) -> bytes "
+    "reporting.build.report_data(quarter=..., council=...) and reporting.pdf.report_pdf(data) -> bytes "
     "(issue 10). Pass --seed-only to seed the county databases now and measure later."
 )
 CHILD_FAILED = "Building the report in a child process failed (%(size)s, exit %(code)s):\n%(stderr)s"
@@ -48,7 +48,7 @@ def builders():
     of issue 10): raises ImportError or AttributeError naming what is missing."""
     from reporting import build, pdf  # noqa: PLC0415
 
-    return build.report_data, pdf.render_report_pdf
+    return build.report_data, pdf.report_pdf
 
 
 def missing_builders() -> str:
