@@ -216,7 +216,8 @@ def build_export(
                 for u in users
             ],
             ORGANISATION: [{"id": o.pk, "name": o.name, "kind": o.kind} for o in organisations],
-            HUB: [{"id": h.pk, "name": h.name, "organisation": h.organisation_id} for h in hubs],
+            # The hub's council: the KPIs counted "by the hub's council" (docs/kpis.md) need it.
+            HUB: [{"id": h.pk, "name": h.name, "organisation": h.organisation_id, "council": h.council} for h in hubs],
             GROUP: [
                 {"id": g.pk, "name": g.name, "kind": g.kind, "hub": g.hub_id, "is_running": g.is_running}
                 for g in groups

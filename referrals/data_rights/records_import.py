@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 
 from partnership.access import can_run_subject_access
-from partnership.models import AccessLog, Hub, Organisation
+from partnership.models import COUNCILS_IN_AREA, AccessLog, Hub, Organisation
 from referrals.data_rights.records_export import (
     CHECKSUM_NAME,
     DATA_NAME,
@@ -150,7 +150,12 @@ def _map_reference(data: dict, by: User, reason: str) -> tuple[dict[str, dict[in
     for row in reference.get(HUB, []):
         hub = Hub.objects.filter(name=row["name"]).first()
         if hub is None:
-            hub = Hub(name=row["name"], organisation_id=ids[ORGANISATION][row["organisation"]])
+            hub = Hub(
+                name=row["name"],
+                organisation_id=ids[ORGANISATION][row["organisation"]],
+                # A council outside the area (or none, from an older file) is left blank.
+                council=row.get("council") if row.get("council") in COUNCILS_IN_AREA else "",
+            )
             hub._history_user, hub._change_reason = by, reason
             hub.save()
         ids[HUB][row["id"]] = hub.pk

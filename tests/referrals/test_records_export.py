@@ -257,3 +257,19 @@ def test_check_only_reads_the_file(record, data_protection_officer, tmp_path):
     out = io.StringIO()
     call_command("import_records", str(path), "--by", "dpo", "--check", stdout=out)
     assert "valid ers-export version 3 file with 2 people" in out.getvalue()
+
+
+def test_a_hub_travels_with_its_council_and_a_new_hub_keeps_it(record, data_protection_officer, hub):
+    # The KPIs counted by the hub's council (docs/kpis.md) need it on the receiving side too.
+    hub.council = "westmorland_and_furness"
+    hub.save()
+    data, _ = rxi.read_zip(rx.records_export(by=data_protection_officer).content)
+    (row,) = [r for r in data["reference"]["partnership.hub"] if r["id"] == hub.pk]
+    assert row["council"] == "westmorland_and_furness"
+
+    row["name"] = "A hub the receiving provider does not have yet"
+    wipe_people()
+    rxi.records_import(source=rezip(data), by=data_protection_officer)
+
+    created = apps.get_model("partnership.hub").objects.get(name=row["name"])
+    assert created.council == "westmorland_and_furness"
