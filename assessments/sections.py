@@ -17,6 +17,11 @@ class SectionSpec:
     title: str
     model: type[models.Model]
     fields: tuple[str, ...]
+    # PLN-2, §3.4.2 "reassessment": a change to any of these fields brings the person's plan
+    # review forward. Needs and goals are what the plan answers, risks what it must reduce,
+    # substances what its support is for; equality data and the caring details do not change
+    # what the plan says (a child protection concern is a risk trigger, and so counts there).
+    material: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -25,7 +30,11 @@ class SectionSpec:
 
 SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec(
-        "needs", _("Needs, aspirations and goals"), NeedsSection, ("needs", "strengths", "aspirations", "goals")
+        "needs",
+        _("Needs, aspirations and goals"),
+        NeedsSection,
+        ("needs", "strengths", "aspirations", "goals"),
+        material=("needs", "strengths", "aspirations", "goals"),
     ),
     SectionSpec(
         "risks",
@@ -41,12 +50,24 @@ SECTIONS: tuple[SectionSpec, ...] = (
             "triggers",
             "trigger_notes",
         ),
+        material=(
+            "risk_to_self",
+            "risk_to_others",
+            "risk_from_others",
+            "safeguarding",
+            "mental_health",
+            "mental_health_notes",
+            "triggers",
+            "trigger_notes",
+        ),
     ),
     SectionSpec(
         "substances",
         _("Substances"),
         SubstanceSection,
         ("primary_substance", "secondary_substance", "route", "injecting", "notes"),
+        # The notes are the worker's words around the coded answers: not a change of use.
+        material=("primary_substance", "secondary_substance", "route", "injecting"),
     ),
     SectionSpec(
         "equality",

@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 from assessments.access import can_edit_assessment
 from assessments.instruments import Definition, score
 from assessments.models import Child, InstrumentReading, RiskSection
-from assessments.models.codes import Trigger
+from assessments.models.codes import SAFEGUARDING_TRIGGERS, Trigger
 from assessments.sections import BY_KEY
-from common.audit import ExpectedVersion, audited_save
+from common.audit import ExpectedVersion, audited_save, processing_allowed_check
 from referrals.models import Person, TreatmentReferral
+from referrals.review_triggers import ReviewTrigger, review_trigger_fire
 from referrals.services.treatment_escalation import treatment_referral_escalate
 
 NO_TRIGGERS = _("No escalation triggers are recorded in the risks section")
@@ -35,6 +36,9 @@ class SectionSaved:
     section: Any
     # ASM-6: escalation triggers this save added (Trigger values), in the order declared.
     new_triggers: tuple[str, ...] = ()
+    # PLN-2: the plan review prompts this save raised (ReviewTrigger values); none when the
+    # person has no current plan (the plan keeper decides).
+    review_prompted: tuple[str, ...] = ()
 
 
 def _require_edit(by) -> None:
@@ -59,6 +63,8 @@ def assessment_section_save(
         if section is None:
             section = spec.model(person=person, updated_by=by)
         before = list(getattr(section, "triggers", []) or [])
+        material_before = {name: getattr(section, name) for name in spec.material}
+        safeguarding_before = getattr(section, "safeguarding", "")
         for name, value in values.items():
             if name not in spec.fields:
                 raise ValueError(f"{name} is not a field of the {key} section")
@@ -73,8 +79,38 @@ def assessment_section_save(
             person_id=person.pk,
             expected_version=expected_version,
         )
-    new = tuple(code for code in section.triggers if code not in before) if isinstance(section, RiskSection) else ()
-    return SectionSaved(section=section, new_triggers=new)
+        new = tuple(code for code in section.triggers if code not in before) if isinstance(section, RiskSection) else ()
+        fired = _review_triggers_fire(
+            person=person,
+            spec=spec,
+            section=section,
+            by=by,
+            material_before=material_before,
+            safeguarding_before=safeguarding_before,
+            new_triggers=new,
+        )
+    return SectionSaved(section=section, new_triggers=new, review_prompted=fired)
+
+
+def _review_triggers_fire(
+    *, person, spec, section, by, material_before: dict, safeguarding_before: str, new_triggers: tuple[str, ...]
+) -> tuple[str, ...]:
+    """PLN-2, §3.4.2: a material change to the assessment is a reassessment (``spec.material``
+    says which fields count); a safeguarding concern written in the risks section, or a
+    safeguarding escalation trigger newly recorded, is a safeguarding alert. The details name
+    the section, never what was written (the prompt shows on the plan page)."""
+    fired = []
+    if any(getattr(section, name) != value for name, value in material_before.items()):
+        detail = _("Assessment: %(section)s updated") % {"section": spec.title}
+        if review_trigger_fire(person=person, trigger=ReviewTrigger.REASSESSMENT, by=by, detail=detail):
+            fired.append(ReviewTrigger.REASSESSMENT)
+    if isinstance(section, RiskSection):
+        concern = (section.safeguarding or "").strip()
+        if (concern and concern != (safeguarding_before or "").strip()) or set(new_triggers) & SAFEGUARDING_TRIGGERS:
+            detail = _("Safeguarding concern recorded in the assessment")
+            if review_trigger_fire(person=person, trigger=ReviewTrigger.SAFEGUARDING_ALERT, by=by, detail=detail):
+                fired.append(ReviewTrigger.SAFEGUARDING_ALERT)
+    return tuple(fired)
 
 
 def child_save(
@@ -146,6 +182,13 @@ def assessment_escalate(*, person: Person, by) -> TreatmentReferral | None:
     risks section, in words, through the referral-to-Treatment flow (a referral waiting to be
     sent, or the one already with the Treatment Service). None: no allocated referral."""
     _require_edit(by)
+    # PAR-6: a referral to Treatment is a change to the person's records and, once sent, a
+    # disclosure, so a restriction refuses it like any other write. The vital-interests
+    # exemption is for the urgent escalation protocol (§3.2.6) and safeguarding, which protect
+    # someone now; a referral to another service does not, and the crisis steps need no record
+    # here to go ahead. So the refusal stands, and says what still applies.
+    # (The escalation page says so in words: assessments.views.sections.ESCALATION_RESTRICTED.)
+    processing_allowed_check(person_id=person.pk)
     section = RiskSection.objects.filter(person=person).first()
     triggers = [Trigger(code).label for code in (section.triggers if section else []) if code in Trigger.values]
     if not triggers:

@@ -9,6 +9,12 @@ class RecoveryPlansConfig(AppConfig):
         from recovery_plans.registry_contacts import register_contacts
 
         register_contacts()
+        from recovery_plans.services.plans import review_trigger_handle
+        from referrals.review_triggers import review_trigger_register
+
+        # PLN-2, §3.4.2: reassessment, safeguarding concerns and partner information happen in
+        # apps earlier in the chain; they fire the trigger and this raises the review prompt.
+        review_trigger_register(review_trigger_handle)
         from django.utils.translation import gettext_lazy as _
 
         from partnership import registry

@@ -104,7 +104,7 @@ def review_rows(*, user, limit: int) -> list[dict]:
         {
             "person_ref": plan.person.reference,
             "name": plan.person.full_name,
-            "text": str(gettext_lazy("Plan review")),
+            "text": str(gettext_lazy("Plan review prompted") if plan.prompted else gettext_lazy("Plan review")),
             "due": plan.review_due,
             "href": _plan_url(plan.person.reference),
             "overdue": plan.review_due < today,

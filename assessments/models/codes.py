@@ -90,3 +90,7 @@ class Trigger(models.TextChoices):
 
 # Triggers that are an immediate risk: the safeguarding or crisis steps come first (§3.3.4).
 IMMEDIATE_TRIGGERS = frozenset({Trigger.SUICIDAL, Trigger.CHILD_PROTECTION, Trigger.ADULT_SAFEGUARDING})
+
+# Triggers that are a safeguarding concern: recording one is a safeguarding alert for the
+# person's plan review (PLN-2, §3.4.2), as is anything written in the safeguarding field.
+SAFEGUARDING_TRIGGERS = frozenset({Trigger.CHILD_PROTECTION, Trigger.ADULT_SAFEGUARDING})

@@ -5,7 +5,8 @@ then the role check."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from assessments.access import can_edit_assessment, can_view_assessment, can_view_section
 from assessments.sections import BY_KEY, SectionSpec
@@ -36,3 +37,13 @@ def spec_for(request: HttpRequest, key: str) -> SectionSpec:
     if spec is None or not can_view_section(request.user, spec.label):
         raise Http404
     return spec
+
+
+# The person record's tab these pages sit under (assessments.person_record.TABS).
+RECORD_TAB = "assessment"
+
+
+def render_page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    """An assessment page inside the person record's frame (identity bar and tabs): the frame
+    needs ``person`` and the tab to mark as current."""
+    return render(request, template, {**context, "record_tab": RECORD_TAB})

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from assessments.instruments.charts import Reading, readings_chart_svg, readings
 from assessments.instruments.forms import instrument_form
 from assessments.selectors import reading_get, readings_for
 from assessments.services import reading_record
-from assessments.views.common import data, person_for
+from assessments.views.common import data, person_for, render_page
 from common.forms.errors import add_service_errors
 from referrals.converters import PERSON
 
@@ -51,7 +51,7 @@ def instruments(request: HttpRequest, person_ref: str) -> HttpResponse:
         {"definition": definition, "count": counts.get(definition.id, 0), "latest": latest.get(definition.id)}
         for definition in registry().latest()
     ]
-    return render(
+    return render_page(
         request,
         "assessments/instruments.html",
         {"person": person, "rows": rows, "can_edit": can_edit_assessment(request.user)},
@@ -86,7 +86,7 @@ def reading_new(request: HttpRequest, person_ref: str, instrument: str) -> HttpR
         else:
             messages.success(request, _("%(title)s reading saved") % {"title": definition.title})
             return redirect("assessments:reading", person.reference, reading.pk)
-    return render(
+    return render_page(
         request,
         "assessments/reading_form.html",
         {
@@ -110,7 +110,7 @@ def reading(request: HttpRequest, person_ref: str, pk: int) -> HttpResponse:
     definition = _definition(found.instrument, found.instrument_version)
     result = result_of(found)
     leads_to = [registry().get(target) for target in result.leads_to]
-    return render(
+    return render_page(
         request,
         "assessments/reading.html",
         {
@@ -136,7 +136,7 @@ def readings(request: HttpRequest, person_ref: str, instrument: str) -> HttpResp
     found = list(readings_for(person=person, instrument=definition.id))
     # Each reading is charted by the definition version it was taken with.
     points = [Reading(taken_on=r.taken_at.date(), result=result_of(r)) for r in found]
-    return render(
+    return render_page(
         request,
         "assessments/readings.html",
         {

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,7 +27,7 @@ from assessments.selectors import (
     version_values,
 )
 from assessments.services import assessment_escalate, assessment_section_save, child_save
-from assessments.views.common import data, person_for, spec_for
+from assessments.views.common import data, person_for, render_page, spec_for
 from common.forms.errors import add_service_errors
 from referrals.converters import PERSON
 from referrals.models import TreatmentReferral
@@ -35,6 +35,15 @@ from referrals.models import TreatmentReferral
 NO_ALLOCATED_REFERRAL = gettext_lazy(
     "This person has no allocated referral to refer on from. Ask the SPOC team to refer them to the Treatment Service"
 )
+# PAR-6: what the escalation page says in place of its button while the person's processing
+# is restricted (the service refuses with ProcessingRestricted).
+ESCALATION_RESTRICTED = gettext_lazy(
+    "Processing of this person's information is restricted, so they cannot be referred to the "
+    "Treatment Service from their assessment. Only the data protection officer can lift the "
+    "restriction: ask them. The safeguarding and crisis steps still apply: if anyone is in "
+    "immediate danger call 999, and tell the safeguarding lead today."
+)
+REVIEW_PROMPTED = gettext_lazy("A review of the person's recovery plan has been prompted")
 ALREADY_WITH_TREATMENT = gettext_lazy(
     "The Treatment Service already has a referral for this person. Tell them about the escalation triggers"
 )
@@ -52,7 +61,7 @@ def overview(request: HttpRequest, person_ref: str) -> HttpResponse:
     rows = sections_for(person=person, specs=specs)
     sections = [{"spec": spec, "row": rows[spec.key]} for spec in specs]
     substances = rows.get("substances")
-    return render(
+    return render_page(
         request,
         "assessments/overview.html",
         {
@@ -85,10 +94,12 @@ def section_edit(request: HttpRequest, person_ref: str, section: str) -> HttpRes
             add_service_errors(form, error)
         else:
             messages.success(request, _("%(section)s saved") % {"section": spec.title})
+            if saved.review_prompted:
+                messages.info(request, REVIEW_PROMPTED)
             if saved.new_triggers:
                 return redirect("assessments:escalation", person.reference)
             return redirect(overview_url(person))
-    return render(
+    return render_page(
         request,
         "assessments/section.html",
         {
@@ -109,7 +120,7 @@ def section_edit(request: HttpRequest, person_ref: str, section: str) -> HttpRes
 def versions(request: HttpRequest, person_ref: str, section: str) -> HttpResponse:
     spec = spec_for(request, section)
     person = person_for(request, person_ref, f"Assessment versions: {spec.key}")
-    return render(
+    return render_page(
         request,
         "assessments/versions.html",
         {
@@ -129,7 +140,7 @@ def version(request: HttpRequest, person_ref: str, section: str, history_id: int
     row = section_version(person=person, spec=spec, history_id=history_id)
     if row is None:
         raise Http404
-    return render(
+    return render_page(
         request,
         "assessments/version.html",
         {
@@ -167,7 +178,7 @@ def child_edit(request: HttpRequest, person_ref: str, child_pk: int | None = Non
         else:
             messages.success(request, _("Child's details saved"))
             return redirect(back_url)
-    return render(
+    return render_page(
         request, "assessments/child.html", {"person": person, "form": form, "child": child, "back_url": back_url}
     )
 
@@ -185,7 +196,9 @@ def escalation(request: HttpRequest, person_ref: str) -> HttpResponse:
         try:
             treatment_referral = assessment_escalate(person=person, by=request.user)
         except ValidationError as error:
-            messages.error(request, error.messages[0])
+            # Restricted (PAR-6): the page itself says so, in place of the button.
+            if error.code != "processing_restricted":
+                messages.error(request, error.messages[0])
             return redirect("assessments:escalation", person.reference)
         if treatment_referral is None:
             messages.error(request, NO_ALLOCATED_REFERRAL)
@@ -198,13 +211,14 @@ def escalation(request: HttpRequest, person_ref: str) -> HttpResponse:
         return redirect("assessments:escalation", person.reference)
     row = section_get(person=person, spec=spec)
     triggers = [Trigger(code) for code in (row.triggers if row else []) if code in Trigger.values]
-    return render(
+    return render_page(
         request,
         "assessments/escalation.html",
         {
             "person": person,
             "triggers": triggers,
             "immediate": [trigger for trigger in triggers if trigger in IMMEDIATE_TRIGGERS],
+            "restricted_message": ESCALATION_RESTRICTED,
             "back_url": overview_url(person),
         },
     )

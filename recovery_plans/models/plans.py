@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from recovery_plans.models.directory import DirectoryEntry
+from referrals.review_triggers import ReviewTrigger
 
 
 class RecoveryPlan(models.Model):
@@ -195,12 +196,8 @@ class ReviewPrompt(models.Model):
     """PLN-2: something happened that should bring the plan's review forward (§3.4.2). It shows
     on the plan page until a review is recorded, which answers every open prompt."""
 
-    class Trigger(models.TextChoices):
-        REASSESSMENT = "reassessment", _("Reassessment")
-        DISENGAGEMENT = "disengagement", _("Missed appointments or disengagement")
-        SAFEGUARDING_ALERT = "safeguarding_alert", _("Safeguarding alert")
-        PARTNER_INFORMATION = "partner_information", _("Information from a partner")
-        GOAL_COMPLETED = "goal_completed", _("Goal achieved")
+    # The codes other apps fire them by (referrals.review_triggers), so the two never drift.
+    Trigger = ReviewTrigger
 
     person = models.ForeignKey("referrals.Person", on_delete=models.PROTECT, related_name="review_prompts")
     trigger = models.CharField(_("trigger"), max_length=30, choices=Trigger.choices)

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, Max, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -146,14 +146,16 @@ def staff_to_own_actions(*, person: Person):
 
 def reviews_due_for(*, user, limit: int) -> QuerySet[RecoveryPlan]:
     """Current plans on the user's caseload whose review is due within ``DUE_SOON_DAYS`` or
-    overdue (PLN-2: visible to the worker and manager), soonest first; one query."""
+    overdue, or prompted by a §3.4.2 trigger and not yet reviewed (PLN-2: visible to the
+    worker and manager; ``prompted`` says which), prompted first, then soonest; one query."""
     soon = timezone.localdate() + dt.timedelta(days=DUE_SOON_DAYS)
+    prompted = ReviewPrompt.objects.filter(person=OuterRef("person_id"), answered_at__isnull=True)
     return (
-        RecoveryPlan.objects.filter(
-            status=RecoveryPlan.Status.CURRENT, review_due__lte=soon, person__in=caseload_people_for(user=user)
-        )
+        RecoveryPlan.objects.filter(status=RecoveryPlan.Status.CURRENT, person__in=caseload_people_for(user=user))
+        .annotate(prompted=Exists(prompted))
+        .filter(Q(review_due__lte=soon) | Q(prompted=True))
         .select_related("person")
-        .order_by("review_due", "pk")[:limit]
+        .order_by("-prompted", "review_due", "pk")[:limit]
     )
 
 

@@ -19,8 +19,9 @@ from django.utils.translation import gettext_lazy
 
 from common.audit import audited_save
 from recovery_plans.access_contacts import can_change_engagement
-from recovery_plans.models import Contact, EngagementStatus, EngagementTransition, ReengagementFlag
+from recovery_plans.models import Contact, EngagementStatus, EngagementTransition, ReengagementFlag, ReviewPrompt
 from recovery_plans.services.contacts import reengagement_flag_clear
+from recovery_plans.services.plans import review_trigger_handle
 from referrals.models import Person, Referral
 from referrals.selectors.referrals import people_visible_to
 
@@ -29,6 +30,10 @@ if TYPE_CHECKING:
 
 ENGAGEMENT_REASON_REQUIRED = gettext_lazy("Select why the person is no longer active")
 ENGAGEMENT_NOT_ALLOWED = gettext_lazy("The person’s engagement has already changed: check it and try again")
+
+# The words on a review prompt (its detail): no personal data, the same text for the same cause.
+NO_LONGER_ACTIVE = "No longer active: %(reason)s"
+NO_CONTACT_FOR = "No contact in %(days)s days"
 
 Status = EngagementStatus.Status
 
@@ -65,6 +70,15 @@ def engagement_set_inactive(*, person: Person, by: User, reason: str) -> Engagem
     status = _change(person=person, by=by, to_status=Status.INACTIVE, reason=reason, message="No longer active")
     # An inactive person is not someone to chase: their flag, if any, is closed.
     reengagement_flag_clear(person=person, by=by, at=status.since)
+    # PLN-2, §3.4.2: disengagement brings the plan's review forward (to close or hand it on
+    # when goals are met or the person moved away). Not after a death: nothing to review.
+    if reason != EngagementStatus.Reason.DIED:
+        review_trigger_handle(
+            person=person,
+            trigger=ReviewPrompt.Trigger.DISENGAGEMENT,
+            by=by,
+            detail=NO_LONGER_ACTIVE % {"reason": EngagementStatus.Reason(reason).label},
+        )
     return status
 
 
@@ -113,6 +127,12 @@ def reengagement_flags_raise(*, now: dt.datetime | None = None) -> int:
         try:
             with transaction.atomic():
                 audited_save(flag, by=None, reason="Nightly re-engagement check", person_id=person.pk)
+                review_trigger_handle(
+                    person=person,
+                    trigger=ReviewPrompt.Trigger.DISENGAGEMENT,
+                    by=None,
+                    detail=NO_CONTACT_FOR % {"days": reengagement_period().days},
+                )
         except IntegrityError:
             continue  # flagged a moment ago by an overlapping run
         flagged += 1

@@ -30,7 +30,7 @@ from recovery_plans.models import (
     RecoveryPlan,
     ReviewPrompt,
 )
-from recovery_plans.selectors.plans import open_prompts, plan_people_for, staff_to_own_actions
+from recovery_plans.selectors.plans import current_plan_of, open_prompts, plan_people_for, staff_to_own_actions
 
 PLAN_NOT_CURRENT = _("This plan has been replaced by a newer one, so it can no longer be changed")
 REVIEW_BEFORE_START = _("The review date must be on or after the day the plan started")
@@ -321,3 +321,16 @@ def review_prompt_raise(
         raised_at=timezone.now(),
         raised_by=by,
     )
+
+
+def review_trigger_handle(
+    *, person, trigger: str, by, detail: str = "", exemption: Exemption | None = None
+) -> ReviewPrompt | None:
+    """What ``referrals.review_triggers.review_trigger_fire`` calls (registered in
+    ``recovery_plans.apps``), and what this app's own triggers (disengagement) call: a review
+    prompt, but only for a person with a current plan. Without one there is no review to bring
+    forward, and a prompt would wait unseen (the plan page shows prompts on the current plan)
+    to greet a plan written months later for reasons long past. None: no current plan."""
+    if current_plan_of(person=person) is None:
+        return None
+    return review_prompt_raise(person=person, trigger=trigger, by=by, detail=detail, exemption=exemption)

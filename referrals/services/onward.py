@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from common.audit import ExpectedVersion, audited_save, version_check
 from referrals import rules
 from referrals.models import Consent, Disclosure, OnwardReferral, Referral
+from referrals.review_triggers import ReviewTrigger, review_trigger_fire
 from referrals.selectors.consent import consents_for_person, current_consents
 from referrals.services.consent import disclosure_record
 from referrals.services.treatment import _date, _require_referral_access
@@ -36,6 +37,8 @@ ONWARD_NO_BASIS = gettext_lazy(
 )
 ONWARD_OUTCOME_REQUIRED = gettext_lazy("Select the outcome of the referral")
 ONWARD_OUTCOME_IN_FUTURE = gettext_lazy("The outcome date must be today or in the past")
+# The detail of the plan review prompt an outcome raises (PLN-2): the service and the outcome.
+ONWARD_OUTCOME_PROMPT = "Onward referral (%(service)s): %(outcome)s"
 ONWARD_OUTCOME_BEFORE_SENT = gettext_lazy("The outcome date must be on or after the day of the referral, %(sent)s")
 
 # Which consent records may cover a disclosure to an onward service (PAR-4, PAR-5).
@@ -150,5 +153,16 @@ def onward_referral_record_outcome(
         by=by,
         reason="Onward referral outcome recorded",
         person_id=onward_referral.person_id or onward_referral.referral.person_id,
+    )
+    # PLN-2, §3.4.2: information from a partner brings the person's plan review forward.
+    review_trigger_fire(
+        person=onward_referral.person or onward_referral.referral.person,
+        trigger=ReviewTrigger.PARTNER_INFORMATION,
+        by=by,
+        detail=ONWARD_OUTCOME_PROMPT
+        % {
+            "service": OnwardReferral.ServiceType(onward_referral.service_type).label,
+            "outcome": OnwardReferral.Outcome(outcome).label,
+        },
     )
     return onward_referral

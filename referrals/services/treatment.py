@@ -31,6 +31,7 @@ from referrals.models import (
     WarmIntroduction,
     YesNoUnknown,
 )
+from referrals.review_triggers import ReviewTrigger, review_trigger_fire
 from referrals.selectors.consent import consents_for_person, current_consents, sharing_basis
 from referrals.selectors.referrals import referrals_visible_to
 from referrals.selectors.sharing import shared_people_for
@@ -70,6 +71,8 @@ WITHDRAWN_DETAIL_MAX = TreatmentReferral._meta.get_field("withdrawn_detail").max
 TREATMENT_WITHDRAW_DETAIL_TOO_LONG = gettext_lazy("The reason must be 500 characters or fewer")
 TREATMENT_CASE_ID_MAX = TreatmentReferral._meta.get_field("treatment_case_id").max_length  # 50
 TREATMENT_CASE_ID_TOO_LONG = gettext_lazy("The Treatment Service case ID must be 50 characters or fewer")
+# The detail of the plan review prompt an outcome raises (PLN-2): the outcome, never the reason.
+TREATMENT_OUTCOME_PROMPT = "Treatment Service outcome: %(outcome)s"
 
 
 def _require_referral_access(*, referral: Referral, by: User) -> None:
@@ -430,5 +433,12 @@ def treatment_referral_record_outcome(
         by=by,
         reason="Outcome recorded by the Treatment Service",
         person_id=treatment_referral.referral.person_id,
+    )
+    # PLN-2, §3.4.2: information from a partner brings the person's plan review forward.
+    review_trigger_fire(
+        person=treatment_referral.referral.person,
+        trigger=ReviewTrigger.PARTNER_INFORMATION,
+        by=by,
+        detail=TREATMENT_OUTCOME_PROMPT % {"outcome": TreatmentReferral.Status(to).label},
     )
     return treatment_referral

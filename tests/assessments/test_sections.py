@@ -217,3 +217,33 @@ def test_triage_never_drops_the_escalation_from_the_assessment(person, hub_worke
     waiting.refresh_from_db()
     assert synced == waiting and waiting.status == TreatmentReferral.Status.PENDING
     assert waiting.reasons == [TreatmentReferral.Reason.ASSESSMENT_TRIGGER]
+
+
+def test_escalating_while_processing_is_restricted_is_refused_and_the_page_says_why(
+    client, person, hub_worker, data_protection_officer
+):
+    """PAR-6: the refusal stands (no vital-interests exemption for a referral to another
+    service), and the page says who can lift it and that the crisis steps still apply."""
+    from django.core.exceptions import ValidationError as DjangoValidationError
+    from django.utils.html import escape
+
+    from assessments.services import assessment_escalate
+    from assessments.views.sections import ESCALATION_RESTRICTED
+    from referrals.data_rights import services as data_rights
+    from referrals.models import TreatmentReferral
+
+    client.force_login(hub_worker)
+    client.post(url("section", person, "risks"), {"version": 0, "triggers": [Trigger.SUICIDAL]})
+    data_rights.processing_restrict(person=person, by=data_protection_officer, reason="Accuracy contested")
+    with pytest.raises(DjangoValidationError) as error:
+        assessment_escalate(person=person, by=hub_worker)
+    assert error.value.code == "processing_restricted"
+    response = client.post(url("escalation", person), follow=True)
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert not TreatmentReferral.objects.filter(referral__person=person).exists()
+    assert 'id="escalation-restricted"' in content and "Refer to the Treatment Service</button>" not in content
+    assert escape(str(ESCALATION_RESTRICTED)) in content
+    assert "data protection officer can lift the restriction" in str(ESCALATION_RESTRICTED)
+    assert "call 999" in content  # the crisis steps are still shown (an immediate risk)
+    assert "Record what you did in the risks section" not in content

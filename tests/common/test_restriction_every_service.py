@@ -475,6 +475,12 @@ CASES: dict[str, tuple[Callable[[State], None] | None, Callable[[State], object]
             person=s.person, trigger=ReviewPrompt.Trigger.PARTNER_INFORMATION, by=s.spoc, detail="GP letter"
         ),
     ),
+    "review_trigger_handle": (
+        _planned,
+        lambda s: plan_services.review_trigger_handle(
+            person=s.person, trigger=ReviewPrompt.Trigger.REASSESSMENT, by=s.hub_worker, detail="Needs updated"
+        ),
+    ),
     # --- assessments ---
     "assessment_section_save": (
         _allocated,
