@@ -89,14 +89,15 @@ def period_of(*, person: Person, filters: Filters) -> tuple[dt.datetime, dt.date
     return _midnight(timezone.localtime(start).date()), end
 
 
-def _source_window(source: dict, *, person, user, start: dt.datetime, end: dt.datetime) -> Iterator[dict]:
-    """The source's events in [start, end), newest first, in batches. A batch that ends at a
+def _source_window(source: dict, *, person, user, start: dt.datetime | None, end: dt.datetime) -> Iterator[dict]:
+    """The source's events in [start, end) (everything before ``end`` when ``start`` is None),
+    newest first, in batches. A batch that ends at a
     moment shared with events beyond it stops short of that moment; the next batch asks from
     just after it, so nothing is lost between batches and nothing is seen twice."""
     cursor, limit = end, BATCH
     while True:
         batch = source["events"](person=person, user=user, before=cursor, limit=limit)
-        inside = [event for event in batch if event["at"] >= start]
+        inside = [event for event in batch if start is None or event["at"] >= start]
         if len(batch) < limit or len(inside) < len(batch):
             yield from inside
             return
@@ -114,7 +115,9 @@ def _agency() -> str:
 
 
 def _summary_entries(*, person, start, end) -> list[Entry]:
-    rows = ChronologySummary.objects.filter(person=person, occurred_at__gte=start, occurred_at__lt=end)
+    rows = ChronologySummary.objects.filter(person=person, occurred_at__lt=end)
+    if start is not None:
+        rows = rows.filter(occurred_at__gte=start)
     return [
         Entry(
             at=row.occurred_at,
@@ -133,7 +136,10 @@ def _summary_entries(*, person, start, end) -> list[Entry]:
 
 
 def entries(*, person: Person, user, filters: Filters, window: dt.timedelta = WINDOW) -> Iterator[Entry]:
-    """Every entry of the chronology, oldest first, as the user may see it (a generator)."""
+    """Every entry of the chronology, oldest first, as the user may see it (a generator).
+
+    Without a "from" date the first window is open at its start: anything recorded before the
+    person's first referral (records brought in from another provider, PAR-7) is still in."""
     start, end = period_of(person=person, filters=filters)
     sources = discovery.timeline_sources_for(user)
     if filters.kinds:
@@ -143,15 +149,14 @@ def entries(*, person: Person, user, filters: Filters, window: dt.timedelta = WI
     window_start = start
     while window_start < end:
         window_end = min(window_start + window, end)
-        marks = {
-            mark.entry_key: mark
-            for mark in ChronologyMark.objects.filter(
-                person=person, event_at__gte=window_start, event_at__lt=window_end
-            )
-        }
+        open_start = None if window_start == start and filters.date_from is None else window_start
+        marked = ChronologyMark.objects.filter(person=person, event_at__lt=window_end)
+        if open_start is not None:
+            marked = marked.filter(event_at__gte=open_start)
+        marks = {mark.entry_key: mark for mark in marked}
         found: list[Entry] = []
         for source in sources:
-            for event in _source_window(source, person=person, user=user, start=window_start, end=window_end):
+            for event in _source_window(source, person=person, user=user, start=open_start, end=window_end):
                 key = entry_key(kind=event["kind"], at=event["at"], title=event["title"])
                 mark = marks.get(key)
                 found.append(
@@ -171,7 +176,7 @@ def entries(*, person: Person, user, filters: Filters, window: dt.timedelta = WI
                     )
                 )
         if with_summaries:
-            found.extend(_summary_entries(person=person, start=window_start, end=window_end))
+            found.extend(_summary_entries(person=person, start=open_start, end=window_end))
         found.sort(key=lambda entry: entry.at)
         for entry in found:
             if entry.significant or not filters.significant_only:

@@ -4,8 +4,10 @@ table-header-group); the person's name and reference, "OFFICIAL-SENSITIVE" and "
 every page (page margin boxes, the name carried by ``string-set`` so no CSS string escaping is
 needed); who produced it and when, and the period it covers.
 
-The rows come from ``chronology.entries`` (a generator, window by window) and are written into
-the document one at a time; nothing holds them all as objects. The page template is
+The rows come from ``chronology.entries`` (a generator, window by window) and each is written
+out as its row of HTML at once; no entry object outlives its row (only the HTML text is kept,
+which WeasyPrint needs whole). The heading is written last, as the period covered starts at the
+first entry when no "from" date is given. The page template is
 ``safeguarding/chronology/pdf.html``; each row is ``safeguarding/chronology/_pdf_row.html``.
 """
 
@@ -34,6 +36,14 @@ def chronology_html(*, person, user, filters: chronology.Filters) -> str:
     start, end = chronology.period_of(person=person, filters=filters)
     page = get_template("safeguarding/chronology/pdf.html")
     row = get_template("safeguarding/chronology/_pdf_row.html")
+    rows, first = [], None
+    for entry in chronology.entries(person=person, user=user, filters=filters):
+        first = first or entry.at
+        rows.append(row.render({"entry": entry, "at": timezone.localtime(entry.at)}))
+    if not rows:
+        rows.append(row.render({"empty": True}))
+    if filters.date_from is None and first is not None:
+        start = min(start, first)  # records from before the first referral are in too
     context = {
         "service": settings.SERVICE_NAME,
         "person": person,
@@ -45,15 +55,7 @@ def chronology_html(*, person, user, filters: chronology.Filters) -> str:
         "ROWS": "<!--ROWS-->",
     }
     head, tail = page.render(context).split("<!--ROWS-->", 1)
-    parts = [head]
-    count = 0
-    for entry in chronology.entries(person=person, user=user, filters=filters):
-        count += 1
-        parts.append(row.render({"entry": entry, "at": timezone.localtime(entry.at)}))
-    if not count:
-        parts.append(row.render({"empty": True}))
-    parts.append(tail)
-    return "".join(parts)
+    return "".join([head, *rows, tail])
 
 
 def chronology_pdf(*, person, user, filters: chronology.Filters) -> bytes:
