@@ -35,10 +35,26 @@ BATCH = 200
 ONE_MICROSECOND = dt.timedelta(microseconds=1)
 
 
+def _micros(at: dt.datetime) -> int:
+    return round(at.timestamp() * 1_000_000)
+
+
 def entry_key(*, kind: str, at: dt.datetime, title: str) -> str:
-    """How a timeline entry is named by a mark: it has no row of its own in this app."""
-    stamp = timezone.localtime(at).isoformat() if timezone.is_aware(at) else at.isoformat()
-    return hashlib.sha1(f"{kind}|{stamp}|{title}".encode()).hexdigest()  # noqa: S324 (a name, not a secret)
+    """How a timeline entry is named by a mark and in its address, having no row of its own in
+    this app: its kind, its time (microseconds since 1970) and a hash of its title, as a slug.
+    Nothing in it is about the person (the title is hashed)."""
+    digest = hashlib.sha1(f"{kind}|{_micros(at)}|{title}".encode()).hexdigest()[:16]  # noqa: S324 (a name)
+    return f"{kind}-{_micros(at)}-{digest}"
+
+
+def parse_entry_key(key: str) -> tuple[str, dt.datetime] | None:
+    """The kind and time a key names, or None for something that is not a key."""
+    try:
+        kind, micros, _digest = key.rsplit("-", 2)
+        at = dt.datetime.fromtimestamp(int(micros) / 1_000_000, tz=dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+    return kind, at
 
 
 @dataclass
@@ -184,8 +200,12 @@ def entries(*, person: Person, user, filters: Filters, window: dt.timedelta = WI
         window_start = window_end
 
 
-def find_entry(*, person: Person, user, kind: str, at: dt.datetime, key: str) -> Entry | None:
-    """The one timeline entry a mark is about, asked of its own source (one query)."""
+def find_entry(*, person: Person, user, key: str) -> Entry | None:
+    """The one timeline entry a key names, as the user may see it (one query per source)."""
+    parsed = parse_entry_key(key)
+    if parsed is None:
+        return None
+    kind, at = parsed
     for source in discovery.timeline_sources_for(user):
         for event in source["events"](person=person, user=user, before=at + ONE_MICROSECOND, limit=50):
             if event["kind"] == kind and entry_key(kind=kind, at=event["at"], title=event["title"]) == key:

@@ -2,8 +2,8 @@
 filter; marking an entry; a chronology-only summary; and the PDF, produced after a "for whom and
 why" step that writes the access log, and the disclosure log when it leaves the service.
 
-Only the filter's dates and choices, an entry's kind and time, and a hash naming it go in the
-query string: nothing about the person.
+Only the filter's dates and choices go in the query string, and an entry is named in its address
+by its kind, time and a hash of its title: nothing about the person.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from common.forms.errors import add_service_errors
 from common.forms.fields import YES
 from partnership.access import can_produce_chronology
 from referrals.converters import PERSON
-from referrals.views.person_record import _cursor
 from safeguarding import chronology, chronology_services
 from safeguarding.chronology_forms import (
     LEAVES,
@@ -91,17 +90,14 @@ def chronology_page(request, person_ref):
 
 
 def _mark_url(person, entry: chronology.Entry) -> str:
-    url = reverse("safeguarding:chronology_mark", kwargs={"person_ref": person.reference, "entry_key": entry.key})
-    return f"{url}?kind={entry.kind}&at={entry.at.isoformat()}".replace("+", "%2B")
+    return reverse("safeguarding:chronology_mark", kwargs={"person_ref": person.reference, "entry_key": entry.key})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def chronology_mark(request, person_ref, entry_key):
     person = _person(request, person_ref, "Mark a chronology entry")
-    at = _cursor(request.GET.get("at"))
-    kind = request.GET.get("kind", "")[:40]
-    entry = chronology.find_entry(person=person, user=request.user, kind=kind, at=at, key=entry_key) if at else None
+    entry = chronology.find_entry(person=person, user=request.user, key=entry_key)
     if entry is None:
         raise Http404
     mark = ChronologyMark.objects.filter(person=person, entry_key=entry_key).first()

@@ -212,10 +212,10 @@ class ChronologyMark(models.Model):
     significant, what its significance or impact was, and the action taken and its outcome.
 
     A timeline entry has no row of its own here (it is read from its app each time), so it is
-    named by ``entry_key``: a hash of its kind, time and title (``safeguarding.chronology``)."""
+    named by ``entry_key``: its kind, time and a hash of its title (``safeguarding.chronology``)."""
 
     person = models.ForeignKey("referrals.Person", on_delete=models.PROTECT, related_name="+")
-    entry_key = models.CharField(max_length=40)
+    entry_key = models.CharField(max_length=80)
     kind = models.CharField(max_length=40)
     event_at = models.DateTimeField()
     significant = models.BooleanField(_("significant"), default=False)

@@ -139,8 +139,14 @@ def test_marking_an_entry_puts_its_significance_and_action_in_the_chronology(cli
 
 def test_a_made_up_entry_cannot_be_marked(client, person, hub_worker, history):
     client.force_login(hub_worker)
-    url = reverse("safeguarding:chronology_mark", args=[person.reference, "0" * 40])
-    assert client.get(url + f"?kind=contact&at={_at(30).isoformat()}".replace("+", "%2B")).status_code == 404
+    real = chronology.entry_key(kind="contact", at=_at(30), title="Brief advice, home visit")
+    assert client.get(reverse("safeguarding:chronology_mark", args=[person.reference, real])).status_code == 200
+    for key in (
+        "0" * 40,
+        chronology.entry_key(kind="contact", at=_at(30), title="Made up"),
+        "contact-99999999999999999999-x",
+    ):
+        assert client.get(reverse("safeguarding:chronology_mark", args=[person.reference, key])).status_code == 404
 
 
 @pytest.mark.parametrize(
