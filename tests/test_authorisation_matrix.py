@@ -37,6 +37,8 @@ from referrals.services import referrals as services
 from referrals.services import treatment as services_treatment
 from referrals.services import triage as triage_services
 from referrals.services.consent import consent_record
+from safeguarding import chronology
+from safeguarding.services_concerns import concern_action_add, concern_raise
 from tests.factories import ReferralFactory
 
 OK, REDIRECT, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
@@ -134,6 +136,18 @@ PLAN_READ = rule(
 )
 PLAN_WRITE = rule(FORBIDDEN, manager=OK, other_hub_manager=NOT_FOUND, hub_worker=OK, other_hub_worker=NOT_FOUND)
 DIRECTORY_MANAGE = rule(FORBIDDEN, manager=OK, other_hub_manager=OK, hub_worker=OK, other_hub_worker=OK)
+# Safeguarding concerns and the chronology (SAF-1, SAF-2): the lead sees every one; the front door,
+# hub workers and managers those of the people they may open (another hub's: 404); peer workers,
+# the Treatment Service, commissioners and the DPO never see a concern's detail (403).
+CONCERN = rule(
+    FORBIDDEN,
+    spoc_practitioner=OK,
+    manager=OK,
+    hub_worker=OK,
+    safeguarding_lead=OK,
+    other_hub_manager=NOT_FOUND,
+    other_hub_worker=NOT_FOUND,
+)
 
 EXPECTED: dict[str, dict] = {
     # --- partnership: home, sign-in, the access log --------------------------------------
@@ -147,6 +161,7 @@ EXPECTED: dict[str, dict] = {
         other_hub_worker=REDIRECT,
         peer_worker=REDIRECT,
         treatment_practitioner=REDIRECT,
+        safeguarding_lead=REDIRECT,  # to the safeguarding overview
     ),
     "access_log": rule(FORBIDDEN, manager=OK, other_hub_manager=OK, data_protection_officer=OK),
     # Signed in already: the sign-in page and the second-factor pages send you on.
@@ -317,6 +332,23 @@ EXPECTED: dict[str, dict] = {
     ),
     "recovery_plans:directory_new": DIRECTORY_MANAGE,
     "recovery_plans:directory_edit": DIRECTORY_MANAGE,
+    # --- safeguarding concerns (SAF-1) ----------------------------------------------------------
+    "safeguarding:overview": rule(FORBIDDEN, safeguarding_lead=OK),
+    "safeguarding:person_concerns": CONCERN,
+    # Peer workers raise concerns too (about their own people: the world's person is not theirs).
+    "safeguarding:concern_new": {**CONCERN, "peer_worker": NOT_FOUND},
+    "safeguarding:concern": CONCERN,
+    "safeguarding:concern_edit": CONCERN,
+    "safeguarding:concern_status": CONCERN,
+    "safeguarding:concern_referral": CONCERN,
+    "safeguarding:concern_action_new": CONCERN,
+    "safeguarding:concern_action_done": POST_ONLY,
+    "safeguarding:concern_meeting_new": CONCERN,
+    # --- the chronology (SAF-2) -----------------------------------------------------------------
+    "safeguarding:chronology": CONCERN,
+    "safeguarding:chronology_mark": CONCERN,
+    "safeguarding:chronology_summary_new": CONCERN,
+    "safeguarding:chronology_pdf": CONCERN,
 }
 
 SKIPPED = {
@@ -382,6 +414,11 @@ class World:
     section_version: int = 0
     child: object = None
     reading: object = None
+    # A safeguarding concern about the person (a child in the household at risk), one action on
+    # it, and the chronology's name for the concern's first timeline entry.
+    concern: object = None
+    concern_action: object = None
+    entry_key: str = ""
 
     def kwargs(self, page: Page) -> dict:
         values = {
@@ -396,6 +433,9 @@ class World:
             "history_id": self.section_version,
             "child_pk": getattr(self.child, "pk", 0),
             "instrument": "audit-c",
+            "concern_ref": getattr(self.concern, "reference", "SG-22222222"),
+            "action_pk": getattr(self.concern_action, "pk", 0),
+            "entry_key": self.entry_key or "safeguarding-0-0",
             **(self.plan_ids or {}),
         }
         # An onward referral is still named by its number under its referral's reference.
@@ -478,6 +518,21 @@ def world(
     audit_c = registry().get("audit-c")
     answers = {item.id: item.options[0].value for item in audit_c.items}
     reading = reading_record(person=person, definition=audit_c, answers=answers, by=hub_worker)
+    concern = concern_raise(
+        person=person,
+        by=hub_worker,
+        category="neglect",
+        at_risk="child_in_household",
+        child=child,
+        risk_level="medium",
+        summary="Not collected from school",
+    )
+    concern_action = concern_action_add(
+        concern=concern, by=hub_worker, description="Call the school", due_on=dt.date.today(), owner=hub_worker
+    )
+    raised = next(
+        chronology.entries(person=person, user=safeguarding_lead, filters=chronology.Filters(kinds=["safeguarding"]))
+    )
     return World(
         referral,
         person,
@@ -494,6 +549,9 @@ def world(
         section_version=current_version(needs),
         child=child,
         reading=reading,
+        concern=concern,
+        concern_action=concern_action,
+        entry_key=raised.key,
     )
 
 
