@@ -45,7 +45,7 @@ MENUS = {
     ],
     "treatment_practitioner": ["Home", "Record a referral", "People shared with us"],
     "data_protection_officer": ["Home", "Worklists", "Access log", "Data rights"],
-    "safeguarding_lead": ["Home", "Record a referral"],
+    "safeguarding_lead": ["Home", "Record a referral", "Safeguarding"],
     "commissioner": ["Home"],
     "outsider": ["Home"],
     "admin_user": ["Home", "Administration"],
@@ -80,6 +80,7 @@ def test_the_current_section_is_the_longest_matching_address(manager):
         ("hub_worker", "referrals:my_work"),
         ("peer_worker", "referrals:my_work"),
         ("treatment_practitioner", "referrals:shared_people"),
+        ("safeguarding_lead", "safeguarding:overview"),
     ],
 )
 def test_each_role_lands_where_its_work_is(client, request, persona, destination):
@@ -91,7 +92,7 @@ def test_each_role_lands_where_its_work_is(client, request, persona, destination
     assert response.url == reverse(destination)
 
 
-@pytest.mark.parametrize("persona", ["data_protection_officer", "safeguarding_lead", "commissioner", "outsider"])
+@pytest.mark.parametrize("persona", ["data_protection_officer", "commissioner", "outsider"])
 def test_other_roles_stay_on_the_home_page(client, request, persona):
     client.force_login(request.getfixturevalue(persona))
 
