@@ -266,6 +266,11 @@ from referrals.data_rights.sections_casework import CASEWORK_SECTIONS  # noqa: E
 
 SECTIONS[-1:-1] = CASEWORK_SECTIONS  # before the access log
 
+# Safeguarding's sections (issue 11), each part in a module of its own, after the casework.
+from referrals.data_rights.sections_safeguarding import SAFEGUARDING_SECTIONS  # noqa: E402
+
+SECTIONS[-1:-1] = SAFEGUARDING_SECTIONS
+
 
 def register(section: Section) -> None:
     """Add a section (for a model in another app), replacing any with the same key."""
