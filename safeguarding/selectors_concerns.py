@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -140,10 +140,13 @@ def overview_for(*, user, limit: int = OVERVIEW_LIMIT) -> Overview:
     today = timezone.localdate()
     concerns = concerns_visible_to(user=user).select_related("person", "raised_by")
     open_qs = concerns.filter(status__in=Concern.OPEN_STATUSES)
-    risk_order = {Concern.RiskLevel.HIGH: 0, Concern.RiskLevel.MEDIUM: 1, Concern.RiskLevel.LOW: 2}
-    open_concerns = sorted(
-        open_qs.order_by("raised_at", "pk")[:limit], key=lambda c: (risk_order.get(c.risk_level, 3), c.raised_at)
+    risk_rank = Case(
+        When(risk_level=Concern.RiskLevel.HIGH, then=Value(0)),
+        When(risk_level=Concern.RiskLevel.MEDIUM, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
     )
+    open_concerns = list(open_qs.annotate(risk_rank=risk_rank).order_by("risk_rank", "raised_at", "pk")[:limit])
     awaiting = list(open_qs.filter(status=Concern.Status.AWAITING_REFERRAL).order_by("raised_at", "pk")[:limit])
     overdue = list(
         ConcernAction.objects.filter(
