@@ -223,3 +223,14 @@ def test_the_overview_and_the_persons_list_cost_the_same_however_many_concerns(
         client.force_login(user)
         with django_assert_max_num_queries(count):
             assert client.get(url).status_code == 200
+
+
+def test_the_overview_puts_the_highest_risk_first_then_the_oldest(person, hub_worker, safeguarding_lead):
+    from safeguarding.selectors_concerns import overview_for
+
+    low = raise_concern(person, hub_worker, risk_level="low")
+    medium = raise_concern(person, hub_worker, risk_level="medium")
+    high = raise_concern(person, hub_worker, risk_level="high")
+
+    assert overview_for(user=safeguarding_lead).open_concerns == [high, medium, low]
+    assert overview_for(user=safeguarding_lead, limit=1).open_concerns == [high]
