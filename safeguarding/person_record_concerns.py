@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import CharField, DateField, F, TextField, Value
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -27,7 +28,10 @@ _COLUMNS = ("event_at", "what", "code", "code2", "code3", "text", "ref", "on", "
 def _part(queryset, *, at: str, what: str, ref: str, by: str, code="", code2="", code3="", text="", on=None):
     def column(value, field):
         if value is None or value == "":
-            return Value(None if isinstance(field, DateField) else "", output_field=field)
+            # PostgreSQL types a bare NULL in a UNION as text: cast it to the column's type.
+            return (
+                Cast(Value(None), output_field=field) if isinstance(field, DateField) else Value("", output_field=field)
+            )
         return F(value)
 
     return (
