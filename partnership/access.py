@@ -326,3 +326,34 @@ def can_record_notifications_sent(user) -> bool:
 
 def can_raise_council_notifications(user) -> bool:
     return role_of(user) in INCIDENT_ROLES or sees_safeguarding_detail(user)
+
+
+# --- Safeguarding concerns and the chronology (SAF-1, SAF-2; issue 11, helper A) -------------
+# The named safeguarding lead (§3.15.8) sees and oversees every concern, whoever's caseload the
+# person is on. Hub workers, managers and the front door see the concerns of the people they may
+# open (the selectors apply the access model) and work on them. Peer support workers and
+# volunteers may raise a concern about someone allocated to them (safeguarding is everyone's
+# job, §3.15.1) but see no concern's detail afterwards; the Treatment Service, commissioners and
+# the data protection officer's pages show none (the subject access export aside).
+CONCERN_READING_ROLES = frozenset({Role.SPOC_PRACTITIONER, Role.HUB_WORKER, Role.MANAGER, Role.SAFEGUARDING_LEAD})
+CONCERN_RAISING_ROLES = CONCERN_READING_ROLES | {Role.PEER_WORKER}
+
+
+def sees_every_concern(user) -> bool:
+    """SAF-1, §3.15.8: the safeguarding lead, over every concern in the service."""
+    return role_of(user) == Role.SAFEGUARDING_LEAD
+
+
+def sees_concerns(user) -> bool:
+    """Reads and works on concerns (which ones: the selectors)."""
+    return role_of(user) in CONCERN_READING_ROLES
+
+
+def can_raise_concern(user) -> bool:
+    return role_of(user) in CONCERN_RAISING_ROLES
+
+
+def can_produce_chronology(user) -> bool:
+    """SAF-2: the chronology reads as much of the record as the user's own timeline shows them,
+    plus the concerns; produced by those who work on concerns."""
+    return role_of(user) in CONCERN_READING_ROLES

@@ -71,6 +71,7 @@ def notification_raise(
     councils: Iterable[str] | None,
     starts_at: dt.datetime,
     by: User,
+    as_duty: bool = False,
 ) -> list[Notification]:
     """Raise the notification of ``subject`` to each council; returns one row per council.
 
@@ -88,12 +89,15 @@ def notification_raise(
       ``councils_for(subject.person)``: the person's council of residence, else both;
     - ``starts_at``: when the clock starts (when the service knew; discovery for data
       security); the due time is ``starts_at`` plus the kind's hours (``notification_hours``);
-    - ``by``: who raises it (a role that may, ``partnership.access.can_raise_council_notifications``).
+    - ``by``: who raises it (a role that may, ``partnership.access.can_raise_council_notifications``);
+    - ``as_duty``: raised because another service's rule makes it a duty, whoever acted (a
+      concern becoming significant, §3.15.4, even when a peer worker recorded it); that service
+      has checked ``by`` may do what they did, so the role check here is not made again.
 
     Idempotent per subject, kind and council: calling it again returns the rows already raised
     (their clocks unchanged) and adds only a council not yet notified.
     """
-    if not can_raise_council_notifications(by):
+    if not as_duty and not can_raise_council_notifications(by):
         raise PermissionDenied
     person = getattr(subject, "person", None)
     wanted = list(dict.fromkeys(councils_for(person) if councils is None else councils))

@@ -37,8 +37,10 @@ from referrals.services import referrals as services
 from referrals.services import treatment as services_treatment
 from referrals.services import triage as triage_services
 from referrals.services.consent import consent_record
+from safeguarding import chronology
 from safeguarding import services_incidents as incident_services
 from safeguarding.models import Notification, SeriousIncident
+from safeguarding.services_concerns import concern_action_add, concern_raise
 from tests.factories import ReferralFactory
 from tests.reporting.report_fixture import stored_version
 
@@ -141,6 +143,18 @@ DIRECTORY_MANAGE = rule(FORBIDDEN, manager=OK, other_hub_manager=OK, hub_worker=
 # The dashboards (RPT-6): managers (exact figures) and commissioners (disclosed); no one else.
 DASHBOARDS = rule(FORBIDDEN, manager=OK, other_hub_manager=OK, commissioner=OK)
 INCIDENTS = rule(FORBIDDEN, safeguarding_lead=OK, manager=OK, other_hub_manager=OK)
+# Safeguarding concerns and the chronology (SAF-1, SAF-2): the lead sees every one; the front door,
+# hub workers and managers those of the people they may open (another hub's: 404); peer workers,
+# the Treatment Service, commissioners and the DPO never see a concern's detail (403).
+CONCERN = rule(
+    FORBIDDEN,
+    spoc_practitioner=OK,
+    manager=OK,
+    hub_worker=OK,
+    safeguarding_lead=OK,
+    other_hub_manager=NOT_FOUND,
+    other_hub_worker=NOT_FOUND,
+)
 
 EXPECTED: dict[str, dict] = {
     # --- partnership: home, sign-in, the access log --------------------------------------
@@ -155,6 +169,7 @@ EXPECTED: dict[str, dict] = {
         peer_worker=REDIRECT,
         treatment_practitioner=REDIRECT,
         commissioner=REDIRECT,  # to the published reports
+        safeguarding_lead=REDIRECT,  # to the safeguarding overview
     ),
     "access_log": rule(FORBIDDEN, manager=OK, other_hub_manager=OK, data_protection_officer=OK),
     # Signed in already: the sign-in page and the second-factor pages send you on.
@@ -359,6 +374,23 @@ EXPECTED: dict[str, dict] = {
         INCIDENTS,
     ),
     "safeguarding:incident_action_done": POST_ONLY,
+    # --- safeguarding concerns (SAF-1) ----------------------------------------------------------
+    "safeguarding:overview": rule(FORBIDDEN, safeguarding_lead=OK),
+    "safeguarding:person_concerns": CONCERN,
+    # Peer workers raise concerns too (about their own people: the world's person is not theirs).
+    "safeguarding:concern_new": {**CONCERN, "peer_worker": NOT_FOUND},
+    "safeguarding:concern": CONCERN,
+    "safeguarding:concern_edit": CONCERN,
+    "safeguarding:concern_status": CONCERN,
+    "safeguarding:concern_referral": CONCERN,
+    "safeguarding:concern_action_new": CONCERN,
+    "safeguarding:concern_action_done": POST_ONLY,
+    "safeguarding:concern_meeting_new": CONCERN,
+    # --- the chronology (SAF-2) -----------------------------------------------------------------
+    "safeguarding:chronology": CONCERN,
+    "safeguarding:chronology_mark": CONCERN,
+    "safeguarding:chronology_summary_new": CONCERN,
+    "safeguarding:chronology_pdf": CONCERN,
 }
 
 SKIPPED = {
@@ -428,6 +460,11 @@ class World:
     report: object = None
     # Safeguarding (issue 11): a serious incident about the person and its notification.
     safeguarding_b: dict | None = None
+    # A safeguarding concern about the person (a child in the household at risk), one action on
+    # it, and the chronology's name for the concern's first timeline entry.
+    concern: object = None
+    concern_action: object = None
+    entry_key: str = ""
 
     def kwargs(self, page: Page) -> dict:
         values = {
@@ -442,6 +479,9 @@ class World:
             "history_id": self.section_version,
             "child_pk": getattr(self.child, "pk", 0),
             "instrument": "audit-c",
+            "concern_ref": getattr(self.concern, "reference", "SG-22222222"),
+            "action_pk": getattr(self.concern_action, "pk", 0),
+            "entry_key": self.entry_key or "safeguarding-0-0",
             **(self.plan_ids or {}),
             **(
                 {
@@ -555,6 +595,21 @@ def world(
         "record_ref": incident.reference,
         "notification_ref": notification.reference,
     }
+    concern = concern_raise(
+        person=person,
+        by=hub_worker,
+        category="neglect",
+        at_risk="child_in_household",
+        child=child,
+        risk_level="medium",
+        summary="Not collected from school",
+    )
+    concern_action = concern_action_add(
+        concern=concern, by=hub_worker, description="Call the school", due_on=dt.date.today(), owner=hub_worker
+    )
+    raised = next(
+        chronology.entries(person=person, user=safeguarding_lead, filters=chronology.Filters(kinds=["safeguarding"]))
+    )
     return World(
         referral,
         person,
@@ -573,6 +628,9 @@ def world(
         reading=reading,
         report=stored_version(by=manager),
         safeguarding_b=safeguarding_b,
+        concern=concern,
+        concern_action=concern_action,
+        entry_key=raised.key,
     )
 
 

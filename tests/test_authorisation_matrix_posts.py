@@ -35,12 +35,15 @@ POST_ONLY_ALLOWED = {
     "contacts:reenter": {"hub_worker", "manager"},
     "reporting:run_retry": {"manager", "other_hub_manager"},
     "safeguarding:incident_action_done": {"safeguarding_lead", "manager", "other_hub_manager"},
+    "safeguarding:concern_action_done": {"hub_worker", "manager", "spoc_practitioner", "safeguarding_lead"},
 }
 POST_ONLY_REFUSED = {
     # Re-entry is about Carlisle's person: another hub's staff get 404, as for no such person.
     "contacts:reenter": {"other_hub_manager": NOT_FOUND, "other_hub_worker": NOT_FOUND},
     # Kendal's manager is at the front door, but the referral is Carlisle's casework.
     "referrals:assign": {"other_hub_manager": NOT_FOUND},
+    # Another hub's staff: the concern is about a person not theirs, as if it did not exist.
+    "safeguarding:concern_action_done": {"other_hub_manager": NOT_FOUND, "other_hub_worker": NOT_FOUND},
 }
 REFUSED = {FORBIDDEN, NOT_FOUND, SIGN_IN}
 # Tables whose rows a refused request may add: the session and sign-in machinery.

@@ -274,6 +274,11 @@ from referrals.data_rights.sections_safeguarding_incidents import SAFEGUARDING_I
 
 SECTIONS[-1:-1] = SAFEGUARDING_INCIDENT_SECTIONS  # issue 11 (helper B): after the casework
 
+# Safeguarding's sections (issue 11), each part in a module of its own, after the casework.
+from referrals.data_rights.sections_safeguarding import SAFEGUARDING_SECTIONS  # noqa: E402
+
+SECTIONS[-1:-1] = SAFEGUARDING_SECTIONS
+
 
 def register(section: Section) -> None:
     """Add a section (for a model in another app), replacing any with the same key."""

@@ -141,6 +141,8 @@ class Disclosure(models.Model):
         # The secure records export for the Treatment Service or an incoming provider (PAR-7,
         # §3.23.4, §4.5.1).
         RECORDS_EXPORT = "records_export", _("Secure records export")
+        # SAF-2, §3.15.9: a chronology for a case conference or a court (safeguarding).
+        SAFEGUARDING_CHRONOLOGY = "safeguarding_chronology", _("Safeguarding chronology")
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="disclosures")
     to_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")

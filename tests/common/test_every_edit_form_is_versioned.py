@@ -28,6 +28,13 @@ NOT_EDITS = {
     # RPT-6: the dashboards' filters (GET), which save nothing.
     "reporting.views_dashboards.DashboardFilterForm": "filters a dashboard; saves nothing",
     "reporting.views_dashboards.EquityFilterForm": "filters a dashboard; saves nothing",
+    # Safeguarding concerns and the chronology (SAF-1, SAF-2): each adds a new row.
+    "safeguarding.forms_concerns.ConcernRaiseForm": "raises a new concern (its edit form is ConcernEditForm)",
+    "safeguarding.forms_concerns.ConcernActionForm": "adds a new action to a concern",
+    "safeguarding.forms_concerns.ConcernMeetingForm": "records a new multi-agency meeting",
+    "safeguarding.chronology_forms.ChronologySummaryForm": "adds a new chronology-only summary",
+    "safeguarding.chronology_forms.ChronologyExportForm": "produces a PDF; changes no record (logs the export)",
+    "safeguarding.chronology_forms.ChronologyFilterForm": "filters the chronology (GET); changes nothing",
     # Generated from an instrument definition: each recording is a new reading (ASM-5).
     "assessments.instruments.forms.InstrumentForm": "adds a new instrument reading",
     # Each adds a new row; nothing already saved is replaced.

@@ -51,6 +51,8 @@ from referrals.services import referrals as services
 from referrals.services import treatment as treatment_services
 from referrals.services import treatment_escalation
 from referrals.services import triage as triage_services
+from safeguarding import chronology_services
+from safeguarding import services_concerns as concern_services
 from safeguarding import services_incidents as incident_services
 from safeguarding import services_notifications as notification_services
 from safeguarding.models import SeriousIncident
@@ -77,6 +79,8 @@ SERVICE_MODULES = [
     directory_services,
     notification_services,
     incident_services,
+    concern_services,
+    chronology_services,
 ]
 
 # Public functions in service modules that write nothing about a person (reads and helpers),
@@ -129,6 +133,9 @@ NOT_WRITES = {
     # Safeguarding notifications (issue 11): reads of settings and of where someone lives.
     "notification_hours": "reads a setting",
     "councils_for": "reads the person's council of residence",
+    # Safeguarding concerns (SAF-1): reads and permission questions.
+    "is_significant": "reads whether a concern is significant",
+    "may_work_on": "asks a permission question",
 }
 
 
@@ -262,6 +269,15 @@ def _serious_incident(s: State):
         known_at=timezone.now(),
         description="A fall",
         person=s.person,
+    )
+
+
+def _concerned(s: State) -> None:
+    s.extra["concern"] = concern_services.concern_raise(
+        person=s.person, by=s.lead, category="neglect", at_risk="person", risk_level="medium", summary="Seen"
+    )
+    s.extra["concern_action"] = concern_services.concern_action_add(
+        concern=s.extra["concern"], by=s.lead, description="Visit", due_on=timezone.localdate(), owner=s.lead
     )
 
 
@@ -623,6 +639,75 @@ CASES: dict[str, tuple[Callable[[State], None] | None, Callable[[State], object]
         ),
         lambda s: notification_services.notifications_escalate(),
     ),
+    # Safeguarding goes on under a restriction (SAF-1, Article 18(2)): see ALLOWED.
+    "concern_raise": (
+        None,
+        lambda s: concern_services.concern_raise(
+            person=s.person, by=s.lead, category="cuckooing", at_risk="person", risk_level="high", summary="Seen"
+        ),
+    ),
+    "concern_update": (
+        _concerned,
+        lambda s: concern_services.concern_update(
+            concern=s.extra["concern"], by=s.lead, category="neglect", at_risk="person", risk_level="low", summary="x"
+        ),
+    ),
+    "concern_move": (
+        _concerned,
+        lambda s: concern_services.concern_move(
+            concern=s.extra["concern"], by=s.lead, to_status="closed", outcome="early_help"
+        ),
+    ),
+    "concern_council_referral_record": (
+        _concerned,
+        lambda s: concern_services.concern_council_referral_record(
+            concern=s.extra["concern"],
+            by=s.lead,
+            council="cumberland",
+            council_reference="CSC-1",
+            referred_on=timezone.localdate(),
+        ),
+    ),
+    "concern_action_add": (
+        _concerned,
+        lambda s: concern_services.concern_action_add(
+            concern=s.extra["concern"], by=s.lead, description="Call", due_on=timezone.localdate(), owner=s.lead
+        ),
+    ),
+    "concern_action_done": (
+        _concerned,
+        lambda s: concern_services.concern_action_done(action=s.extra["concern_action"], by=s.lead),
+    ),
+    "concern_meeting_record": (
+        _concerned,
+        lambda s: concern_services.concern_meeting_record(
+            concern=s.extra["concern"],
+            by=s.lead,
+            kind="strategy",
+            held_on=timezone.localdate(),
+            attendees="Social worker",
+            decisions="Enquiry",
+        ),
+    ),
+    # The chronology is for case conferences and court (§3.15.9): legal claims, see ALLOWED.
+    "chronology_mark_save": (
+        None,
+        lambda s: chronology_services.chronology_mark_save(
+            person=s.person, by=s.lead, entry_key="x-1-y", kind="x", event_at=now(), significant=True
+        ),
+    ),
+    "chronology_summary_add": (
+        None,
+        lambda s: chronology_services.chronology_summary_add(
+            person=s.person, by=s.lead, occurred_at=now(), agency="Children's Services", event="Joint visit"
+        ),
+    ),
+    "chronology_export_record": (
+        None,
+        lambda s: chronology_services.chronology_export_record(
+            person=s.person, by=s.lead, period="2026", purpose="Conference", recipient="Cumberland Council"
+        ),
+    ),
 }
 
 # The writes restriction must allow, and which exemption lets each through (Art. 18(2)).
@@ -645,6 +730,18 @@ ALLOWED = {
     "notification_raise": Exemption.VITAL_INTERESTS,
     "notification_mark_sent": Exemption.VITAL_INTERESTS,
     "notifications_escalate": Exemption.VITAL_INTERESTS,
+    # Safeguarding (SAF-1): protecting the person or another person (Article 18(2)).
+    "concern_raise": Exemption.VITAL_INTERESTS,
+    "concern_update": Exemption.VITAL_INTERESTS,
+    "concern_move": Exemption.VITAL_INTERESTS,
+    "concern_council_referral_record": Exemption.VITAL_INTERESTS,
+    "concern_action_add": Exemption.VITAL_INTERESTS,
+    "concern_action_done": Exemption.VITAL_INTERESTS,
+    "concern_meeting_record": Exemption.VITAL_INTERESTS,
+    # The chronology for a case conference or court (§3.15.9): legal claims (Article 18(2)).
+    "chronology_mark_save": Exemption.LEGAL_CLAIMS,
+    "chronology_summary_add": Exemption.LEGAL_CLAIMS,
+    "chronology_export_record": Exemption.LEGAL_CLAIMS,
 }
 
 

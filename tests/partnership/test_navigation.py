@@ -50,7 +50,7 @@ MENUS = {
     "treatment_practitioner": ["Home", "Record a referral", "People shared with us"],
     "data_protection_officer": ["Home", "Worklists", "Access log", "Data rights"],
     "commissioner": ["Home", "Reports", "Dashboards"],
-    "safeguarding_lead": ["Home", "Record a referral", "Incidents", "Notifications"],
+    "safeguarding_lead": ["Home", "Record a referral", "Safeguarding", "Incidents", "Notifications"],
     "outsider": ["Home"],
     "admin_user": ["Home", "Administration"],
 }
@@ -85,6 +85,7 @@ def test_the_current_section_is_the_longest_matching_address(manager):
         ("peer_worker", "referrals:my_work"),
         ("treatment_practitioner", "referrals:shared_people"),
         ("commissioner", "reporting:archive"),
+        ("safeguarding_lead", "safeguarding:overview"),
     ],
 )
 def test_each_role_lands_where_its_work_is(client, request, persona, destination):
@@ -96,7 +97,7 @@ def test_each_role_lands_where_its_work_is(client, request, persona, destination
     assert response.url == reverse(destination)
 
 
-@pytest.mark.parametrize("persona", ["data_protection_officer", "safeguarding_lead", "outsider"])
+@pytest.mark.parametrize("persona", ["data_protection_officer", "outsider"])
 def test_other_roles_stay_on_the_home_page(client, request, persona):
     client.force_login(request.getfixturevalue(persona))
 

@@ -1,0 +1,66 @@
+"""The chronology as a PDF (SAF-2, §3.15.9), made with WeasyPrint like the plan and the subject
+access export: A4 landscape; the table's header repeated on every page (``thead`` as a
+table-header-group); the person's name and reference, "OFFICIAL-SENSITIVE" and "Page X of Y" on
+every page (page margin boxes, the name carried by ``string-set`` so no CSS string escaping is
+needed); who produced it and when, and the period it covers.
+
+The rows come from ``chronology.entries`` (a generator, window by window) and each is written
+out as its row of HTML at once; no entry object outlives its row (only the HTML text is kept,
+which WeasyPrint needs whole). The heading is written last, as the period covered starts at the
+first entry when no "from" date is given. The page template is
+``safeguarding/chronology/pdf.html``; each row is ``safeguarding/chronology/_pdf_row.html``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.template.loader import get_template
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from partnership.models import staff_display_name
+from safeguarding import chronology
+
+MARKING = "OFFICIAL-SENSITIVE"
+
+
+def period_words(start: dt.datetime, end: dt.datetime) -> str:
+    last = timezone.localtime(end - dt.timedelta(microseconds=1)).date()
+    first = timezone.localtime(start).date()
+    return f"{date_format(first, 'j F Y')} to {date_format(last, 'j F Y')}"
+
+
+def chronology_html(*, person, user, filters: chronology.Filters) -> str:
+    start, end = chronology.period_of(person=person, filters=filters)
+    page = get_template("safeguarding/chronology/pdf.html")
+    row = get_template("safeguarding/chronology/_pdf_row.html")
+    rows, first = [], None
+    for entry in chronology.entries(person=person, user=user, filters=filters):
+        first = first or entry.at
+        rows.append(row.render({"entry": entry, "at": timezone.localtime(entry.at)}))
+    if not rows:
+        rows.append(row.render({"empty": True}))
+    if filters.date_from is None and first is not None:
+        start = min(start, first)  # records from before the first referral are in too
+    context = {
+        "service": settings.SERVICE_NAME,
+        "person": person,
+        "marking": MARKING,
+        "generated_by": staff_display_name(user),
+        "generated_at": date_format(timezone.localtime(), "j F Y \\a\\t H:i"),
+        "period": period_words(start, end),
+        "significant_only": filters.significant_only,
+        "ROWS": "<!--ROWS-->",
+    }
+    head, tail = page.render(context).split("<!--ROWS-->", 1)
+    return "".join([head, *rows, tail])
+
+
+def chronology_pdf(*, person, user, filters: chronology.Filters) -> bytes:
+    # Imported here: WeasyPrint loads Pango and fonts, which only this path needs.
+    from weasyprint import HTML
+
+    html = chronology_html(person=person, user=user, filters=filters)
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
