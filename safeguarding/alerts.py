@@ -1,0 +1,116 @@
+"""Drug alerts (SAF-5, §3.26.6): how they are graded, and the banner on every staff page.
+
+Grading. We follow the three levels the Local Drug Information System (LDIS) model uses to
+decide who is told and how fast (Public Health England's LDIS guidance, 2017, kept by OHID;
+the Tower Hamlets specification asks providers to "assist in the LDIS alert grading and
+dissemination process as per agreed local protocols"):
+
+- Information: something to know, for example a change in what is sold locally; no immediate
+  danger. Staff read it when they can.
+- Warning: a credible risk of harm, for example a strong or adulterated batch; staff pass the
+  advice on at their next contacts.
+- Urgent alert: deaths or serious harm linked to a substance now (the LDIS panel's "alert"):
+  staff act today (naloxone, checking in with people at risk).
+
+We record the grade the LDIS panel (or, for what our own staff see, the safeguarding lead)
+gave, rather than computing one: the panel's protocol is local and agreed (§3.26.6).
+
+The banner. Every staff page shows, to each member of staff who receives alerts, every live
+alert they have not acknowledged (GOV.UK notification banner). It costs at most one query per
+page, and none at all on the usual page when no alert is live:
+
+- the live alerts (what the banner says about each, and its expiry) are cached service-wide,
+  for ``CACHE_SECONDS`` at most, and dropped whenever an alert is issued or withdrawn;
+- which of them a member of staff has acknowledged is cached for them, dropped when they
+  acknowledge one;
+- with both cold, one query fetches the live alerts with whether this user acknowledged each
+  (an ``Exists`` subquery); with only the second cold, one query reads their acknowledgements.
+
+The check is lazy: a page that never draws the banner (a PDF, a redirect) asks nothing.
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+
+from partnership.access import receives_drug_alerts
+from safeguarding.models import DrugAlert, DrugAlertAcknowledgement
+
+LIVE_KEY = "safeguarding:drug-alerts:live"
+# Short, so a change made outside the services (the admin, a rolled-back request that had
+# refilled the cache) shows within a minute.
+CACHE_SECONDS = 60
+
+
+def _acknowledged_key(user_id: int) -> str:
+    return f"safeguarding:drug-alerts:acknowledged:{user_id}"
+
+
+def live_filter(today=None) -> Q:
+    today = today or timezone.localdate()
+    return Q(status=DrugAlert.Status.LIVE) & (Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+
+
+def _summary(alert: DrugAlert) -> dict:
+    return {
+        "id": alert.pk,
+        "reference": alert.reference,
+        "title": alert.title,
+        "grade": alert.grade,
+        "grade_label": str(alert.get_grade_display()),
+        "substance": alert.substance,
+        "area": alert.area,
+        "expires_on": alert.expires_on,
+    }
+
+
+def forget_live_alerts() -> None:
+    """Called by the services that issue or withdraw an alert: now, and again once the change
+    is committed, so a page drawn in between cannot keep the old list for long."""
+    cache.delete(LIVE_KEY)
+    transaction.on_commit(lambda: cache.delete(LIVE_KEY))
+
+
+def forget_acknowledgements(user_id: int) -> None:
+    cache.delete(_acknowledged_key(user_id))
+    transaction.on_commit(lambda: cache.delete(_acknowledged_key(user_id)))
+
+
+def unacknowledged_alerts_for(user) -> list[dict]:
+    """The live alerts ``user`` has not acknowledged, most urgent first (one query at most)."""
+    if not receives_drug_alerts(user):
+        return []
+    today = timezone.localdate()
+    live = cache.get(LIVE_KEY)
+    acknowledged = cache.get(_acknowledged_key(user.pk))
+    if live is None:
+        mine = DrugAlertAcknowledgement.objects.filter(alert=OuterRef("pk"), user=user)
+        rows = list(DrugAlert.objects.filter(live_filter(today)).annotate(mine=Exists(mine)))
+        live = [_summary(alert) for alert in rows]
+        cache.set(LIVE_KEY, live, CACHE_SECONDS)
+        acknowledged = {alert.pk for alert in rows if alert.mine}
+        cache.set(_acknowledged_key(user.pk), acknowledged, CACHE_SECONDS)
+    live = [a for a in live if a["expires_on"] is None or a["expires_on"] >= today]
+    if not live:
+        return []
+    if acknowledged is None:
+        acknowledged = set(
+            DrugAlertAcknowledgement.objects.filter(user=user, alert_id__in=[a["id"] for a in live]).values_list(
+                "alert_id", flat=True
+            )
+        )
+        cache.set(_acknowledged_key(user.pk), acknowledged, CACHE_SECONDS)
+    order = {DrugAlert.Grade.URGENT: 0, DrugAlert.Grade.WARNING: 1, DrugAlert.Grade.INFORMATION: 2}
+    return sorted((a for a in live if a["id"] not in acknowledged), key=lambda a: order.get(a["grade"], 3))
+
+
+def drug_alert_banner(request) -> dict:
+    """Context processor: ``drug_alerts``, evaluated only when a page draws the banner."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"drug_alerts": SimpleLazyObject(lambda: unacknowledged_alerts_for(user))}
