@@ -31,6 +31,8 @@ The check is lazy: a page that never draws the banner (a PDF, a redirect) asks n
 
 from __future__ import annotations
 
+import uuid
+
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -46,8 +48,10 @@ LIVE_KEY = "safeguarding:drug-alerts:live"
 CACHE_SECONDS = 60
 
 
-def _acknowledged_key(user_id: int) -> str:
-    return f"safeguarding:drug-alerts:acknowledged:{user_id}"
+def _acknowledged_key(user_id: int, token: str) -> str:
+    # Keyed by the live list's token too: a new list (an alert issued or withdrawn) starts
+    # everyone's afresh, so no acknowledgement is ever read against another list.
+    return f"safeguarding:drug-alerts:acknowledged:{user_id}:{token}"
 
 
 def live_filter(today=None) -> Q:
@@ -76,8 +80,12 @@ def forget_live_alerts() -> None:
 
 
 def forget_acknowledgements(user_id: int) -> None:
-    cache.delete(_acknowledged_key(user_id))
-    transaction.on_commit(lambda: cache.delete(_acknowledged_key(user_id)))
+    live = cache.get(LIVE_KEY)
+    if live is None:
+        return
+    key = _acknowledged_key(user_id, live["token"])
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def unacknowledged_alerts_for(user) -> list[dict]:
@@ -85,16 +93,16 @@ def unacknowledged_alerts_for(user) -> list[dict]:
     if not receives_drug_alerts(user):
         return []
     today = timezone.localdate()
-    live = cache.get(LIVE_KEY)
-    acknowledged = cache.get(_acknowledged_key(user.pk))
-    if live is None:
+    cached = cache.get(LIVE_KEY)
+    acknowledged = cache.get(_acknowledged_key(user.pk, cached["token"])) if cached else None
+    if cached is None:
         mine = DrugAlertAcknowledgement.objects.filter(alert=OuterRef("pk"), user=user)
         rows = list(DrugAlert.objects.filter(live_filter(today)).annotate(mine=Exists(mine)))
-        live = [_summary(alert) for alert in rows]
-        cache.set(LIVE_KEY, live, CACHE_SECONDS)
+        cached = {"token": uuid.uuid4().hex, "alerts": [_summary(alert) for alert in rows]}
+        cache.set(LIVE_KEY, cached, CACHE_SECONDS)
         acknowledged = {alert.pk for alert in rows if alert.mine}
-        cache.set(_acknowledged_key(user.pk), acknowledged, CACHE_SECONDS)
-    live = [a for a in live if a["expires_on"] is None or a["expires_on"] >= today]
+        cache.set(_acknowledged_key(user.pk, cached["token"]), acknowledged, CACHE_SECONDS)
+    live = [a for a in cached["alerts"] if a["expires_on"] is None or a["expires_on"] >= today]
     if not live:
         return []
     if acknowledged is None:
@@ -103,7 +111,7 @@ def unacknowledged_alerts_for(user) -> list[dict]:
                 "alert_id", flat=True
             )
         )
-        cache.set(_acknowledged_key(user.pk), acknowledged, CACHE_SECONDS)
+        cache.set(_acknowledged_key(user.pk, cached["token"]), acknowledged, CACHE_SECONDS)
     order = {DrugAlert.Grade.URGENT: 0, DrugAlert.Grade.WARNING: 1, DrugAlert.Grade.INFORMATION: 2}
     return sorted((a for a in live if a["id"] not in acknowledged), key=lambda a: order.get(a["grade"], 3))
 

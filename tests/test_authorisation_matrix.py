@@ -16,6 +16,7 @@ permission check), and ``SIGN_IN`` (a redirect to the sign-in page, for anyone s
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -37,7 +38,10 @@ from referrals.services import referrals as services
 from referrals.services import treatment as services_treatment
 from referrals.services import triage as triage_services
 from referrals.services.consent import consent_record
+from safeguarding.alerts import forget_live_alerts
+from safeguarding.alerts_services import drug_alert_issue
 from tests.factories import ReferralFactory
+from tests.safeguarding.complaint_state import public_complaint
 
 OK, REDIRECT, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
 SIGN_IN = "sign in"
@@ -134,6 +138,9 @@ PLAN_READ = rule(
 )
 PLAN_WRITE = rule(FORBIDDEN, manager=OK, other_hub_manager=NOT_FOUND, hub_worker=OK, other_hub_worker=NOT_FOUND)
 DIRECTORY_MANAGE = rule(FORBIDDEN, manager=OK, other_hub_manager=OK, hub_worker=OK, other_hub_worker=OK)
+# Complaints (SAF-4): every manager handles them; anyone else 403 for the list, 404 for one.
+COMPLAINT_LISTS = rule(FORBIDDEN, manager=OK, other_hub_manager=OK)
+THE_COMPLAINT = rule(NOT_FOUND, manager=OK, other_hub_manager=OK)
 
 EXPECTED: dict[str, dict] = {
     # --- partnership: home, sign-in, the access log --------------------------------------
@@ -317,6 +324,31 @@ EXPECTED: dict[str, dict] = {
     ),
     "recovery_plans:directory_new": DIRECTORY_MANAGE,
     "recovery_plans:directory_edit": DIRECTORY_MANAGE,
+    # --- complaints and compliments (SAF-4): managers; the public form for anyone ------------
+    "safeguarding_public:form": PUBLIC,
+    "safeguarding_public:done": rule(REDIRECT, anonymous=REDIRECT),  # nothing sent: back to the form
+    "safeguarding:complaints": COMPLAINT_LISTS,
+    "safeguarding:complaint_new": COMPLAINT_LISTS,
+    "safeguarding:complaint": THE_COMPLAINT,
+    "safeguarding:complaint_edit": THE_COMPLAINT,
+    "safeguarding:complaint_escalate": THE_COMPLAINT,
+    "safeguarding:complaint_response": THE_COMPLAINT,
+    "safeguarding:complaint_response_approve": POST_ONLY,
+    "safeguarding:complaint_response_send": THE_COMPLAINT,
+    "safeguarding:complaint_close": THE_COMPLAINT,
+    "safeguarding:complaint_withdraw": THE_COMPLAINT,
+    # --- drug alerts (SAF-5): everyone who meets people reads them; managers and the lead issue --
+    "safeguarding:drug_alerts": RECORDING,
+    "safeguarding:drug_alert_new": rule(FORBIDDEN, manager=OK, other_hub_manager=OK, safeguarding_lead=OK),
+    "safeguarding:drug_alert": rule(NOT_FOUND, **dict.fromkeys(RECORDING_PERSONAS, OK)),
+    "safeguarding:drug_alert_acknowledge": POST_ONLY,
+    "safeguarding:drug_alert_withdraw": rule(
+        NOT_FOUND,
+        **dict.fromkeys(RECORDING_PERSONAS, FORBIDDEN),
+        manager=OK,
+        other_hub_manager=OK,
+        safeguarding_lead=OK,
+    ),
 }
 
 SKIPPED = {
@@ -382,6 +414,9 @@ class World:
     section_version: int = 0
     child: object = None
     reading: object = None
+    # Safeguarding (issue 11): a complaint from the public form and a live drug alert.
+    complaint: object = None
+    drug_alert: object = None
 
     def kwargs(self, page: Page) -> dict:
         values = {
@@ -396,6 +431,8 @@ class World:
             "history_id": self.section_version,
             "child_pk": getattr(self.child, "pk", 0),
             "instrument": "audit-c",
+            "complaint_ref": getattr(self.complaint, "reference", ""),
+            "alert_ref": getattr(self.drug_alert, "reference", ""),
             **(self.plan_ids or {}),
         }
         # An onward referral is still named by its number under its referral's reference.
@@ -429,7 +466,7 @@ def world(
     data_protection_officer,
     outsider,
     treatment_org,
-) -> World:
+) -> Iterator[World]:
     spoc = spoc_practitioner
     referral = ReferralFactory(
         subject_given_name=GIVEN,
@@ -478,7 +515,18 @@ def world(
     audit_c = registry().get("audit-c")
     answers = {item.id: item.options[0].value for item in audit_c.items}
     reading = reading_record(person=person, definition=audit_c, answers=answers, by=hub_worker)
-    return World(
+    complaint = public_complaint()
+    drug_alert = drug_alert_issue(
+        by=manager,
+        title="Strong batch",
+        grade="urgent",
+        substance="Heroin",
+        area="Carlisle",
+        what_seen="Overdoses",
+        advice="Carry naloxone",
+        source="ldis",
+    )
+    yield World(
         referral,
         person,
         consent,
@@ -494,7 +542,12 @@ def world(
         section_version=current_version(needs),
         child=child,
         reading=reading,
+        complaint=complaint,
+        drug_alert=drug_alert,
     )
+    # The drug-alert banner caches the live alerts (safeguarding.alerts), and the cache outlives
+    # this test's database: no other test may see this world's alert.
+    forget_live_alerts()
 
 
 def _outcome(response):

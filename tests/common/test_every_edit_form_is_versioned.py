@@ -64,6 +64,10 @@ NOT_EDITS = {
     "recovery_plans.forms.plans.ActionForm": "adds an action",
     "recovery_plans.forms.plans.ReviewForm": "adds a review, which sets the plan's next review date",
     "recovery_plans.forms.directory.DirectoryEntryNewForm": "adds a directory entry",
+    # Safeguarding (SAF-4, SAF-5): each records a new complaint or compliment, or a new alert.
+    "safeguarding.forms_public.PublicComplaintForm": "records a new complaint or compliment",
+    "safeguarding.forms_complaints.ComplaintNewForm": "records a new complaint or compliment",
+    "safeguarding.alerts_forms.DrugAlertForm": "issues a new drug alert",
     # Searches and filters read.
     "referrals.forms.person_search.PersonSearchForm": "a search",
     "referrals.data_rights.forms.PersonSearchForm": "a search",

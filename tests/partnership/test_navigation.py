@@ -8,7 +8,15 @@ from django.urls import reverse
 from partnership.context_processors import service
 
 MENUS = {
-    "spoc_practitioner": ["Home", "SPOC queue", "Record a referral", "Worklists", "Outreach", "Local services"],
+    "spoc_practitioner": [
+        "Home",
+        "SPOC queue",
+        "Record a referral",
+        "Worklists",
+        "Outreach",
+        "Local services",
+        "Drug alerts",
+    ],
     "manager": [
         "Home",
         "SPOC queue",
@@ -20,6 +28,8 @@ MENUS = {
         "Outreach",
         "Groups",
         "Local services",
+        "Drug alerts",
+        "Complaints",
         "Access log",
     ],
     # No wrong door: everyone who meets people may record a referral.
@@ -32,6 +42,7 @@ MENUS = {
         "Outreach",
         "Groups",
         "Local services",
+        "Drug alerts",
     ],
     "peer_worker": [
         "Home",
@@ -42,10 +53,11 @@ MENUS = {
         "Outreach",
         "Groups",
         "Local services",
+        "Drug alerts",
     ],
-    "treatment_practitioner": ["Home", "Record a referral", "People shared with us"],
+    "treatment_practitioner": ["Home", "Record a referral", "People shared with us", "Drug alerts"],
     "data_protection_officer": ["Home", "Worklists", "Access log", "Data rights"],
-    "safeguarding_lead": ["Home", "Record a referral"],
+    "safeguarding_lead": ["Home", "Record a referral", "Drug alerts"],
     "commissioner": ["Home"],
     "outsider": ["Home"],
     "admin_user": ["Home", "Administration"],

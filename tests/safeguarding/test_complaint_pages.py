@@ -153,7 +153,9 @@ def test_everyone_but_managers_gets_404_for_a_complaint_and_403_for_the_list(cli
     assert client.get(reverse("safeguarding:complaint_new")).status_code == 403
 
 
-def test_the_list_and_detail_pages_run_a_fixed_number_of_queries(client, manager, other_hub_manager, django_assert_max_num_queries):
+def test_the_list_and_detail_pages_run_a_fixed_number_of_queries(
+    client, manager, other_hub_manager, django_assert_max_num_queries
+):
     for _ in range(12):
         complaint = public_complaint()
     services.complaint_escalate(complaint=complaint, by=manager, reason="Serious", handler=other_hub_manager)

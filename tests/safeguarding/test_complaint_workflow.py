@@ -55,7 +55,11 @@ def test_a_complaint_goes_from_received_to_responded_to_closed_with_outcome_and_
         complaint=complaint, by=manager, outcome=Complaint.Outcome.PARTLY_UPHELD, learning="Call-back log added"
     )
     complaint.refresh_from_db()
-    assert (complaint.status, complaint.outcome, complaint.learning) == ("closed", "partly_upheld", "Call-back log added")
+    assert (complaint.status, complaint.outcome, complaint.learning) == (
+        "closed",
+        "partly_upheld",
+        "Call-back log added",
+    )
     rows = list(ComplaintTransition.objects.filter(complaint=complaint).values_list("from_status", "to_status"))
     assert rows == [("", "open"), ("open", "responded"), ("responded", "closed")]
     stage = services.current_stage(complaint)

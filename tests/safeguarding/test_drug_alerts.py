@@ -184,7 +184,9 @@ def test_the_banner_costs_no_query_when_warm_and_one_at_most_when_cold(
         assert unacknowledged_alerts_for(hub_worker) == []
 
 
-def test_a_page_with_the_banner_costs_one_query_more_than_without(client, manager, hub_worker, django_assert_max_num_queries):
+def test_a_page_with_the_banner_costs_one_query_more_than_without(
+    client, manager, hub_worker, django_assert_max_num_queries
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
