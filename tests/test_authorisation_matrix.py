@@ -344,10 +344,10 @@ EXPECTED: dict[str, dict] = {
     "safeguarding:drug_alert_acknowledge": POST_ONLY,
     "safeguarding:drug_alert_withdraw": rule(
         NOT_FOUND,
-        **dict.fromkeys(RECORDING_PERSONAS, FORBIDDEN),
-        manager=OK,
-        other_hub_manager=OK,
-        safeguarding_lead=OK,
+        **{
+            **dict.fromkeys(RECORDING_PERSONAS, FORBIDDEN),
+            **dict.fromkeys(["manager", "other_hub_manager", "safeguarding_lead"], OK),
+        },
     ),
 }
 
