@@ -265,6 +265,9 @@ SECTIONS: list[Section] = [
 from referrals.data_rights.sections_casework import CASEWORK_SECTIONS  # noqa: E402
 
 SECTIONS[-1:-1] = CASEWORK_SECTIONS  # before the access log
+from referrals.data_rights.sections_safeguarding_complaints import COMPLAINT_SECTIONS  # noqa: E402
+
+SECTIONS[-1:-1] = COMPLAINT_SECTIONS  # before the access log
 
 
 def register(section: Section) -> None:
