@@ -38,7 +38,7 @@ from referrals.services import referrals as services
 from referrals.services import treatment as services_treatment
 from referrals.services import triage as triage_services
 from referrals.services.consent import consent_record
-from safeguarding.alerts import forget_live_alerts
+from safeguarding.alerts import live_alerts_known_empty
 from safeguarding.alerts_services import drug_alert_issue
 from tests.factories import ReferralFactory
 from tests.safeguarding.complaint_state import public_complaint
@@ -545,9 +545,9 @@ def world(
         complaint=complaint,
         drug_alert=drug_alert,
     )
-    # The drug-alert banner caches the live alerts (safeguarding.alerts), and the cache outlives
+    # The drug-alert banner keeps the live alerts in memory (safeguarding.alerts), which outlives
     # this test's database: no other test may see this world's alert.
-    forget_live_alerts()
+    live_alerts_known_empty()
 
 
 def _outcome(response):

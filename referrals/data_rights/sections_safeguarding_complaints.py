@@ -31,7 +31,9 @@ COMPLAINT_SECTIONS: list[Section] = [
         title=gettext_lazy("Complaints: stages and written responses"),
         model="safeguarding.complaintstage",
         person_path="complaint__person",
-        description=gettext_lazy("Each stage of a complaint, who was responsible, its target date and the written reply."),
+        description=gettext_lazy(
+            "Each stage of a complaint, who was responsible, its target date and the written reply."
+        ),
         order_by=("started_at", "pk"),
     ),
 ]

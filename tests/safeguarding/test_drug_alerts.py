@@ -14,7 +14,7 @@ from django.utils.html import escape
 
 from safeguarding import alerts_forms as f
 from safeguarding import alerts_services as services
-from safeguarding.alerts import unacknowledged_alerts_for
+from safeguarding.alerts import forget_live_alerts, unacknowledged_alerts_for
 from safeguarding.models import DrugAlert, DrugAlertAcknowledgement, DrugAlertTransition
 
 BANNER = "app-drug-alert"
@@ -159,6 +159,24 @@ def test_people_who_do_not_meet_people_get_no_banner_and_no_alert_pages(client, 
     assert client.get(reverse("safeguarding:drug_alert", args=[alert.reference])).status_code == 404
 
 
+def test_an_emptied_cache_costs_no_query_when_nothing_was_live(hub_worker, django_assert_num_queries):
+    from django.core.cache import cache
+
+    hub_worker.membership  # noqa: B018
+    cache.clear()  # a Redis restart, or another test's cache.clear()
+    with django_assert_num_queries(0):
+        assert unacknowledged_alerts_for(hub_worker) == []
+
+
+def test_another_process_sees_a_new_alert_through_the_generation(manager, hub_worker):
+    from safeguarding import alerts
+
+    assert unacknowledged_alerts_for(hub_worker) == []
+    issue(manager)
+    alerts._live = (None, [])  # this process's copy from before, as another worker would hold
+    assert len(unacknowledged_alerts_for(hub_worker)) == 1
+
+
 def test_the_banner_is_not_on_public_pages(client, manager, hub_worker):
     issue(manager)
     client.force_login(hub_worker)
@@ -169,6 +187,7 @@ def test_the_banner_costs_no_query_when_warm_and_one_at_most_when_cold(
     manager, hub_worker, django_assert_num_queries, django_assert_max_num_queries
 ):
     hub_worker.membership  # noqa: B018 (the menu has already loaded it on a real page)
+    forget_live_alerts()  # nothing known, as in a process just started
     with django_assert_num_queries(1):
         assert unacknowledged_alerts_for(hub_worker) == []  # cold: one query
     with django_assert_num_queries(0):
