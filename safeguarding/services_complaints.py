@@ -40,7 +40,8 @@ NOT_APPROVED = gettext_lazy("A manager must approve the response before it is se
 ALREADY_SENT = gettext_lazy("This response has already been sent")
 SENT_IN_FUTURE = gettext_lazy("The date the response was sent must be today or in the past")
 SENT_BEFORE_RECEIVED = gettext_lazy("The date the response was sent must be on or after the day it was received")
-NO_RESPONSE_SENT = gettext_lazy("Send the written response before closing the complaint (§3.17.3)")
+# §3.17.3: every complaint has a written response.
+NO_RESPONSE_SENT = gettext_lazy("Send the written response before closing the complaint")
 COMPLIMENT_OUTCOME = gettext_lazy("A compliment is closed as shared with the team")
 COMPLAINT_OUTCOME = gettext_lazy("Select whether the complaint was upheld, partly upheld or not upheld")
 
