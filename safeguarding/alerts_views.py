@@ -69,7 +69,13 @@ def alert_acknowledge(request, alert_ref: str):
     services.drug_alert_acknowledge(alert=alert, by=request.user)
     messages.success(request, _("Thank you: alert %(reference)s acknowledged") % {"reference": alert.reference})
     back = request.POST.get("next", "")
-    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=False):
+    # Back to the page the banner was on: a path of ours, nothing else (no control characters).
+    if (
+        back.startswith("/")
+        and back.isprintable()
+        and len(back) <= 2000
+        and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=False)
+    ):
         return redirect(back)
     return redirect("safeguarding:drug_alert", alert_ref=alert.reference)
 

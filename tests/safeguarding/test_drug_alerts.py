@@ -231,3 +231,12 @@ def test_the_alert_list_is_a_fixed_number_of_queries(client, manager, hub_worker
     alert = DrugAlert.objects.first()
     with django_assert_max_num_queries(12):
         assert client.get(reverse("safeguarding:drug_alert", args=[alert.reference])).status_code == 200
+
+
+@pytest.mark.parametrize("back", ["a\x00b", "https://evil.example/", "//evil.example/", "x" * 20_000, "/\x1b[31m"])
+def test_acknowledging_never_sends_anyone_off_site_or_breaks_on_a_strange_next(client, manager, hub_worker, back):
+    alert = issue(manager)
+    client.force_login(hub_worker)
+    response = client.post(reverse("safeguarding:drug_alert_acknowledge", args=[alert.reference]), {"next": back})
+    assert response.status_code == 302
+    assert response.url == reverse("safeguarding:drug_alert", args=[alert.reference])
