@@ -357,3 +357,35 @@ def can_produce_chronology(user) -> bool:
     """SAF-2: the chronology reads as much of the record as the user's own timeline shows them,
     plus the concerns; produced by those who work on concerns."""
     return role_of(user) in CONCERN_READING_ROLES
+
+
+# --- Safeguarding: complaints and compliments (SAF-4) and drug alerts (SAF-5) ---------------
+# Complaints are handled by managers (§3.17.4: local resolution by the hub manager, then a
+# formal investigation by the service manager); a response is approved by a manager other than
+# the one who drafted it. Drug alerts reach everyone on staff who meets people (the banner),
+# and are issued, withdrawn and followed up (who has read them) by managers and the
+# safeguarding lead, who sits on the Local Drug Information System panel (§3.26.6).
+COMPLAINT_ROLES = frozenset({Role.MANAGER})
+DRUG_ALERT_ISSUING_ROLES = frozenset({Role.MANAGER, Role.SAFEGUARDING_LEAD})
+DRUG_ALERT_RECIPIENT_ROLES = frozenset(
+    {
+        Role.SPOC_PRACTITIONER,
+        Role.HUB_WORKER,
+        Role.PEER_WORKER,
+        Role.MANAGER,
+        Role.SAFEGUARDING_LEAD,
+        Role.TREATMENT_PRACTITIONER,
+    }
+)
+
+
+def handles_complaints(user) -> bool:
+    return role_of(user) in COMPLAINT_ROLES
+
+
+def can_issue_drug_alerts(user) -> bool:
+    return role_of(user) in DRUG_ALERT_ISSUING_ROLES
+
+
+def receives_drug_alerts(user) -> bool:
+    return role_of(user) in DRUG_ALERT_RECIPIENT_ROLES

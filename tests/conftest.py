@@ -182,3 +182,13 @@ def _content_types_of_this_test_database(django_db_setup, django_db_blocker):
     ContentType.objects.clear_cache()
     yield
     ContentType.objects.clear_cache()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_drug_alert_is_live_in_a_new_test_database(django_db_setup):
+    """SAF-5: the drug-alert banner keeps what is live in memory (safeguarding.alerts), read on
+    a process's first staff page. A new test database has no alerts, so the first page of the
+    run need not ask: pages' query counts stay the same whichever test runs first."""
+    from safeguarding.alerts import live_alerts_known_empty
+
+    live_alerts_known_empty()

@@ -16,6 +16,7 @@ permission check), and ``SIGN_IN`` (a redirect to the sign-in page, for anyone s
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -39,10 +40,13 @@ from referrals.services import triage as triage_services
 from referrals.services.consent import consent_record
 from safeguarding import chronology
 from safeguarding import services_incidents as incident_services
+from safeguarding.alerts import live_alerts_known_empty
+from safeguarding.alerts_services import drug_alert_issue
 from safeguarding.models import Notification, SeriousIncident
 from safeguarding.services_concerns import concern_action_add, concern_raise
 from tests.factories import ReferralFactory
 from tests.reporting.report_fixture import stored_version
+from tests.safeguarding.complaint_state import public_complaint
 
 OK, REDIRECT, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
 SIGN_IN = "sign in"
@@ -155,6 +159,9 @@ CONCERN = rule(
     other_hub_manager=NOT_FOUND,
     other_hub_worker=NOT_FOUND,
 )
+# Complaints (SAF-4): every manager handles them; anyone else 403 for the list, 404 for one.
+COMPLAINT_LISTS = rule(FORBIDDEN, manager=OK, other_hub_manager=OK)
+THE_COMPLAINT = rule(NOT_FOUND, manager=OK, other_hub_manager=OK)
 
 EXPECTED: dict[str, dict] = {
     # --- partnership: home, sign-in, the access log --------------------------------------
@@ -391,6 +398,31 @@ EXPECTED: dict[str, dict] = {
     "safeguarding:chronology_mark": CONCERN,
     "safeguarding:chronology_summary_new": CONCERN,
     "safeguarding:chronology_pdf": CONCERN,
+    # --- complaints and compliments (SAF-4): managers; the public form for anyone ------------
+    "safeguarding_public:form": PUBLIC,
+    "safeguarding_public:done": rule(REDIRECT, anonymous=REDIRECT),  # nothing sent: back to the form
+    "safeguarding:complaints": COMPLAINT_LISTS,
+    "safeguarding:complaint_new": COMPLAINT_LISTS,
+    "safeguarding:complaint": THE_COMPLAINT,
+    "safeguarding:complaint_edit": THE_COMPLAINT,
+    "safeguarding:complaint_escalate": THE_COMPLAINT,
+    "safeguarding:complaint_response": THE_COMPLAINT,
+    "safeguarding:complaint_response_approve": POST_ONLY,
+    "safeguarding:complaint_response_send": THE_COMPLAINT,
+    "safeguarding:complaint_close": THE_COMPLAINT,
+    "safeguarding:complaint_withdraw": THE_COMPLAINT,
+    # --- drug alerts (SAF-5): everyone who meets people reads them; managers and the lead issue --
+    "safeguarding:drug_alerts": RECORDING,
+    "safeguarding:drug_alert_new": rule(FORBIDDEN, manager=OK, other_hub_manager=OK, safeguarding_lead=OK),
+    "safeguarding:drug_alert": rule(NOT_FOUND, **dict.fromkeys(RECORDING_PERSONAS, OK)),
+    "safeguarding:drug_alert_acknowledge": POST_ONLY,
+    "safeguarding:drug_alert_withdraw": rule(
+        NOT_FOUND,
+        **{
+            **dict.fromkeys(RECORDING_PERSONAS, FORBIDDEN),
+            **dict.fromkeys(["manager", "other_hub_manager", "safeguarding_lead"], OK),
+        },
+    ),
 }
 
 SKIPPED = {
@@ -465,6 +497,9 @@ class World:
     concern: object = None
     concern_action: object = None
     entry_key: str = ""
+    # Safeguarding (issue 11): a complaint from the public form and a live drug alert.
+    complaint: object = None
+    drug_alert: object = None
 
     def kwargs(self, page: Page) -> dict:
         values = {
@@ -482,6 +517,8 @@ class World:
             "concern_ref": getattr(self.concern, "reference", "SG-22222222"),
             "action_pk": getattr(self.concern_action, "pk", 0),
             "entry_key": self.entry_key or "safeguarding-0-0",
+            "complaint_ref": getattr(self.complaint, "reference", ""),
+            "alert_ref": getattr(self.drug_alert, "reference", ""),
             **(self.plan_ids or {}),
             **(
                 {
@@ -529,7 +566,7 @@ def world(
     data_protection_officer,
     outsider,
     treatment_org,
-) -> World:
+) -> Iterator[World]:
     spoc = spoc_practitioner
     referral = ReferralFactory(
         subject_given_name=GIVEN,
@@ -610,7 +647,18 @@ def world(
     raised = next(
         chronology.entries(person=person, user=safeguarding_lead, filters=chronology.Filters(kinds=["safeguarding"]))
     )
-    return World(
+    complaint = public_complaint()
+    drug_alert = drug_alert_issue(
+        by=manager,
+        title="Strong batch",
+        grade="urgent",
+        substance="Heroin",
+        area="Carlisle",
+        what_seen="Overdoses",
+        advice="Carry naloxone",
+        source="ldis",
+    )
+    yield World(
         referral,
         person,
         consent,
@@ -631,7 +679,12 @@ def world(
         concern=concern,
         concern_action=concern_action,
         entry_key=raised.key,
+        complaint=complaint,
+        drug_alert=drug_alert,
     )
+    # The drug-alert banner keeps the live alerts in memory (safeguarding.alerts), which outlives
+    # this test's database: no other test may see this world's alert.
+    live_alerts_known_empty()
 
 
 def _outcome(response):

@@ -20,6 +20,7 @@ from tests.test_authorisation_matrix import (
     NOT_FOUND,
     OK,
     PERSONAS,
+    RECORDING_PERSONAS,
     SIGN_IN,
     STAFF,
     _outcome,
@@ -36,6 +37,8 @@ POST_ONLY_ALLOWED = {
     "reporting:run_retry": {"manager", "other_hub_manager"},
     "safeguarding:incident_action_done": {"safeguarding_lead", "manager", "other_hub_manager"},
     "safeguarding:concern_action_done": {"hub_worker", "manager", "spoc_practitioner", "safeguarding_lead"},
+    "safeguarding:complaint_response_approve": {"manager", "other_hub_manager"},
+    "safeguarding:drug_alert_acknowledge": set(RECORDING_PERSONAS),
 }
 POST_ONLY_REFUSED = {
     # Re-entry is about Carlisle's person: another hub's staff get 404, as for no such person.
@@ -44,6 +47,12 @@ POST_ONLY_REFUSED = {
     "referrals:assign": {"other_hub_manager": NOT_FOUND},
     # Another hub's staff: the concern is about a person not theirs, as if it did not exist.
     "safeguarding:concern_action_done": {"other_hub_manager": NOT_FOUND, "other_hub_worker": NOT_FOUND},
+    # A complaint is as if it did not exist for anyone who does not handle complaints.
+    "safeguarding:complaint_response_approve": {
+        p: NOT_FOUND for p in STAFF if p not in {"manager", "other_hub_manager"}
+    },
+    # So is an alert for anyone who does not receive alerts.
+    "safeguarding:drug_alert_acknowledge": {p: NOT_FOUND for p in STAFF if p not in RECORDING_PERSONAS},
 }
 REFUSED = {FORBIDDEN, NOT_FOUND, SIGN_IN}
 # Tables whose rows a refused request may add: the session and sign-in machinery.

@@ -30,7 +30,7 @@ TYPED_IN_THE_URL = {
     "page": "a page number",
 }
 CHOICES = {"select", "checkbox", "radio", "submit", "button", "reset"}
-PUBLIC_PAGES = ["public:start", "public:form", "login", "password_reset"]
+PUBLIC_PAGES = ["public:start", "public:form", "safeguarding_public:form", "login", "password_reset"]
 
 
 class _Forms(HTMLParser):

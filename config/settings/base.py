@@ -100,6 +100,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "partnership.context_processors.service",
                 "common.i18n.public_pages",
+                # SAF-5: the drug-alert banner on every staff page (one query at most).
+                "safeguarding.alerts.drug_alert_banner",
             ],
         },
     },
@@ -151,7 +153,7 @@ LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", "English"), ("pl", "Polski")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # The public pages, which follow the language chosen (common.i18n); everything else is English.
-PUBLIC_PATH_PREFIXES = ("/refer/",)
+PUBLIC_PATH_PREFIXES = ("/refer/", "/complaints/")
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
@@ -313,6 +315,18 @@ TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 # The public self-referral form: how many submissions one address may make in an hour.
 # Generous, so a family sharing a connection or a drop-in centre's PC is never locked out.
 PUBLIC_REFERRAL_RATE_LIMIT = env.int("DJANGO_PUBLIC_REFERRAL_RATE_LIMIT", default=20)
+# The public complaints form (SAF-4): the same kind of limit, counted separately.
+PUBLIC_COMPLAINT_RATE_LIMIT = env.int("DJANGO_PUBLIC_COMPLAINT_RATE_LIMIT", default=10)
+
+# SAF-4 (§3.17.4): the stages of a complaint, the role responsible at each and its resolution
+# target in working days from the stage's start. Stage 1 and 2 follow the common NHS and
+# council pattern (10 and 20 working days); stage 3 is the council's or the Ombudsman's review,
+# for which the service's part (sending the file and answering questions) has its own target.
+COMPLAINT_STAGES = {
+    "local_resolution": {"role": "Hub manager", "working_days": 10},
+    "formal_investigation": {"role": "Service manager", "working_days": 20},
+    "external_review": {"role": "Council complaints team or the Ombudsman", "working_days": 20},
+}
 
 LOGGING = {
     "version": 1,

@@ -278,6 +278,9 @@ SECTIONS[-1:-1] = SAFEGUARDING_INCIDENT_SECTIONS  # issue 11 (helper B): after t
 from referrals.data_rights.sections_safeguarding import SAFEGUARDING_SECTIONS  # noqa: E402
 
 SECTIONS[-1:-1] = SAFEGUARDING_SECTIONS
+from referrals.data_rights.sections_safeguarding_complaints import COMPLAINT_SECTIONS  # noqa: E402
+
+SECTIONS[-1:-1] = COMPLAINT_SECTIONS  # before the access log
 
 
 def register(section: Section) -> None:

@@ -77,6 +77,10 @@ NOT_EDITS = {
     "reporting.forms.ReportRunForm": "asks for a new report run (a built report is never edited)",
     # Safeguarding (issue 11): an action added to a serious incident is a new row.
     "safeguarding.views_incidents.IncidentActionForm": "adds an action to a serious incident",
+    # Safeguarding (SAF-4, SAF-5): each records a new complaint or compliment, or a new alert.
+    "safeguarding.forms_public.PublicComplaintForm": "records a new complaint or compliment",
+    "safeguarding.forms_complaints.ComplaintNewForm": "records a new complaint or compliment",
+    "safeguarding.alerts_forms.DrugAlertForm": "issues a new drug alert",
     # Searches and filters read.
     "referrals.forms.person_search.PersonSearchForm": "a search",
     "referrals.data_rights.forms.PersonSearchForm": "a search",

@@ -51,11 +51,14 @@ from referrals.services import referrals as services
 from referrals.services import treatment as treatment_services
 from referrals.services import treatment_escalation
 from referrals.services import triage as triage_services
+from safeguarding import alerts_services as drug_alert_services
 from safeguarding import chronology_services
+from safeguarding import services_complaints as complaint_services
 from safeguarding import services_concerns as concern_services
 from safeguarding import services_incidents as incident_services
 from safeguarding import services_notifications as notification_services
-from safeguarding.models import SeriousIncident
+from safeguarding.models import Complaint, SeriousIncident
+from tests.factories import UserFactory
 from tests.referrals.data_rights_state import _referral
 
 SERVICE_MODULES = [
@@ -81,6 +84,8 @@ SERVICE_MODULES = [
     incident_services,
     concern_services,
     chronology_services,
+    complaint_services,
+    drug_alert_services,
 ]
 
 # Public functions in service modules that write nothing about a person (reads and helpers),
@@ -136,6 +141,16 @@ NOT_WRITES = {
     # Safeguarding concerns (SAF-1): reads and permission questions.
     "is_significant": "reads whether a concern is significant",
     "may_work_on": "asks a permission question",
+    # Complaints (SAF-4): reads, and the public form, which links no one (staff link a complaint
+    # to a person through complaint_update, a case below). Drug alerts (SAF-5) are about a
+    # substance and an area, never a person.
+    "stage_policy": "reads a setting",
+    "stage_target": "works out a date",
+    "current_stage": "reads a complaint's current stage",
+    "complaint_receive_public": "a complaint from the public form, linked to no one until staff link it",
+    "drug_alert_issue": "a drug alert: about no one person",
+    "drug_alert_withdraw": "a drug alert: about no one person",
+    "drug_alert_acknowledge": "a member of staff read an alert: about no one person",
 }
 
 
@@ -272,6 +287,18 @@ def _serious_incident(s: State):
     )
 
 
+def _complained(s: State) -> None:
+    s.extra["complaint"] = complaint_services.complaint_record(
+        by=s.spoc_manager,
+        kind=Complaint.Kind.COMPLAINT,
+        channel=Complaint.Channel.PHONE,
+        category=Complaint.Category.ACCESS,
+        complainant_from=Complaint.From.PERSON_SUPPORTED,
+        summary="Waited too long",
+        person=s.person,
+    )
+
+
 def _concerned(s: State) -> None:
     s.extra["concern"] = concern_services.concern_raise(
         person=s.person, by=s.lead, category="neglect", at_risk="person", risk_level="medium", summary="Seen"
@@ -279,6 +306,37 @@ def _concerned(s: State) -> None:
     s.extra["concern_action"] = concern_services.concern_action_add(
         concern=s.extra["concern"], by=s.lead, description="Visit", due_on=timezone.localdate(), owner=s.lead
     )
+
+
+def _second_manager(s: State):
+    return UserFactory(
+        username="manager2",
+        membership__organisation=s.hub.organisation,
+        membership__hub=s.hub,
+        membership__role="manager",
+    )
+
+
+def _complaint_stage(s: State):
+    return complaint_services.current_stage(s.extra["complaint"])
+
+
+def _response_drafted(s: State) -> None:
+    _complained(s)
+    complaint_services.complaint_response_draft(stage=_complaint_stage(s), by=s.spoc_manager, text="Sorry")
+
+
+def _response_approved(s: State) -> None:
+    _response_drafted(s)
+    complaint_services.complaint_response_approve(stage=_complaint_stage(s), by=_second_manager(s))
+
+
+def _response_sent(s: State) -> None:
+    _response_approved(s)
+    complaint_services.complaint_response_send(
+        stage=_complaint_stage(s), by=s.spoc_manager, sent_on=timezone.localdate(), how="letter"
+    )
+    s.extra["complaint"].refresh_from_db()
 
 
 now = timezone.now
@@ -707,6 +765,46 @@ CASES: dict[str, tuple[Callable[[State], None] | None, Callable[[State], object]
         lambda s: chronology_services.chronology_export_record(
             person=s.person, by=s.lead, period="2026", purpose="Conference", recipient="Cumberland Council"
         ),
+    ),
+    # Complaints linked to the person (SAF-4).
+    "complaint_record": (None, _complained),
+    "complaint_update": (
+        _complained,
+        lambda s: complaint_services.complaint_update(
+            complaint=s.extra["complaint"], by=s.spoc_manager, investigation_notes="Spoke to the hub"
+        ),
+    ),
+    "complaint_escalate": (
+        _complained,
+        lambda s: complaint_services.complaint_escalate(complaint=s.extra["complaint"], by=s.spoc_manager, reason="x"),
+    ),
+    "complaint_stage_assign": (
+        _complained,
+        lambda s: complaint_services.complaint_stage_assign(stage=_complaint_stage(s), by=s.spoc_manager, handler=None),
+    ),
+    "complaint_response_draft": (
+        _complained,
+        lambda s: complaint_services.complaint_response_draft(stage=_complaint_stage(s), by=s.spoc_manager, text="x"),
+    ),
+    "complaint_response_approve": (
+        lambda s: (_response_drafted(s), s.extra.setdefault("manager2", _second_manager(s))),
+        lambda s: complaint_services.complaint_response_approve(stage=_complaint_stage(s), by=s.extra["manager2"]),
+    ),
+    "complaint_response_send": (
+        _response_approved,
+        lambda s: complaint_services.complaint_response_send(
+            stage=_complaint_stage(s), by=s.spoc_manager, sent_on=timezone.localdate(), how="email"
+        ),
+    ),
+    "complaint_close": (
+        _response_sent,
+        lambda s: complaint_services.complaint_close(
+            complaint=s.extra["complaint"], by=s.spoc_manager, outcome=Complaint.Outcome.UPHELD
+        ),
+    ),
+    "complaint_withdraw": (
+        _complained,
+        lambda s: complaint_services.complaint_withdraw(complaint=s.extra["complaint"], by=s.spoc_manager, reason="x"),
     ),
 }
 

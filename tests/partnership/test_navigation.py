@@ -8,7 +8,15 @@ from django.urls import reverse
 from partnership.context_processors import service
 
 MENUS = {
-    "spoc_practitioner": ["Home", "SPOC queue", "Record a referral", "Worklists", "Outreach", "Local services"],
+    "spoc_practitioner": [
+        "Home",
+        "SPOC queue",
+        "Record a referral",
+        "Worklists",
+        "Outreach",
+        "Local services",
+        "Drug alerts",
+    ],
     "manager": [
         "Home",
         "SPOC queue",
@@ -24,6 +32,8 @@ MENUS = {
         "Dashboards",
         "Incidents",
         "Notifications",
+        "Drug alerts",
+        "Complaints",
         "Access log",
     ],
     # No wrong door: everyone who meets people may record a referral.
@@ -36,6 +46,7 @@ MENUS = {
         "Outreach",
         "Groups",
         "Local services",
+        "Drug alerts",
     ],
     "peer_worker": [
         "Home",
@@ -46,11 +57,12 @@ MENUS = {
         "Outreach",
         "Groups",
         "Local services",
+        "Drug alerts",
     ],
-    "treatment_practitioner": ["Home", "Record a referral", "People shared with us"],
+    "treatment_practitioner": ["Home", "Record a referral", "People shared with us", "Drug alerts"],
     "data_protection_officer": ["Home", "Worklists", "Access log", "Data rights"],
     "commissioner": ["Home", "Reports", "Dashboards"],
-    "safeguarding_lead": ["Home", "Record a referral", "Safeguarding", "Incidents", "Notifications"],
+    "safeguarding_lead": ["Home", "Record a referral", "Safeguarding", "Incidents", "Notifications", "Drug alerts"],
     "outsider": ["Home"],
     "admin_user": ["Home", "Administration"],
 }

@@ -9,6 +9,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from referrals.data_rights import services as data_rights
 from referrals.models import Person, SubjectAccessRequest, TreatmentReferral
 from referrals.models.references import ALPHABET, LENGTH
+from safeguarding.models import Complaint, DrugAlert
 from tests.factories import PersonFactory
 
 # Numbers still in URLs, each a record that says nothing about how many people the service has.
@@ -68,6 +69,8 @@ def test_every_counted_model_has_a_unique_reference():
         (TreatmentReferral, "T-"),
         (SubjectAccessRequest, "SAR-"),
         (OutreachContact, "OC-"),
+        (Complaint, "C-"),
+        (DrugAlert, "DA-"),
     ):
         field = model._meta.get_field("reference")
         assert field.unique and not field.editable, model

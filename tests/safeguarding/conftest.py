@@ -4,12 +4,14 @@ in the household recorded in the assessment, and concerns raised through the ser
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 
 from assessments.services import child_save
 from referrals.models import Triage
 from referrals.services import allocation as allocation_services
 from referrals.services import referrals as services
 from referrals.services import triage as triage_services
+from safeguarding.alerts import live_alerts_known_empty
 from safeguarding.models import Concern
 from safeguarding.services_concerns import concern_raise
 from tests.factories import ReferralFactory
@@ -49,3 +51,15 @@ def raise_concern(person, by, **overrides) -> Concern:
 @pytest.fixture
 def concern(person, hub_worker):
     return raise_concern(person, hub_worker)
+
+
+# The drug-alert banner and the public forms' rate limit keep state in the cache and in memory,
+# which outlive each test's database transaction: every test here starts and ends with an empty
+# cache and no live alert known, so no alert of one test shows in another.
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    live_alerts_known_empty()
+    yield
+    cache.clear()
+    live_alerts_known_empty()
