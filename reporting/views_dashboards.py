@@ -142,7 +142,7 @@ def register_dashboard_navigation() -> None:
     from partnership import registry
 
     registry.navigation_item_register(
-        label=_("Dashboards"), url_name="reporting:dashboard_equity", shown_to=sees_dashboards, order=56
+        label=_("Dashboards"), url_name="reporting:dashboard_equity", shown_to=sees_dashboards, order=51
     )
 
 

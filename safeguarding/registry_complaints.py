@@ -4,8 +4,8 @@ person-record alerts, access-log types), called from ``SafeguardingConfig.ready(
 from django.utils.translation import gettext_lazy as _
 
 # Menu places: after "Local services" (40), before "Access log" (60).
-# After Incidents and Notifications (57, 58): the safeguarding items together.
-DRUG_ALERTS_ORDER, COMPLAINTS_ORDER = 59, 60
+# After Incidents and Notifications (55, 56), before the access log (60): safeguarding together.
+DRUG_ALERTS_ORDER, COMPLAINTS_ORDER = 57, 58
 
 
 def _describe_complaints(ids: set[int]) -> dict[int, str]:

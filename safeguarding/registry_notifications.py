@@ -35,10 +35,10 @@ def register() -> None:
 
     # After the casework items, before partnership's Access log (60).
     registry.navigation_item_register(
-        label=_("Incidents"), url_name="safeguarding:incident_registers", shown_to=sees_incidents, order=57
+        label=_("Incidents"), url_name="safeguarding:incident_registers", shown_to=sees_incidents, order=55
     )
     registry.navigation_item_register(
-        label=_("Notifications"), url_name="safeguarding:notifications", shown_to=sees_council_notifications, order=58
+        label=_("Notifications"), url_name="safeguarding:notifications", shown_to=sees_council_notifications, order=56
     )
     # Safeguarding detail as a whole: never for peer workers or another organisation (SEC-1),
     # in every page, history view and export that asks ``may_see``.

@@ -67,8 +67,9 @@ def test_member_of_staff_without_an_organisation_is_told_to_ask_their_administra
 @pytest.mark.parametrize(
     ("persona", "says"),
     [
-        # Treatment practitioners go straight to "People shared with us" (tests/referrals/test_treatment_referral.py).
-        ("safeguarding_lead", "Safeguarding concerns, notifications to councils and chronologies"),
+        # Treatment practitioners go straight to "People shared with us" (tests/referrals/test_treatment_referral.py),
+        # the safeguarding lead to the concerns (tests/partnership/test_navigation.py).
+        ("data_protection_officer", "Subject access exports, corrections to a person"),
     ],
 )
 def test_other_roles_see_what_the_service_offers_them(client, request, persona, says):
@@ -90,8 +91,8 @@ def test_data_protection_officer_sees_their_page(client, ers):
     assert "Data protection officer" in html
 
 
-def test_home_page_has_one_heading_and_the_signed_in_menu(client, safeguarding_lead):
-    client.force_login(safeguarding_lead)
+def test_home_page_has_one_heading_and_the_signed_in_menu(client, data_protection_officer):
+    client.force_login(data_protection_officer)
 
     html = client.get(reverse("home")).content.decode()
 

@@ -28,6 +28,13 @@ NUMBERED = {
     ("recovery_plans:directory_edit", "entry_pk"): "an entry in the directory of local services",
     ("contacts:group", "pk"): "a hub's group (the pre-detox group, say)",
     ("contacts:group_session", "pk"): "a session of a group",
+    # Quarterly reports: counts about no one (RPT-4); a run and a version number of a report.
+    ("reporting:run", "run_id"): "a run that builds a quarter's report",
+    ("reporting:run_retry", "run_id"): "a run that builds a quarter's report",
+    ("reporting:version", "number"): "the version number of a quarter's report",
+    ("reporting:version_file", "number"): "the version number of a quarter's report",
+    ("reporting:version_pdf", "number"): "the version number of a quarter's report",
+    ("reporting:version_publish", "number"): "the version number of a quarter's report",
 }
 DIGITS = re.compile(r"\(\?P<(\w+)>(?:\[0-9\]|\\d)\+\)")
 
