@@ -154,7 +154,11 @@ class EngagementTransition(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["person", "-at"])]
+        indexes = [
+            models.Index(fields=["person", "-at"]),
+            # The quarterly report counts the changes of engagement in a quarter.
+            models.Index(fields=["at"], name="engagement_transition_at"),
+        ]
 
 
 class ReengagementFlag(models.Model):
