@@ -75,7 +75,11 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["-occurred_at", "-pk"]
-        indexes = [models.Index(fields=["person", "-occurred_at"])]
+        indexes = [
+            models.Index(fields=["person", "-occurred_at"]),
+            # The quarterly report's contact KPIs select a quarter's contacts by when they happened.
+            models.Index(fields=["occurred_at"], name="contact_occurred_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} ({self.occurred_at:%d %b %Y})"
@@ -150,7 +154,11 @@ class EngagementTransition(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["person", "-at"])]
+        indexes = [
+            models.Index(fields=["person", "-at"]),
+            # The quarterly report counts the changes of engagement in a quarter.
+            models.Index(fields=["at"], name="engagement_transition_at"),
+        ]
 
 
 class ReengagementFlag(models.Model):

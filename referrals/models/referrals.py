@@ -273,6 +273,11 @@ class Referral(models.Model):
             # The hub caseload: a hub's allocated referrals, newest allocation first. Without it
             # PostgreSQL sorted a county hub's whole allocation (benchmarks/: 178 -> 86 ms).
             models.Index(fields=["hub", "status", "-allocated_at", "-id"], name="referral_hub_caseload_idx"),
+            # The quarterly report's caseload: referrals still open (closed_at is null) or closed
+            # after a quarter's end, rather than every referral ever received.
+            models.Index(fields=["closed_at"], name="referral_closed_at_idx"),
+            # The quarterly report's equality tables: referrals allocated in the quarters reported.
+            models.Index(fields=["allocated_at"], name="referral_allocated_at_idx"),
         ]
         permissions = [
             ("work_front_door", "Can take referrals, triage and allocate"),

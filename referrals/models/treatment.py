@@ -122,6 +122,8 @@ class TreatmentReferral(models.Model):
                 fields=["referral"], condition=models.Q(status="pending"), name="one_pending_treatment_referral"
             )
         ]
+        # The quarterly report counts the treatment starts in a quarter.
+        indexes = [models.Index(fields=["treatment_started_on"], name="treatment_started_on_idx")]
 
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS.get(self.status, frozenset())

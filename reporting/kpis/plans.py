@@ -29,8 +29,15 @@ def plans_reviewed_on_time(ctx: Context) -> Rates:
     )
     by_council = empty_rates(len(ctx.quarters))
     for i, q in enumerate(ctx.quarters):
+        # Only plans with a due date in the quarter on the plan or in its history can have their
+        # first review due then: the history's earliest due date is looked up for those alone,
+        # not for every plan ever made.
+        candidates = Q(review_due__gte=q.start_date, review_due__lte=q.end_date) | Q(
+            pk__in=history.objects.filter(review_due__gte=q.start_date, review_due__lte=q.end_date).values("id")
+        )
         first_reviews = (
-            RecoveryPlan.objects.annotate(
+            RecoveryPlan.objects.filter(candidates)
+            .annotate(
                 due=Coalesce(Subquery(first_due, output_field=DateField()), F("review_due")),
                 replaced_day=TruncDate("replaced_at"),
             )

@@ -107,9 +107,14 @@ def new_contacts(ctx: Context) -> Counts:
         earlier = Contact.objects.filter(
             person=OuterRef("person"), occurred_at__lt=OuterRef("occurred_at"), occurred_at__gte=since
         )
-        return _contacts(q).filter(~Exists(earlier))
+        new = Contact.objects.filter(person=OuterRef("pk"), occurred_at__gte=q.starts_at, occurred_at__lt=q.ends_at)
+        # Each person once, so their council at the quarter's end is worked out once per person,
+        # not once per contact.
+        return Person.objects.filter(Exists(new.filter(~Exists(earlier)))).annotate(
+            council=person_council("pk", before=q.ends_at)
+        )
 
-    return _grouped(ctx, people, ("council",), Count("person", distinct=True))
+    return _grouped(ctx, people, ("council",))
 
 
 # RPT-2, TH KPI 2b-2e: contacts made on outreach in the quarter (whether or not the person
