@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("referrals", "0011_treatment_referral_escalation_triggers"),
+        ("referrals", "0012_disclosure_chronology_dataset"),
     ]
 
     operations = [
