@@ -11,14 +11,13 @@ from playwright.sync_api import expect
 
 from reporting.views_dashboards import QUARTER_INVALID
 from tests.e2e.conftest import checked
-from tests.reporting.test_equality_dataset import NAMES, QUARTER, build_dataset, install_disclosure_standin
+from tests.reporting.test_equality_dataset import NAMES, QUARTER, build_dataset
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_manager_reads_both_dashboards(page, live_server, sign_in, manager, hub, other_hub, monkeypatch):
-    install_disclosure_standin(monkeypatch)  # until helper A's reporting.disclosure is merged
+def test_a_manager_reads_both_dashboards(page, live_server, sign_in, manager, hub, other_hub):
     hub.council, other_hub.council = "cumberland", "westmorland_and_furness"
     hub.save()
     other_hub.save()
@@ -54,8 +53,7 @@ def test_a_manager_reads_both_dashboards(page, live_server, sign_in, manager, hu
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_hand_edited_quarter_gets_an_accessible_error_summary(page, live_server, sign_in, manager, monkeypatch):
-    install_disclosure_standin(monkeypatch)
+def test_a_hand_edited_quarter_gets_an_accessible_error_summary(page, live_server, sign_in, manager):
     sign_in(manager)
     page.goto(f"{live_server.url}{reverse('reporting:dashboard_disengagement')}?quarter=2025-26-Q7")
     checked(page)
