@@ -6,8 +6,9 @@ after a confirmation. A commissioner, in a browser of their own, lands on the pu
 and downloads the PDF and a CSV; both downloads are in the access log. axe-core checks every
 page on the way.
 
-The build uses the stand-in ``reporting.build`` (TEMPORARY until the KPI calculations are
-merged; tests/reporting/report_fixture.py); Celery runs inline in the test server.
+The build is a small hand-made report (tests/reporting/report_fixture.py: the journey is about
+running, previewing, publishing and downloading, the KPIs have tests of their own); Celery runs
+inline in the test server.
 """
 
 import pytest

@@ -1,5 +1,6 @@
-"""Reporting's test fixtures. ``fake_build`` is TEMPORARY until ``reporting/build.py`` (helper
-A) is merged: see tests/reporting/report_fixture.py."""
+"""Reporting's test fixtures. ``fake_build`` puts a small hand-made report in place of the KPI
+build, for the tests of runs, versions and pages (tests/reporting/report_fixture.py); the KPIs
+have tests of their own."""
 
 import pytest
 

@@ -61,8 +61,8 @@ def test_the_pdf_holds_the_report_quarter_schedule_tables_targets_and_footnote()
 
 @pytest.mark.django_db
 def test_the_pdf_holds_nothing_about_anyone_in_the_dataset(manager):
-    """Built the way a run builds it: by the real ``reporting.build`` once it exists, by the
-    stand-in (TEMPORARY, until the KPI calculations are merged) until then."""
+    """Built the way a run builds it, by the real ``reporting.build`` over a dataset that holds a
+    name, a date of birth and a postcode."""
     born = ReferralFactory(
         subject_given_name=GIVEN, subject_family_name=FAMILY, subject_postcode=POSTCODE
     ).subject_date_of_birth

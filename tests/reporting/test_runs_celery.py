@@ -7,8 +7,8 @@ Runs only on PostgreSQL with a Redis broker (CI sets DATABASE_URL and REDIS_URL)
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ers_runs REDIS_URL=redis://127.0.0.1:6379/11 \\
         .venv/bin/pytest tests/reporting/test_runs_celery.py
 
-The workers use the stand-in ``reporting.build`` (TEMPORARY until the KPI calculations are
-merged): tests/reporting/stand_in_worker.py.
+The workers build a small hand-made report (tests/reporting/stand_in_worker.py): what is tested
+here is the run's delivery, retry and kill, not the KPIs (tests/reporting/test_kpis_*.py).
 """
 
 from __future__ import annotations
