@@ -276,3 +276,15 @@ def test_the_tables_with_disclosure_control_off_show_the_hand_worked_figures(ser
     assert shown(table(data, "safeguarding_council_referrals"), (("council", WF),))[-2:] == ["0", "2"]
     assert table(data, "notifications_on_time").rows[0].cells[-1].value == 33  # 1 of 3, as published
     assert table(data, "complaints_resolved_within_target").rows[0].cells[-1].value == 50
+
+
+@EXACT
+def test_a_council_report_is_cut_from_the_whole_service_tables(service):
+    data = report_data(quarter=OCT_DEC, council=CUMB)
+    assert data.schedule_version == 3
+    cumb = (("council", CUMB),)
+    assert shown(table(data, "safeguarding_concerns"), cumb)[-2:] == ["0", "2"]
+    assert shown(table(data, "compliments"), cumb)[-2:] == ["1", "1"]
+    assert table(data, "notifications_on_time").rows[0].cells[-1].value == 50  # on time; a minute late
+    # Drug alerts are service-wide: none is counted in a council.
+    assert shown(table(data, "drug_alerts_issued"), cumb)[-2:] == ["0", "0"]
