@@ -13,6 +13,8 @@ from recovery_plans.models import EngagementStatus
 from recovery_plans.models.contacts import HarmReductionTopic
 from referrals.models import Referral
 from reporting.kpis.common import NOT_RECORDED
+from safeguarding.models import Complaint, Concern, SeriousIncident
+from safeguarding.models.incidents import IncidentCategory
 
 
 def _choices(dimension: str) -> list[tuple[str, str]]:
@@ -23,6 +25,11 @@ def _choices(dimension: str) -> list[tuple[str, str]]:
         "substance_group": ReportingGroup.choices,
         "topic": HarmReductionTopic.choices,
         "reason": [c for c in EngagementStatus.Reason.choices if c[0]],
+        "about": Concern.About.choices,
+        "complaint_category": Complaint.Category.choices,
+        "complaint_outcome": Complaint.Outcome.choices,
+        "incident_category": IncidentCategory.choices,
+        "seriousness": SeriousIncident.Seriousness.choices,
     }.get(dimension, [])
 
 

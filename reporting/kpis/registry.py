@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from reporting.kpis import front_door, plans, support
+from reporting.kpis import front_door, plans, safeguarding, support
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,27 @@ _SPECS = (
     KpiSpec("inactive_by_reason", support.inactive_by_reason, "count", ("council", "reason")),
     KpiSpec("re_entries", support.re_entries, "count", ("council",)),
     KpiSpec("user_satisfaction", front_door.user_satisfaction, "rate", ("council",)),
+    # Safeguarding, incidents, complaints and drug alerts (schedule version 3).
+    KpiSpec("complaints_by_category", safeguarding.complaints_by_category, "count", ("council", "complaint_category")),
+    KpiSpec("compliments", safeguarding.compliments, "count", ("council",)),
+    KpiSpec("complaints_by_outcome", safeguarding.complaints_by_outcome, "count", ("council", "complaint_outcome")),
+    KpiSpec("complaints_resolved_within_target", safeguarding.complaints_resolved_within_target, "rate", ("council",)),
+    KpiSpec(
+        "serious_incidents_by_category",
+        safeguarding.serious_incidents_by_category,
+        "count",
+        ("council", "incident_category", "seriousness"),
+    ),
+    KpiSpec("safeguarding_concerns", safeguarding.safeguarding_concerns, "count", ("council", "about")),
+    KpiSpec(
+        "safeguarding_council_referrals", safeguarding.safeguarding_council_referrals, "count", ("council", "about")
+    ),
+    KpiSpec("deaths_in_service", safeguarding.deaths_in_service, "count", ("council",)),
+    KpiSpec("non_fatal_overdoses", safeguarding.non_fatal_overdoses, "count", ("council",)),
+    KpiSpec("overdoses_with_naloxone", safeguarding.overdoses_with_naloxone, "count", ("council",)),
+    KpiSpec("naloxone_doses_at_overdoses", safeguarding.naloxone_doses_at_overdoses, "count", ("council",)),
+    KpiSpec("notifications_on_time", safeguarding.notifications_on_time, "rate", ("council",)),
+    KpiSpec("drug_alerts_issued", safeguarding.drug_alerts_issued, "count", ("council",), headline=True),
 )
 
 KPIS: dict[str, KpiSpec] = {spec.id: spec for spec in _SPECS}

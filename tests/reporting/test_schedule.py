@@ -41,7 +41,7 @@ def write(
 
 def test_the_shipped_schedules_load_and_the_second_takes_effect_mid_year():
     versions = all_schedules()
-    assert [s.version for s in versions] == [1, 2]
+    assert [s.version for s in versions] == [1, 2, 3]
     assert schedule_for(Quarter(2025, 2)).version == 1  # July to September 2025
     assert schedule_for(Quarter(2025, 3)).version == 2  # from 1 October 2025
     assert schedule_for(Quarter(2026, 1)).effective_from == dt.date(2025, 10, 1)
