@@ -105,7 +105,11 @@ def test_the_benchmark_seeds_two_databases_measures_them_interleaved_and_reports
         small_queries, full_queries = queries.split(" → ")
         assert int(small_queries) > 0
         if not rendered.startswith("0 "):
-            assert small_queries == full_queries, page
+            # At these tiny sizes a page's rows may have nothing for one prefetch to fetch (no
+            # linked person among the few urgent referrals, say), and Django then skips that
+            # query: one fewer at the small size, never more. At realistic sizes the benchmark
+            # reports equal counts (README, "Benchmarks").
+            assert 0 <= int(full_queries) - int(small_queries) <= 1, page
         assert all(float(ms) > 0 for ms in sql.split(" → "))
     assert rows["SPOC queue, one row"][6] == "1 → 1"
     assert rows["Admin referral list, one row"][6] == "1 → 1"
