@@ -72,7 +72,10 @@ def test_the_report_benchmark_says_clearly_when_the_report_build_is_missing(monk
 
 
 @pytest.mark.parametrize("command", ["benchmark_report", "benchmark_casework"])
-def test_the_county_benchmarks_refuse_sqlite_and_databases_not_named_for_benchmarks(command):
+def test_the_county_benchmarks_refuse_sqlite_and_databases_not_named_for_benchmarks(command, monkeypatch):
+    # As if on SQLite, whatever this run's database is: on PostgreSQL the command would go on
+    # and seed (or measure) the real benchmark databases.
+    monkeypatch.setattr(county.connection, "vendor", "sqlite")
     with pytest.raises(CommandError) as error:
         call_command(command, stdout=StringIO())
     assert "PostgreSQL" in str(error.value)
