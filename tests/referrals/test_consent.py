@@ -435,8 +435,9 @@ def test_the_consent_page_costs_the_same_queries_however_much_is_recorded(
     spoc_client.get(consent_url(person))  # warm the content-type cache
     # Session, user, device, membership, person, restriction check, consents, access-log row,
     # who can see it now (2), disclosures, savepoints and the session save; and the person
-    # record's identity bar (the person's referrals, triage, hub and worker joined: one).
-    with django_assert_max_num_queries(18):
+    # record's identity bar (the person's referrals, triage, hub and worker joined: one; open
+    # safeguarding concerns for its alert: one).
+    with django_assert_max_num_queries(19):
         response = spoc_client.get(consent_url(person))
     assert response.content.decode().count("Agency ") >= size
 
