@@ -76,8 +76,10 @@ def test_spoc_practitioner_signs_in_through_the_form_and_lands_on_the_queue(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_commissioner_home_page_passes_axe(page, live_server, commissioner, sign_in, assert_accessible):
-    sign_in(commissioner)
+def test_account_home_page_passes_axe(page, live_server, data_protection_officer, sign_in, assert_accessible):
+    # The data protection officer's home is the account page (commissioners go on to their
+    # reports: tests/e2e/test_reports_e2e.py checks those pages).
+    sign_in(data_protection_officer)
 
     assert page.url == f"{live_server.url}{reverse('home')}"
     assert page.get_by_role("heading", level=1).inner_text() == "Your account"
