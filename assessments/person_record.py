@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessments.access import can_view_assessment, can_view_section
+from assessments.access import can_view_assessment, reads_assessment_in_timeline, reads_section_in_timeline
 from assessments.instruments import UnknownInstrument, registry
 from assessments.models import Child, InstrumentReading
 from assessments.sections import BY_KEY, SECTIONS
@@ -44,7 +44,7 @@ def _parts(*, person, user, before):
     parts = [
         _rows(spec.model.history.filter(person_id=person.pk, **when), source=spec.key, **versions)
         for spec in SECTIONS
-        if can_view_section(user, spec.label)
+        if reads_section_in_timeline(user, spec.label)
     ]
     parts.append(_rows(Child.history.filter(person_id=person.pk, **when), source=CHILD, **versions))
     readings = InstrumentReading.objects.filter(
@@ -74,7 +74,7 @@ def _title(instrument: str) -> str:
 
 def events(*, person, user, before: dt.datetime | None = None, limit: int = 50) -> list[dict]:
     """Newest first, at most ``limit``, strictly before ``before``: one query."""
-    if not can_view_assessment(user):
+    if not reads_assessment_in_timeline(user):
         return []
     first, *rest = _parts(person=person, user=user, before=before)
     rows = first.union(*rest, all=True).order_by("-e_at", "-e_ref")[:limit]

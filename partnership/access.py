@@ -353,6 +353,16 @@ def can_raise_concern(user) -> bool:
     return role_of(user) in CONCERN_RAISING_ROLES
 
 
+def reads_whole_record_for_chronology(user) -> bool:
+    """SAF-2, §3.15.8, §3.15.9: a chronology goes to case conferences and court, so it must be
+    the whole record, not the part a role's pages show. The named safeguarding lead oversees
+    every concern but holds no caseload: into the chronology of a person with a safeguarding
+    concern recorded (the selector checks that, and logs the view), the lead reads every
+    timeline source of the record. Only there: the lead opens no person record page, so every
+    other page is as before. Everyone else's chronology shows what their own timeline shows."""
+    return sees_every_concern(user)
+
+
 def can_produce_chronology(user) -> bool:
     """SAF-2: the chronology reads as much of the record as the user's own timeline shows them,
     plus the concerns; produced by those who work on concerns."""

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from partnership.access import sees_recovery_plans
+from partnership.access import reads_whole_record_for_chronology, sees_recovery_plans
 from recovery_plans.models import PlanAction, PlanGoal, PlanReview, RecoveryPlan
 from recovery_plans.selectors.plans import actions_due_for, reviews_due_for
 
@@ -34,7 +34,7 @@ def _by(prefix: str):
 
 def events(*, person, user, before: dt.datetime | None, limit: int) -> list[dict]:
     """Plan events newest first, in one query (a UNION of the plan tables)."""
-    if not sees_recovery_plans(user):
+    if not (sees_recovery_plans(user) or reads_whole_record_for_chronology(user)):
         return []
     text = CharField()
 

@@ -3,7 +3,7 @@
 An app that adds to a person's record (the assessment, the plan, contacts) has a module
 ``<app>/person_record.py`` (or ``<app>/person_record_<part>.py``, such as
 ``recovery_plans/person_record_contacts.py``, where two pieces of one app add separately)
-declaring any of these plain lists of dicts (docs: /work/notes/issue9_contract.md):
+declaring any of these plain lists of dicts:
 
 - ``TABS``: sub-navigation entries, ``{"key", "label", "url_name", "order", "visible"}``;
   the URL is reversed with ``kwargs={"person_ref": person.reference}``.
@@ -98,6 +98,12 @@ def tabs_for(user, *, names: Iterable[str] | None = None) -> list[dict]:
 
 def timeline_sources_for(user, *, names: Iterable[str] | None = None) -> list[dict]:
     return _entries("TIMELINE", user, names)
+
+
+def every_timeline_source(*, names: Iterable[str] | None = None) -> list[dict]:
+    """Every timeline source, whoever asks: only for a reader the access model lets read a
+    whole record (``partnership.access.reads_whole_record_for_chronology``)."""
+    return [entry for module in modules(names) for entry in getattr(module, "TIMELINE", ())]
 
 
 def home_panels_for(user, *, names: Iterable[str] | None = None) -> list[dict]:

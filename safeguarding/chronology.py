@@ -24,6 +24,7 @@ from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from partnership.access import reads_whole_record_for_chronology
 from referrals import person_record_discovery as discovery
 from referrals.models import Person, Referral
 from safeguarding.models import ChronologyMark, ChronologySummary
@@ -82,9 +83,17 @@ class Filters:
     significant_only: bool = False
 
 
+def sources_for(user) -> list[dict]:
+    """The timeline sources a chronology reads: the user's own timeline's, or every source for
+    the safeguarding lead (``reads_whole_record_for_chronology``; the person has a concern)."""
+    if reads_whole_record_for_chronology(user):
+        return discovery.every_timeline_source()
+    return discovery.timeline_sources_for(user)
+
+
 def kinds_for(user) -> list[dict]:
-    """Every kind the user may filter by: their timeline sources, then the summaries."""
-    sources = [{"key": s["key"], "label": str(s["label"])} for s in discovery.timeline_sources_for(user)]
+    """Every kind the user may filter by: their chronology's sources, then the summaries."""
+    sources = [{"key": s["key"], "label": str(s["label"])} for s in sources_for(user)]
     return [*sources, {"key": SUMMARY_KIND, "label": str(SUMMARY_LABEL)}]
 
 
@@ -157,7 +166,7 @@ def entries(*, person: Person, user, filters: Filters, window: dt.timedelta = WI
     Without a "from" date the first window is open at its start: anything recorded before the
     person's first referral (records brought in from another provider, PAR-7) is still in."""
     start, end = period_of(person=person, filters=filters)
-    sources = discovery.timeline_sources_for(user)
+    sources = sources_for(user)
     if filters.kinds:
         sources = [source for source in sources if source["key"] in filters.kinds]
     with_summaries = not filters.kinds or SUMMARY_KIND in filters.kinds
@@ -206,7 +215,7 @@ def find_entry(*, person: Person, user, key: str) -> Entry | None:
     if parsed is None:
         return None
     kind, at = parsed
-    for source in discovery.timeline_sources_for(user):
+    for source in sources_for(user):
         for event in source["events"](person=person, user=user, before=at + ONE_MICROSECOND, limit=50):
             if event["kind"] == kind and entry_key(kind=kind, at=event["at"], title=event["title"]) == key:
                 return Entry(

@@ -34,7 +34,7 @@ from safeguarding.chronology_forms import (
 )
 from safeguarding.chronology_pdf import chronology_pdf, period_words
 from safeguarding.models import ChronologyMark
-from safeguarding.selectors_concerns import concern_person_get
+from safeguarding.selectors_concerns import chronology_person_get
 from safeguarding.views_concerns import frame
 
 SCREEN_LIMIT = 300
@@ -43,7 +43,7 @@ SCREEN_LIMIT = 300
 def _person(request, person_ref: str, purpose: str):
     if not can_produce_chronology(request.user):
         raise PermissionDenied
-    return concern_person_get(user=request.user, person_ref=person_ref, purpose=purpose)
+    return chronology_person_get(user=request.user, person_ref=person_ref, purpose=purpose)
 
 
 def _filters(request) -> tuple[ChronologyFilterForm, chronology.Filters]:

@@ -16,7 +16,7 @@ from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, P
 from django.http import Http404
 from django.utils import timezone
 
-from partnership.access import can_raise_concern, sees_concerns, sees_every_concern
+from partnership.access import can_raise_concern, reads_whole_record_for_chronology, sees_concerns, sees_every_concern
 from partnership.models import Membership, Role
 from referrals.models import Person
 from referrals.selectors.referrals import people_visible_to, person_get_for, record_list_view, record_view
@@ -46,6 +46,21 @@ def concern_person_get(*, user, person_ref: str, purpose: str) -> Person:
     if not (sees_concerns(user) or can_raise_concern(user)):
         raise Http404
     return person_get_for(user=user, reference=person_ref, purpose=purpose)
+
+
+def chronology_person_get(*, user, person_ref: str, purpose: str) -> Person:
+    """The person whose chronology is asked for. The lead, who reads the whole record into a
+    chronology (``reads_whole_record_for_chronology``), reaches only people with a safeguarding
+    concern recorded (404 otherwise, before anything is logged); everyone else as on a concern
+    page (the access model, logged)."""
+    if reads_whole_record_for_chronology(user):
+        concerned = Concern.objects.filter(person=OuterRef("pk"))
+        person = Person.objects.filter(Exists(concerned), reference=person_ref).first()
+        if person is None:
+            raise Http404
+        record_view(user=user, obj=person, person_id=person.pk, purpose=purpose)
+        return person
+    return concern_person_get(user=user, person_ref=person_ref, purpose=purpose)
 
 
 def in_person_record(*, user, person: Person) -> bool:

@@ -17,6 +17,7 @@ from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
 from partnership.access import (
     can_work_front_door,
+    reads_whole_record_for_chronology,
     sees_allocated_caseload,
     sees_every_hubs_casework,
     sees_hub_caseload,
@@ -51,7 +52,9 @@ def visible_referrals_of(*, user, person: Person) -> QuerySet[Referral]:
     """The person's referrals the user may see (the rule of ``referrals_visible_to``), as a
     queryset that runs no query until used: for ``referral__in=`` in a timeline source."""
     referrals = Referral.objects.filter(person=person)
-    if sees_every_hubs_casework(user):
+    if sees_every_hubs_casework(user) or reads_whole_record_for_chronology(user):
+        # The lead reaches a person only through a concern page's selector (chronology: a
+        # person with a concern), which has logged the view.
         return referrals
     if not getattr(user, "is_authenticated", False):
         return referrals.none()
