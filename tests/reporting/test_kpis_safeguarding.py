@@ -275,6 +275,9 @@ def test_the_tables_with_disclosure_control_off_show_the_hand_worked_figures(ser
     ]
     assert shown(table(data, "safeguarding_council_referrals"), (("council", WF),))[-2:] == ["0", "2"]
     assert table(data, "notifications_on_time").rows[0].cells[-1].value == 33  # 1 of 3, as published
+    # Every notification is due on time: 1 of 3 misses the target, and the report says so.
+    target = table(data, "notifications_on_time").target
+    assert (target.text, target.met) == ("At least 100%", False)
     assert table(data, "complaints_resolved_within_target").rows[0].cells[-1].value == 50
 
 
