@@ -63,6 +63,12 @@ def chronology_person_get(*, user, person_ref: str, purpose: str) -> Person:
     return concern_person_get(user=user, person_ref=person_ref, purpose=purpose)
 
 
+def chronology_open_to(*, user, person: Person) -> bool:
+    """Whether the person's chronology opens for the user: always where the concern pages do,
+    only for a person with a concern for the lead (``chronology_person_get``)."""
+    return not reads_whole_record_for_chronology(user) or Concern.objects.filter(person=person).exists()
+
+
 def in_person_record(*, user, person: Person) -> bool:
     """Whether the user may open the person's record pages (the frame's tabs lead there); the
     lead, who reaches people through their concerns only, gets a plain identity bar instead."""

@@ -38,7 +38,12 @@ def frame(request, person, tab: str = "safeguarding") -> dict:
     """The person's frame: their record's identity bar and tabs for those who may open the
     record; a plain identity bar for the lead, who reaches people through their concerns."""
     in_record = selectors.in_person_record(user=request.user, person=person)
-    context = {"person": person, "record_tab": "safeguarding" if in_record else tab, "in_record": in_record}
+    context = {
+        "person": person,
+        "record_tab": "safeguarding" if in_record else tab,
+        "in_record": in_record,
+        "chronology_open": selectors.chronology_open_to(user=request.user, person=person),
+    }
     if in_record:
         context["identity"] = record.person_identity_for(user=request.user, person=person)
     return context

@@ -59,3 +59,12 @@ def test_the_lead_still_opens_no_person_record_page(client, person, safeguarding
     client.force_login(safeguarding_lead)
     for name in ("referrals:person", "referrals:person_timeline"):
         assert client.get(reverse(name, kwargs={"person_ref": person.reference})).status_code in (403, 404), name
+
+
+def test_the_lead_is_offered_the_chronology_only_of_a_person_with_a_concern(client, person, safeguarding_lead):
+    client.force_login(safeguarding_lead)
+    url = reverse("safeguarding:person_concerns", args=[person.reference])
+    chronology_url = reverse("safeguarding:chronology", args=[person.reference])
+    assert chronology_url not in client.get(url).content.decode()
+    raise_concern(person, safeguarding_lead)
+    assert chronology_url in client.get(url).content.decode()
