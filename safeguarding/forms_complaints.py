@@ -1,5 +1,6 @@
 """Staff forms for complaints and compliments (SAF-4): recording one, changing its details
-(versioned, SEC-5), escalating it, the written response and closing it."""
+(versioned, SEC-5), naming who handles the current stage, escalating it, the written response
+and closing it."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from common.audit import current_version
 from common.forms.dates import GovUKDateField
 from common.forms.errors import GovUKFormMixin
 from common.forms.fields import NO, YES, YES_NO, EmailAddressField, address_field, helper, notes, radios, text
 from common.forms.identifiers import UKPhoneField
-from common.forms.versions import VersionedFormMixin
-from partnership.models import Hub, Role
+from common.forms.versions import VERSION_FIELD, VersionedFormMixin
+from partnership.access import COMPLAINT_ROLES
+from partnership.models import Hub
 from safeguarding.models import Complaint, ComplaintStage
 
 KIND_REQUIRED = _("Select whether it is a complaint or a compliment")
@@ -38,13 +41,23 @@ HOW_REQUIRED = _("Select how the response was sent")
 OUTCOME_REQUIRED = _("Select the outcome")
 LEARNING_TOO_LONG = _("Learning and actions must be 5,000 characters or fewer")
 WITHDRAW_REASON_REQUIRED = _("Enter why the complaint was withdrawn")
+HANDLER_NOT_OFFERED = _("Select a manager from the list")
+STAGE_MOVED_ON = _(
+    "The complaint has moved on to “%(stage)s” since this page was opened. Check who should handle it, then save."
+)
 
 SENT_HOW = [("letter", _("Letter")), ("email", _("Email")), ("in_person", _("In person, with a written copy"))]
 
 
 def _manager_choices():
-    managers = get_user_model().objects.filter(is_active=True, membership__role=Role.MANAGER).order_by("last_name")
+    """Everyone who may handle complaints (partnership.access), by surname."""
+    managers = get_user_model().objects.filter(is_active=True, membership__role__in=COMPLAINT_ROLES)
+    managers = managers.order_by("last_name", "first_name", "pk")
     return [("", _("Not named yet"))] + [(str(u.pk), u.get_full_name() or u.username) for u in managers]
+
+
+def _chosen_handler(value):
+    return get_user_model().objects.filter(pk=value).first() if value else None
 
 
 class ComplaintNewForm(GovUKFormMixin, forms.Form):
@@ -169,8 +182,43 @@ class EscalateForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
         )
 
     def clean_handler(self):
-        value = self.cleaned_data.get("handler")
-        return get_user_model().objects.filter(pk=value).first() if value else None
+        return _chosen_handler(self.cleaned_data.get("handler"))
+
+
+class StageAssignForm(VersionedFormMixin, GovUKFormMixin, forms.Form):
+    """Who handles the complaint's current stage. Versioned against the stage (two managers
+    naming different people at once), and carrying which stage the page was opened at: if the
+    complaint was escalated meanwhile, the choice is not put on the new stage unread."""
+
+    version_model = ComplaintStage
+    handler = forms.ChoiceField(
+        label=_("Manager handling this stage"),
+        required=False,
+        error_messages={"invalid_choice": HANDLER_NOT_OFFERED},
+    )
+    stage = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, stage: ComplaintStage, **kwargs):
+        super().__init__(*args, version_of=stage, **kwargs)
+        self.current = stage
+        self.fields["handler"].choices = _manager_choices()
+        if not self.is_bound:
+            self.initial["handler"] = str(stage.handler_id or "")
+            self.initial["stage"] = stage.stage
+        self.helper = helper(Field.select("handler"), submit=_("Save"))
+
+    def clean_handler(self):
+        return _chosen_handler(self.cleaned_data.get("handler"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.cleaned_data.get("stage") != self.current.stage:
+            self.add_error(None, STAGE_MOVED_ON % {"stage": self.current.get_stage_display()})
+            # Saving again, having read it, names the handler of the stage it is at now.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("stage")] = self.current.stage
+            self.data[self.add_prefix(VERSION_FIELD)] = str(current_version(self.current))
+        return cleaned
 
 
 class ResponseDraftForm(VersionedFormMixin, GovUKFormMixin, forms.Form):

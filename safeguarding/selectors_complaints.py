@@ -84,6 +84,24 @@ def complaint_transitions(complaint: Complaint) -> list:
     return list(complaint.transitions.select_related("by"))
 
 
+def complaint_history(complaint: Complaint) -> list[dict]:
+    """The complaint's history, oldest first: every change of status or stage (its transitions)
+    and every change of who handles a stage (the stages' history rows). Two queries."""
+    entries = [{"at": t.at, "transition": t, "by": t.by} for t in complaint_transitions(complaint)]
+    rows = (
+        ComplaintStage.history.filter(complaint_id=complaint.pk)
+        .select_related("handler", "history_user")
+        .order_by("history_date", "history_id")
+    )
+    handler_of: dict[int, int | None] = {}
+    for row in rows:
+        before = handler_of.get(row.id)
+        handler_of[row.id] = row.handler_id
+        if row.handler_id != before:
+            entries.append({"at": row.history_date, "stage": row, "handler": row.handler, "by": row.history_user})
+    return sorted(entries, key=lambda entry: entry["at"])
+
+
 def person_for_complaint_link(*, user, reference: str):
     """The person a manager links a complaint to, by their reference: only someone the manager
     may open (the same rule as the person's record), else None."""

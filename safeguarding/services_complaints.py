@@ -44,6 +44,9 @@ SENT_BEFORE_RECEIVED = gettext_lazy("The date the response was sent must be on o
 NO_RESPONSE_SENT = gettext_lazy("Send the written response before closing the complaint")
 COMPLIMENT_OUTCOME = gettext_lazy("A compliment is closed as shared with the team")
 COMPLAINT_OUTCOME = gettext_lazy("Select whether the complaint was upheld, partly upheld or not upheld")
+NOT_A_HANDLER = gettext_lazy("Select a manager who handles complaints")
+NOT_CURRENT_STAGE = gettext_lazy("Only the stage the complaint is at now can be given a handler")
+FINISHED_NOT_ASSIGNED = gettext_lazy("A closed or withdrawn complaint is not given a handler")
 
 # The fields staff may edit on a complaint's details page.
 DETAIL_FIELDS = (
@@ -67,6 +70,12 @@ DETAIL_FIELDS = (
 def _require_handler(by: User) -> None:
     if not handles_complaints(by):
         raise PermissionDenied
+
+
+def _handler_check(handler: User | None) -> None:
+    """The member of staff named for a stage must be someone who handles complaints."""
+    if handler is not None and not handles_complaints(handler):
+        raise ValidationError({"handler": NOT_A_HANDLER})
 
 
 def stage_policy(stage: str) -> dict:
@@ -199,6 +208,7 @@ def complaint_escalate(
     _require_handler(by)
     processing_allowed_check(person_id=complaint.person_id)
     version_check(complaint, expected_version)
+    _handler_check(handler)
     if complaint.is_compliment:
         raise ValidationError(COMPLIMENT_NOT_ESCALATED, code="compliment")
     next_stage = complaint.next_stage
@@ -221,14 +231,21 @@ def complaint_escalate(
 def complaint_stage_assign(
     *, stage: ComplaintStage, by: User, handler: User | None, expected_version: ExpectedVersion | None = None
 ) -> ComplaintStage:
-    """Name the member of staff handling a stage."""
+    """Name (or change, or clear) the member of staff handling the complaint's current stage.
+    The detail page and its history show the change (the stage's history rows)."""
     _require_handler(by)
+    complaint = stage.complaint
+    if complaint.status in (Complaint.Status.CLOSED, Complaint.Status.WITHDRAWN):
+        raise ValidationError(FINISHED_NOT_ASSIGNED, code="finished")
+    if stage.stage != complaint.stage:
+        raise ValidationError(NOT_CURRENT_STAGE, code="not_current")
+    _handler_check(handler)
     stage.handler = handler
     audited_save(
         stage,
         by=by,
         reason="Complaint handler named",
-        person_id=stage.complaint.person_id,
+        person_id=complaint.person_id,
         expected_version=expected_version,
     )
     return stage

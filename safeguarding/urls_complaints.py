@@ -13,6 +13,7 @@ urlpatterns = [
     path("complaints/new/", views_complaints.complaint_new, name="complaint_new"),
     re_path(C + "$", views_complaints.complaint_detail, name="complaint"),
     re_path(C + "edit/$", views_complaints.complaint_edit, name="complaint_edit"),
+    re_path(C + "handler/$", views_complaints.complaint_stage_assign, name="complaint_stage_assign"),
     re_path(C + "escalate/$", views_complaints.complaint_escalate, name="complaint_escalate"),
     re_path(C + "response/$", views_complaints.complaint_response, name="complaint_response"),
     re_path(C + "response/approve/$", views_complaints.complaint_response_approve, name="complaint_response_approve"),

@@ -1,15 +1,17 @@
 """Managers' pages for complaints and compliments (SAF-4): the list with overdue stages, one
 complaint, and the forms that move it on. Thin: parse, call a service, redirect, or re-render
-with the errors. Anyone who does not handle complaints gets 404 for a complaint and 403 for
-the list and the new-complaint form."""
+with the errors (``_form_page``, the one handler every form page shares). Anyone who does not
+handle complaints gets 404 for a complaint and 403 for the list and the new-complaint form."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +29,7 @@ from safeguarding.forms_complaints import (
     ResponseApproveForm,
     ResponseDraftForm,
     ResponseSendForm,
+    StageAssignForm,
     WithdrawForm,
 )
 from safeguarding.models import Complaint
@@ -34,8 +37,8 @@ from safeguarding.selectors_complaints import (
     FILTER_OPEN,
     FILTERS,
     complaint_get_for,
+    complaint_history,
     complaint_stages,
-    complaint_transitions,
     complaints_for,
     overdue_count_for,
 )
@@ -59,26 +62,49 @@ def complaint_list(request):
     return render(request, "safeguarding/complaints/list.html", context)
 
 
+def _form_page(
+    request,
+    form,
+    *,
+    title: str,
+    save: Callable,
+    done: str | Callable[[Complaint], str],
+    complaint: Complaint | None = None,
+) -> HttpResponse:
+    """A complaint's form page: on a valid post, ``save(form)`` (a service call, returning the
+    complaint or one of its stages), say ``done`` and go to the complaint; else the form again
+    with every error (the service's too) and everything typed."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            complaint = complaint or saved
+            messages.success(request, done(complaint) if callable(done) else done)
+            return redirect("safeguarding:complaint", complaint_ref=complaint.reference)
+    return render(request, "safeguarding/complaints/form.html", {"form": form, "title": title, "complaint": complaint})
+
+
+def _recorded(form: ComplaintNewForm, by) -> Complaint:
+    fields = form.service_fields()
+    received_on = form.cleaned_data.get("received_on")
+    if received_on:
+        fields["received_at"] = timezone.make_aware(dt.datetime.combine(received_on, dt.time(9, 0)))
+    return services.complaint_record(by=by, **fields)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def complaint_new(request):
     if not handles_complaints(request.user):
         raise PermissionDenied
-    form = ComplaintNewForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        fields = form.service_fields()
-        received_on = form.cleaned_data.get("received_on")
-        if received_on:
-            fields["received_at"] = timezone.make_aware(dt.datetime.combine(received_on, dt.time(9, 0)))
-        try:
-            complaint = services.complaint_record(by=request.user, **fields)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Recorded as %(reference)s") % {"reference": complaint.reference})
-            return redirect("safeguarding:complaint", complaint_ref=complaint.reference)
-    return render(
-        request, "safeguarding/complaints/form.html", {"form": form, "title": _("Record a complaint or compliment")}
+    return _form_page(
+        request,
+        ComplaintNewForm(request.POST or None, user=request.user),
+        title=_("Record a complaint or compliment"),
+        save=lambda form: _recorded(form, request.user),
+        done=lambda complaint: _("Recorded as %(reference)s") % {"reference": complaint.reference},
     )
 
 
@@ -92,7 +118,7 @@ def complaint_detail(request, complaint_ref: str):
         "complaint": complaint,
         "stages": stages,
         "current": current,
-        "transitions": complaint_transitions(complaint),
+        "history": complaint_history(complaint),
         "today": timezone.localdate(),
         "approve_form": ResponseApproveForm(stage=current) if current else None,
         "open": complaint.status in (Complaint.Status.OPEN, Complaint.Status.RESPONDED),
@@ -104,21 +130,32 @@ def complaint_detail(request, complaint_ref: str):
 @require_http_methods(["GET", "POST"])
 def complaint_edit(request, complaint_ref: str):
     complaint = complaint_get_for(user=request.user, reference=complaint_ref, purpose="Complaint edited")
-    form = ComplaintForm(request.POST or None, user=request.user, complaint=complaint)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.complaint_update(
-                complaint=complaint, by=request.user, expected_version=form.expected_version, **form.service_fields()
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Complaint saved"))
-            return redirect("safeguarding:complaint", complaint_ref=complaint.reference)
-    return render(
+    return _form_page(
         request,
-        "safeguarding/complaints/form.html",
-        {"form": form, "title": _("Change details"), "complaint": complaint},
+        ComplaintForm(request.POST or None, user=request.user, complaint=complaint),
+        complaint=complaint,
+        title=_("Change details"),
+        done=_("Complaint saved"),
+        save=lambda form: services.complaint_update(
+            complaint=complaint, by=request.user, expected_version=form.expected_version, **form.service_fields()
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complaint_stage_assign(request, complaint_ref: str):
+    complaint = complaint_get_for(user=request.user, reference=complaint_ref, purpose="Complaint handler named")
+    stage = services.current_stage(complaint)
+    return _form_page(
+        request,
+        StageAssignForm(request.POST or None, stage=stage),
+        complaint=complaint,
+        title=_("Who handles %(stage)s") % {"stage": stage.get_stage_display()},
+        done=_("Handler saved"),
+        save=lambda form: services.complaint_stage_assign(
+            stage=stage, by=request.user, handler=form.cleaned_data["handler"], expected_version=form.expected_version
+        ),
     )
 
 
@@ -126,23 +163,20 @@ def complaint_edit(request, complaint_ref: str):
 @require_http_methods(["GET", "POST"])
 def complaint_escalate(request, complaint_ref: str):
     complaint = complaint_get_for(user=request.user, reference=complaint_ref)
-    form = EscalateForm(request.POST or None, complaint=complaint)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.complaint_escalate(
-                complaint=complaint,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                handler=form.cleaned_data["handler"],
-                expected_version=form.expected_version,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Escalated to the next stage"))
-            return redirect("safeguarding:complaint", complaint_ref=complaint.reference)
-    context = {"form": form, "title": _("Escalate to the next stage"), "complaint": complaint}
-    return render(request, "safeguarding/complaints/form.html", context)
+    return _form_page(
+        request,
+        EscalateForm(request.POST or None, complaint=complaint),
+        complaint=complaint,
+        title=_("Escalate to the next stage"),
+        done=_("Escalated to the next stage"),
+        save=lambda form: services.complaint_escalate(
+            complaint=complaint,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            handler=form.cleaned_data["handler"],
+            expected_version=form.expected_version,
+        ),
+    )
 
 
 @login_required
@@ -150,19 +184,16 @@ def complaint_escalate(request, complaint_ref: str):
 def complaint_response(request, complaint_ref: str):
     complaint = complaint_get_for(user=request.user, reference=complaint_ref)
     stage = services.current_stage(complaint)
-    form = ResponseDraftForm(request.POST or None, stage=stage)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.complaint_response_draft(
-                stage=stage, by=request.user, text=form.cleaned_data["text"], expected_version=form.expected_version
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Draft response saved. Another manager needs to approve it."))
-            return redirect("safeguarding:complaint", complaint_ref=complaint.reference)
-    context = {"form": form, "title": _("Written response"), "complaint": complaint}
-    return render(request, "safeguarding/complaints/form.html", context)
+    return _form_page(
+        request,
+        ResponseDraftForm(request.POST or None, stage=stage),
+        complaint=complaint,
+        title=_("Written response"),
+        done=_("Draft response saved. Another manager needs to approve it."),
+        save=lambda form: services.complaint_response_draft(
+            stage=stage, by=request.user, text=form.cleaned_data["text"], expected_version=form.expected_version
+        ),
+    )
 
 
 @login_required
@@ -187,65 +218,56 @@ def complaint_response_approve(request, complaint_ref: str):
 def complaint_response_send(request, complaint_ref: str):
     complaint = complaint_get_for(user=request.user, reference=complaint_ref)
     stage = services.current_stage(complaint)
-    form = ResponseSendForm(request.POST or None, stage=stage)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.complaint_response_send(
-                stage=stage,
-                by=request.user,
-                sent_on=form.cleaned_data["sent_on"],
-                how=form.cleaned_data["how"],
-                expected_version=form.expected_version,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Response recorded as sent"))
-            return redirect("safeguarding:complaint", complaint_ref=complaint.reference)
-    context = {"form": form, "title": _("Record the response as sent"), "complaint": complaint}
-    return render(request, "safeguarding/complaints/form.html", context)
+    return _form_page(
+        request,
+        ResponseSendForm(request.POST or None, stage=stage),
+        complaint=complaint,
+        title=_("Record the response as sent"),
+        done=_("Response recorded as sent"),
+        save=lambda form: services.complaint_response_send(
+            stage=stage,
+            by=request.user,
+            sent_on=form.cleaned_data["sent_on"],
+            how=form.cleaned_data["how"],
+            expected_version=form.expected_version,
+        ),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def complaint_close(request, complaint_ref: str):
     complaint = complaint_get_for(user=request.user, reference=complaint_ref)
-    form = CloseForm(request.POST or None, complaint=complaint)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.complaint_close(
-                complaint=complaint,
-                by=request.user,
-                outcome=form.cleaned_data["outcome"],
-                learning=form.cleaned_data["learning"],
-                expected_version=form.expected_version,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Closed"))
-            return redirect("safeguarding:complaint", complaint_ref=complaint.reference)
-    context = {"form": form, "title": _("Close with an outcome"), "complaint": complaint}
-    return render(request, "safeguarding/complaints/form.html", context)
+    return _form_page(
+        request,
+        CloseForm(request.POST or None, complaint=complaint),
+        complaint=complaint,
+        title=_("Close with an outcome"),
+        done=_("Closed"),
+        save=lambda form: services.complaint_close(
+            complaint=complaint,
+            by=request.user,
+            outcome=form.cleaned_data["outcome"],
+            learning=form.cleaned_data["learning"],
+            expected_version=form.expected_version,
+        ),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def complaint_withdraw(request, complaint_ref: str):
     complaint = complaint_get_for(user=request.user, reference=complaint_ref)
-    form = WithdrawForm(request.POST or None, complaint=complaint)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.complaint_withdraw(
-                complaint=complaint,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                expected_version=form.expected_version,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Recorded as withdrawn"))
-            return redirect("safeguarding:complaint", complaint_ref=complaint.reference)
-    context = {"form": form, "title": _("Record as withdrawn"), "complaint": complaint}
-    return render(request, "safeguarding/complaints/form.html", context)
+    return _form_page(
+        request,
+        WithdrawForm(request.POST or None, complaint=complaint),
+        complaint=complaint,
+        title=_("Record as withdrawn"),
+        done=_("Recorded as withdrawn"),
+        save=lambda form: services.complaint_withdraw(
+            complaint=complaint,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.expected_version,
+        ),
+    )

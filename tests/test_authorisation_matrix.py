@@ -405,6 +405,7 @@ EXPECTED: dict[str, dict] = {
     "safeguarding:complaint_new": COMPLAINT_LISTS,
     "safeguarding:complaint": THE_COMPLAINT,
     "safeguarding:complaint_edit": THE_COMPLAINT,
+    "safeguarding:complaint_stage_assign": THE_COMPLAINT,
     "safeguarding:complaint_escalate": THE_COMPLAINT,
     "safeguarding:complaint_response": THE_COMPLAINT,
     "safeguarding:complaint_response_approve": POST_ONLY,

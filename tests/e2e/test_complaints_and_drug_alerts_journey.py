@@ -2,7 +2,7 @@
 
 A member of the public makes a complaint on the public form: a missing answer is caught and
 fixed with nothing lost, the confirmation gives a reference, and a manager finds it in the
-complaints list. A manager issues an urgent drug alert; a hub worker sees the banner on their
+complaints list and names who handles its first stage. A manager issues an urgent drug alert; a hub worker sees the banner on their
 staff pages, acknowledges it, and the banner goes; the manager sees who has acknowledged it.
 """
 
@@ -63,6 +63,16 @@ def test_a_member_of_the_public_makes_a_complaint_and_a_manager_finds_it(
     page.get_by_role("link", name=complaint.reference).click()
     expect(page.get_by_role("heading", level=2, name="Stage 1: local resolution")).to_be_visible()
     expect(page.locator("#current-stage")).to_contain_text("Hub manager")
+    checked(page)
+
+    # The manager names who handles the stage; the page and its history say so.
+    page.get_by_role("link", name="Name who handles this stage").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Who handles Stage 1: local resolution")
+    checked(page)
+    page.get_by_label("Manager handling this stage").select_option(label=manager.get_full_name())
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#stage-handler")).to_contain_text(manager.get_full_name())
+    expect(page.locator("#complaint-history")).to_contain_text(f"handled by {manager.get_full_name()}")
     checked(page)
 
 

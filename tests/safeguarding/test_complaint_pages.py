@@ -163,5 +163,5 @@ def test_the_list_and_detail_pages_run_a_fixed_number_of_queries(
     client.get(reverse("safeguarding:complaints"))  # the session and the banner's cache warm up
     with django_assert_max_num_queries(13):  # sign-in and menu (7), counts, the page
         assert client.get(reverse("safeguarding:complaints") + "?show=all").status_code == 200
-    with django_assert_max_num_queries(14):  # the complaint, its stages, history and version
+    with django_assert_max_num_queries(15):  # the complaint, its stages, transitions, stage history, version
         assert client.get(_url("safeguarding:complaint", complaint)).status_code == 200
