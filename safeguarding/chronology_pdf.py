@@ -58,9 +58,18 @@ def chronology_html(*, person, user, filters: chronology.Filters) -> str:
     return "".join([head, *rows, tail])
 
 
-def chronology_pdf(*, person, user, filters: chronology.Filters) -> bytes:
+def chronology_layout(html: str):
+    """The laid-out document (WeasyPrint's pages), ready to be written."""
     # Imported here: WeasyPrint loads Pango and fonts, which only this path needs.
     from weasyprint import HTML
 
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+
+
+def chronology_write(document) -> bytes:
+    return document.write_pdf()
+
+
+def chronology_pdf(*, person, user, filters: chronology.Filters) -> bytes:
     html = chronology_html(person=person, user=user, filters=filters)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return chronology_write(chronology_layout(html))
