@@ -40,8 +40,9 @@ def _answers(definition, level: int) -> dict[str, str]:
     }
 
 
-def measured_person(*, spoc, worker, years: float, now: dt.datetime) -> tuple[Person, dict]:
-    """Returns the person and how many of each record they were given."""
+def allocated_person(*, spoc, worker, years: float, now: dt.datetime, family_name: str) -> tuple[Person, dt.datetime]:
+    """A person referred ``years`` ago, triaged and allocated to ``worker`` two days later,
+    through the services (so their grants are real); returns them and when they were allocated."""
     received = now - dt.timedelta(days=365 * years)
     with clock_at(received + dt.timedelta(hours=1)):
         referral, _created = referral_services.referral_create(
@@ -49,7 +50,7 @@ def measured_person(*, spoc, worker, years: float, now: dt.datetime) -> tuple[Pe
                 "referrer_type": Referral.ReferrerType.SELF,
                 "source": Referral.Source.SELF,
                 "subject_given_name": "Casework",
-                "subject_family_name": f"Benchmark{int(years)}",
+                "subject_family_name": family_name,
                 "subject_date_of_birth": dt.date(1979, 3, 14),
                 "subject_postcode": "CA1 1AA",
                 "subject_phone": "07700 900123",
@@ -86,6 +87,14 @@ def measured_person(*, spoc, worker, years: float, now: dt.datetime) -> tuple[Pe
     with clock_at(allocated):
         allocation_services.referral_allocate(referral=referral, hub=worker.membership.hub, worker=worker, by=spoc)
     person.refresh_from_db()
+    return person, allocated
+
+
+def measured_person(*, spoc, worker, years: float, now: dt.datetime) -> tuple[Person, dict]:
+    """Returns the person and how many of each record they were given."""
+    person, allocated = allocated_person(
+        spoc=spoc, worker=worker, years=years, now=now, family_name=f"Benchmark{int(years)}"
+    )
     span = now - dt.timedelta(hours=2) - (allocated + dt.timedelta(hours=1))
 
     def moment(i: int, n: int) -> dt.datetime:

@@ -7,8 +7,10 @@ import os
 import platform
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import django
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -132,3 +134,17 @@ def report_markdown(
                 f"| {m.median_ms * 1000 / max(m.rows, 1):.0f} |"
             )
     return "\n".join(lines)
+
+
+def print_and_write(command, report: str, output: str | None, stem: str) -> Path:
+    """Print a benchmark's Markdown report and write it to ``output`` (default
+    ``benchmarks/results/<stem>-<date>.md``)."""
+    command.stdout.write("")
+    command.stdout.write(report)
+    path = Path(
+        output or Path(settings.BASE_DIR) / "benchmarks" / "results" / f"{stem}-{timezone.localdate():%Y-%m-%d}.md"
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(report + "\n", encoding="utf-8")
+    command.stdout.write(command.style.SUCCESS(f"Written to {path}"))
+    return path

@@ -16,6 +16,7 @@ from partnership.models import AccessLog
 from recovery_plans.services.contacts import contact_record
 from referrals.models import Disclosure
 from safeguarding import chronology
+from safeguarding.chronology_pdf import _row
 from safeguarding.chronology_services import chronology_summary_add
 from safeguarding.models import ChronologyMark
 from tests.safeguarding.conftest import raise_concern
@@ -244,3 +245,28 @@ def test_the_pdf_has_every_entry_in_order_in_the_councils_columns_marked_and_num
     positions = [flat.index("AGENCY-EVENT"), flat.index("Safeguarding concern raised")]
     assert positions == sorted(positions)
     assert flat.count("Brief advice, home visit") == 64
+
+
+def test_a_pdf_row_shows_what_staff_typed_as_text_with_its_line_breaks_in_the_five_columns():
+    entry = chronology.Entry(
+        at=_at(3, 14),
+        kind="summary",
+        kind_label="Chronology summaries",
+        agency="Police <Cumbria> & partners",
+        author="A. Worker",
+        event="Home visit\nChildren at school",
+        detail="Seen <b>well</b>",
+        significance="Risk reduced",
+        action_outcome="Plan reviewed\nNo further action",
+        significant=True,
+    )
+    row = _row(entry)
+
+    assert row.startswith('<tr class="significant">')  # significant entries are in bold
+    cells = row.split("<td>")[1:]
+    assert len(cells) == 5
+    assert cells[0].startswith(timezone.localtime(entry.at).strftime("%-d %b %Y 14:00"))
+    assert "Police &lt;Cumbria&gt; &amp; partners<br>A. Worker" in cells[1]
+    assert "Home visit<br>Children at school" in cells[2] and "Seen &lt;b&gt;well&lt;/b&gt;" in cells[2]
+    assert cells[3].startswith("Risk reduced") and cells[4].startswith("Plan reviewed<br>No further action")
+    assert _row(chronology.Entry(**{**entry.__dict__, "significant": False})).startswith("<tr><td>")

@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 import statistics
 import time
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -29,7 +28,7 @@ from django.utils import timezone
 from demo import benchmark_county as county
 from demo import benchmark_databases as databases
 from demo.benchmark_measure import signed_in
-from demo.benchmark_report import SqlTimer, percentile
+from demo.benchmark_report import SqlTimer, percentile, print_and_write
 from demo.logging import quiet_task_log
 
 WARM_UP = 3
@@ -69,15 +68,7 @@ class Command(BaseCommand):
         finally:
             county.unregister_all()
         report = self._report(rows, datasets, names, options)
-        self.stdout.write("")
-        self.stdout.write(report)
-        path = Path(
-            options["output"]
-            or Path(settings.BASE_DIR) / "benchmarks" / "results" / f"casework-{timezone.localdate():%Y-%m-%d}.md"
-        )
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(report + "\n", encoding="utf-8")
-        self.stdout.write(self.style.SUCCESS(f"Written to {path}"))
+        print_and_write(self, report, options["output"], "casework")
 
     def _measure(self, datasets: dict, runs: int) -> list[dict]:
         clients, urls = {}, {}

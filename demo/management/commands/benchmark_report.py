@@ -31,6 +31,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from demo import benchmark_county as county
+from demo.benchmark_report import print_and_write
 from demo.logging import quiet_task_log
 from reporting.periods import Quarter
 from reporting.report_data import WHOLE_SERVICE
@@ -109,15 +110,7 @@ class Command(BaseCommand):
             return None
         results = self._measure(names, quarter, options)
         report = self._report(results, datasets, names, quarter, options)
-        self.stdout.write("")
-        self.stdout.write(report)
-        path = Path(
-            options["output"]
-            or Path(settings.BASE_DIR) / "benchmarks" / "results" / f"report-{timezone.localdate():%Y-%m-%d}.md"
-        )
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(report + "\n", encoding="utf-8")
-        self.stdout.write(self.style.SUCCESS(f"Written to {path}"))
+        print_and_write(self, report, options["output"], "report")
         return None
 
     # --- The child: one build, in a fresh process -----------------------------------------------
