@@ -234,6 +234,26 @@ def may_see(viewer, model: str, field: str = WHOLE_RECORD) -> bool:
     return kind is None or sees_detail(viewer, kind)
 
 
+# What another organisation sees of a record that is detail as a whole (a safeguarding concern)
+# once that record was shared with it on a recorded basis (the Treatment Service's shared
+# record page and a records export for it): these fields, by model, and nothing else. Apps
+# declare them beside their detail (``shared_detail_register``); a record never shared shows none.
+_shared_detail: dict[str, frozenset[str]] = {}
+
+
+def shared_detail_register(*, model: str, fields: Iterable[str]) -> None:
+    _shared_detail[model] = frozenset(fields)
+
+
+def may_see_shared(viewer, model: str, field: str = WHOLE_RECORD) -> bool:
+    """``may_see`` for a record shared with the viewer's organisation: also the fields declared
+    for it with ``shared_detail_register`` (and the record itself, when any are)."""
+    if may_see(viewer, model, field):
+        return True
+    shown = _shared_detail.get(model, frozenset())
+    return bool(shown) if field == WHOLE_RECORD else field in shown
+
+
 def hidden_fields(viewer, model: str, fields: Iterable[str]) -> frozenset[str]:
     """Of ``fields`` of ``model``, those ``viewer`` may not see."""
     return frozenset(name for name in fields if not may_see(viewer, model, name))
@@ -361,6 +381,24 @@ def reads_whole_record_for_chronology(user) -> bool:
     timeline source of the record. Only there: the lead opens no person record page, so every
     other page is as before. Everyone else's chronology shows what their own timeline shows."""
     return sees_every_concern(user)
+
+
+# Sharing a concern with the Treatment Service on a recorded basis (SAF-1: "the Treatment Service
+# sees no detail unless shared on a recorded basis"): those who work on concerns, never peer
+# workers. The Treatment practitioner then sees that concern (``SHARED_CONCERN_FIELDS``) on the
+# shared record, and nothing of the concerns not shared with their organisation.
+CONCERN_SHARING_ROLES = frozenset({Role.SAFEGUARDING_LEAD, Role.MANAGER, Role.HUB_WORKER, Role.SPOC_PRACTITIONER})
+
+
+def can_share_concerns(user) -> bool:
+    """Shares a concern with a Treatment organisation the person's record is shared with, and
+    withdraws the share (which concerns: those the user may work on, the services check)."""
+    return role_of(user) in CONCERN_SHARING_ROLES
+
+
+def sees_shared_concerns(user) -> bool:
+    """Treatment Service practitioners see the concerns shared with their organisation."""
+    return works_for_treatment_service(user)
 
 
 def can_produce_chronology(user) -> bool:

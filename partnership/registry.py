@@ -9,7 +9,12 @@ partnership, never the other way round. So those apps tell partnership about the
 - ``home_destination_register``: where the home page sends a role (the first whose predicate
   holds, by ``order``);
 - ``access_log_type_register``: how access-log rows about one kind of object read ("Referral
-  R-7K3M9QAB"), and optionally how the search finds that kind of object by its reference.
+  R-7K3M9QAB"), and optionally how the search finds that kind of object by its reference;
+- ``shared_records_register``: for a model that is detail as a whole (a safeguarding concern),
+  which of its rows have been shared with an organisation on a recorded basis (the records
+  export for that organisation carries those, ``partnership.access.may_see_shared``);
+- ``person_unshared_register``: what else goes when a person's record stops being shared with
+  an organisation (the concerns shared with it go with the record).
 
 Registering the same URL name or object type again replaces the earlier entry, so a second
 ``ready()`` (some test runners call it twice) changes nothing.
@@ -70,6 +75,10 @@ _person_references: list[PersonReferences] = []
 _navigation: dict[str, NavigationItem] = {}
 _home: dict[str, HomeDestination] = {}
 _access_log_types: dict[str, AccessLogType] = {}
+# "app_label.model" -> organisation -> a queryset of the pks of its rows shared with it.
+_shared_records: dict[str, Callable[[object], QuerySet]] = {}
+# Called as hook(person_id=..., organisation=..., by=..., reason=...), by key.
+_person_unshared: dict[str, Callable[..., None]] = {}
 
 
 def navigation_item_register(*, label: str, url_name: str, shown_to: Predicate, order: int) -> None:
@@ -118,3 +127,22 @@ def access_log_types() -> Iterable[AccessLogType]:
 
 def access_log_type(object_type: str) -> AccessLogType | None:
     return _access_log_types.get(object_type)
+
+
+def shared_records_register(*, model: str, shared_with: Callable[[object], QuerySet]) -> None:
+    _shared_records[model] = shared_with
+
+
+def shared_records(model: str, organisation) -> QuerySet | None:
+    """``.values("pk")`` of ``model``'s rows shared with ``organisation``, or None when that
+    model is never shared row by row."""
+    shared_with = _shared_records.get(model)
+    return None if shared_with is None else shared_with(organisation)
+
+
+def person_unshared_register(*, key: str, hook: Callable[..., None]) -> None:
+    _person_unshared[key] = hook
+
+
+def person_unshared_hooks() -> Iterable[Callable[..., None]]:
+    return list(_person_unshared.values())

@@ -19,6 +19,12 @@ declaring any of these plain lists of dicts:
   "alerts"}``, where ``alerts(*, person, user)`` returns ``[{"text": str, "colour": str}]``
   (a GOV.UK tag colour: "red", "orange", "yellow", "grey"...) in at most one query.
 
+- ``SHARED_RECORD``: sections of the Treatment Service's shared-record page, for what was
+  shared with the organisation beyond the referral (a safeguarding concern, SAF-1):
+  ``{"key", "order", "visible", "template", "context"}``, where ``context(*, person, user)``
+  returns the template's context in a fixed number of queries; the person was fetched (and
+  logged) by ``shared_person_get_for``.
+
 ``visible(user)`` is asked on every request: an entry it refuses is not there for that user.
 The modules are imported once per process (discovery is cached); the lists are read as they
 are, so nothing here imports another app (partnership <- referrals <- the others).
@@ -35,7 +41,7 @@ from types import ModuleType
 from django.apps import apps
 
 MODULE_NAME = "person_record"
-LISTS = ("TABS", "TIMELINE", "HOME_PANELS", "IDENTITY", "ALERTS")
+LISTS = ("TABS", "TIMELINE", "HOME_PANELS", "IDENTITY", "ALERTS", "SHARED_RECORD")
 
 
 def _module_names_of(app_config) -> list[str]:
@@ -116,3 +122,7 @@ def identity_items_for(user, *, names: Iterable[str] | None = None) -> list[dict
 
 def alert_sources_for(user, *, names: Iterable[str] | None = None) -> list[dict]:
     return _entries("ALERTS", user, names)
+
+
+def shared_record_sections_for(user, *, names: Iterable[str] | None = None) -> list[dict]:
+    return _by_order(_entries("SHARED_RECORD", user, names))

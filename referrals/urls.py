@@ -10,6 +10,7 @@ from referrals.views import (
     person_record,
     queue,
     restricted,
+    shared_record,
     sharing,
     treatment_withdraw,
     triage,
@@ -31,6 +32,7 @@ urlpatterns = [
     *feedback.urlpatterns,
     *consent.urlpatterns,
     *sharing.urlpatterns,
+    *shared_record.urlpatterns,
     *treatment_withdraw.urlpatterns,
     *data_rights.urlpatterns,
 ]

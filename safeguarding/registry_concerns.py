@@ -7,7 +7,7 @@ The person record's tab, timeline source and identity-bar alert are in
 from django.utils.translation import gettext_lazy as _
 
 from partnership import registry
-from partnership.access import Detail, detail_register, sees_every_concern
+from partnership.access import Detail, detail_register, sees_every_concern, shared_detail_register
 
 SAFEGUARDING_DETAIL_MODELS = (
     "safeguarding.concern",
@@ -16,6 +16,41 @@ SAFEGUARDING_DETAIL_MODELS = (
     "safeguarding.concernmeeting",
     "safeguarding.chronologymark",
     "safeguarding.chronologysummary",
+    "safeguarding.concernshare",
+)
+
+# What a Treatment organisation sees of a concern shared with it (the shared record page and a
+# records export for it): what the concern is, who is at risk and how much, the referral to the
+# council, the actions agreed and the outcome. Never the multi-agency meetings (other agencies'
+# minutes), the status changes, the child's row, the council's reference or the outcome note.
+SHARED_CONCERN_FIELDS = (
+    "reference",
+    "person",
+    "about",
+    "category",
+    "at_risk",
+    "at_risk_detail",
+    "risk_level",
+    "summary",
+    "status",
+    "raised_at",
+    "raised_by",
+    "council",
+    "referred_on",
+    "outcome",
+    "closed_at",
+    "closed_by",
+)
+SHARED_ACTION_FIELDS = (
+    "concern",
+    "description",
+    "owner",
+    "owner_other",
+    "due_on",
+    "created_at",
+    "created_by",
+    "done_at",
+    "done_by",
 )
 
 
@@ -34,6 +69,26 @@ def _find_concern(reference: str):
     return Concern.objects.filter(reference=reference.strip().upper()).values("pk")
 
 
+def _concerns_shared_with(organisation):
+    from safeguarding.concern_grants import concerns_shared_with
+    from safeguarding.models import Concern
+
+    return Concern.objects.filter(pk__in=concerns_shared_with(organisation.pk)).values("pk")
+
+
+def _actions_shared_with(organisation):
+    from safeguarding.concern_grants import concerns_shared_with
+    from safeguarding.models import ConcernAction
+
+    return ConcernAction.objects.filter(concern__in=concerns_shared_with(organisation.pk)).values("pk")
+
+
+def _withdraw_with_record(**kwargs) -> None:
+    from safeguarding.services_concern_sharing import share_withdraw_with_record
+
+    share_withdraw_with_record(**kwargs)
+
+
 def register() -> None:
     # §3.15.8: the safeguarding lead's work is the overview of every concern.
     registry.navigation_item_register(
@@ -47,3 +102,8 @@ def register() -> None:
     # safeguarding detail: never for peer support workers, volunteers or another organisation.
     for model in SAFEGUARDING_DETAIL_MODELS:
         detail_register(model=model, kind=Detail.SAFEGUARDING)
+    shared_detail_register(model="safeguarding.concern", fields=SHARED_CONCERN_FIELDS)
+    shared_detail_register(model="safeguarding.concernaction", fields=SHARED_ACTION_FIELDS)
+    registry.shared_records_register(model="safeguarding.concern", shared_with=_concerns_shared_with)
+    registry.shared_records_register(model="safeguarding.concernaction", shared_with=_actions_shared_with)
+    registry.person_unshared_register(key="safeguarding.concerns", hook=_withdraw_with_record)

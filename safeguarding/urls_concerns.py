@@ -4,7 +4,7 @@ personal details, in every address: a concern by its random reference (SG-...), 
 from django.urls import path, register_converter
 
 from referrals.converters import PERSON
-from safeguarding import chronology_views, views_concerns
+from safeguarding import chronology_views, views_concern_sharing, views_concerns
 from safeguarding.models.concerns import CONCERN_PATTERN
 
 
@@ -35,5 +35,11 @@ urlpatterns = [
     path(f"{_concern}actions/new/", views_concerns.concern_action_new, name="concern_action_new"),
     path(f"{_concern}actions/<int:action_pk>/done/", views_concerns.concern_action_done, name="concern_action_done"),
     path(f"{_concern}meetings/new/", views_concerns.concern_meeting_new, name="concern_meeting_new"),
+    path(f"{_concern}sharing/new/", views_concern_sharing.concern_share, name="concern_share"),
+    path(
+        f"{_concern}sharing/<int:share_pk>/withdraw/",
+        views_concern_sharing.concern_share_withdraw,
+        name="concern_share_withdraw",
+    ),
     *chronology_views.urlpatterns,
 ]

@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.forms.errors import add_service_errors
-from partnership.access import can_raise_concern, sees_concerns, sees_every_concern
+from partnership.access import can_raise_concern, can_share_concerns, sees_concerns, sees_every_concern
 from referrals.selectors import person_record as record
+from safeguarding import selectors_concern_sharing as sharing
 from safeguarding import selectors_concerns as selectors
 from safeguarding import services_concerns as services
 from safeguarding.forms_concerns import (
@@ -130,6 +131,12 @@ def concern_detail(request, concern_ref):
             "significant": services.is_significant(concern),
         }
     )
+    # With whom the concern is shared, when, by whom and on what basis (SAF-1).
+    shares = sharing.shares_of(concern=concern)
+    context["shares"] = shares
+    context["can_share"] = can_share_concerns(request.user)
+    if context["can_share"]:
+        context["share_options"] = sharing.share_options(concern=concern, shares=shares)
     return render(request, "safeguarding/concerns/detail.html", context)
 
 

@@ -39,6 +39,7 @@ from referrals.services import treatment as services_treatment
 from referrals.services import triage as triage_services
 from referrals.services.consent import consent_record
 from safeguarding import chronology
+from safeguarding import services_concern_sharing as concern_sharing
 from safeguarding import services_incidents as incident_services
 from safeguarding.alerts import live_alerts_known_empty
 from safeguarding.alerts_services import drug_alert_issue
@@ -393,6 +394,9 @@ EXPECTED: dict[str, dict] = {
     "safeguarding:concern_action_new": CONCERN,
     "safeguarding:concern_action_done": POST_ONLY,
     "safeguarding:concern_meeting_new": CONCERN,
+    # Sharing a concern with the Treatment Service, and stopping: those who work on concerns.
+    "safeguarding:concern_share": CONCERN,
+    "safeguarding:concern_share_withdraw": CONCERN,
     # --- the chronology (SAF-2) -----------------------------------------------------------------
     "safeguarding:chronology": CONCERN,
     "safeguarding:chronology_mark": CONCERN,
@@ -498,6 +502,8 @@ class World:
     concern: object = None
     concern_action: object = None
     entry_key: str = ""
+    # The concern shared with the Treatment Service (the person's record is shared with it).
+    concern_share: object = None
     # Safeguarding (issue 11): a complaint from the public form and a live drug alert.
     complaint: object = None
     drug_alert: object = None
@@ -517,6 +523,7 @@ class World:
             "instrument": "audit-c",
             "concern_ref": getattr(self.concern, "reference", "SG-22222222"),
             "action_pk": getattr(self.concern_action, "pk", 0),
+            "share_pk": getattr(self.concern_share, "pk", 0),
             "entry_key": self.entry_key or "safeguarding-0-0",
             "complaint_ref": getattr(self.complaint, "reference", ""),
             "alert_ref": getattr(self.drug_alert, "reference", ""),
@@ -645,6 +652,9 @@ def world(
     concern_action = concern_action_add(
         concern=concern, by=hub_worker, description="Call the school", due_on=dt.date.today(), owner=hub_worker
     )
+    concern_share = concern_sharing.concern_share(
+        concern=concern, organisation=treatment_org, lawful_basis="safeguarding", reason="Prescriber", by=hub_worker
+    )
     raised = next(
         chronology.entries(person=person, user=safeguarding_lead, filters=chronology.Filters(kinds=["safeguarding"]))
     )
@@ -680,6 +690,7 @@ def world(
         concern=concern,
         concern_action=concern_action,
         entry_key=raised.key,
+        concern_share=concern_share,
         complaint=complaint,
         drug_alert=drug_alert,
     )

@@ -1,4 +1,4 @@
-"""The secure records export (PAR-7, §3.23.4, §4.5.1): ``ers-export`` version 3.
+"""The secure records export (PAR-7, §3.23.4, §4.5.1): ``ers-export`` version 4.
 
 The file is a zip holding ``data.json`` (canonical JSON: keys sorted, no spaces, UTF-8) and
 ``checksum.sha256`` (its SHA-256 in ``sha256sum`` format). The format is documented in
@@ -31,7 +31,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 
-from partnership.access import Audience, can_run_subject_access, may_see
+from partnership import registry
+from partnership.access import Audience, can_run_subject_access, may_see, may_see_shared
 from partnership.models import AccessLog, Hub, Organisation
 from referrals.data_rights.sections import Section, active_sections, staff_name
 from referrals.models import Person
@@ -40,7 +41,10 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 FORMAT = "ers-export"
-VERSION = 3
+VERSION = 4
+# Older versions this system still imports: version 4 only adds models (safeguarding concerns,
+# their shares and the chronology), so a version-3 file means the same here.
+READABLE_VERSIONS = frozenset({3, VERSION})
 DATA_NAME = "data.json"
 CHECKSUM_NAME = "checksum.sha256"
 
@@ -153,12 +157,30 @@ def _withheld(f: models.Field) -> Any:
     return f.get_default()
 
 
+def _visible_rows(rows, *, label: str, audience: Audience, organisation: Organisation | None):
+    """The rows ``audience`` gets, and the question to ask of each field: all of them and
+    ``may_see``; for a record that is detail as a whole, none, except those shared with the
+    recipient organisation row by row (a safeguarding concern), asked with ``may_see_shared``."""
+    if may_see(audience, label):
+        return rows, may_see
+    shared = registry.shared_records(label, organisation) if organisation is not None else None
+    if shared is None:
+        return rows.none(), may_see
+    return rows.filter(pk__in=shared), may_see_shared
+
+
 def build_export(
-    *, people: models.QuerySet[Person], by: User, scope: dict, audience: Audience = Audience.INCOMING_PROVIDER
+    *,
+    people: models.QuerySet[Person],
+    by: User,
+    scope: dict,
+    audience: Audience = Audience.INCOMING_PROVIDER,
+    organisation: Organisation | None = None,
 ) -> dict:
     """The ``data.json`` document for these people (every exported section), less what
-    ``audience`` may not see: records that are detail as a whole are left out, fields are
-    ``WITHHELD`` (``partnership.access.may_see``)."""
+    ``audience`` may not see: records that are detail as a whole are left out (but those shared
+    with ``organisation`` on a recorded basis), fields are ``WITHHELD``
+    (``partnership.access.may_see``, ``may_see_shared``)."""
     person_ids = list(people.order_by("pk").values_list("pk", flat=True))
     records: dict[str, list] = {}
     reference_ids: dict[str, set] = {USER: set(), ORGANISATION: set(), HUB: set(), GROUP: set()}
@@ -171,8 +193,7 @@ def build_export(
         # row once for every match, and DISTINCT cannot compare every column type.
         matching = model._default_manager.filter(**{f"{path}__in": person_ids}).values("pk")
         rows = model._default_manager.filter(pk__in=matching).order_by("pk")
-        if not may_see(audience, model_label(model)):
-            rows = rows.none()
+        rows, sees = _visible_rows(rows, label=model_label(model), audience=audience, organisation=organisation)
         fields = exported_fields(model)
         out = []
         for obj in rows:
@@ -189,7 +210,7 @@ def build_export(
                             f"{model._meta.label}.{f.name} points to {f.related_model._meta.label}, "
                             "which the export format does not carry. Add it to the format first."
                         )
-                if not may_see(audience, model_label(model), f.name):
+                if not sees(audience, model_label(model), f.name):
                     value = _withheld(f)
                 values[f.name] = _encode(value)
             out.append({"id": obj.pk, "fields": values})
@@ -304,10 +325,15 @@ def records_export(
             )
 
     # Another organisation (such as the Treatment Service) never receives safeguarding or
-    # restriction detail; the service's own copy and an incoming provider get the whole record.
+    # restriction detail, but the concerns shared with it on a recorded basis; the service's own
+    # copy and an incoming provider get the whole record.
     audience = Audience.PARTNER_ORGANISATION if organisation is not None else Audience.INCOMING_PROVIDER
     data = build_export(
-        people=Person.objects.filter(pk__in=[p.pk for p in people]), by=by, scope=scope, audience=audience
+        people=Person.objects.filter(pk__in=[p.pk for p in people]),
+        by=by,
+        scope=scope,
+        audience=audience,
+        organisation=organisation,
     )
     content = write_zip(data)
     digest = checksum(canonical_bytes(data))

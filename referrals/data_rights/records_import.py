@@ -1,4 +1,4 @@
-"""Importing a secure records export (PAR-7, §3.23.4, §4.5.1): ``ers-export`` version 3.
+"""Importing a secure records export (PAR-7, §3.23.4, §4.5.1): ``ers-export`` versions 3 and 4.
 
 ``read_zip`` checks the file (checksum, format, version) before anything is written, and
 ``records_import`` re-creates its records here, all or nothing, with history on every row it
@@ -30,8 +30,8 @@ from referrals.data_rights.records_export import (
     GROUP,
     HUB,
     ORGANISATION,
+    READABLE_VERSIONS,
     USER,
-    VERSION,
     ExportFileError,
     canonical_bytes,
     checksum,
@@ -80,9 +80,10 @@ def read_zip(source: bytes | str | Path | IO[bytes]) -> tuple[dict, str]:
         raise ExportFileError(f"{DATA_NAME} is not valid JSON.") from error
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ExportFileError(f"This is not an {FORMAT} file (format is {data.get('format')!r}).")
-    if data.get("version") != VERSION:
+    if data.get("version") not in READABLE_VERSIONS:
+        readable = " and ".join(str(v) for v in sorted(READABLE_VERSIONS))
         raise ExportFileError(
-            f"This file is {FORMAT} version {data.get('version')!r}; this system reads version {VERSION} only. "
+            f"This file is {FORMAT} version {data.get('version')!r}; this system reads versions {readable} only. "
             "Nothing was imported."
         )
     if canonical_bytes(data) != body:

@@ -2,10 +2,9 @@
 named by model label so ``referrals`` imports no ``safeguarding`` module. ``sections.SECTIONS``
 places them before the access log, after the casework.
 
-Not yet in the handover export (``export=False``): adding models to it makes a new version of
-the ``ers-export`` format (docs/export-format.md, "Versioning"), which the three parts of
-safeguarding (concerns, notifications, complaints) should make together, once. The data
-protection officer reviews a subject access export before release: a concern can hold another
+In the handover export from version 4 (docs/export-format.md). Another organisation's export
+carries only the concerns shared with it, and only the fields ``partnership.access.may_see_shared``
+allows (``records_export.build_export``). The data protection officer reviews a subject access export before release: a concern can hold another
 person's information, or information whose release could cause serious harm (DPA 2018
 Schedules 2 and 3), which they may withhold.
 """
@@ -27,7 +26,7 @@ SAFEGUARDING_SECTIONS: list[Section] = [
         ),
         order_by=("raised_at", "pk"),
         heading=_on(gettext_lazy("Safeguarding concern"), "raised_at"),
-        export=False,
+        export=True,
     ),
     Section(
         key="safeguarding_concern_transitions",
@@ -36,7 +35,7 @@ SAFEGUARDING_SECTIONS: list[Section] = [
         person_path="concern__person",
         order_by=("at", "pk"),
         heading=_on(gettext_lazy("Change of status"), "at"),
-        export=False,
+        export=True,
     ),
     Section(
         key="safeguarding_concern_actions",
@@ -46,7 +45,7 @@ SAFEGUARDING_SECTIONS: list[Section] = [
         description=gettext_lazy("What was agreed to keep you or others safe, who would do it and by when."),
         order_by=("created_at", "pk"),
         heading=_on(gettext_lazy("Action agreed"), "created_at"),
-        export=False,
+        export=True,
     ),
     Section(
         key="safeguarding_concern_meetings",
@@ -56,7 +55,20 @@ SAFEGUARDING_SECTIONS: list[Section] = [
         description=gettext_lazy("Meetings with other agencies about a concern: who attended and what was decided."),
         order_by=("held_on", "pk"),
         heading=_on(gettext_lazy("Meeting"), "held_on"),
-        export=False,
+        export=True,
+    ),
+    Section(
+        key="safeguarding_concern_shares",
+        title=gettext_lazy("Safeguarding concerns: shared with the Treatment Service"),
+        model="safeguarding.concernshare",
+        person_path="concern__person",
+        description=gettext_lazy(
+            "Concerns shared with a Treatment Service: with whom, when, on what lawful basis and why, "
+            "and when the sharing ended."
+        ),
+        order_by=("shared_at", "pk"),
+        heading=_on(gettext_lazy("Concern shared"), "shared_at"),
+        export=True,
     ),
     Section(
         key="chronology_marks",
@@ -66,7 +78,7 @@ SAFEGUARDING_SECTIONS: list[Section] = [
         description=gettext_lazy("Notes staff added to events in your record for a chronology."),
         order_by=("event_at", "pk"),
         heading=_on(gettext_lazy("Note on an event"), "event_at"),
-        export=False,
+        export=True,
     ),
     Section(
         key="chronology_summaries",
@@ -76,6 +88,6 @@ SAFEGUARDING_SECTIONS: list[Section] = [
         description=gettext_lazy("Events written into a chronology of your record, such as another agency's visit."),
         order_by=("occurred_at", "pk"),
         heading=_on(gettext_lazy("Chronology entry"), "occurred_at"),
-        export=False,
+        export=True,
     ),
 ]

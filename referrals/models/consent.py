@@ -143,6 +143,8 @@ class Disclosure(models.Model):
         RECORDS_EXPORT = "records_export", _("Secure records export")
         # SAF-2, §3.15.9: a chronology for a case conference or a court (safeguarding).
         SAFEGUARDING_CHRONOLOGY = "safeguarding_chronology", _("Safeguarding chronology")
+        # SAF-1: one safeguarding concern, shared with the Treatment Service on a recorded basis.
+        SAFEGUARDING_CONCERN = "safeguarding_concern", _("Safeguarding concern")
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="disclosures")
     to_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")

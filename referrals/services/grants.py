@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from common.audit import processing_allowed_check
-from partnership import grants
+from partnership import grants, registry
 from partnership.models import Organisation
 
 if TYPE_CHECKING:
@@ -89,12 +89,20 @@ def share_person_with_organisation(*, person: Person, organisation: Organisation
     )
 
 
+@transaction.atomic
 def unshare_person_with_organisation(*, person: Person, organisation: Organisation, by: User, reason: str) -> bool:
     """Take back an organisation's access to this person's record, at once (PAR-2). Returns
-    True when access was removed, False when there was none."""
-    return grants.unshare_with_organisation(
+    True when access was removed, False when there was none.
+
+    What was shared with the organisation about the person beyond the record (a safeguarding
+    concern) goes with it, in the same transaction (``partnership.registry.person_unshared_register``)."""
+    removed = grants.unshare_with_organisation(
         obj=person, perm=VIEW_SHARED_RECORD, organisation=organisation, by=by, reason=reason, person_id=person.pk
     )
+    if removed:
+        for hook in registry.person_unshared_hooks():
+            hook(person_id=person.pk, organisation=organisation, by=by, reason=reason)
+    return removed
 
 
 def organisations_shared_with(*, person: Person) -> list[Organisation]:

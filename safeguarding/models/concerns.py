@@ -133,6 +133,11 @@ class Concern(models.Model):
     class Meta:
         ordering = ["-raised_at", "-pk"]
         indexes = [models.Index(fields=["person", "raised_at"]), models.Index(fields=["status", "raised_at"])]
+        permissions = [
+            # Granted per concern to an organisation's group while the concern is shared with
+            # it on a recorded basis (SAF-1): see safeguarding.concern_grants.
+            ("view_shared_concern", "Can view a concern shared with their organisation"),
+        ]
 
     def __str__(self) -> str:
         return self.reference

@@ -32,6 +32,7 @@ NOT_EDITS = {
     "safeguarding.forms_concerns.ConcernRaiseForm": "raises a new concern (its edit form is ConcernEditForm)",
     "safeguarding.forms_concerns.ConcernActionForm": "adds a new action to a concern",
     "safeguarding.forms_concerns.ConcernMeetingForm": "records a new multi-agency meeting",
+    "safeguarding.forms_concern_sharing.ConcernShareForm": "records a new share of a concern (its withdrawal is versioned)",
     "safeguarding.chronology_forms.ChronologySummaryForm": "adds a new chronology-only summary",
     "safeguarding.chronology_forms.ChronologyExportForm": "produces a PDF; changes no record (logs the export)",
     "safeguarding.chronology_forms.ChronologyFilterForm": "filters the chronology (GET); changes nothing",

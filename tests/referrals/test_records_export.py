@@ -1,4 +1,4 @@
-"""The secure records export (PAR-7, §3.23.4, §4.5.1): an ``ers-export`` version 3 file that
+"""The secure records export (PAR-7, §3.23.4, §4.5.1): an ``ers-export`` version 4 file that
 round-trips exactly, is refused when changed or of another version, and is audited."""
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def rezip(data: dict, *, checksum: str | None = None) -> bytes:
 def test_export_then_import_into_an_empty_database_recreates_every_record_exactly(record, data_protection_officer):
     first = rx.records_export(by=data_protection_officer)
     before, _digest = rxi.read_zip(first.content)
-    assert before["format"] == "ers-export" and before["version"] == 3
+    assert before["format"] == "ers-export" and before["version"] == 4
     assert before["people"] == 2
     for label in (
         "referrals.person",
@@ -202,7 +202,7 @@ def test_a_file_of_another_version_is_refused(record, data_protection_officer, t
     path = tmp_path / "v2.zip"
     path.write_bytes(rezip(data))
     wipe_people()
-    with pytest.raises(CommandError, match="version 2; this system reads version 3"):
+    with pytest.raises(CommandError, match="version 2; this system reads versions 3 and 4 only"):
         call_command("import_records", str(path), "--by", "dpo")
     assert not Person.objects.exists()
 
@@ -256,7 +256,7 @@ def test_check_only_reads_the_file(record, data_protection_officer, tmp_path):
     path.write_bytes(rx.records_export(by=data_protection_officer).content)
     out = io.StringIO()
     call_command("import_records", str(path), "--by", "dpo", "--check", stdout=out)
-    assert "valid ers-export version 3 file with 2 people" in out.getvalue()
+    assert "valid ers-export version 4 file with 2 people" in out.getvalue()
 
 
 def test_a_hub_travels_with_its_council_and_a_new_hub_keeps_it(record, data_protection_officer, hub):

@@ -24,6 +24,10 @@ NUMBERED = {
     ("recovery_plans:goal_achieved", "goal_pk"): "a goal in a person's plan, under their reference",
     ("recovery_plans:action_done", "action_pk"): "an action in a person's plan, under their reference",
     ("safeguarding:concern_action_done", "action_pk"): "an action on a safeguarding concern, under its reference",
+    (
+        "safeguarding:concern_share_withdraw",
+        "share_pk",
+    ): "a concern's share with the Treatment Service, under its reference",
     # The service's own records, about no one person.
     ("recovery_plans:directory_edit", "entry_pk"): "an entry in the directory of local services",
     ("contacts:group", "pk"): "a hub's group (the pre-detox group, say)",
