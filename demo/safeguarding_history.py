@@ -122,8 +122,11 @@ class SafeguardingHistory(IncidentsHistory):
         self.council = dict(Person.objects.filter(pk__in=self.ordered).values_list("pk", "council_of_residence"))
         self.used_for_death: set[int] = set()
 
-    def _at(self, end: dt.datetime) -> dt.datetime:
-        return self.start + (end - self.start) * self.rng.random()
+    def _moments(self, end: dt.datetime, n: int) -> list[dt.datetime]:
+        """``n`` moments spread evenly from the start to ``end`` (one in each of ``n`` equal
+        spans, at random within it), so every quarter, the newest included, has its share."""
+        span = (end - self.start) / max(n, 1)
+        return [self.start + span * (i + self.rng.random()) for i in range(n)]
 
     def _person(self, at: dt.datetime) -> int | None:
         """Someone already referred a week before ``at`` (None before anyone was)."""
@@ -176,8 +179,7 @@ class SafeguardingHistory(IncidentsHistory):
 
     def _concerns(self, end: dt.datetime, n: int) -> int:
         rows, moves = [], []
-        for _ in range(n):
-            raised = self._at(end)
+        for raised in self._moments(end, n):
             person_id = self._person(raised)
             if person_id is None:
                 continue
@@ -239,8 +241,7 @@ class SafeguardingHistory(IncidentsHistory):
 
     def _complaints(self, end: dt.datetime, n: int) -> int:
         complaints, plans = [], []
-        for _ in range(n):
-            received = self._at(end)
+        for received in self._moments(end, n):
             compliment = self.rng.random() < COMPLIMENTS / (COMPLAINTS + COMPLIMENTS)
             person_id = self._person(received) if self.rng.random() < 0.7 else None
             complaint = Complaint(

@@ -23,15 +23,14 @@ BATCH = 500
 
 
 class IncidentsHistory:
-    """Mixed into ``SafeguardingHistory``, whose helpers (``_at``, ``_person``,
+    """Mixed into ``SafeguardingHistory``, whose helpers (``_moments``, ``_person``,
     ``_saved_and_notified``) and staff it uses."""
 
     # --- incidents, deaths, overdoses, data security (SAF-3, SAF-6) -----------------------------
 
     def _incidents(self, end: dt.datetime, n: int) -> int:
         rows = []
-        for _ in range(n):
-            occurred = self._at(end)
+        for occurred in self._moments(end, n):
             incident_type = self.rng.choice(list(IncidentType))
             rows.append(
                 SeriousIncident(
@@ -62,8 +61,7 @@ class IncidentsHistory:
 
     def _deaths(self, end: dt.datetime, n: int) -> int:
         rows = []
-        for _ in range(n):
-            died = self._at(end)
+        for died in self._moments(end, n):
             person_id = self._person(died)
             if person_id is None or person_id in self.used_for_death:
                 continue
@@ -88,8 +86,7 @@ class IncidentsHistory:
 
     def _overdoses(self, end: dt.datetime, n: int) -> int:
         rows = []
-        for _ in range(n):
-            occurred = self._at(end)
+        for occurred in self._moments(end, n):
             by = weighted(
                 self.rng,
                 (("staff", 35), ("peer", 10), ("person_present", 15), ("emergency_services", 25), ("not_given", 15)),
@@ -112,8 +109,7 @@ class IncidentsHistory:
 
     def _data_security(self, end: dt.datetime, n: int) -> int:
         rows = []
-        for _ in range(n):
-            found = self._at(end)
+        for found in self._moments(end, n):
             rows.append(
                 DataSecurityIncident(
                     discovered_at=found,
@@ -135,8 +131,7 @@ class IncidentsHistory:
     def _drug_alerts(self, end: dt.datetime, n: int) -> int:
         today = self.now.date()
         alerts, moves = [], []
-        for _ in range(n):
-            issued = self._at(end)
+        for issued in self._moments(end, n):
             expires = (issued + dt.timedelta(days=28)).date()
             alert = DrugAlert(
                 title=self.rng.choice(("Strong heroin batch", "Pills sold as diazepam", "Contaminated cocaine")),
