@@ -9,13 +9,11 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from safeguarding.alerts import live_alerts_known_empty
 from safeguarding.models import (
     ChronologyMark,
     ChronologySummary,
@@ -27,17 +25,11 @@ from safeguarding.models import (
     DrugAlertAcknowledgement,
 )
 
+# The live-alert banner is cached beyond each test's transaction: safeguarding's own autouse
+# fixture empties the cache before and after each test here too.
+from tests.safeguarding.conftest import _empty_cache  # noqa: F401
+
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_alert_outlives_the_test():
-    """The live-alert banner is cached beyond the test's transaction."""
-    cache.clear()
-    live_alerts_known_empty()
-    yield
-    cache.clear()
-    live_alerts_known_empty()
 
 
 @pytest.fixture
