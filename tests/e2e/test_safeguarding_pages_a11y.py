@@ -37,7 +37,7 @@ from safeguarding.models import (
     SeriousIncident,
 )
 from tests.e2e.conftest import checked
-from tests.safeguarding.conftest import allocated_person
+from tests.safeguarding.conftest import allocated_person, raise_concern
 
 pytestmark = pytest.mark.e2e
 
@@ -68,14 +68,8 @@ def _records(*, spoc, hub, worker, lead, manager):
     chronology summary, one record of each incident kind and a live drug alert."""
     person = allocated_person(spoc=spoc, hub=hub, worker=worker)
     child = child_save(person=person, child=None, values={"age": 6}, by=worker)
-    concern = concerns.concern_raise(
-        person=person,
-        by=worker,
-        category=Concern.Category.NEGLECT,
-        at_risk=Concern.AtRisk.CHILD_IN_HOUSEHOLD,
-        child=child,
-        risk_level=Concern.RiskLevel.HIGH,
-        summary="Not collected from school twice this week",
+    concern = raise_concern(
+        person, worker, at_risk=Concern.AtRisk.CHILD_IN_HOUSEHOLD, child=child, risk_level=Concern.RiskLevel.HIGH
     )
     today = timezone.localdate()
     concerns.concern_council_referral_record(
