@@ -18,7 +18,8 @@ AGENCIES = ("Riverside Hostel", "Fellside Supported Housing", "Harbour Night She
 SESSIONS_PER_WEEK = 2
 
 
-def _weighted(rng: random.Random, pairs) -> str:
+def weighted(rng: random.Random, pairs) -> str:
+    """One of the values in ``pairs`` (value, weight), chosen by weight."""
     return rng.choices([v for v, _w in pairs], weights=[w for _v, w in pairs])[0]
 
 
@@ -33,20 +34,20 @@ def _met(rng: random.Random, session: OutreachSession, hub_id: int, worker: int,
         location=rng.choice(PLACES),
         age=rng.randint(18, 70),
         age_is_perceived=rng.random() < 0.6,
-        ethnicity=_weighted(rng, (("white", 85), ("", 8), ("mixed", 2), ("asian", 2), ("black", 2), ("other", 1))),
-        gender=_weighted(rng, (("man", 65), ("woman", 28), ("", 5), ("non_binary", 2))),
-        substance=_weighted(
+        ethnicity=weighted(rng, (("white", 85), ("", 8), ("mixed", 2), ("asian", 2), ("black", 2), ("other", 1))),
+        gender=weighted(rng, (("man", 65), ("woman", 28), ("", 5), ("non_binary", 2))),
+        substance=weighted(
             rng, (("alcohol", 35), ("opiate", 25), ("non_opiate", 15), ("non_opiate_alcohol", 15), ("", 10))
         ),
-        housing=_weighted(rng, (("rough_sleeping", 30), ("hostel", 25), ("temporary", 20), ("settled", 15), ("", 10))),
-        known_to_treatment=_weighted(rng, (("never", 40), ("previous", 30), ("current", 15), ("", 15))),
-        referral_made=_weighted(rng, (("ers", 50), ("treatment", 20), ("other", 10), ("none", 20)))
+        housing=weighted(rng, (("rough_sleeping", 30), ("hostel", 25), ("temporary", 20), ("settled", 15), ("", 10))),
+        known_to_treatment=weighted(rng, (("never", 40), ("previous", 30), ("current", 15), ("", 15))),
+        referral_made=weighted(rng, (("ers", 50), ("treatment", 20), ("other", 10), ("none", 20)))
         if engaged
         else "none",
         engaged=engaged,
         not_engaging_reason=""
         if engaged
-        else _weighted(rng, (("not_ready", 40), ("no_problem", 20), ("bad_experience", 10), ("declined", 30))),
+        else weighted(rng, (("not_ready", 40), ("no_problem", 20), ("bad_experience", 10), ("declined", 30))),
         hub_id=hub_id,
         recorded_by_id=worker,
     )

@@ -10,7 +10,10 @@ the benchmark's generators (``demo.benchmark_data``, ``demo.casework_data``,
 contacts, referrals to the Treatment Service with their outcomes, periods of support with
 contacts in every setting, assessments (equality and substances), AUDIT and BARC-10 readings,
 plans and reviews, engagement changes, outreach sessions and contacts, naloxone to partner
-agencies and feedback. Like the benchmark's, these rows have no history (``bulk_create``).
+agencies and feedback; and safeguarding (``demo.safeguarding_history``): concerns and referrals
+to councils, complaints and compliments, serious incidents, deaths, overdoses, data-security
+incidents, notifications to councils and drug alerts, for the safeguarding KPIs (schedule version
+3). Like the benchmark's, these rows have no history (``bulk_create``).
 
 They belong to staff of their own ("history-..." sign-ins with unusable passwords: a SPOC
 practitioner and two workers per hub), so the demo sign-ins' caseloads and scenarios are
@@ -29,6 +32,7 @@ from demo.benchmark_data import FrontDoorData, Staff
 from demo.casework_data import CaseworkData
 from demo.casework_outreach import naloxone_partner_history, outreach_history
 from demo.people import HISTORY_SPOC
+from demo.safeguarding_history import SafeguardingHistory
 from partnership.grants import hub_group
 from partnership.models import Role
 from partnership.services import membership_create
@@ -80,7 +84,9 @@ def _staff(organisation, hubs: dict, rng) -> Staff:
     )
 
 
-def seed_history(*, seed: int, now: dt.datetime, organisation, hubs: dict, treatment, treatment_user) -> dict:
+def seed_history(
+    *, seed: int, now: dt.datetime, organisation, hubs: dict, treatment, treatment_user, lead, manager
+) -> dict:
     """Returns what was added (empty when the history is already there)."""
     if get_user_model().objects.filter(username=HISTORY_SPOC).exists():
         return {}
@@ -102,6 +108,15 @@ def seed_history(*, seed: int, now: dt.datetime, organisation, hubs: dict, treat
         data.rng, start=start.date(), end=now.date(), hubs=hub_names, workers=workers, person_ids=data.person_ids
     )
     kits = naloxone_partner_history(data.rng, start=start.date(), end=now.date(), hubs=hub_names, workers=workers)
+    safeguarding = SafeguardingHistory(
+        rng=data.rng,
+        start=start,
+        now=now,
+        person_ids=data.person_ids,
+        workers=[user for users in data.staff.workers_by_hub.values() for user in users],
+        lead=lead,
+        manager=manager,
+    ).run()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -111,4 +126,5 @@ def seed_history(*, seed: int, now: dt.datetime, organisation, hubs: dict, treat
         **casework.counts,
         **outreach,
         "naloxone_supplies": kits,
+        **safeguarding,
     }

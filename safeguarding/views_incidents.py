@@ -69,6 +69,18 @@ def incident_list(request: HttpRequest, kind: str) -> HttpResponse:
     return render(request, "safeguarding/incidents/list.html", context)
 
 
+def _saved_or_errors(request, form, kind, save, *, done: str) -> HttpResponse | None:
+    """Save through the service (``save`` returns the record): on success a message ``done``
+    (with %(what)s and %(reference)s) and back to the record; a refusal goes on the form (None)."""
+    try:
+        record = save()
+    except ValidationError as error:
+        add_service_errors(form, error, field_map=form.service_field_map())
+        return None
+    messages.success(request, done % {"what": kind.one, "reference": record.reference})
+    return redirect("safeguarding:incident", kind=kind.slug, record_ref=record.reference)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def incident_new(request: HttpRequest, kind: str) -> HttpResponse:
@@ -77,15 +89,15 @@ def incident_new(request: HttpRequest, kind: str) -> HttpResponse:
         raise PermissionDenied
     form = kind.form(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            record = services.incident_record(model=kind.model, by=request.user, **form.service_fields())
-        except ValidationError as error:
-            add_service_errors(form, error, field_map=form.service_field_map())
-        else:
-            messages.success(
-                request, _("%(what)s %(reference)s recorded") % {"what": kind.one, "reference": record.reference}
-            )
-            return redirect("safeguarding:incident", kind=kind.slug, record_ref=record.reference)
+        saved = _saved_or_errors(
+            request,
+            form,
+            kind,
+            lambda: services.incident_record(model=kind.model, by=request.user, **form.service_fields()),
+            done=_("%(what)s %(reference)s recorded"),
+        )
+        if saved:
+            return saved
     title = _("Record: %(what)s") % {"what": str(kind.one).lower()}
     return render(request, "safeguarding/incidents/form.html", {"form": form, "kind": kind, "title": title})
 
@@ -115,17 +127,17 @@ def incident_edit(request: HttpRequest, kind: str, record_ref: str) -> HttpRespo
     record = incident_get_for(user=request.user, model=kind.model, reference=record_ref, purpose=str(kind.one))
     form = kind.form(request.POST or None, record=record)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.incident_update(
+        saved = _saved_or_errors(
+            request,
+            form,
+            kind,
+            lambda: services.incident_update(
                 record=record, by=request.user, expected_version=form.expected_version, **form.service_fields()
-            )
-        except ValidationError as error:
-            add_service_errors(form, error, field_map=form.service_field_map())
-        else:
-            messages.success(
-                request, _("%(what)s %(reference)s saved") % {"what": kind.one, "reference": record.reference}
-            )
-            return redirect("safeguarding:incident", kind=kind.slug, record_ref=record.reference)
+            ),
+            done=_("%(what)s %(reference)s saved"),
+        )
+        if saved:
+            return saved
     title = _("Change %(what)s %(reference)s") % {"what": str(kind.one).lower(), "reference": record.reference}
     context = {"form": form, "kind": kind, "title": title, "record": record}
     return render(request, "safeguarding/incidents/form.html", context)

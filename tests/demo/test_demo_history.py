@@ -21,7 +21,9 @@ from recovery_plans.models import (
     PlanReview,
 )
 from referrals.models import Person, Referral, ReferralFeedback, TreatmentReferral
+from reporting.build import report_data
 from reporting.periods import Quarter
+from reporting.schedule import schedule_for
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +73,42 @@ def test_eight_quarters_of_history_in_both_councils_and_a_rerun_adds_nothing(mon
     # The scenarios' sign-ins are untouched: the history has staff of its own.
     assert not Referral.objects.filter(assigned_to__username=HISTORY_SPOC, allocated_worker__username="hubworker")
 
+    _newest_report_has_safeguarding_figures()
+
     before = _counts()
     call_command("seed_demo", stdout=StringIO())
     assert _counts() == before
+
+
+SAFEGUARDING_KPIS = (
+    "safeguarding_concerns",
+    "safeguarding_council_referrals",
+    "complaints_by_category",
+    "complaints_by_outcome",
+    "complaints_resolved_within_target",
+    "compliments",
+    "serious_incidents_by_category",
+    "deaths_in_service",
+    "non_fatal_overdoses",
+    "overdoses_with_naloxone",
+    "notifications_on_time",
+    "drug_alerts_issued",
+)
+
+
+def _newest_report_has_safeguarding_figures():
+    """The newest quarter a report counts safeguarding in (schedule version 3 from October 2026:
+    the last finished quarter once it is under it, until then the current one) shows figures:
+    above nought, or "*" (between one and seven), never "0" or withheld ("-")."""
+    now = timezone.now()
+    quarter = next(
+        q
+        for q in (Quarter.last_finished(), Quarter.containing(now))
+        if "safeguarding_concerns" in {kpi.id for kpi in schedule_for(q).kpis}
+    )
+    tables = {table.kpi_id: table for table in report_data(quarter=quarter).kpi_tables}
+    for kpi in SAFEGUARDING_KPIS:
+        newest = tables[kpi].rows[0].cells[-1]  # the whole service, this quarter
+        assert newest.shown not in ("0", "-") and (newest.shown == "*" or newest.value), (kpi, newest)
+    assert tables["safeguarding_concerns"].rows[0].cells[-1].value >= 10
+    assert {row.label for row in tables["safeguarding_concerns"].rows} >= {"Adult", "Child"}

@@ -33,6 +33,8 @@ from demo.people import HUB_COUNCILS, HUB_TOWNS, demo_faker, give_pronouns
 from demo.recovery_plans import DemoPlans
 from demo.referrals import DemoReferrals
 from demo.reporting import seed_history
+from demo.safeguarding_complaints import seed_complaints, seed_drug_alert
+from demo.safeguarding_concerns import seed_concerns
 from demo.safeguarding_incidents import seed_incidents
 from demo.sharing import DemoSharing
 from partnership.models import Hub, Membership, Organisation, Role
@@ -65,6 +67,9 @@ class DemoLogin:
     organisation: str = ""
     hub: str = ""
     job_title: str = ""
+    # A fixed name, for sign-ins added after the first ones: drawing theirs from Faker would
+    # shift every name the referrals draw after them.
+    name: tuple[str, str] = ()
 
 
 DEMO_LOGINS = (
@@ -82,6 +87,8 @@ DEMO_LOGINS = (
     DemoLogin("hubworker5", Role.HUB_WORKER, ERS, "Kendal", "Recovery worker"),
     DemoLogin("hubworker6", Role.HUB_WORKER, ERS, "Carlisle", "Recovery worker"),
     DemoLogin("admin", "", "", "", "Django admin (superuser)"),
+    # Approves the hub manager's complaint responses and handles formal investigations (§3.17.4).
+    DemoLogin("servicemanager", Role.MANAGER, ERS, "Carlisle", "Service manager", ("Morgan", "Hetherington")),
 )
 
 # Local settings (config/settings/local.py) turn the second factor off (ERS_OTP_REQUIRED).
@@ -189,6 +196,8 @@ class Command(BaseCommand):
             plans = DemoPlans(manager=users["manager"], worker=users["hubworker"]).run()
             assessed = seed_assessments(now=demo.now)
             give_pronouns(by=users["spoc"])
+            # The safeguarding scenarios before the history: each runs while none of its records exist.
+            safeguarding = self._safeguarding(demo.now, users, hubs)
             history = (
                 {}
                 if options["without_history"]
@@ -199,12 +208,16 @@ class Command(BaseCommand):
                     hubs=hubs,
                     treatment=organisations[TREATMENT],
                     treatment_user=users["treatment"],
+                    lead=users["safeguarding"],
+                    manager=users["manager"],
                 )
             )
-            seed_incidents(lead=users["safeguarding"], manager=users["manager"], worker=users["hubworker"])
 
         self._report(made, shared, password, plans)
         self.stdout.write(f"  Assessments: {assessed} people given an assessment and readings now.")
+        self.stdout.write(
+            "  Safeguarding added now: " + ", ".join(f"{name} {n}" for name, n in safeguarding.items()) + "."
+        )
         if history:
             self.stdout.write(
                 "  Eight quarters of history for the reports (bulk, no audit trail): "
@@ -212,10 +225,33 @@ class Command(BaseCommand):
                 + "."
             )
 
+    def _safeguarding(self, now, users, hubs) -> dict[str, int]:
+        """SAF-1 to SAF-6 through the services, as the demo's staff (each part only once)."""
+        return {
+            "concerns": seed_concerns(
+                now=now,
+                lead=users["safeguarding"],
+                manager=users["manager"],
+                worker=users["hubworker"],
+                peer=users["peer"],
+            ),
+            "complaints and compliments": seed_complaints(
+                now=now, manager=users["manager"], service_manager=users["servicemanager"], hub=hubs["Carlisle"]
+            ),
+            "drug alerts": seed_drug_alert(
+                now=now,
+                lead=users["safeguarding"],
+                acknowledged_by=[users[name] for name in ("hubworker", "spoc", "manager", "hubworker2")],
+            ),
+            "incidents": seed_incidents(
+                lead=users["safeguarding"], manager=users["manager"], worker=users["hubworker"]
+            ),
+        }
+
     def _user(self, login: DemoLogin, fake, password: DemoPassword, organisations, hubs):
         User = get_user_model()
         # Names are drawn on every run so the referrals' random values never shift.
-        first_name, last_name = fake.first_name(), fake.last_name()
+        first_name, last_name = login.name or (fake.first_name(), fake.last_name())
         user = User.objects.filter(username=login.username).first()
         if user is None:
             user = User(
