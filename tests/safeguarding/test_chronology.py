@@ -266,7 +266,32 @@ def test_a_pdf_row_shows_what_staff_typed_as_text_with_its_line_breaks_in_the_fi
     cells = row.split("<td>")[1:]
     assert len(cells) == 5
     assert cells[0].startswith(timezone.localtime(entry.at).strftime("%-d %b %Y 14:00"))
-    assert "Police &lt;Cumbria&gt; &amp; partners<br>A. Worker" in cells[1]
-    assert "Home visit<br>Children at school" in cells[2] and "Seen &lt;b&gt;well&lt;/b&gt;" in cells[2]
-    assert cells[3].startswith("Risk reduced") and cells[4].startswith("Plan reviewed<br>No further action")
+    # Line breaks stay line breaks (the cells keep them: white-space: pre-line).
+    assert "Police &lt;Cumbria&gt; &amp; partners\nA. Worker" in cells[1]
+    assert "Home visit\nChildren at school" in cells[2] and "Seen &lt;b&gt;well&lt;/b&gt;" in cells[2]
+    assert cells[3].startswith("Risk reduced") and cells[4].startswith("Plan reviewed\nNo further action")
     assert _row(chronology.Entry(**{**entry.__dict__, "significant": False})).startswith("<tr><td>")
+
+
+def test_the_pdf_keeps_line_breaks_and_leaves_the_cycle_collector_as_it_found_it(client, person, hub_worker, tmp_path):
+    import gc
+
+    chronology_summary_add(
+        person=person,
+        by=hub_worker,
+        occurred_at=_at(5, 9),
+        agency="Cumberland Children's Services",
+        event="FIRST-LINE Core group meeting\nSECOND-LINE Plan agreed",
+    )
+    raise_concern(person, hub_worker)
+    client.force_login(hub_worker)
+    assert gc.isenabled()
+    response = _produce(client, person, leaves="within", purpose="Court bundle")
+    assert gc.isenabled()  # held off while the document was laid out, and back on after
+    path = tmp_path / "chronology.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(  # noqa: S603 (our own file)
+        [shutil.which("pdftotext"), "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    first = next(line for line in text.splitlines() if "FIRST-LINE" in line)
+    assert "SECOND-LINE" not in first and "SECOND-LINE" in text
