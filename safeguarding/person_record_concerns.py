@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from partnership.access import sees_concerns
-from safeguarding.models import Concern, ConcernAction, ConcernMeeting, ConcernTransition
+from referrals.models import Consent
+from safeguarding.models import Concern, ConcernAction, ConcernMeeting, ConcernShare, ConcernTransition
 
 LABEL = gettext_lazy("Safeguarding")
 _COLUMNS = ("event_at", "what", "code", "code2", "code3", "text", "ref", "on", "by_first", "by_last", "by_username")
@@ -67,17 +68,24 @@ def _title(what, code, code2, code3, text, on) -> tuple[str, str]:
         return _("Safeguarding action agreed, due %(due)s") % {"due": due}, text or ""
     if what == "action_done":
         return _("Safeguarding action done"), text or ""
+    if what == "shared":
+        basis = dict(Consent.LawfulBasis.choices).get(code2, code2)
+        return _("Safeguarding concern shared with %(organisation)s") % {"organisation": code}, f"{basis}. {text or ''}"
+    if what == "share_stopped":
+        return _("Safeguarding concern no longer shared with %(organisation)s") % {"organisation": code}, text or ""
     held = date_format(on, "j M Y") if on else ""
     return _("%(meeting)s on %(date)s") % {"meeting": ConcernMeeting.Kind(code).label, "date": held}, text or ""
 
 
 def events(*, person, user, before: dt.datetime | None, limit: int) -> list[dict]:
     """Concerns raised, their changes of status (the referral to the council among them),
-    actions agreed and done, multi-agency meetings: newest first, one query."""
+    actions agreed and done, multi-agency meetings, shares with the Treatment Service and their
+    end: newest first, one query."""
     if not sees_concerns(user):
         return []
     concerns = Concern.objects.filter(person=person)
     actions = ConcernAction.objects.filter(concern__person=person)
+    shares = ConcernShare.objects.filter(concern__person=person)
     parts = [
         _part(
             concerns, at="raised_at", what="raised", ref="reference", by="raised_by", code="category",
@@ -98,6 +106,14 @@ def events(*, person, user, before: dt.datetime | None, limit: int) -> list[dict
         _part(
             ConcernMeeting.objects.filter(concern__person=person), at="recorded_at", what="meeting",
             ref="concern__reference", by="recorded_by", code="kind", text="decisions", on="held_on",
+        ),
+        _part(
+            shares, at="shared_at", what="shared", ref="concern__reference", by="shared_by",
+            code="organisation__name", code2="lawful_basis", text="reason",
+        ),
+        _part(
+            shares.filter(withdrawn_at__isnull=False), at="withdrawn_at", what="share_stopped",
+            ref="concern__reference", by="withdrawn_by", code="organisation__name", text="withdrawal_reason",
         ),
     ]  # fmt: skip
     if before is not None:

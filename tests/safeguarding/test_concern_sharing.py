@@ -224,3 +224,16 @@ def test_the_concern_page_costs_the_same_however_many_shares(
         _share(shared, hub_worker, treatment_org)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).content.decode().count("No longer shared") == 3
+
+
+def test_a_share_and_its_end_are_on_the_person_s_timeline(two_concerns, hub_worker, treatment_org):
+    from safeguarding.person_record_concerns import events
+
+    shared, _unshared = two_concerns
+    share = _share(shared, hub_worker, treatment_org)
+    sharing.concern_share_withdraw(share=share, reason="The person asked us to stop", by=hub_worker)
+    titles = [event["title"] for event in events(person=shared.person, user=hub_worker, before=None, limit=20)]
+    assert titles[:2] == [
+        f"Safeguarding concern no longer shared with {treatment_org.name}",
+        f"Safeguarding concern shared with {treatment_org.name}",
+    ]
