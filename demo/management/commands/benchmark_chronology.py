@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from demo import benchmark_chronology as data
 from demo import benchmark_databases as databases
+from demo.benchmark_memory import reset_peak, status_kib
 from demo.benchmark_report import database_description, print_and_write
 from demo.logging import quiet_task_log
 from referrals.models import Person
@@ -63,23 +64,6 @@ def default_name() -> str:
 
 def _kib_to_mb(kib: int) -> float:
     return kib / 1024
-
-
-def _status_kib(field: str) -> int:
-    """``VmRSS`` (resident now) or ``VmHWM`` (its peak) of this process, in KiB. Not
-    ``getrusage``'s ``ru_maxrss``: Linux carries that across ``exec``, so a process started by a
-    large parent reports the parent's peak."""
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith(f"{field}:"):
-                return int(line.split()[1])
-    raise CommandError("Peak memory is read from /proc/self/status (Linux); pass --no-memory elsewhere.")
-
-
-def _reset_peak() -> None:
-    """Start the peak (``VmHWM``) again from what is resident now (Linux 4.0 and later)."""
-    with open("/proc/self/clear_refs", "w", encoding="ascii") as clear_refs:
-        clear_refs.write("5")
 
 
 class Command(BaseCommand):
@@ -200,11 +184,11 @@ class Command(BaseCommand):
             if marker is None:
                 raise CommandError("The benchmark database is not seeded: run the benchmark without --peak-memory-of.")
             person, user = self._subject(marker, size)
-            _reset_peak()
-            baseline = _status_kib("VmRSS")
+            reset_peak()
+            baseline = status_kib("VmRSS")
             filters = chronology.Filters()
             chronology_write(chronology_layout(chronology_html(person=person, user=user, filters=filters)))
-            peak = _status_kib("VmHWM")
+            peak = status_kib("VmHWM")
         return {
             "baseline_mb": _kib_to_mb(baseline),
             "peak_mb": _kib_to_mb(peak),

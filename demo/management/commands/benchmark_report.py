@@ -6,7 +6,9 @@ The same county at the same rate of activity with 1 year and with 10 years of hi
 and about 2,000,000 contacts). One quarter's report is built on each, **each build in a fresh
 child process** (``--measure-once``), alternating 1 year and 10 years, ``--runs`` times: the
 report's data (``reporting.build.report_data``) and its PDF (``reporting.pdf.report_pdf``),
-timed separately, with the child's peak resident memory (``ru_maxrss``) before and after. A
+timed separately, with the child's resident memory before and its peak after (``demo.benchmark_memory``:
+``VmRSS`` and ``VmHWM``, the peak started again in the child; ``ru_maxrss`` would carry the
+parent's). A
 fresh process per build means every measurement starts from the same empty process (no cache,
 no memory kept from the previous build), so peak memory at 1 and 10 years is comparable.
 Medians are reported. See ``benchmarks/README.md``.
@@ -16,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -31,6 +32,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from demo import benchmark_county as county
+from demo.benchmark_memory import reset_peak, status_kib
 from demo.benchmark_report import print_and_write
 from demo.logging import quiet_task_log
 from reporting.periods import Quarter
@@ -60,8 +62,8 @@ def missing_builders() -> str:
     return ""
 
 
-def _maxrss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+def _mb(kib: int) -> float:
+    return kib / 1024
 
 
 def database_url(name: str) -> str:
@@ -125,11 +127,12 @@ class Command(BaseCommand):
 
         with override_settings(DEBUG=False), connection.execute_wrapper(count):
             connection.ensure_connection()
-            before = _maxrss_mb()
+            reset_peak()  # the peak from here on, not the parent's (see demo.benchmark_memory)
+            before = _mb(status_kib("VmRSS"))
             started = time.perf_counter()
             data = report_data(quarter=quarter, council=council)
             built = time.perf_counter()
-            after_data = _maxrss_mb()
+            after_data = _mb(status_kib("VmHWM"))
             pdf = render_report_pdf(data)
             done = time.perf_counter()
         result = {
@@ -138,7 +141,7 @@ class Command(BaseCommand):
             "total_s": done - started,
             "rss_before_mb": before,
             "rss_after_data_mb": after_data,
-            "peak_rss_mb": _maxrss_mb(),
+            "peak_rss_mb": _mb(status_kib("VmHWM")),
             "queries": queries[0],
             "pdf_bytes": len(pdf),
             "tables": len(data.kpi_tables) + len(data.equality_tables),
