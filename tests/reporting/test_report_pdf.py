@@ -7,10 +7,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import io
-import os
 import re
-import shutil
-import subprocess
 from contextlib import nullcontext
 
 import pytest
@@ -21,22 +18,11 @@ from reporting.csvs import report_csvs
 from reporting.models import ReportRun, ReportVersion
 from reporting.pdf import report_pdf
 from tests.factories import ReferralFactory
+from tests.pdf_text import pdf_text
 from tests.reporting.report_fixture import HEADLINE, QUARTER, fake_build, sample_report
 
 # A person in the dataset, whose details must never reach a report.
 GIVEN, FAMILY, POSTCODE = "Perpetua", "Thistlewood", "LA9 4ZZ"
-
-
-def pdf_text(pdf: bytes) -> str:
-    pdftotext = shutil.which("pdftotext")
-    if pdftotext is None:
-        # scripts/test installs poppler-utils, so CI always has it: there, a missing pdftotext
-        # fails rather than skips, so a skip can never hide that this was not checked.
-        if os.environ.get("CI") == "true":
-            pytest.fail("pdftotext is not installed: scripts/test installs Debian's poppler-utils")
-        pytest.skip("pdftotext is not installed (Debian: apt-get install poppler-utils)")
-    text = subprocess.run([pdftotext, "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout  # noqa: S603
-    return " ".join(text.decode("utf-8").split())
 
 
 def test_the_pdf_holds_the_report_quarter_schedule_tables_targets_and_footnote():
